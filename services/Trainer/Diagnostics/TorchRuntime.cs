@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using static TorchSharp.torch;
+
+namespace Platform.Trainer.Diagnostics;
+
+/// <summary>
+/// Loads libtorch once and records what it found. A trainer whose native libraries cannot load (a
+/// libstdc++ too old, a CUDA package without a driver) must say so on /health instead of failing its
+/// first job.
+/// </summary>
+public sealed class TorchRuntime(ILogger<TorchRuntime> logger)
+{
+    private readonly Lazy<TorchRuntimeStatus> status = new(() => Probe(logger));
+
+    public TorchRuntimeStatus Status => status.Value;
+
+    private static TorchRuntimeStatus Probe(ILogger logger)
+    {
+        try
+        {
+            var device = cuda.is_available() ? "cuda" : "cpu";
+            using var probe = ones(2, 2);
+            using var sum = probe.sum();
+            var works = sum.item<float>() == 4f;
+            var result = new TorchRuntimeStatus(works, device, works ? null : "a 2×2 sum gave a wrong answer");
+            logger.LogInformation("libtorch loaded; training device {Device}", device);
+            return result;
+        }
+        catch (Exception exception) when (exception is DllNotFoundException or TypeInitializationException or NotSupportedException or EntryPointNotFoundException)
+        {
+            logger.LogError(exception, "libtorch failed to load");
+            return new TorchRuntimeStatus(false, "none", exception.GetBaseException().Message);
+        }
+    }
+}
+
+public sealed record TorchRuntimeStatus(bool Loaded, string Device, string? Error);
+
+public sealed class TorchRuntimeHealthCheck(TorchRuntime runtime) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var status = runtime.Status;
+        return Task.FromResult(status.Loaded
+            ? HealthCheckResult.Healthy($"libtorch loaded; device {status.Device}")
+            : HealthCheckResult.Unhealthy($"libtorch unavailable: {status.Error}"));
+    }
+}
