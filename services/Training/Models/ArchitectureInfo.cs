@@ -1,0 +1,20 @@
+namespace Platform.Training.Models;
+
+/// <summary>What a training configuration needs to know about an architecture before building it.</summary>
+/// <param name="Name">Registry name, e.g. <c>resnet18</c>.</param>
+/// <param name="Family">resnet, vgg, mobilenet, vit or cnn.</param>
+/// <param name="DefaultImageSize">The input side the architecture is designed for.</param>
+/// <param name="MinimumImageSize">Smallest input side that still leaves at least one spatial position (or patch)
+/// after every downsampling step.</param>
+/// <param name="SupportsSingleChannel">Whether <see cref="ModelOptions.InputChannels"/> = 1 is accepted.</param>
+/// <param name="RequiresExactImageSize">True when the model is built for exactly <see cref="ModelOptions.ImageSize"/>
+/// (position embeddings, flatten sizes); false when global pooling accepts any size at or above the minimum.</param>
+/// <param name="Description">One line for listings.</param>
+public sealed record ArchitectureInfo(
+    string Name,
+    string Family,
+    int DefaultImageSize,
+    int MinimumImageSize,
+    bool SupportsSingleChannel,
+    bool RequiresExactImageSize,
+    string Description);

@@ -1,0 +1,47 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Platform.Training.Models;
+
+/// <summary>
+/// Every registry model: <c>backbone</c> maps images [N, C, H, W] to pooled features [N, F], and <c>head</c>
+/// (Dropout then Linear(F, classes)) maps features to logits. The split is what feature extraction freezes and
+/// what staged fine-tuning gives a lower learning rate, so nothing trainable lives outside these two children.
+/// </summary>
+public sealed class ImageClassifier : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor> backbone;
+    private readonly Sequential head;
+
+    public ImageClassifier(string architecture, nn.Module<Tensor, Tensor> backbone, int featureDimension, int numClasses, double dropout)
+        : base(nameof(ImageClassifier))
+    {
+        Architecture = architecture;
+        FeatureDimension = featureDimension;
+        NumClasses = numClasses;
+        this.backbone = backbone;
+        head = nn.Sequential(("dropout", nn.Dropout(dropout)), ("fc", nn.Linear(featureDimension, numClasses)));
+        RegisterComponents();
+    }
+
+    /// <summary>Registry name of the architecture this model was built as.</summary>
+    public string Architecture { get; }
+
+    /// <summary>Width F of the backbone's output and of the head's input.</summary>
+    public int FeatureDimension { get; }
+
+    public int NumClasses { get; }
+
+    public nn.Module<Tensor, Tensor> Backbone => backbone;
+
+    public Sequential Head => head;
+
+    /// <summary>The head's Linear layer (the only parameters in <see cref="Head"/>).</summary>
+    public Linear Classifier => (Linear)head.named_children().Single(child => child.name == "fc").module;
+
+    public override Tensor forward(Tensor images) => head.call(backbone.call(images));
+
+    /// <summary>Pooled features without the head, e.g. for embeddings or linear probes.</summary>
+    public Tensor Features(Tensor images) => backbone.call(images);
+}

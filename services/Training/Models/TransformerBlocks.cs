@@ -1,0 +1,84 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Platform.Training.Models;
+
+/// <summary>
+/// Multi-head self-attention (Vaswani et al. 2017) from plain parts so that it exports to ONNX as
+/// MatMul/Softmax/Reshape/Transpose: one Linear <c>qkv</c> (dim → 3·dim), scaled dot-product attention per head,
+/// one Linear <c>proj</c> (dim → dim). forward over tokens [N, T, dim]:
+/// q, k, v = split(qkv(x)); a = softmax(q·kᵀ / sqrt(dim/heads)); proj(merge_heads(a·v)).
+/// </summary>
+public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear qkv;
+    private readonly Linear proj;
+    private readonly int heads;
+    private readonly int headDimension;
+    private readonly double scale;
+
+    public MultiHeadSelfAttention(int dimension, int heads) : base(nameof(MultiHeadSelfAttention))
+    {
+        if (dimension % heads != 0)
+        {
+            throw new ArgumentException($"Embedding dimension {dimension} is not divisible by {heads} heads.", nameof(heads));
+        }
+
+        this.heads = heads;
+        headDimension = dimension / heads;
+        scale = 1.0 / Math.Sqrt(headDimension);
+        qkv = nn.Linear(dimension, 3 * dimension);
+        proj = nn.Linear(dimension, dimension);
+        RegisterComponents();
+    }
+
+    public int Heads => heads;
+
+    public override Tensor forward(Tensor tokens)
+    {
+        using var scope = NewDisposeScope();
+        long batch = tokens.shape[0], count = tokens.shape[1], dimension = tokens.shape[2];
+        // [N, T, 3·dim] → [3, N, heads, T, headDim]
+        var projected = qkv.call(tokens).reshape(batch, count, 3, heads, headDimension).permute(2, 0, 3, 1, 4);
+        var (q, k, v) = (projected[0], projected[1], projected[2]);
+        var weights = q.matmul(k.transpose(-2, -1)).mul_(scale).softmax(-1);
+        var merged = weights.matmul(v).transpose(1, 2).reshape(batch, count, dimension);
+        return proj.call(merged).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>
+/// Pre-norm transformer encoder block as in ViT (Dosovitskiy et al. 2021):
+/// x + attn(norm1(x)), then + mlp(norm2(x)), where mlp is Linear(dim, 4·dim), GELU, Linear(4·dim, dim).
+/// Child names follow timm (<c>norm1</c>, <c>attn.qkv</c>, <c>mlp.fc1</c>…).
+/// </summary>
+public sealed class TransformerEncoderBlock : nn.Module<Tensor, Tensor>
+{
+    public const double LayerNormEpsilon = 1e-6;
+
+    private readonly LayerNorm norm1;
+    private readonly MultiHeadSelfAttention attn;
+    private readonly LayerNorm norm2;
+    private readonly Sequential mlp;
+
+    public TransformerEncoderBlock(int dimension, int heads, int mlpRatio = 4) : base(nameof(TransformerEncoderBlock))
+    {
+        norm1 = nn.LayerNorm(dimension, eps: LayerNormEpsilon);
+        attn = new MultiHeadSelfAttention(dimension, heads);
+        norm2 = nn.LayerNorm(dimension, eps: LayerNormEpsilon);
+        mlp = nn.Sequential(
+            ("fc1", nn.Linear(dimension, mlpRatio * dimension)),
+            ("act", nn.GELU()),
+            ("fc2", nn.Linear(mlpRatio * dimension, dimension)));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor tokens)
+    {
+        using var scope = NewDisposeScope();
+        var x = tokens + attn.call(norm1.call(tokens));
+        x = x + mlp.call(norm2.call(x));
+        return x.MoveToOuterDisposeScope();
+    }
+}
