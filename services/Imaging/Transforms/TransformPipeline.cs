@@ -1,0 +1,181 @@
+namespace Platform.Imaging.Transforms;
+
+/// <summary>
+/// Runs a <see cref="TransformRecipe"/>: one resample of the chosen source region (SkiaSharp), then flip, channel
+/// conversion and scaling to floats in one pass, then colour jitter and normalisation over the planar output.
+/// Thread-safe: one pipeline serves all loader workers; scratch memory is per thread.
+/// </summary>
+public sealed class TransformPipeline
+{
+    private readonly float[][] _byteToNormalised;
+    private readonly float[] _mean;
+    private readonly float[] _inverseStd;
+    private readonly bool _hasJitter;
+
+    public TransformPipeline(TransformRecipe recipe)
+    {
+        Recipe = recipe.Validated();
+        _mean = [.. recipe.Mean];
+        _inverseStd = [.. recipe.Std.Select(s => 1f / s)];
+        _hasJitter = recipe.ColorJitter is { } jitter && jitter != new ColorJitterOptions();
+        _byteToNormalised = new float[recipe.Channels][];
+        for (var channel = 0; channel < recipe.Channels; channel++)
+        {
+            var table = new float[256];
+            for (var value = 0; value < 256; value++)
+            {
+                table[value] = _hasJitter ? value / 255f : (value / 255f - _mean[channel]) * _inverseStd[channel];
+            }
+
+            _byteToNormalised[channel] = table;
+        }
+    }
+
+    public TransformRecipe Recipe { get; }
+
+    public int OutputChannels => Recipe.Channels;
+
+    public int OutputHeight => Recipe.Size;
+
+    public int OutputWidth => Recipe.Size;
+
+    /// <summary>Floats written per image: channels × height × width.</summary>
+    public int OutputLength => OutputChannels * OutputHeight * OutputWidth;
+
+    /// <summary>
+    /// Writes the transformed image into <paramref name="destinationChw"/> (planar, <see cref="OutputLength"/> floats).
+    /// Random choices come only from (seed, epoch, sampleIndex), so the same triple always gives the same output.
+    /// </summary>
+    public void Apply(ImageBuffer input, Span<float> destinationChw, int seed = 0, int epoch = 0, int sampleIndex = 0)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (destinationChw.Length < OutputLength)
+        {
+            throw new ArgumentException($"The destination holds {destinationChw.Length} floats; {OutputLength} are needed.", nameof(destinationChw));
+        }
+
+        var output = destinationChw[..OutputLength];
+        var image = input.WithChannels(Recipe.Channels);
+        var random = SampleRandom.ForSample(seed, epoch, sampleIndex);
+        var size = Recipe.Size;
+
+        CropRegion sourceRegion;
+        int resampledWidth, resampledHeight;
+        CropRegion outputWindow;
+        if (Recipe.RandomResizedCrop is { } cropOptions)
+        {
+            sourceRegion = CropRegion.SampleRandomResized(image.Width, image.Height, cropOptions, ref random);
+            (resampledWidth, resampledHeight) = (size, size);
+            outputWindow = CropRegion.Whole(size, size);
+        }
+        else if (Recipe.ResizeShorterSide is { } shorterSide)
+        {
+            sourceRegion = CropRegion.Whole(image.Width, image.Height);
+            (resampledWidth, resampledHeight) = CropRegion.ShorterSideSize(image.Width, image.Height, shorterSide);
+            outputWindow = CropRegion.Center(resampledWidth, resampledHeight, size, size);
+        }
+        else
+        {
+            sourceRegion = CropRegion.Whole(image.Width, image.Height);
+            (resampledWidth, resampledHeight) = (size, size);
+            outputWindow = CropRegion.Whole(size, size);
+        }
+
+        var flip = Recipe.HorizontalFlipProbability > 0 && random.NextDouble() < Recipe.HorizontalFlipProbability;
+
+        if (sourceRegion == CropRegion.Whole(image.Width, image.Height)
+            && resampledWidth == image.Width && resampledHeight == image.Height)
+        {
+            // Already the right size (e.g. 28×28 MNIST): no resampling at all.
+            WriteFloats(image.Pixels, image.RowBytes, image.Channels, outputWindow, flip, output);
+        }
+        else
+        {
+            var scratch = Resampler.Resample(image, sourceRegion, resampledWidth, resampledHeight, out var pixelStride);
+            WriteFloats(scratch, resampledWidth * pixelStride, pixelStride, outputWindow, flip, output);
+        }
+
+        if (_hasJitter)
+        {
+            ApplyJitter(output, ref random);
+            Normalise(output);
+        }
+    }
+
+    private void WriteFloats(ReadOnlySpan<byte> pixels, int rowBytes, int pixelStride, CropRegion window, bool flip, Span<float> output)
+    {
+        var size = Recipe.Size;
+        var plane = size * size;
+        for (var channel = 0; channel < Recipe.Channels; channel++)
+        {
+            var table = _byteToNormalised[channel];
+            var target = output.Slice(channel * plane, plane);
+            for (var y = 0; y < size; y++)
+            {
+                var row = pixels.Slice((window.Top + y) * rowBytes + window.Left * pixelStride, size * pixelStride);
+                var targetRow = target.Slice(y * size, size);
+                if (flip)
+                {
+                    for (int x = 0, source = (size - 1) * pixelStride + channel; x < size; x++, source -= pixelStride)
+                    {
+                        targetRow[x] = table[row[source]];
+                    }
+                }
+                else
+                {
+                    for (int x = 0, source = channel; x < size; x++, source += pixelStride)
+                    {
+                        targetRow[x] = table[row[source]];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>torchvision ColorJitter: a random order of the four adjustments, each with its own random factor.</summary>
+    private void ApplyJitter(Span<float> output, ref SampleRandom random)
+    {
+        var jitter = Recipe.ColorJitter!;
+        Span<int> order = [0, 1, 2, 3];
+        random.Shuffle(order);
+        var brightness = DrawFactor(jitter.Brightness, ref random);
+        var contrast = DrawFactor(jitter.Contrast, ref random);
+        var saturation = DrawFactor(jitter.Saturation, ref random);
+        var hue = jitter.Hue > 0 ? (float)random.NextUniform(-jitter.Hue, jitter.Hue) : (float?)null;
+        foreach (var adjustment in order)
+        {
+            switch (adjustment)
+            {
+                case 0 when brightness is { } factor:
+                    ColorAdjustments.AdjustBrightness(output, factor);
+                    break;
+                case 1 when contrast is { } factor:
+                    ColorAdjustments.AdjustContrast(output, Recipe.Channels, factor);
+                    break;
+                case 2 when saturation is { } factor:
+                    ColorAdjustments.AdjustSaturation(output, Recipe.Channels, factor);
+                    break;
+                case 3 when hue is { } shift:
+                    ColorAdjustments.AdjustHue(output, Recipe.Channels, shift);
+                    break;
+            }
+        }
+    }
+
+    private static float? DrawFactor(double strength, ref SampleRandom random) =>
+        strength > 0 ? (float)random.NextUniform(Math.Max(0, 1 - strength), 1 + strength) : null;
+
+    private void Normalise(Span<float> output)
+    {
+        var plane = output.Length / Recipe.Channels;
+        for (var channel = 0; channel < Recipe.Channels; channel++)
+        {
+            var mean = _mean[channel];
+            var inverseStd = _inverseStd[channel];
+            foreach (ref var value in output.Slice(channel * plane, plane))
+            {
+                value = (value - mean) * inverseStd;
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Platform.Imaging.Data;
+
+namespace Platform.Imaging.Tests.Data;
+
+public class ChannelStatisticsTests
+{
+    [Fact]
+    public void Mean_and_std_are_population_statistics_in_unit_range()
+    {
+        // Channel values: red 0 and 255 (mean 0.5, std 0.5); green constant 51 (0.2, 0); blue 0, 0, 0, 255 in a
+        // second image → over 4 pixels: mean 0.25, std sqrt(0.25 · 0.75) = 0.4330.
+        var first = TestImages.Solid(1, 2, 0, 51, 0);
+        first.Pixels[3] = 255;
+        var second = TestImages.Solid(2, 1, 0, 51, 0);
+        second.Pixels[0] = 255;
+        second.Pixels[5] = 255;
+        var source = new InMemorySource([first, second], [0, 0], ["only"]);
+
+        var statistics = ChannelStatistics.Compute(source, channels: 3);
+
+        Assert.Equal(4, statistics.PixelsPerChannel);
+        Assert.Equal(0.5f, statistics.Mean[0], 1e-6f);
+        Assert.Equal(0.5f, statistics.Std[0], 1e-6f);
+        Assert.Equal(0.2f, statistics.Mean[1], 1e-6f);
+        Assert.Equal(0f, statistics.Std[1], 1e-6f);
+        Assert.Equal(0.25f, statistics.Mean[2], 1e-6f);
+        Assert.Equal(0.4330127f, statistics.Std[2], 1e-6f);
+    }
+}
