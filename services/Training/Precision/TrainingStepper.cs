@@ -1,0 +1,220 @@
+using Platform.Training.Configuration;
+using Platform.Training.Losses;
+using Platform.Training.Models;
+using Platform.Training.Optimization;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Platform.Training.Precision;
+
+/// <summary>What one optimizer step produced. Tensors belong to the caller's dispose scope.</summary>
+/// <param name="Loss">Unscaled float32 batch loss (a scalar tensor).</param>
+/// <param name="Logits">The forward pass's logits, [N, K].</param>
+/// <param name="GradientNorm">Global L2 norm of the (unscaled) gradients before clipping; inf/NaN on overflow.</param>
+/// <param name="Skipped">True when the step was skipped because the gradients overflowed.</param>
+public sealed record StepOutcome(Tensor Loss, Tensor Logits, double GradientNorm, bool Skipped);
+
+/// <summary>
+/// Forward, backward and optimizer step in fp32, fp16 or bf16. TorchSharp has no autocast or GradScaler, so low
+/// precision keeps fp32 master weights (the model the optimizer updates, evaluates and checkpoints) and a
+/// low-precision twin that runs forward and backward: before each step the masters are cast into the twin, after
+/// backward the twin's gradients are unscaled into fp32 master gradients, checked for inf/NaN (skip the step and
+/// lower the loss scale), clipped, and applied by the optimizer. Batch-norm statistics the twin updates flow back to
+/// the masters. With fp32 the master model runs directly.
+/// </summary>
+public sealed class TrainingStepper : IDisposable
+{
+    private readonly ImageClassifier master;
+    private readonly ImageClassifier? twin;
+    private readonly Parameter[] masterParameters;
+    private readonly Parameter[] twinParameters;
+    private readonly Tensor[] masterBuffers;
+    private readonly Tensor[] twinBuffers;
+
+    /// <param name="master">The fp32 model the optimizer owns.</param>
+    /// <param name="precision">Compute precision.</param>
+    /// <param name="createTwin">Builds a second model of the same architecture (needed unless fp32).</param>
+    /// <param name="scaler">Loss scaler; null trains without loss scaling.</param>
+    public TrainingStepper(ImageClassifier master, NumericPrecision precision, Func<ImageClassifier>? createTwin = null, DynamicLossScaler? scaler = null)
+    {
+        ArgumentNullException.ThrowIfNull(master);
+        this.master = master;
+        Scaler = scaler;
+        ComputeType = precision switch
+        {
+            NumericPrecision.Fp16 => ScalarType.Float16,
+            NumericPrecision.Bf16 => ScalarType.BFloat16,
+            _ => ScalarType.Float32,
+        };
+        masterParameters = master.parameters().ToArray();
+        masterBuffers = master.buffers().ToArray();
+        if (ComputeType == ScalarType.Float32)
+        {
+            twinParameters = masterParameters;
+            twinBuffers = masterBuffers;
+            return;
+        }
+
+        ArgumentNullException.ThrowIfNull(createTwin);
+        twin = createTwin();
+        twin.to(master.parameters().First().device);
+        twin.to(ComputeType);
+        twinParameters = twin.parameters().ToArray();
+        twinBuffers = twin.buffers().ToArray();
+        if (twinParameters.Length != masterParameters.Length || twinBuffers.Length != masterBuffers.Length)
+        {
+            throw new ArgumentException("The low-precision twin must have the master's architecture.", nameof(createTwin));
+        }
+
+        CopyBuffers(masterBuffers, twinBuffers);
+    }
+
+    public ScalarType ComputeType { get; }
+
+    public DynamicLossScaler? Scaler { get; }
+
+    /// <summary>The model that runs forward and backward (the master itself in fp32).</summary>
+    public ImageClassifier ComputeModel => twin ?? master;
+
+    /// <summary>Makes the compute model match the master after the master changed outside a step (load, freeze).</summary>
+    public void SynchroniseFromMaster()
+    {
+        if (twin is null)
+        {
+            return;
+        }
+
+        CopyBuffers(masterBuffers, twinBuffers);
+        CopyWeights();
+    }
+
+    /// <summary>One training step; the caller sets train/eval modes and the learning rate beforehand.</summary>
+    public StepOutcome Step(Tensor images, Tensor targets, ClassificationLoss loss, ParameterGroupOptimizer optimizer, double? clipNorm)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        optimizer.ZeroGrad();
+        if (twin is not null)
+        {
+            CopyWeights();
+            foreach (var parameter in twinParameters)
+            {
+                parameter.grad = null;
+            }
+        }
+
+        var logits = ComputeModel.call(images.to_type(ComputeType));
+        var lossValue = loss.Compute(logits, targets);
+        double scale = Scaler?.Scale ?? 1.0;
+        (scale == 1.0 ? lossValue : lossValue * scale).backward();
+
+        if (twin is not null)
+        {
+            UnscaleIntoMasters(scale);
+        }
+        else if (scale != 1.0)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            foreach (var parameter in masterParameters)
+            {
+                parameter.grad?.div_(scale);
+            }
+        }
+
+        double norm = GlobalGradientNorm();
+        bool finite = double.IsFinite(norm);
+        bool takeStep = Scaler?.Update(finite) ?? true;
+        if (takeStep)
+        {
+            if (clipNorm is { } maxNorm)
+            {
+                ClipGradients(norm, maxNorm);
+            }
+
+            optimizer.Step();
+        }
+
+        if (twin is not null)
+        {
+            CopyBuffers(twinBuffers, masterBuffers);
+        }
+
+        return new StepOutcome(lossValue.detach(), logits.detach(), norm, !takeStep);
+    }
+
+    private void CopyWeights()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        for (int i = 0; i < masterParameters.Length; i++)
+        {
+            twinParameters[i].requires_grad = masterParameters[i].requires_grad;
+            twinParameters[i].detach().copy_(masterParameters[i]);
+        }
+    }
+
+    private void UnscaleIntoMasters(double scale)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        for (int i = 0; i < masterParameters.Length; i++)
+        {
+            using var twinGrad = twinParameters[i].grad;
+            if (twinGrad is null)
+            {
+                masterParameters[i].grad = null;
+                continue;
+            }
+
+            using var masterGrad = masterParameters[i].grad;
+            if (masterGrad is null)
+            {
+                using var converted = twinGrad.to_type(ScalarType.Float32).div_(scale);
+                masterParameters[i].grad = converted;
+            }
+            else
+            {
+                masterGrad.copy_(twinGrad).div_(scale);
+            }
+        }
+    }
+
+    private double GlobalGradientNorm()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var squares = masterParameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!.to_type(ScalarType.Float64).pow(2).sum()).ToArray();
+        return squares.Length == 0 ? 0 : stack(squares).sum().sqrt().item<double>();
+    }
+
+    // PyTorch's clip_grad_norm_: scale every gradient by max_norm / (norm + 1e-6) when that is below 1.
+    private void ClipGradients(double norm, double maxNorm)
+    {
+        double coefficient = maxNorm / (norm + 1e-6);
+        if (coefficient >= 1)
+        {
+            return;
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (var parameter in masterParameters)
+        {
+            parameter.grad?.mul_(coefficient);
+        }
+    }
+
+    private static void CopyBuffers(Tensor[] from, Tensor[] to)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        for (int i = 0; i < from.Length; i++)
+        {
+            to[i].copy_(from[i]);
+        }
+    }
+
+    public void Dispose() => twin?.Dispose();
+}
