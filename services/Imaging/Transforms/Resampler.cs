@@ -1,10 +1,20 @@
+using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace Platform.Imaging.Transforms;
 
+/// <summary>Interleaved 8-bit pixels with the byte offset of each output channel inside a pixel.</summary>
+internal readonly record struct PixelRows(byte[] Pixels, int RowBytes, int PixelStride, int RedOffset, int GreenOffset, int BlueOffset)
+{
+    public static PixelRows Of(ImageBuffer image) => image.Channels == 1
+        ? new PixelRows(image.Pixels, image.RowBytes, 1, 0, 0, 0)
+        : new PixelRows(image.Pixels, image.RowBytes, 3, 0, 1, 2);
+}
+
 /// <summary>
 /// Crop + resize in one SkiaSharp pass into per-thread scratch memory. Grayscale stays Gray8; RGB is widened to
-/// RGBA8888 because Skia has no packed 3-byte pixel format.
+/// BGRA8888, Skia's native order on little-endian Linux, which its raster pipeline resamples about twice as fast
+/// as RGBA8888 (Skia has no packed 3-byte format).
 /// </summary>
 internal static class Resampler
 {
@@ -17,11 +27,12 @@ internal static class Resampler
     [ThreadStatic] private static byte[]? t_target;
 
     /// <summary>Returns scratch pixels (valid until this thread's next call) of <paramref name="width"/> × <paramref name="height"/>.</summary>
-    public static unsafe byte[] Resample(ImageBuffer image, CropRegion region, int width, int height, out int pixelStride)
+    public static unsafe PixelRows Resample(ImageBuffer image, CropRegion region, int width, int height)
     {
-        pixelStride = image.Channels == 1 ? 1 : 4;
-        var colorType = image.Channels == 1 ? SKColorType.Gray8 : SKColorType.Rgba8888;
-        var source = image.Channels == 1 ? image.Pixels : WidenToRgba(image);
+        var gray = image.Channels == 1;
+        var pixelStride = gray ? 1 : 4;
+        var colorType = gray ? SKColorType.Gray8 : SKColorType.Bgra8888;
+        var source = gray ? image.Pixels : WidenToBgra(image);
         var target = Scratch(ref t_target, width * height * pixelStride);
         var downscale = Math.Max((double)region.Width / width, (double)region.Height / height);
 
@@ -40,23 +51,24 @@ internal static class Resampler
             }
         }
 
-        return target;
+        return gray
+            ? new PixelRows(target, width, 1, 0, 0, 0)
+            : new PixelRows(target, width * 4, 4, 2, 1, 0);
     }
 
-    private static byte[] WidenToRgba(ImageBuffer image)
+    private static byte[] WidenToBgra(ImageBuffer image)
     {
         var pixelCount = image.Width * image.Height;
-        var rgba = Scratch(ref t_source, pixelCount * 4);
-        var rgb = image.Pixels;
-        for (int i = 0, j = 0; i < pixelCount * 3; i += 3, j += 4)
+        var bgra = MemoryMarshal.Cast<byte, uint>(Scratch(ref t_source, pixelCount * 4).AsSpan(0, pixelCount * 4));
+        ReadOnlySpan<byte> rgb = image.Pixels;
+        for (var i = 0; i < bgra.Length; i++)
         {
-            rgba[j] = rgb[i];
-            rgba[j + 1] = rgb[i + 1];
-            rgba[j + 2] = rgb[i + 2];
-            rgba[j + 3] = 255;
+            var offset = 3 * i;
+            // Little-endian BGRA8888: B in the low byte, A in the high byte.
+            bgra[i] = 0xFF000000u | (uint)rgb[offset] << 16 | (uint)rgb[offset + 1] << 8 | rgb[offset + 2];
         }
 
-        return rgba;
+        return t_source!;
     }
 
     private static byte[] Scratch(ref byte[]? buffer, int length)

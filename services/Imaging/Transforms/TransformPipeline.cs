@@ -87,12 +87,11 @@ public sealed class TransformPipeline
             && resampledWidth == image.Width && resampledHeight == image.Height)
         {
             // Already the right size (e.g. 28×28 MNIST): no resampling at all.
-            WriteFloats(image.Pixels, image.RowBytes, image.Channels, outputWindow, flip, output);
+            WriteFloats(PixelRows.Of(image), outputWindow, flip, output);
         }
         else
         {
-            var scratch = Resampler.Resample(image, sourceRegion, resampledWidth, resampledHeight, out var pixelStride);
-            WriteFloats(scratch, resampledWidth * pixelStride, pixelStride, outputWindow, flip, output);
+            WriteFloats(Resampler.Resample(image, sourceRegion, resampledWidth, resampledHeight), outputWindow, flip, output);
         }
 
         if (_hasJitter)
@@ -102,31 +101,46 @@ public sealed class TransformPipeline
         }
     }
 
-    private void WriteFloats(ReadOnlySpan<byte> pixels, int rowBytes, int pixelStride, CropRegion window, bool flip, Span<float> output)
+    /// <summary>Reads the output window (mirrored when flipped) and writes each channel plane through its byte→float table.</summary>
+    private unsafe void WriteFloats(PixelRows rows, CropRegion window, bool flip, Span<float> output)
     {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("The pixel layout assumes a little-endian machine.");
+        }
+
         var size = Recipe.Size;
         var plane = size * size;
-        for (var channel = 0; channel < Recipe.Channels; channel++)
+        var stride = rows.PixelStride;
+        var step = flip ? -stride : stride;
+        var firstColumn = flip ? (size - 1) * stride : 0;
+        fixed (byte* pixels = rows.Pixels)
+        fixed (float* target = output)
+        fixed (float* redTable = _byteToNormalised[0])
+        fixed (float* greenTable = _byteToNormalised[^Math.Min(2, Recipe.Channels)])
+        fixed (float* blueTable = _byteToNormalised[^1])
         {
-            var table = _byteToNormalised[channel];
-            var target = output.Slice(channel * plane, plane);
             for (var y = 0; y < size; y++)
             {
-                var row = pixels.Slice((window.Top + y) * rowBytes + window.Left * pixelStride, size * pixelStride);
-                var targetRow = target.Slice(y * size, size);
-                if (flip)
+                var source = pixels + (window.Top + y) * rows.RowBytes + window.Left * stride + firstColumn;
+                var red = target + y * size;
+                if (Recipe.Channels == 1)
                 {
-                    for (int x = 0, source = (size - 1) * pixelStride + channel; x < size; x++, source -= pixelStride)
+                    for (var x = 0; x < size; x++, source += step)
                     {
-                        targetRow[x] = table[row[source]];
+                        red[x] = redTable[*source];
                     }
+
+                    continue;
                 }
-                else
+
+                var green = red + plane;
+                var blue = green + plane;
+                for (var x = 0; x < size; x++, source += step)
                 {
-                    for (int x = 0, source = channel; x < size; x++, source += pixelStride)
-                    {
-                        targetRow[x] = table[row[source]];
-                    }
+                    red[x] = redTable[source[rows.RedOffset]];
+                    green[x] = greenTable[source[rows.GreenOffset]];
+                    blue[x] = blueTable[source[rows.BlueOffset]];
                 }
             }
         }

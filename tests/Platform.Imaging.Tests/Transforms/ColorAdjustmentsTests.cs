@@ -73,6 +73,34 @@ public class ColorAdjustmentsTests
     }
 
     [Fact]
+    public void Hue_gives_the_same_values_on_the_vector_path_and_keeps_gray_pixels()
+    {
+        // 37 pixels (several SIMD vectors plus a tail): colour (0.8, 0.4, 0.2) alternating with gray 0.5,
+        // and yellow (1, 1, 0) at the end, which is 60° and turns to 96° (sector 1: q = 1 − 0.6 = 0.4 → (0.4, 1, 0)).
+        const int Pixels = 37;
+        var image = new float[3 * Pixels];
+        for (var i = 0; i < Pixels; i++)
+        {
+            (image[i], image[Pixels + i], image[2 * Pixels + i]) = i % 2 == 0 ? (0.8f, 0.4f, 0.2f) : (0.5f, 0.5f, 0.5f);
+        }
+
+        (image[Pixels - 1], image[2 * Pixels - 1], image[3 * Pixels - 1]) = (1f, 1f, 0f);
+        ColorAdjustments.AdjustHue(image, 3, 0.1f);
+
+        for (var i = 0; i < Pixels - 1; i++)
+        {
+            var expected = i % 2 == 0 ? (0.8f, 0.76f, 0.2f) : (0.5f, 0.5f, 0.5f);
+            Assert.Equal(expected.Item1, image[i], Tolerance);
+            Assert.Equal(expected.Item2, image[Pixels + i], Tolerance);
+            Assert.Equal(expected.Item3, image[2 * Pixels + i], Tolerance);
+        }
+
+        Assert.Equal(0.4f, image[Pixels - 1], Tolerance);
+        Assert.Equal(1f, image[2 * Pixels - 1], Tolerance);
+        Assert.Equal(0f, image[3 * Pixels - 1], Tolerance);
+    }
+
+    [Fact]
     public void Saturation_and_hue_leave_grayscale_images_unchanged()
     {
         float[] gray = [0.1f, 0.5f, 0.9f];
