@@ -95,5 +95,6 @@ public static class BackingServicesExtensions
             BackingServicesMode.External);
     }
 
-    internal static IResourceBuilder<IResource> AsResource<T>(this IResourceBuilder<T> builder) where T : IResource => builder;
+    internal static IResourceBuilder<IResource> AsResource<T>(this IResourceBuilder<T> builder) where T : IResource =>
+        builder.ApplicationBuilder.CreateResourceBuilder<IResource>(builder.Resource);
 }
