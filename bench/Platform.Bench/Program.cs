@@ -5,6 +5,7 @@ using Platform.Bench;
 var benchmarks = new Dictionary<string, Func<BenchArguments, int>>(StringComparer.Ordinal)
 {
     ["training-loop"] = TrainingLoopBenchmark.Run,
+    ["loader"] = LoaderBenchmark.Run,
     ["matmul"] = arguments => MatmulBenchmark.Run(arguments),
 };
 
