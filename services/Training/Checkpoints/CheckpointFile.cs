@@ -1,0 +1,111 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Platform.Training.Configuration;
+using Platform.Training.Engine;
+using Platform.Training.Optimization;
+using Platform.Training.Precision;
+using TorchSharp;
+
+namespace Platform.Training.Checkpoints;
+
+/// <summary>Tracks the best value of a validation metric and how long ago it improved.</summary>
+public sealed record MetricProgress(MonitoredMetric Metric, double? Best, int BestEpoch, int EpochsWithoutImprovement);
+
+/// <summary>
+/// Everything besides tensors that a resumed run needs, stored as <c>manifest.json</c> in a checkpoint.
+/// The learning-rate schedule is a function of <see cref="Step"/>; the sampler order and augmentation of an epoch
+/// are functions of (config seed, epoch); the torch RNG is re-seeded from (seed, epoch) at every epoch start. So
+/// epoch and step restore the schedule, sampler and RNG exactly.
+/// </summary>
+public sealed record CheckpointManifest(
+    int FormatVersion,
+    TrainingConfig Config,
+    IReadOnlyList<string> Classes,
+    int EpochsCompleted,
+    long Step,
+    double LearningRate,
+    MetricProgress Best,
+    MetricProgress? EarlyStopping,
+    LossScalerState? LossScaler,
+    IReadOnlyList<EpochMetrics> History,
+    DateTimeOffset SavedAt)
+{
+    public const int CurrentFormatVersion = 1;
+}
+
+/// <summary>
+/// The checkpoint format: a zip archive (stored, not compressed) with <c>manifest.json</c>
+/// (<see cref="CheckpointManifest"/>), <c>model.bin</c> (TorchSharp <c>Module.save</c> of the fp32 master weights and
+/// buffers) and <c>optimizer.bin</c> (TorchSharp optimizer state: moments, step counts, group options).
+/// </summary>
+public static class CheckpointFile
+{
+    public const string ManifestEntry = "manifest.json";
+    public const string ModelEntry = "model.bin";
+    public const string OptimizerEntry = "optimizer.bin";
+
+    public static void Write(Stream destination, CheckpointManifest manifest, torch.nn.Module model, ParameterGroupOptimizer? optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(model);
+        using var archive = new ZipArchive(destination, ZipArchiveMode.Create, leaveOpen: true);
+        using (var entry = archive.CreateEntry(ManifestEntry, CompressionLevel.NoCompression).Open())
+        {
+            JsonSerializer.Serialize(entry, manifest, TrainingConfig.JsonOptions);
+        }
+
+        using (var entry = archive.CreateEntry(ModelEntry, CompressionLevel.NoCompression).Open())
+        using (var writer = new BinaryWriter(entry))
+        {
+            model.save(writer);
+        }
+
+        if (optimizer is not null)
+        {
+            using var entry = archive.CreateEntry(OptimizerEntry, CompressionLevel.NoCompression).Open();
+            using var writer = new BinaryWriter(entry);
+            optimizer.Save(writer);
+        }
+    }
+
+    public static CheckpointManifest ReadManifest(Stream source)
+    {
+        using var archive = new ZipArchive(source, ZipArchiveMode.Read, leaveOpen: true);
+        return ReadManifest(archive);
+    }
+
+    /// <summary>Loads weights (and optimizer state when given) into existing objects and returns the manifest.</summary>
+    public static CheckpointManifest Read(Stream source, torch.nn.Module model, ParameterGroupOptimizer? optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var archive = new ZipArchive(source, ZipArchiveMode.Read, leaveOpen: true);
+        var manifest = ReadManifest(archive);
+        using (var entry = Entry(archive, ModelEntry).Open())
+        using (var reader = new BinaryReader(entry))
+        {
+            model.load(reader);
+        }
+
+        if (optimizer is not null)
+        {
+            using var entry = Entry(archive, OptimizerEntry).Open();
+            using var reader = new BinaryReader(entry);
+            optimizer.Load(reader);
+        }
+
+        return manifest;
+    }
+
+    private static CheckpointManifest ReadManifest(ZipArchive archive)
+    {
+        using var entry = Entry(archive, ManifestEntry).Open();
+        var manifest = JsonSerializer.Deserialize<CheckpointManifest>(entry, TrainingConfig.JsonOptions)
+                       ?? throw new InvalidDataException("The checkpoint manifest is empty.");
+        return manifest.FormatVersion == CheckpointManifest.CurrentFormatVersion
+            ? manifest
+            : throw new InvalidDataException($"Checkpoint format {manifest.FormatVersion} is not supported (expected {CheckpointManifest.CurrentFormatVersion}).");
+    }
+
+    private static ZipArchiveEntry Entry(ZipArchive archive, string name) =>
+        archive.GetEntry(name) ?? throw new InvalidDataException($"The checkpoint has no '{name}'.");
+}

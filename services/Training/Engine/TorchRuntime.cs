@@ -1,0 +1,49 @@
+using Platform.Training.Configuration;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Platform.Training.Engine;
+
+/// <summary>Process-wide libtorch settings: compute device and intra-op threads.</summary>
+public static class TorchRuntime
+{
+    /// <summary>Environment variable that sets the thread count when the configuration does not.</summary>
+    public const string ThreadsVariable = "PLATFORM_TORCH_THREADS";
+
+    /// <summary>CUDA when it is available and allowed, otherwise the CPU.</summary>
+    /// <exception cref="InvalidOperationException">CUDA was required but is not available.</exception>
+    public static Device SelectDevice(DevicePreference preference) => preference switch
+    {
+        DevicePreference.Cpu => CPU,
+        DevicePreference.Cuda when cuda.is_available() => CUDA,
+        DevicePreference.Cuda => throw new InvalidOperationException(
+            "The configuration requires device 'cuda' but CUDA is not available (no GPU, or a CPU build of TorchSharp; see TorchSharpFlavor in docs/training.md)."),
+        _ => cuda.is_available() ? CUDA : CPU,
+    };
+
+    /// <summary>Sets libtorch's intra-op threads: the configured value, else PLATFORM_TORCH_THREADS, else the processor count.</summary>
+    /// <returns>The thread count in effect.</returns>
+    public static int ConfigureThreads(int? configured)
+    {
+        int threads = configured
+                      ?? (int.TryParse(Environment.GetEnvironmentVariable(ThreadsVariable), out int fromEnvironment) && fromEnvironment > 0
+                          ? fromEnvironment
+                          : Environment.ProcessorCount);
+        if (get_num_threads() != threads)
+        {
+            set_num_threads(threads);
+        }
+
+        return threads;
+    }
+
+    /// <summary>Seeds every torch generator (CPU and CUDA).</summary>
+    public static void Seed(long seed)
+    {
+        random.manual_seed(seed);
+        if (cuda.is_available())
+        {
+            cuda.manual_seed_all(seed);
+        }
+    }
+}

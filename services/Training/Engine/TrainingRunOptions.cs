@@ -1,0 +1,29 @@
+using Platform.Training.Checkpoints;
+using Platform.Training.Configuration;
+using Platform.Training.Models;
+
+namespace Platform.Training.Engine;
+
+/// <summary>Where a run reports and stores things: everything about a run that is not a hyperparameter.</summary>
+public sealed record TrainingRunOptions
+{
+    /// <summary>Checkpoint storage; null trains without checkpoints (and cannot resume).</summary>
+    public ICheckpointStore? CheckpointStore { get; init; }
+
+    /// <summary>Continue from the newest epoch checkpoint in <see cref="CheckpointStore"/> when there is one.</summary>
+    public bool Resume { get; init; } = true;
+
+    public ITrainingObserver? Observer { get; init; }
+
+    /// <summary>Directory for TensorBoard event files; null writes none.</summary>
+    public string? TensorBoardDirectory { get; init; }
+
+    /// <summary>Builds the model for (config, number of classes); null uses <see cref="ModelRegistry.Create"/>.</summary>
+    public Func<TrainingConfig, int, ImageClassifier>? ModelFactory { get; init; }
+}
+
+/// <summary>The trained model (fp32, on the training device; the caller disposes it) and its report.</summary>
+public sealed record TrainingResult(ImageClassifier Model, FinalReport Report) : IDisposable
+{
+    public void Dispose() => Model.Dispose();
+}
