@@ -13,4 +13,9 @@ dotnet build AppHost/Platform.AppHost.csproj --verbosity quiet --nologo
 
 dashboard_url="http://localhost:15080"
 printf '\n[run] Aspire dashboard: %s  (no login needed in development)\n\n' "$dashboard_url"
-exec dotnet run --project AppHost/Platform.AppHost.csproj --no-build --launch-profile http
+dotnet run --project AppHost/Platform.AppHost.csproj --no-build --launch-profile http &
+runner=$!
+# `dotnet run` does not pass a SIGTERM on to the AppHost gracefully, and an AppHost killed outright
+# leaves its services running: hand the signal to the AppHost itself, which stops everything it started.
+trap 'pkill -TERM -P "$runner" 2>/dev/null || true; wait "$runner"' INT TERM
+wait "$runner"

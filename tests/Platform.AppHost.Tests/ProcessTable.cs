@@ -37,7 +37,7 @@ internal static class ProcessTable
                 var cwd = new DirectoryInfo(Path.Combine(entry, "cwd")).LinkTarget;
                 if (cwd is not null && (cwd == folder || cwd.StartsWith(folder + "/", StringComparison.Ordinal)))
                 {
-                    found.Add($"{pid} {File.ReadAllText(Path.Combine(entry, "cmdline")).Replace('\0', ' ')}");
+                    found.Add($"{pid} {CommandLine(pid)}");
                 }
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -46,5 +46,58 @@ internal static class ProcessTable
             }
         }
         return found;
+    }
+
+    /// <summary>Every process below <paramref name="pid"/>: children, their children, and so on.</summary>
+    public static IReadOnlyList<int> DescendantsOf(int pid)
+    {
+        var found = new List<int>();
+        var pending = new Stack<int>([pid]);
+        while (pending.Count > 0)
+        {
+            var parent = pending.Pop();
+            foreach (var task in SafeEnumerate($"/proc/{parent}/task"))
+            {
+                string children;
+                try
+                {
+                    children = File.ReadAllText(Path.Combine(task, "children"));
+                }
+                catch (IOException)
+                {
+                    continue;
+                }
+                foreach (var child in children.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse))
+                {
+                    found.Add(child);
+                    pending.Push(child);
+                }
+            }
+        }
+        return found;
+    }
+
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (IOException)
+        {
+            return "(gone)";
+        }
+    }
+
+    private static IEnumerable<string> SafeEnumerate(string folder)
+    {
+        try
+        {
+            return Directory.GetDirectories(folder);
+        }
+        catch (IOException)
+        {
+            return [];
+        }
     }
 }
