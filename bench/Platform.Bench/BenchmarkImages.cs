@@ -1,4 +1,3 @@
-using Platform.Imaging;
 using SkiaSharp;
 
 namespace Platform.Bench;
@@ -24,24 +23,6 @@ internal static class BenchmarkImages
         }
 
         return (Enumerable.Range(0, count).Select(Synthetic).ToList(), $"{count} synthetic pictures");
-    }
-
-    /// <summary>Decodes a JPEG to an RGB <see cref="ImageBuffer"/> with SkiaSharp (Platform.Imaging's codec library).</summary>
-    public static ImageBuffer Decode(byte[] jpeg)
-    {
-        using var bitmap = SKBitmap.Decode(jpeg, new SKImageInfo(0, 0, SKColorType.Rgba8888, SKAlphaType.Unpremul))
-                           ?? SKBitmap.Decode(jpeg);
-        using var rgba = bitmap.ColorType == SKColorType.Rgba8888 ? null : bitmap.Copy(SKColorType.Rgba8888);
-        var source = (rgba ?? bitmap).GetPixelSpan();
-        var pixels = new byte[bitmap.Width * bitmap.Height * 3];
-        for (int i = 0, j = 0; j < pixels.Length; i += 4, j += 3)
-        {
-            pixels[j] = source[i];
-            pixels[j + 1] = source[i + 1];
-            pixels[j + 2] = source[i + 2];
-        }
-
-        return new ImageBuffer(bitmap.Width, bitmap.Height, 3, pixels);
     }
 
     private static byte[] ResizeToJpeg(byte[] original)

@@ -11,7 +11,7 @@ namespace Platform.Bench;
 /// <summary>
 /// Loader throughput per core for the ImageNet-style training transform: 256² JPEG in memory → decode →
 /// RandomResizedCrop 224 (scale 0.08–1) → horizontal flip (p 0.5) → ColorJitter(0.4, 0.4, 0.4, 0.1) →
-/// normalise → CHW float32. Measured single-threaded for Platform.Imaging (SkiaSharp decode +
+/// normalise → CHW float32. Measured single-threaded for Platform.Imaging (<see cref="ImageDecoder"/> +
 /// <see cref="TransformPipeline"/>) and for TorchVision's own pipeline (torchvision.io's SkiaImager decode, then torchvision.transforms on tensors, TorchSharp at 1 thread), plus Platform.Imaging's
 /// <see cref="DataLoader"/> with all cores as workers.
 /// Options: --seconds S (per pipeline), --images N (distinct JPEGs, default 64).
@@ -33,15 +33,15 @@ internal static class LoaderBenchmark
         var recipe = TransformRecipe.Train(CropSide, TransformRecipe.ImageNetMean, TransformRecipe.ImageNetStd, colorJitter: Jitter);
         var pipeline = new TransformPipeline(recipe);
         var ours = Measure(seconds, jpegs.Count, OursOneImage(jpegs, pipeline));
-        var decodeOnly = Measure(seconds / 2, jpegs.Count, i => BenchmarkImages.Decode(jpegs[i % jpegs.Count]));
+        var decodeOnly = Measure(seconds / 2, jpegs.Count, i => ImageDecoder.Decode(jpegs[i % jpegs.Count]));
         var torchVision = Measure(seconds, jpegs.Count, TorchVisionOneImage(jpegs));
         var loader = MeasureDataLoader(seconds, jpegs, pipeline, Environment.ProcessorCount);
 
         Console.WriteLine();
         Console.WriteLine("| pipeline (256² JPEG → RandomResizedCrop 224 + flip + ColorJitter + normalise → CHW float) | threads | img/s | img/s per core |");
         Console.WriteLine("|---|---|---|---|");
-        Row("Platform.Imaging: SkiaSharp decode + TransformPipeline", 1, ours);
-        Row("Platform.Imaging: SkiaSharp decode only", 1, decodeOnly);
+        Row("Platform.Imaging: ImageDecoder + TransformPipeline", 1, ours);
+        Row("Platform.Imaging: ImageDecoder only", 1, decodeOnly);
         Row("TorchVision: io.SkiaImager decode + transforms", 1, torchVision);
         Row($"Platform.Imaging DataLoader, {Environment.ProcessorCount} workers, batch 64", Environment.ProcessorCount, loader);
         Console.WriteLine();
@@ -52,7 +52,7 @@ internal static class LoaderBenchmark
     private static Action<int> OursOneImage(List<byte[]> jpegs, TransformPipeline pipeline)
     {
         var destination = new float[pipeline.OutputLength];
-        return i => pipeline.Apply(BenchmarkImages.Decode(jpegs[i % jpegs.Count]), destination, seed: 1, epoch: 0, sampleIndex: i);
+        return i => pipeline.Apply(ImageDecoder.Decode(jpegs[i % jpegs.Count]), destination, seed: 1, epoch: 0, sampleIndex: i);
     }
 
     private static Action<int> TorchVisionOneImage(List<byte[]> jpegs)
@@ -141,6 +141,6 @@ internal static class LoaderBenchmark
 
         public int GetLabel(int index) => 0;
 
-        public ImageBuffer Load(int index) => BenchmarkImages.Decode(jpegs[index]);
+        public ImageBuffer Load(int index) => ImageDecoder.Decode(jpegs[index]);
     }
 }

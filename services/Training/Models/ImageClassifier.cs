@@ -9,6 +9,14 @@ namespace Platform.Training.Models;
 /// (Dropout then Linear(F, classes)) maps features to logits. The split is what feature extraction freezes and
 /// what staged fine-tuning gives a lower learning rate, so nothing trainable lives outside these two children.
 /// </summary>
+/// <remarks>
+/// For exporters walking <c>named_children()</c>: the trees contain only Sequential, the leaf types Conv2d,
+/// BatchNorm2d, ReLU, ReLU6, Hardswish, Hardsigmoid, GELU, MaxPool2d, AdaptiveAvgPool2d (output 1, or 7 in VGG),
+/// Flatten, Linear, Dropout and LayerNorm, and the composites <see cref="BasicBlock"/>, <see cref="Bottleneck"/>,
+/// <see cref="InvertedResidual"/>, <see cref="SqueezeExcitation"/>, <see cref="TransformerEncoderBlock"/> (with
+/// <see cref="MultiHeadSelfAttention"/>) and <see cref="VisionTransformerBackbone"/>, each documenting its forward.
+/// Sequential children run in registration order.
+/// </remarks>
 public sealed class ImageClassifier : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> backbone;

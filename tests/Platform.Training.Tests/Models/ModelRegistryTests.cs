@@ -63,6 +63,24 @@ public sealed class ModelRegistryTests
     }
 
     [Theory]
+    [MemberData(nameof(Names))]
+    public void EveryArchitecture_UsesOnlyTheModuleTypesDocumentedForExporters(string name)
+    {
+        string[] documented =
+        [
+            nameof(ImageClassifier), "Sequential", "Conv2d", "BatchNorm2d", "ReLU", "ReLU6", "Hardswish", "Hardsigmoid", "GELU",
+            "MaxPool2d", "AdaptiveAvgPool2d", "Flatten", "Linear", "Dropout", "LayerNorm", nameof(BasicBlock), nameof(Bottleneck),
+            nameof(InvertedResidual), nameof(SqueezeExcitation), nameof(TransformerEncoderBlock), nameof(MultiHeadSelfAttention),
+            nameof(VisionTransformerBackbone),
+        ];
+        using var model = ModelRegistry.Create(name, SmallOptions(name));
+
+        var used = model.modules().Select(m => m.GetType().Name).Distinct();
+
+        Assert.Empty(used.Except(documented));
+    }
+
+    [Theory]
     [InlineData("resnet18", 11_689_512)]
     [InlineData("resnet34", 21_797_672)]
     [InlineData("resnet50", 25_557_032)]
