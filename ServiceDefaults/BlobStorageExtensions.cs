@@ -27,21 +27,24 @@ public static class BlobStorageExtensions
         }
 
         builder.Services.AddSingleton(_ => CreateClient(connectionString));
+        // The probe gets its own client without retries: a readiness answer must come within the check's
+        // timeout and name the real cause, not "a timeout occurred" after the SDK's backoff.
+        var probeClient = new Lazy<BlobServiceClient>(() => CreateClient(connectionString, forHealthCheck: true));
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             "blobs",
-            services => new BlobStorageHealthCheck(services.GetRequiredService<BlobServiceClient>()),
+            _ => new BlobStorageHealthCheck(probeClient.Value),
             HealthStatus.Unhealthy,
             [Extensions.ReadinessTag],
             timeout: TimeSpan.FromSeconds(5)));
         return builder;
     }
 
-    internal static BlobServiceClient CreateClient(string connectionString)
+    internal static BlobServiceClient CreateClient(string connectionString, bool forHealthCheck = false)
     {
         var options = new BlobClientOptions();
         options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.MaxRetries = 4;
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
+        options.Retry.MaxRetries = forHealthCheck ? 0 : 4;
+        options.Retry.NetworkTimeout = forHealthCheck ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(100);
 
         return Uri.TryCreate(connectionString, UriKind.Absolute, out var serviceUri) && serviceUri.Scheme is "https" or "http"
             ? new BlobServiceClient(serviceUri, new DefaultAzureCredential(), options)
