@@ -27,3 +27,21 @@ public class ChannelStatisticsTests
         Assert.Equal(0.4330127f, statistics.Std[2], 1e-6f);
     }
 }
+
+public class FashionMnistStatisticsTests
+{
+    [Fact]
+    public void Fashion_mnist_train_statistics_match_the_published_values()
+    {
+        const string folder = "/usr/share/datasets/fashion-mnist";
+        Assert.True(File.Exists($"{folder}/train-images-idx3-ubyte.gz"), $"{folder} is missing: run scripts/setup.sh.");
+        var train = IdxDataset.Open($"{folder}/train-images-idx3-ubyte.gz", $"{folder}/train-labels-idx1-ubyte.gz");
+
+        var statistics = ChannelStatistics.Compute(train, channels: 1);
+
+        // Widely quoted Fashion-MNIST normalisation constants: mean 0.2860, std 0.3530.
+        Assert.Equal(60_000L * 28 * 28, statistics.PixelsPerChannel);
+        Assert.Equal(0.2860f, statistics.Mean[0], 0.0001f);
+        Assert.Equal(0.3530f, statistics.Std[0], 0.0001f);
+    }
+}
