@@ -9,8 +9,10 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
+app.MapDatasetsApi();
 app.MapDiagnosticsApi();
 
 app.Run();

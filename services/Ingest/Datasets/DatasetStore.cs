@@ -1,0 +1,193 @@
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Platform.Imaging.Shards;
+
+namespace Platform.Ingest.Datasets;
+
+/// <summary>
+/// The blob layout of datasets, in container <c>datasets</c>:
+/// <c>{name}/v{n}/version.json</c> (state, progress, report), <c>{name}/v{n}/shards/*.plshard</c>,
+/// <c>{name}/v{n}/usage/{runId}</c> (runs that train on it) and, written last, <c>{name}/v{n}/manifest.json</c>.
+/// Nothing is ever written outside <c>{name}/v{n}/</c>.
+/// </summary>
+public sealed class DatasetStore(BlobServiceClient blobs)
+{
+    public const string ContainerName = "datasets";
+    private const string RecordFile = "version.json";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    private BlobContainerClient Container => blobs.GetBlobContainerClient(ContainerName);
+
+    public static string VersionPrefix(string name, int version) => $"{name}/v{version}/";
+
+    public static string ShardBlobName(string name, int version, string shardName) => $"{VersionPrefix(name, version)}shards/{shardName}";
+
+    public Task EnsureContainerAsync(CancellationToken cancellationToken) =>
+        Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+
+    /// <summary>Claims the next free version number with a create-if-absent write, so concurrent uploads never share one.</summary>
+    public async Task<DatasetVersionRecord> CreateVersionAsync(string name, IngestSettings settings, string source, CancellationToken cancellationToken)
+    {
+        await EnsureContainerAsync(cancellationToken);
+        var version = (await ListVersionNumbersAsync(name, cancellationToken)).DefaultIfEmpty(0).Max() + 1;
+        while (true)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var record = new DatasetVersionRecord(name, version, DatasetVersionState.Receiving, settings, source,
+                IngestProgress.None, null, null, null, now, now, now);
+            try
+            {
+                await Container.GetBlobClient(VersionPrefix(name, version) + RecordFile).UploadAsync(
+                    BinaryData.FromObjectAsJson(record, Json),
+                    new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                    cancellationToken);
+                return record;
+            }
+            catch (RequestFailedException exception) when (exception.Status is 409 or 412)
+            {
+                version++;
+            }
+        }
+    }
+
+    public async Task SaveAsync(DatasetVersionRecord record, CancellationToken cancellationToken) =>
+        await Container.GetBlobClient(VersionPrefix(record.Name, record.Version) + RecordFile).UploadAsync(
+            BinaryData.FromObjectAsJson(record with { UpdatedAt = DateTimeOffset.UtcNow }, Json), overwrite: true, cancellationToken);
+
+    public async Task<DatasetVersionRecord?> GetAsync(string name, int version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await Container.GetBlobClient(VersionPrefix(name, version) + RecordFile).DownloadContentAsync(cancellationToken);
+            return content.Value.Content.ToObjectFromJson<DatasetVersionRecord>(Json);
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<DatasetVersionRecord>> ListVersionsAsync(string name, CancellationToken cancellationToken)
+    {
+        var records = new List<DatasetVersionRecord>();
+        foreach (var version in await ListVersionNumbersAsync(name, cancellationToken))
+        {
+            if (await GetAsync(name, version, cancellationToken) is { } record)
+            {
+                records.Add(record);
+            }
+        }
+        return records.OrderBy(record => record.Version).ToList();
+    }
+
+    public async Task<IReadOnlyList<string>> ListNamesAsync(CancellationToken cancellationToken)
+    {
+        if (!(await Container.ExistsAsync(cancellationToken)).Value)
+        {
+            return [];
+        }
+        var names = new List<string>();
+        await foreach (var item in Container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", null, cancellationToken))
+        {
+            if (item.IsPrefix)
+            {
+                names.Add(item.Prefix.TrimEnd('/'));
+            }
+        }
+        return names.Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Every version record of every dataset (for the sweeper).</summary>
+    public async Task<IReadOnlyList<DatasetVersionRecord>> ListAllVersionsAsync(CancellationToken cancellationToken)
+    {
+        var all = new List<DatasetVersionRecord>();
+        foreach (var name in await ListNamesAsync(cancellationToken))
+        {
+            all.AddRange(await ListVersionsAsync(name, cancellationToken));
+        }
+        return all;
+    }
+
+    public Stream OpenShardForWrite(string name, int version, string shardName) =>
+        Container.GetBlobClient(ShardBlobName(name, version, shardName)).OpenWrite(overwrite: true);
+
+    /// <summary>Writes the manifest, the last blob of a version: from this moment the version is complete and visible.</summary>
+    public async Task<Uri> WriteManifestAsync(DatasetManifest manifest, string name, int version, CancellationToken cancellationToken)
+    {
+        var blob = Container.GetBlobClient(VersionPrefix(name, version) + DatasetManifest.FileName);
+        await blob.UploadAsync(BinaryData.FromString(manifest.ToJson()), overwrite: true, cancellationToken);
+        return blob.Uri;
+    }
+
+    public async Task<DatasetManifest?> GetManifestAsync(string name, int version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await Container.GetBlobClient(VersionPrefix(name, version) + DatasetManifest.FileName).DownloadContentAsync(cancellationToken);
+            return DatasetManifest.FromJson(content.Value.Content.ToString());
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Removes everything of a version except its record, manifest first so it turns invisible before its shards go.</summary>
+    public async Task DeleteContentAsync(string name, int version, CancellationToken cancellationToken)
+    {
+        var prefix = VersionPrefix(name, version);
+        await Container.GetBlobClient(prefix + DatasetManifest.FileName).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        await foreach (var blob in Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
+        {
+            if (!blob.Name.EndsWith("/" + RecordFile, StringComparison.Ordinal))
+            {
+                await Container.GetBlobClient(blob.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            }
+        }
+    }
+
+    public async Task DeleteVersionAsync(string name, int version, CancellationToken cancellationToken)
+    {
+        await DeleteContentAsync(name, version, cancellationToken);
+        await Container.GetBlobClient(VersionPrefix(name, version) + RecordFile).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Records that a run trains on a version; the same run twice leaves one marker.</summary>
+    public Task MarkUsedAsync(string name, int version, Guid runId, CancellationToken cancellationToken) =>
+        Container.GetBlobClient($"{VersionPrefix(name, version)}usage/{runId:N}")
+            .UploadAsync(BinaryData.FromString(DateTimeOffset.UtcNow.ToString("O")), overwrite: true, cancellationToken);
+
+    public async Task<IReadOnlyList<Guid>> RunsUsingAsync(string name, int version, CancellationToken cancellationToken)
+    {
+        var runs = new List<Guid>();
+        await foreach (var blob in Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{VersionPrefix(name, version)}usage/", cancellationToken))
+        {
+            if (Guid.TryParseExact(blob.Name[(blob.Name.LastIndexOf('/') + 1)..], "N", out var runId))
+            {
+                runs.Add(runId);
+            }
+        }
+        return runs;
+    }
+
+    private async Task<IReadOnlyList<int>> ListVersionNumbersAsync(string name, CancellationToken cancellationToken)
+    {
+        var versions = new List<int>();
+        if (!(await Container.ExistsAsync(cancellationToken)).Value)
+        {
+            return versions;
+        }
+        await foreach (var item in Container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", name + "/", cancellationToken))
+        {
+            if (item.IsPrefix && item.Prefix.Length > name.Length + 3
+                && item.Prefix[name.Length + 1] == 'v'
+                && int.TryParse(item.Prefix.AsSpan(name.Length + 2, item.Prefix.Length - name.Length - 3), out var version))
+            {
+                versions.Add(version);
+            }
+        }
+        return versions;
+    }
+}

@@ -1,0 +1,49 @@
+namespace Platform.Ingest.Datasets;
+
+/// <summary>
+/// Limits and defaults of the ingest service (configuration section <c>Ingest</c>). Every limit is enforced
+/// before the work it guards: upload size while receiving, archive limits while listing entries, pixel
+/// limits from an image's header before it is decoded.
+/// </summary>
+public sealed class IngestOptions
+{
+    public const string SectionName = "Ingest";
+
+    /// <summary>Largest accepted upload (the whole request body). Default 2 GiB.</summary>
+    public long MaxUploadBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Most entries an archive may list. Default 200,000.</summary>
+    public int MaxArchiveEntries { get; set; } = 200_000;
+
+    /// <summary>Most bytes an archive may expand to, all entries together. Default 8 GiB.</summary>
+    public long MaxUncompressedBytes { get; set; } = 8L * 1024 * 1024 * 1024;
+
+    /// <summary>Highest expansion ratio of one zip entry or of a whole tar.gz (zip bombs). Default 200.</summary>
+    public double MaxCompressionRatio { get; set; } = 200;
+
+    /// <summary>Largest single file inside an upload. Default 32 MiB.</summary>
+    public long MaxFileBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Most pixels an image may declare (decompression bombs). Default 40 megapixels.</summary>
+    public long MaxImagePixels { get; set; } = 40_000_000;
+
+    /// <summary>Largest annotation file (CSV, JSON, XML). Default 64 MiB.</summary>
+    public long MaxAnnotationBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Uploads received and waiting for processing; more get 503 with Retry-After. Default 8.</summary>
+    public int MaxQueuedIngests { get; set; } = 8;
+
+    /// <summary>Target size of one shard blob. Default 64 MiB.</summary>
+    public long ShardTargetBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>How often a running ingest records progress and proves it is alive. Default 5 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>An ingest silent for this long belongs to a dead instance and is failed and cleaned up. Default 1 min.</summary>
+    public TimeSpan AbandonedAfter { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Where uploads wait for processing. Default: a folder under the temp directory.</summary>
+    public string? WorkFolder { get; set; }
+
+    public string ResolvedWorkFolder => WorkFolder ?? Path.Combine(Path.GetTempPath(), "platform-ingest");
+}

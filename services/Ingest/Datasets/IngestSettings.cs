@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Platform.Ingest.Datasets;
+
+public enum BalanceMethod
+{
+    None,
+    Oversample,
+}
+
+/// <summary>What a user asked of one ingest: split fractions, seed, size policy, channels, balancing, allowed labels.</summary>
+/// <param name="Size">Square side every image is resized to; null keeps the original sizes.</param>
+/// <param name="Channels">1 or 3; null decides by source (IDX stays 1-channel, image archives become RGB).</param>
+/// <param name="BalanceRatio">With oversampling, every train class is raised to at least this share of the largest one.</param>
+/// <param name="AllowedClasses">When given, labels outside this list are rejected as unknown.</param>
+/// <param name="ClassNames">Names of IDX labels 0, 1, 2… in order; without it IDX classes are named "0", "1", ….</param>
+public sealed record IngestSettings(
+    double TrainFraction,
+    double ValidationFraction,
+    double TestFraction,
+    int Seed,
+    int? Size,
+    int? Channels,
+    BalanceMethod Balance,
+    double BalanceRatio,
+    IReadOnlyList<string>? AllowedClasses,
+    IReadOnlyList<string>? ClassNames)
+{
+    public static readonly IngestSettings Default = new(0.8, 0.1, 0.1, 42, null, null, BalanceMethod.None, 1.0, null, null);
+
+    public static IReadOnlyList<string> SplitNames { get; } = ["train", "val", "test"];
+
+    /// <summary>Reads the query string of <c>POST /datasets</c>; every problem is reported, keyed by parameter.</summary>
+    public static (IngestSettings Settings, Dictionary<string, string[]> Errors) Parse(IQueryCollection query)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var settings = Default;
+
+        if (query["split"] is { Count: > 0 } splitText)
+        {
+            var parts = splitText.ToString().Split(',');
+            var fractions = parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) ? f : double.NaN).ToArray();
+            if (fractions.Length != 3 || fractions.Any(f => double.IsNaN(f) || f < 0 || f > 1) || Math.Abs(fractions.Sum() - 1) > 1e-6 || fractions[0] <= 0)
+            {
+                errors["split"] = ["Give three fractions train,val,test between 0 and 1 that add up to 1, with train > 0 (e.g. split=0.8,0.1,0.1)."];
+            }
+            else
+            {
+                settings = settings with { TrainFraction = fractions[0], ValidationFraction = fractions[1], TestFraction = fractions[2] };
+            }
+        }
+        if (query["seed"] is { Count: > 0 } seedText)
+        {
+            if (int.TryParse(seedText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed))
+            {
+                settings = settings with { Seed = seed };
+            }
+            else
+            {
+                errors["seed"] = ["The seed must be an integer."];
+            }
+        }
+        if (query["size"] is { Count: > 0 } sizeText && sizeText.ToString() != "keep")
+        {
+            if (int.TryParse(sizeText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var size) && size is >= 8 and <= 4096)
+            {
+                settings = settings with { Size = size };
+            }
+            else
+            {
+                errors["size"] = ["size is 'keep' (default) or a square side in pixels between 8 and 4096."];
+            }
+        }
+        if (query["channels"] is { Count: > 0 } channelsText && channelsText.ToString() != "auto")
+        {
+            if (channelsText.ToString() is "1" or "3")
+            {
+                settings = settings with { Channels = int.Parse(channelsText.ToString(), CultureInfo.InvariantCulture) };
+            }
+            else
+            {
+                errors["channels"] = ["channels is 'auto' (default), 1 (grayscale) or 3 (RGB)."];
+            }
+        }
+        if (query["balance"] is { Count: > 0 } balanceText)
+        {
+            if (Enum.TryParse<BalanceMethod>(balanceText, ignoreCase: true, out var balance) && !int.TryParse(balanceText, out _))
+            {
+                settings = settings with { Balance = balance };
+            }
+            else
+            {
+                errors["balance"] = ["balance is 'none' (default) or 'oversample'."];
+            }
+        }
+        if (query["balanceRatio"] is { Count: > 0 } ratioText)
+        {
+            if (double.TryParse(ratioText, NumberStyles.Float, CultureInfo.InvariantCulture, out var ratio) && ratio is > 0 and <= 1)
+            {
+                settings = settings with { BalanceRatio = ratio };
+            }
+            else
+            {
+                errors["balanceRatio"] = ["balanceRatio is a fraction in (0, 1]: each train class is oversampled to at least that share of the largest."];
+            }
+        }
+        if (query["classes"] is { Count: > 0 } classesText)
+        {
+            var classes = classesText.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (classes.Length == 0 || classes.Distinct(StringComparer.Ordinal).Count() != classes.Length)
+            {
+                errors["classes"] = ["classes is a comma-separated list of distinct labels."];
+            }
+            else
+            {
+                settings = settings with { AllowedClasses = classes };
+            }
+        }
+        if (query["classNames"] is { Count: > 0 } namesText)
+        {
+            var names = namesText.ToString().Split(',', StringSplitOptions.TrimEntries);
+            if (names.Any(string.IsNullOrEmpty) || names.Distinct(StringComparer.Ordinal).Count() != names.Length)
+            {
+                errors["classNames"] = ["classNames is a comma-separated list of distinct, non-empty names for IDX labels 0, 1, 2…."];
+            }
+            else
+            {
+                settings = settings with { ClassNames = names };
+            }
+        }
+        return (settings, errors);
+    }
+}
+
+public static partial class DatasetNames
+{
+    public const string Rule = "a lowercase name of letters, digits and dashes, 1–63 characters, starting with a letter or digit";
+
+    public static bool IsValid(string? name) => name is not null && Pattern().IsMatch(name);
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
+    private static partial Regex Pattern();
+}

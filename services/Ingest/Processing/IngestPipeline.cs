@@ -1,0 +1,389 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Platform.Imaging;
+using Platform.Imaging.Shards;
+using Platform.Ingest.Datasets;
+using Platform.Ingest.Sources;
+
+namespace Platform.Ingest.Processing;
+
+/// <summary>The outcome of a successful ingest: the manifest as published and the report.</summary>
+public sealed record IngestResult(DatasetManifest Manifest, Uri ManifestUri, IngestReport Report);
+
+/// <summary>The ingest found nothing to publish; the report says what was rejected and why.</summary>
+public sealed class NothingToPublishException(string message, IngestReport report) : Exception(message)
+{
+    public IngestReport Report { get; } = report;
+}
+
+/// <summary>
+/// Turns an upload into a published dataset version. Pass 1 reads every file, decodes it to validate it
+/// and decides its label; duplicates and label conflicts are resolved and the accepted samples are split.
+/// Pass 2 reads the upload again and writes the accepted samples (and oversampled copies) to shards. The
+/// manifest is written last, so a version is either complete or invisible.
+/// </summary>
+public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> options)
+{
+    private const int MinimumImagesPerClass = 10;
+    private const int RawEncodingMaxPixels = 64 * 64;
+
+    private sealed record Candidate(string Key, string? Label, string Sha256, int Width, int Height, bool KeepOriginal, ShardImageEncoding OriginalEncoding);
+
+    private sealed record Planned(int Label, int Split, int Copies);
+
+    public async Task<IngestResult> RunAsync(
+        DatasetVersionRecord record,
+        IIngestSource source,
+        IReadOnlyList<SourceFile> uploads,
+        IngestProgressCounter progress,
+        CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        var settings = record.Settings;
+        var channels = settings.Channels ?? source.NaturalChannels;
+        var decodeOptions = new DecodeOptions(channels, limits.MaxFileBytes, limits.MaxImagePixels);
+        var rejected = new List<RejectedFile>();
+        var notes = new List<string>();
+
+        // Pass 1: validate, label.
+        progress.Stage = "reading";
+        var candidates = new List<Candidate>();
+        var annotationFiles = new List<AnnotationItem>();
+        foreach (var item in source.Read(cancellationToken))
+        {
+            progress.FileRead();
+            switch (item)
+            {
+                case RejectedItem rejection:
+                    rejected.Add(new RejectedFile(rejection.Key, rejection.Reason, rejection.Detail));
+                    progress.Rejected();
+                    break;
+                case AnnotationItem annotation:
+                    annotationFiles.Add(annotation);
+                    break;
+                case EncodedImageItem encoded when Validate(encoded, decodeOptions, settings.Size) is var (candidate, problem):
+                    if (candidate is not null)
+                    {
+                        candidates.Add(candidate);
+                    }
+                    else
+                    {
+                        rejected.Add(problem!);
+                        progress.Rejected();
+                    }
+                    break;
+                case DecodedImageItem decoded:
+                    candidates.Add(new Candidate(decoded.Key, decoded.Label, Sha256Hex(decoded.Image.Pixels),
+                        decoded.Image.Width, decoded.Image.Height, KeepOriginal: false, ShardImageEncoding.RawPixels));
+                    break;
+            }
+        }
+
+        var labelSource = AssignLabels(candidates, annotationFiles, rejected, notes, out var labelled);
+        if (settings.AllowedClasses is { } allowed)
+        {
+            foreach (var unknown in labelled.Where(c => !allowed.Contains(c.Label!)).ToList())
+            {
+                rejected.Add(new RejectedFile(unknown.Key, "unknown-label", $"'{unknown.Label}' is not one of the classes asked for ({string.Join(", ", allowed)})"));
+                labelled.Remove(unknown);
+            }
+        }
+        var (kept, duplicates, conflicts) = Deduplicate(labelled, rejected);
+
+        var classes = ClassOrder(kept.Select(c => c.Label!).ToHashSet(StringComparer.Ordinal), settings);
+        var classIndex = classes.Select((name, index) => (name, index)).ToDictionary(p => p.name, p => p.index);
+        var labels = kept.Select(c => classIndex[c.Label!]).ToArray();
+        var splits = StratifiedSplitter.Assign(labels, kept.Select(c => c.Sha256 + c.Key).ToList(),
+            settings.ValidationFraction, settings.TestFraction, settings.Seed);
+        var warnings = Warnings(classes, labels, splits, settings);
+        warnings.AddRange(notes);
+        progress.ResetOutcome();
+        progress.Rejected(rejected.Count);
+        progress.Accepted(kept.Count);
+
+        if (kept.Count == 0)
+        {
+            throw new NothingToPublishException("No valid, labelled image was found in the upload.",
+                new IngestReport(classes, [], channels, null, [], [], duplicates, conflicts, rejected, warnings, null, labelSource));
+        }
+
+        var copies = OversamplingPlan(labels, splits, classes.Count, settings);
+        var plan = new Dictionary<string, Planned>();
+        for (var i = 0; i < kept.Count; i++)
+        {
+            plan[kept[i].Key] = new Planned(labels[i], splits[i], copies[i]);
+        }
+
+        // Pass 2: write shards.
+        progress.Stage = "writing shards";
+        var writers = IngestSettings.SplitNames.Select(split => new ShardWriter(
+            shardName => store.OpenShardForWrite(record.Name, record.Version, shardName), split, limits.ShardTargetBytes)).ToArray();
+        var statistics = new RunningChannelStatistics(channels);
+        var perSplitCounts = new int[3, classes.Count];
+        var added = new int[classes.Count];
+        var sizes = new HashSet<(int, int)>();
+        var keepByKey = kept.ToDictionary(c => c.Key);
+        try
+        {
+            foreach (var item in source.Read(cancellationToken))
+            {
+                if (!plan.TryGetValue(item.Key, out var planned))
+                {
+                    continue;
+                }
+                var candidate = keepByKey[item.Key];
+                var image = item switch
+                {
+                    EncodedImageItem encoded => ImageDecoder.Decode(encoded.Bytes, decodeOptions),
+                    DecodedImageItem decoded => decoded.Image.Channels == channels ? decoded.Image : decoded.Image.WithChannels(channels),
+                    _ => throw new InvalidOperationException($"'{item.Key}' changed between the two reads of the upload."),
+                };
+                if (settings.Size is { } size)
+                {
+                    image = ImageReshaper.ToSquare(image, size);
+                }
+                var writer = writers[planned.Split];
+                var sourceHash = Convert.FromHexString(candidate.Sha256);
+                if (candidate.KeepOriginal && item is EncodedImageItem original)
+                {
+                    writer.AppendEncoded(original.Bytes, candidate.OriginalEncoding, image.Width, image.Height, image.Channels, planned.Label, item.Key, sourceHash);
+                }
+                else
+                {
+                    writer.Append(image, planned.Label, image.Width * image.Height <= RawEncodingMaxPixels ? ShardImageEncoding.RawPixels : ShardImageEncoding.Png, item.Key, sourceHash);
+                }
+                sizes.Add((image.Width, image.Height));
+                perSplitCounts[planned.Split, planned.Label]++;
+                if (planned.Split == StratifiedSplitter.Train)
+                {
+                    statistics.Add(image);
+                }
+                for (var copy = 1; copy <= planned.Copies; copy++)
+                {
+                    var augmented = ImageReshaper.AugmentedCopy(image, settings.Seed, HashCode.Combine(copy, candidate.Sha256.GetHashCode(StringComparison.Ordinal)) & int.MaxValue);
+                    writer.Append(augmented, planned.Label,
+                        augmented.Width * augmented.Height <= RawEncodingMaxPixels ? ShardImageEncoding.RawPixels : ShardImageEncoding.Png,
+                        $"{item.Key}#oversample-{copy}", sourceHash);
+                    sizes.Add((augmented.Width, augmented.Height));
+                    perSplitCounts[planned.Split, planned.Label]++;
+                    added[planned.Label]++;
+                }
+            }
+            var shards = writers.SelectMany((writer, split) => writer.Complete()
+                .Select(shard => new ManifestShard(IngestSettings.SplitNames[split], shard.Name, shard.Samples, shard.Bytes, shard.Sha256))).ToList();
+
+            progress.Stage = "publishing";
+            var splitSummaries = IngestSettings.SplitNames.Select((name, split) =>
+            {
+                var perClass = Enumerable.Range(0, classes.Count).Select(label => perSplitCounts[split, label]).ToArray();
+                return new SplitSummary(name, perClass.Sum(), perClass);
+            }).ToList();
+            var imageSize = sizes.Count == 1 ? new ImageSize(sizes.First().Item1, sizes.First().Item2) : null;
+            var (mean, std) = statistics.Result();
+            var balancing = settings.Balance == BalanceMethod.Oversample
+                ? new BalancingReport("oversample", settings.BalanceRatio, classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => added[p.i]))
+                : null;
+            var manifest = new DatasetManifest(record.Name, $"v{record.Version}", classes, channels, imageSize, mean, std,
+                splitSummaries, shards, uploads, DateTimeOffset.UtcNow).Validated();
+            var report = new IngestReport(classes, splitSummaries, channels, imageSize, mean, std, duplicates, conflicts, rejected, warnings, balancing, labelSource);
+            var manifestUri = await store.WriteManifestAsync(manifest, record.Name, record.Version, cancellationToken);
+            return new IngestResult(manifest, manifestUri, report);
+        }
+        finally
+        {
+            foreach (var writer in writers)
+            {
+                writer.Dispose();
+            }
+        }
+    }
+
+    private static (Candidate? Candidate, RejectedFile? Problem) Validate(EncodedImageItem item, DecodeOptions decodeOptions, int? resizeTo)
+    {
+        try
+        {
+            var header = ImageDecoder.ReadHeader(item.Bytes, decodeOptions);
+            var image = ImageDecoder.Decode(item.Bytes, decodeOptions);
+            var encoding = header.Format switch
+            {
+                ImageFormat.Jpeg => ShardImageEncoding.Jpeg,
+                ImageFormat.Png => ShardImageEncoding.Png,
+                ImageFormat.Webp => ShardImageEncoding.Webp,
+                _ => (ShardImageEncoding?)null,
+            };
+            // The original bytes are kept when they already are the normalised image: no resize, upright, a shard format.
+            var keep = encoding is not null && resizeTo is null && header.Origin == SkiaSharp.SKEncodedOrigin.TopLeft;
+            return (new Candidate(item.Key, item.FolderLabel, Sha256Hex(item.Bytes), image.Width, image.Height, keep,
+                encoding ?? ShardImageEncoding.Png), null);
+        }
+        catch (ImageRejectedException exception)
+        {
+            return (null, new RejectedFile(item.Key, ReasonCode(exception.Reason), exception.Message));
+        }
+    }
+
+    public static string ReasonCode(RejectionReason reason) => reason switch
+    {
+        RejectionReason.Empty => "empty",
+        RejectionReason.TooLarge => "too-large",
+        RejectionReason.UnsupportedFormat => "unsupported-format",
+        RejectionReason.Corrupt => "corrupt",
+        RejectionReason.Truncated => "truncated",
+        RejectionReason.TooManyPixels => "too-many-pixels",
+        _ => reason.ToString().ToLowerInvariant(),
+    };
+
+    private static string AssignLabels(List<Candidate> candidates, List<AnnotationItem> annotationFiles, List<RejectedFile> rejected,
+        List<string> notes, out List<Candidate> labelled)
+    {
+        if (annotationFiles.Count == 0)
+        {
+            labelled = [];
+            foreach (var candidate in candidates)
+            {
+                if (candidate.Label is null)
+                {
+                    rejected.Add(new RejectedFile(candidate.Key, "unlabelled", "the image is not inside a class folder and no annotation file labels it"));
+                }
+                else
+                {
+                    labelled.Add(candidate);
+                }
+            }
+            return candidates.All(c => c.OriginalEncoding == ShardImageEncoding.RawPixels && !c.KeepOriginal) ? "source labels" : "class folders";
+        }
+
+        var byPath = new Dictionary<string, Annotation>(StringComparer.Ordinal);
+        var contradicted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in annotationFiles)
+        {
+            var (labels, problems, fileNotes) = Annotations.Parse(file);
+            rejected.AddRange(problems.Select(p => new RejectedFile(p.Key, p.Reason, p.Detail)));
+            notes.AddRange(fileNotes);
+            foreach (var annotation in labels)
+            {
+                if (byPath.TryGetValue(annotation.ImagePath, out var earlier) && earlier.Label != annotation.Label)
+                {
+                    contradicted.Add(annotation.ImagePath);
+                    rejected.Add(new RejectedFile(annotation.Origin, "label-conflict",
+                        $"'{annotation.ImagePath}' is labelled '{earlier.Label}' by {earlier.Origin} and '{annotation.Label}' here"));
+                }
+                byPath[annotation.ImagePath] = annotation;
+            }
+        }
+        var present = candidates.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        var alreadyRejected = rejected.Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var annotation in byPath.Values.Where(a => !present.Contains(a.ImagePath) && !alreadyRejected.Contains(a.ImagePath)))
+        {
+            rejected.Add(new RejectedFile(annotation.Origin, "annotation-missing-file", $"'{annotation.ImagePath}' is not in the upload"));
+        }
+        labelled = [];
+        foreach (var candidate in candidates)
+        {
+            if (contradicted.Contains(candidate.Key))
+            {
+                continue;
+            }
+            if (byPath.TryGetValue(candidate.Key, out var annotation))
+            {
+                labelled.Add(candidate with { Label = annotation.Label });
+            }
+            else
+            {
+                rejected.Add(new RejectedFile(candidate.Key, "unlabelled", "no annotation file labels this image"));
+            }
+        }
+        return "annotations";
+    }
+
+    /// <summary>
+    /// Classes in the order the user named them (classes or classNames), else numerically when every label is a
+    /// number (IDX without names), else ordinally.
+    /// </summary>
+    private static List<string> ClassOrder(IReadOnlySet<string> present, IngestSettings settings)
+    {
+        if ((settings.AllowedClasses ?? settings.ClassNames) is { } named)
+        {
+            return named.Where(present.Contains).Concat(present.Except(named).Order(StringComparer.Ordinal)).ToList();
+        }
+        return present.All(label => int.TryParse(label, out _))
+            ? present.OrderBy(label => int.Parse(label, System.Globalization.CultureInfo.InvariantCulture)).ToList()
+            : present.Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static (List<Candidate> Kept, List<DuplicateGroup> Duplicates, List<LabelConflict> Conflicts) Deduplicate(
+        List<Candidate> labelled, List<RejectedFile> rejected)
+    {
+        var kept = new List<Candidate>();
+        var duplicates = new List<DuplicateGroup>();
+        var conflicts = new List<LabelConflict>();
+        foreach (var group in labelled.GroupBy(c => c.Sha256))
+        {
+            var members = group.ToList();
+            var groupLabels = members.Select(c => c.Label!).Distinct(StringComparer.Ordinal).ToList();
+            if (groupLabels.Count > 1)
+            {
+                conflicts.Add(new LabelConflict(group.Key, members.Select(c => c.Key).ToList(), groupLabels));
+                rejected.AddRange(members.Select(c => new RejectedFile(c.Key, "label-conflict",
+                    $"the same image appears under the labels {string.Join(", ", groupLabels)}; none is kept")));
+                continue;
+            }
+            kept.Add(members[0]);
+            if (members.Count > 1)
+            {
+                duplicates.Add(new DuplicateGroup(members[0].Key, members.Skip(1).Select(c => c.Key).ToList(), group.Key));
+                rejected.AddRange(members.Skip(1).Select(c => new RejectedFile(c.Key, "duplicate", $"identical to '{members[0].Key}'")));
+            }
+        }
+        return (kept, duplicates, conflicts);
+    }
+
+    private static List<string> Warnings(List<string> classes, int[] labels, int[] splits, IngestSettings settings)
+    {
+        var warnings = new List<string>();
+        for (var label = 0; label < classes.Count; label++)
+        {
+            var count = labels.Count(l => l == label);
+            if (count < MinimumImagesPerClass)
+            {
+                warnings.Add($"class '{classes[label]}' has only {count} image(s); at least {MinimumImagesPerClass} are advisable");
+            }
+            if (count < 3 && (settings.ValidationFraction > 0 || settings.TestFraction > 0))
+            {
+                warnings.Add($"class '{classes[label]}' is too small to split: all {count} image(s) went to train");
+            }
+        }
+        return warnings;
+    }
+
+    /// <summary>How many augmented copies each sample gets: minority train classes are raised to BalanceRatio × the largest.</summary>
+    private static int[] OversamplingPlan(int[] labels, int[] splits, int classCount, IngestSettings settings)
+    {
+        var copies = new int[labels.Length];
+        if (settings.Balance != BalanceMethod.Oversample)
+        {
+            return copies;
+        }
+        var trainPerClass = new int[classCount];
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if (splits[i] == StratifiedSplitter.Train)
+            {
+                trainPerClass[labels[i]]++;
+            }
+        }
+        var target = (int)Math.Ceiling(settings.BalanceRatio * trainPerClass.Max());
+        for (var label = 0; label < classCount; label++)
+        {
+            var members = Enumerable.Range(0, labels.Length).Where(i => labels[i] == label && splits[i] == StratifiedSplitter.Train).ToArray();
+            var missing = target - members.Length;
+            for (var k = 0; members.Length > 0 && k < missing; k++)
+            {
+                copies[members[k % members.Length]]++;
+            }
+        }
+        return copies;
+    }
+
+    private static string Sha256Hex(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
+}

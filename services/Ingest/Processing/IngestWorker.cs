@@ -1,0 +1,149 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Platform.Contracts;
+using Platform.Ingest.Datasets;
+using Platform.Ingest.Sources;
+
+namespace Platform.Ingest.Processing;
+
+/// <summary>
+/// Processes received uploads one at a time, records progress, publishes <see cref="DatasetPublished"/>, and
+/// keeps the heartbeat of every version this instance owns. A failed ingest leaves a failed record with its
+/// reason and report, and none of its blobs.
+/// </summary>
+public sealed class IngestWorker(
+    IngestQueue queue,
+    IngestPipeline pipeline,
+    DatasetStore store,
+    IServiceScopeFactory scopes,
+    IOptions<IngestOptions> options,
+    ILogger<IngestWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var heartbeat = HeartbeatAsync(stoppingToken);
+        try
+        {
+            await foreach (var job in queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                queue.Dequeued();
+                try
+                {
+                    await ProcessAsync(job, stoppingToken);
+                }
+                finally
+                {
+                    queue.Release(job.Name, job.Version);
+                    TryDeleteFolder(job.WorkFolder);
+                }
+            }
+        }
+        finally
+        {
+            try
+            {
+                await heartbeat;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private async Task ProcessAsync(IngestJob job, CancellationToken stoppingToken)
+    {
+        var progress = queue.Own(job.Name, job.Version);
+        var record = await store.GetAsync(job.Name, job.Version, stoppingToken)
+            ?? throw new InvalidOperationException($"Dataset {job.Name} v{job.Version} has no record.");
+        record = record with { State = DatasetVersionState.Processing, HeartbeatAt = DateTimeOffset.UtcNow };
+        await store.SaveAsync(record, stoppingToken);
+        logger.LogInformation("Ingesting {Dataset} v{Version}: {Source}", job.Name, job.Version, record.SourceDescription);
+        try
+        {
+            using var source = job.OpenSource();
+            var result = await pipeline.RunAsync(record, source, job.Uploads, progress, stoppingToken);
+            progress.Stage = "done";
+            await store.SaveAsync(record with
+            {
+                State = DatasetVersionState.Published,
+                Progress = progress.Snapshot(),
+                Report = result.Report,
+                ManifestUri = result.ManifestUri.ToString(),
+                HeartbeatAt = DateTimeOffset.UtcNow,
+            }, CancellationToken.None);
+            using var scope = scopes.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new DatasetPublished(
+                job.Name, job.Version, result.ManifestUri.ToString(), result.Manifest.Classes,
+                result.Manifest.Split("train")?.Samples ?? 0, result.Manifest.Split("val")?.Samples ?? 0, result.Manifest.Split("test")?.Samples ?? 0,
+                DateTimeOffset.UtcNow), CancellationToken.None);
+            logger.LogInformation("Published {Dataset} v{Version}: {Accepted} accepted, {Rejected} rejected",
+                job.Name, job.Version, progress.Snapshot().Accepted, progress.Snapshot().Rejected);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await FailAsync(record, progress, "interrupted: the ingest service stopped while processing; upload again", null);
+            throw;
+        }
+        catch (NothingToPublishException exception)
+        {
+            await FailAsync(record, progress, exception.Message, exception.Report);
+        }
+        catch (UploadRejectedException exception)
+        {
+            await FailAsync(record, progress, $"{exception.Reason}: {exception.Message}", null);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogError(exception, "Ingest of {Dataset} v{Version} failed", job.Name, job.Version);
+            await FailAsync(record, progress, $"internal error: {exception.Message}", null);
+        }
+    }
+
+    private async Task FailAsync(DatasetVersionRecord record, IngestProgressCounter progress, string error, IngestReport? report)
+    {
+        progress.Stage = "failed";
+        await store.DeleteContentAsync(record.Name, record.Version, CancellationToken.None);
+        await store.SaveAsync(record with
+        {
+            State = DatasetVersionState.Failed,
+            Error = error,
+            Report = report,
+            Progress = progress.Snapshot(),
+            HeartbeatAt = DateTimeOffset.UtcNow,
+        }, CancellationToken.None);
+        logger.LogWarning("Ingest of {Dataset} v{Version} failed: {Error}", record.Name, record.Version, error);
+    }
+
+    private async Task HeartbeatAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.HeartbeatInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            foreach (var (name, version, progress) in queue.Owned)
+            {
+                try
+                {
+                    if (await store.GetAsync(name, version, stoppingToken) is { State: not (DatasetVersionState.Published or DatasetVersionState.Failed) } record)
+                    {
+                        await store.SaveAsync(record with { Progress = progress.Snapshot(), HeartbeatAt = DateTimeOffset.UtcNow }, stoppingToken);
+                    }
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    logger.LogWarning(exception, "Heartbeat of {Dataset} v{Version} failed; retrying at the next tick", name, version);
+                }
+            }
+        }
+    }
+
+    private static void TryDeleteFolder(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}

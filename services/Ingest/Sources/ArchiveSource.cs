@@ -1,0 +1,287 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using Platform.Imaging.Data;
+using Platform.Ingest.Datasets;
+
+namespace Platform.Ingest.Sources;
+
+public enum ArchiveKind
+{
+    Zip,
+    Tar,
+    TarGzip,
+}
+
+/// <summary>
+/// A zip, tar or tar.gz upload of folder-per-class images and/or images with annotation files. Entries are
+/// read into memory one at a time, never extracted to disk, and each is checked before it is used: unsafe
+/// paths, links, nested archives and oversize or over-compressed entries are rejected with a reason; an
+/// archive over its entry-count, total-size or expansion-ratio limits is refused as a whole.
+/// </summary>
+public sealed class ArchiveSource(string file, ArchiveKind kind, string originalName, IngestOptions limits) : IIngestSource
+{
+    private static readonly string[] AnnotationExtensions = [".csv", ".json", ".xml"];
+
+    public string Description => $"{kind} archive '{originalName}'";
+
+    public int NaturalChannels => 3;
+
+    public static ArchiveKind? Detect(string file)
+    {
+        Span<byte> head = stackalloc byte[512];
+        using var stream = File.OpenRead(file);
+        var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        head = head[..read];
+        if (head.Length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] is 3 or 5)
+        {
+            return ArchiveKind.Zip;
+        }
+        if (head.Length >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+        {
+            return ArchiveKind.TarGzip;
+        }
+        if (head.Length >= 262 && head[257..262].SequenceEqual("ustar"u8))
+        {
+            return ArchiveKind.Tar;
+        }
+        return null;
+    }
+
+    public IEnumerable<SourceItem> Read(CancellationToken cancellationToken) => kind switch
+    {
+        ArchiveKind.Zip => ReadZip(cancellationToken),
+        _ => ReadTar(cancellationToken),
+    };
+
+    private IEnumerable<SourceItem> ReadZip(CancellationToken cancellationToken)
+    {
+        using var archive = OpenZip();
+        if (archive.Entries.Count > limits.MaxArchiveEntries)
+        {
+            throw TooManyEntries(archive.Entries.Count);
+        }
+        var budget = new ExpansionBudget(limits);
+        foreach (var entry in archive.Entries)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (entry.FullName.EndsWith('/'))
+            {
+                continue;
+            }
+            const int unixFileTypeMask = 0xF000, unixSymlink = 0xA000;
+            if (((entry.ExternalAttributes >> 16) & unixFileTypeMask) == unixSymlink)
+            {
+                yield return new RejectedItem(entry.FullName, "link", "symbolic links are not followed");
+                continue;
+            }
+            if (entry.Length > 1024 * 1024 && entry.CompressedLength > 0 && (double)entry.Length / entry.CompressedLength > limits.MaxCompressionRatio)
+            {
+                yield return new RejectedItem(entry.FullName, "compression-ratio",
+                    $"expands {entry.Length / (double)entry.CompressedLength:F0}× (limit {limits.MaxCompressionRatio:F0}×): a likely zip bomb");
+                continue;
+            }
+            if (Classify(entry.FullName, entry.Length) is { } rejection)
+            {
+                yield return rejection;
+                continue;
+            }
+            using var content = entry.Open();
+            yield return ToItem(entry.FullName, content, budget);
+        }
+    }
+
+    private ZipArchive OpenZip()
+    {
+        try
+        {
+            return ZipFile.OpenRead(file);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new UploadRejectedException("corrupt-archive", $"The zip archive cannot be read: {exception.Message}");
+        }
+    }
+
+    private IEnumerable<SourceItem> ReadTar(CancellationToken cancellationToken)
+    {
+        using var fileStream = File.OpenRead(file);
+        var compressed = new CountingStream(fileStream);
+        using var decompressed = kind == ArchiveKind.TarGzip ? new GZipStream(compressed, CompressionMode.Decompress) : (Stream)compressed;
+        using var reader = new TarReader(decompressed);
+        var budget = new ExpansionBudget(limits, kind == ArchiveKind.TarGzip ? compressed : null);
+        var count = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            TarEntry? entry;
+            try
+            {
+                entry = reader.GetNextEntry();
+            }
+            catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException or FormatException)
+            {
+                throw new UploadRejectedException("corrupt-archive", $"The tar archive is damaged after {count} entries: {exception.Message}");
+            }
+            if (entry is null)
+            {
+                yield break;
+            }
+            if (++count > limits.MaxArchiveEntries)
+            {
+                throw TooManyEntries(count);
+            }
+            switch (entry.EntryType)
+            {
+                case TarEntryType.Directory:
+                case TarEntryType.GlobalExtendedAttributes:
+                case TarEntryType.ExtendedAttributes:
+                    continue;
+                case TarEntryType.SymbolicLink:
+                case TarEntryType.HardLink:
+                    yield return new RejectedItem(entry.Name, "link", $"{entry.EntryType} to '{entry.LinkName}' is not followed");
+                    continue;
+                case TarEntryType.RegularFile:
+                case TarEntryType.V7RegularFile:
+                case TarEntryType.ContiguousFile:
+                    break;
+                default:
+                    yield return new RejectedItem(entry.Name, "not-a-regular-file", $"tar entry of type {entry.EntryType}");
+                    continue;
+            }
+            if (Classify(entry.Name, entry.Length) is { } rejection)
+            {
+                yield return rejection;
+                continue;
+            }
+            yield return ToItem(entry.Name, entry.DataStream ?? Stream.Null, budget);
+        }
+    }
+
+    private RejectedItem? Classify(string rawPath, long declaredLength)
+    {
+        if (ArchivePaths.Normalize(rawPath) is not { } path)
+        {
+            return new RejectedItem(rawPath, "unsafe-path", "absolute paths and paths with '..' could escape the upload; nothing is extracted from them");
+        }
+        if (ArchivePaths.IsMetadata(path))
+        {
+            return new RejectedItem(path, "ignored-metadata", "operating-system metadata (hidden file or __MACOSX)");
+        }
+        if (ArchivePaths.LooksLikeArchive(path))
+        {
+            return new RejectedItem(path, "nested-archive", "archives inside the upload are not opened; upload them separately");
+        }
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        if (!FolderDataset.ImageExtensions.Contains(extension) && !AnnotationExtensions.Contains(extension))
+        {
+            return new RejectedItem(path, "not-an-image", $"'{extension}' files are neither images nor annotation files");
+        }
+        var limit = AnnotationExtensions.Contains(extension) ? limits.MaxAnnotationBytes : limits.MaxFileBytes;
+        return declaredLength > limit
+            ? new RejectedItem(path, "too-large", $"{declaredLength} bytes (limit {limit})")
+            : null;
+    }
+
+    private SourceItem ToItem(string rawPath, Stream content, ExpansionBudget budget)
+    {
+        var path = ArchivePaths.Normalize(rawPath)!;
+        var isAnnotation = AnnotationExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
+        var limit = isAnnotation ? limits.MaxAnnotationBytes : limits.MaxFileBytes;
+        var bytes = ReadLimited(content, limit, budget);
+        if (bytes is null)
+        {
+            return new RejectedItem(path, "too-large", $"more than {limit} bytes once expanded");
+        }
+        if (isAnnotation)
+        {
+            return new AnnotationItem(path, bytes);
+        }
+        if (bytes.Length >= 2 && ((bytes[0] == 'P' && bytes[1] == 'K') || (bytes[0] == 0x1f && bytes[1] == 0x8b)))
+        {
+            return new RejectedItem(path, "nested-archive", "the file is an archive under an image name");
+        }
+        var segments = path.Split('/');
+        return new EncodedImageItem(path, bytes, segments.Length >= 2 ? segments[^2] : null);
+    }
+
+    private static byte[]? ReadLimited(Stream stream, long limit, ExpansionBudget budget)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            budget.Consume(read);
+            if (buffer.Length + read > limit)
+            {
+                // Drain without keeping, so the archive stays readable for the next entry.
+                while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+                {
+                    budget.Consume(read);
+                }
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private UploadRejectedException TooManyEntries(int count) =>
+        new("too-many-entries", $"The archive lists {count}+ entries; the limit is {limits.MaxArchiveEntries} (Ingest:MaxArchiveEntries).");
+
+    public void Dispose()
+    {
+    }
+
+    /// <summary>Counts expanded bytes against the archive's total and ratio limits.</summary>
+    private sealed class ExpansionBudget(IngestOptions limits, CountingStream? compressed = null)
+    {
+        private const long RatioCheckFloor = 16L * 1024 * 1024;
+        private long expanded;
+
+        public void Consume(int bytes)
+        {
+            expanded += bytes;
+            if (expanded > limits.MaxUncompressedBytes)
+            {
+                throw new UploadRejectedException("archive-too-large",
+                    $"The archive expands to more than {limits.MaxUncompressedBytes} bytes (Ingest:MaxUncompressedBytes).");
+            }
+            if (compressed is not null && expanded > RatioCheckFloor && expanded > limits.MaxCompressionRatio * Math.Max(1, compressed.BytesRead))
+            {
+                throw new UploadRejectedException("compression-ratio",
+                    $"The archive expands more than {limits.MaxCompressionRatio:F0}× its compressed size: a likely decompression bomb.");
+            }
+        }
+    }
+}
+
+/// <summary>Counts the bytes read through it (the compressed side of a tar.gz).</summary>
+internal sealed class CountingStream(Stream inner) : Stream
+{
+    public long BytesRead { get; private set; }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var read = inner.Read(buffer, offset, count);
+        BytesRead += read;
+        return read;
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        var read = inner.Read(buffer);
+        BytesRead += read;
+        return read;
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => inner.Length;
+    public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
