@@ -41,6 +41,10 @@ public sealed class ImageBuffer
     public static ImageBuffer Create(int width, int height, int channels) =>
         new(width, height, channels, new byte[(long)width * height * channels]);
 
+    /// <summary>For producers that overwrite every pixel: skips zeroing the array.</summary>
+    internal static ImageBuffer CreateUninitialized(int width, int height, int channels) =>
+        new(width, height, channels, GC.AllocateUninitializedArray<byte>(checked(width * height * channels)));
+
     /// <summary>
     /// Returns this image with the requested channel count: grayscale is replicated into RGB, RGB is reduced
     /// to luma with the ITU-R 601-2 weights PIL uses (L = 0.299 R + 0.587 G + 0.114 B).

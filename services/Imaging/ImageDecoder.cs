@@ -1,3 +1,4 @@
+using System.Buffers;
 using SkiaSharp;
 
 namespace Platform.Imaging;
@@ -160,35 +161,53 @@ public static class ImageDecoder
     {
         // Premultiplied BGRA makes "over white" one addition per channel: out = premultiplied + (255 − alpha).
         var info = new SKImageInfo(header.Width, header.Height, SKColorType.Bgra8888, SKAlphaType.Premul, Srgb);
-        var bgra = new byte[info.BytesSize];
-        ReadPixels(codec, info, bgra);
-
-        var walk = Orientation.Walk(header.Origin, header.Width, header.Height);
-        var image = ImageBuffer.Create(walk.Width, walk.Height, channels);
-        var target = image.Pixels;
-        for (int y = 0, t = 0; y < walk.Height; y++)
+        // Pooled: a 256² BGRA frame is already a large-object-heap allocation, and this runs once per training sample.
+        var bgra = ArrayPool<byte>.Shared.Rent(info.BytesSize);
+        try
         {
-            for (int x = 0, s = 4 * (walk.Start + y * walk.StepY); x < walk.Width; x++, s += 4 * walk.StepX)
+            ReadPixels(codec, info, bgra);
+            var walk = Orientation.Walk(header.Origin, header.Width, header.Height);
+            var image = ImageBuffer.CreateUninitialized(walk.Width, walk.Height, channels);
+            ComposeOnWhite(bgra, walk, image);
+            return image;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bgra);
+        }
+    }
+
+    /// <summary>Walks the stored BGRA pixels in display order, composites them on white and writes RGB or luma.</summary>
+    private static unsafe void ComposeOnWhite(byte[] bgra, Orientation walk, ImageBuffer image)
+    {
+        var step = 4 * walk.StepX;
+        fixed (byte* sourcePixels = bgra)
+        fixed (byte* targetPixels = image.Pixels)
+        {
+            var target = targetPixels;
+            for (var y = 0; y < walk.Height; y++)
             {
-                var white = 255 - bgra[s + 3];
-                var red = (byte)(bgra[s + 2] + white);
-                var green = (byte)(bgra[s + 1] + white);
-                var blue = (byte)(bgra[s] + white);
-                if (channels == 3)
+                var source = sourcePixels + 4 * (walk.Start + (long)y * walk.StepY);
+                if (image.Channels == 3)
                 {
-                    target[t] = red;
-                    target[t + 1] = green;
-                    target[t + 2] = blue;
-                    t += 3;
+                    for (var x = 0; x < walk.Width; x++, source += step, target += 3)
+                    {
+                        var white = 255 - source[3];
+                        target[0] = (byte)(source[2] + white);
+                        target[1] = (byte)(source[1] + white);
+                        target[2] = (byte)(source[0] + white);
+                    }
                 }
                 else
                 {
-                    target[t++] = ImageBuffer.Luma(red, green, blue);
+                    for (var x = 0; x < walk.Width; x++, source += step, target++)
+                    {
+                        var white = 255 - source[3];
+                        *target = ImageBuffer.Luma((byte)(source[2] + white), (byte)(source[1] + white), (byte)(source[0] + white));
+                    }
                 }
             }
         }
-
-        return image;
     }
 
     private static unsafe void ReadPixels(SKCodec codec, SKImageInfo info, byte[] target)

@@ -16,7 +16,8 @@ public static class ImageResizer
             return image;
         }
 
-        var rows = Resampler.Resample(image, CropRegion.Whole(image.Width, image.Height), width, height);
+        var rows = Resampler.Resample(image, CropRegion.Whole(image.Width, image.Height), width, height,
+            new byte[Resampler.TargetLength(image, width, height)]);
         var result = ImageBuffer.Create(width, height, image.Channels);
         if (image.Channels == 1)
         {

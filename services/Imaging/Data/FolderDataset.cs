@@ -2,8 +2,8 @@ namespace Platform.Imaging.Data;
 
 /// <summary>
 /// A folder-per-class tree: each immediate subfolder of the root is a class (ordinal name order), and its image
-/// files (by extension, ordinal order; nested folders are not searched) are the samples. Files with other
-/// extensions are listed in <see cref="SkippedFiles"/> rather than ignored silently.
+/// files (by extension, ordinal order) are the samples. Other files and nested folders are listed in
+/// <see cref="SkippedFiles"/> rather than ignored silently.
 /// </summary>
 public sealed class FolderDataset : ILabeledImageSource
 {
@@ -30,7 +30,10 @@ public sealed class FolderDataset : ILabeledImageSource
 
     public IReadOnlyList<string> Classes { get; }
 
-    /// <summary>Files under the class folders that are not images by extension (paths relative to the root).</summary>
+    /// <summary>
+    /// Entries inside the class folders that are not samples, relative to the root: files without an image extension,
+    /// and nested folders (ending with a separator), which are not searched.
+    /// </summary>
     public IReadOnlyList<string> SkippedFiles { get; }
 
     /// <summary>Scans the tree; decoding happens on <see cref="Load"/>.</summary>
@@ -52,6 +55,8 @@ public sealed class FolderDataset : ILabeledImageSource
         var skipped = new List<string>();
         for (var label = 0; label < classFolders.Length; label++)
         {
+            skipped.AddRange(Directory.GetDirectories(classFolders[label]).Order(StringComparer.Ordinal)
+                .Select(folder => Path.GetRelativePath(root, folder) + Path.DirectorySeparatorChar));
             foreach (var file in Directory.GetFiles(classFolders[label]).Order(StringComparer.Ordinal))
             {
                 if (ImageExtensions.Contains(Path.GetExtension(file)))

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using SkiaSharp;
 
@@ -12,7 +13,7 @@ internal readonly record struct PixelRows(byte[] Pixels, int RowBytes, int Pixel
 }
 
 /// <summary>
-/// Crop + resize in one SkiaSharp pass into per-thread scratch memory. Grayscale stays Gray8; RGB is widened to
+/// Crop + resize in one SkiaSharp pass into caller-provided memory. Grayscale stays Gray8; RGB is widened to
 /// BGRA8888, Skia's native order on little-endian Linux, which its raster pipeline resamples about twice as fast
 /// as RGBA8888 (Skia has no packed 3-byte format).
 /// </summary>
@@ -23,17 +24,41 @@ internal static class Resampler
     private static readonly SKSamplingOptions Bilinear = new(SKFilterMode.Linear, SKMipmapMode.None);
     private static readonly SKSamplingOptions BilinearWithMipmaps = new(SKFilterMode.Linear, SKMipmapMode.Linear);
 
-    [ThreadStatic] private static byte[]? t_source;
-    [ThreadStatic] private static byte[]? t_target;
+    /// <summary>Bytes the target needs for a <paramref name="width"/> × <paramref name="height"/> result.</summary>
+    public static int TargetLength(ImageBuffer image, int width, int height) => width * height * (image.Channels == 1 ? 1 : 4);
 
-    /// <summary>Returns scratch pixels (valid until this thread's next call) of <paramref name="width"/> × <paramref name="height"/>.</summary>
-    public static unsafe PixelRows Resample(ImageBuffer image, CropRegion region, int width, int height)
+    /// <summary>Resamples <paramref name="region"/> of the image into <paramref name="target"/> (at least <see cref="TargetLength"/> bytes).</summary>
+    public static unsafe PixelRows Resample(ImageBuffer image, CropRegion region, int width, int height, byte[] target)
+    {
+        var gray = image.Channels == 1;
+        if (gray)
+        {
+            return Resample(image.Pixels, image, region, width, height, target);
+        }
+
+        // Pooled rather than per-thread: a large photo's BGRA copy should not stay pinned to a thread forever.
+        var bgra = ArrayPool<byte>.Shared.Rent(image.Width * image.Height * 4);
+        try
+        {
+            WidenToBgra(image, bgra);
+            return Resample(bgra, image, region, width, height, target);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bgra);
+        }
+    }
+
+    private static unsafe PixelRows Resample(byte[] source, ImageBuffer image, CropRegion region, int width, int height, byte[] target)
     {
         var gray = image.Channels == 1;
         var pixelStride = gray ? 1 : 4;
         var colorType = gray ? SKColorType.Gray8 : SKColorType.Bgra8888;
-        var source = gray ? image.Pixels : WidenToBgra(image);
-        var target = Scratch(ref t_target, width * height * pixelStride);
+        if (target.Length < width * height * pixelStride)
+        {
+            throw new ArgumentException($"The target holds {target.Length} bytes; {width * height * pixelStride} are needed.", nameof(target));
+        }
+
         var downscale = Math.Max((double)region.Width / width, (double)region.Height / height);
 
         fixed (byte* sourcePointer = source)
@@ -56,10 +81,10 @@ internal static class Resampler
             : new PixelRows(target, width * 4, 4, 2, 1, 0);
     }
 
-    private static byte[] WidenToBgra(ImageBuffer image)
+    private static void WidenToBgra(ImageBuffer image, byte[] target)
     {
         var pixelCount = image.Width * image.Height;
-        var bgra = MemoryMarshal.Cast<byte, uint>(Scratch(ref t_source, pixelCount * 4).AsSpan(0, pixelCount * 4));
+        var bgra = MemoryMarshal.Cast<byte, uint>(target.AsSpan(0, pixelCount * 4));
         ReadOnlySpan<byte> rgb = image.Pixels;
         for (var i = 0; i < bgra.Length; i++)
         {
@@ -67,17 +92,5 @@ internal static class Resampler
             // Little-endian BGRA8888: B in the low byte, A in the high byte.
             bgra[i] = 0xFF000000u | (uint)rgb[offset] << 16 | (uint)rgb[offset + 1] << 8 | rgb[offset + 2];
         }
-
-        return t_source!;
-    }
-
-    private static byte[] Scratch(ref byte[]? buffer, int length)
-    {
-        if (buffer is null || buffer.Length < length)
-        {
-            buffer = new byte[length];
-        }
-
-        return buffer;
     }
 }

@@ -1,9 +1,11 @@
+using System.Buffers;
+
 namespace Platform.Imaging.Transforms;
 
 /// <summary>
 /// Runs a <see cref="TransformRecipe"/>: one resample of the chosen source region (SkiaSharp), then flip, channel
 /// conversion and scaling to floats in one pass, then colour jitter and normalisation over the planar output.
-/// Thread-safe: one pipeline serves all loader workers; scratch memory is per thread.
+/// Thread-safe: one pipeline serves all loader workers; scratch memory comes from the shared array pool.
 /// </summary>
 public sealed class TransformPipeline
 {
@@ -91,7 +93,15 @@ public sealed class TransformPipeline
         }
         else
         {
-            WriteFloats(Resampler.Resample(image, sourceRegion, resampledWidth, resampledHeight), outputWindow, flip, output);
+            var scratch = ArrayPool<byte>.Shared.Rent(Resampler.TargetLength(image, resampledWidth, resampledHeight));
+            try
+            {
+                WriteFloats(Resampler.Resample(image, sourceRegion, resampledWidth, resampledHeight, scratch), outputWindow, flip, output);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
         }
 
         if (_hasJitter)
@@ -117,7 +127,7 @@ public sealed class TransformPipeline
         fixed (byte* pixels = rows.Pixels)
         fixed (float* target = output)
         fixed (float* redTable = _byteToNormalised[0])
-        fixed (float* greenTable = _byteToNormalised[^Math.Min(2, Recipe.Channels)])
+        fixed (float* greenTable = _byteToNormalised[Recipe.Channels == 3 ? 1 : 0])
         fixed (float* blueTable = _byteToNormalised[^1])
         {
             for (var y = 0; y < size; y++)

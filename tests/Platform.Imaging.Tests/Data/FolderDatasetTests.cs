@@ -39,20 +39,21 @@ public sealed class FolderDatasetTests : IDisposable
     }
 
     [Fact]
-    public void Non_image_files_are_listed_as_skipped()
+    public void Non_image_files_and_nested_folders_are_listed_as_skipped()
     {
         WriteImage("cats", "b.png");
         WriteImage("cats", "a.PNG");
         WriteImage("dogs", "x.jpg");
         File.WriteAllText(Path.Combine(_temporary, "cats", "notes.txt"), "not an image");
         File.WriteAllText(Path.Combine(_temporary, "top-level.txt"), "outside the class folders");
+        WriteImage(Path.Combine("dogs", "puppies"), "nested.png");
 
         var dataset = FolderDataset.Open(_temporary);
 
         Assert.Equal(["cats", "dogs"], dataset.Classes);
         Assert.Equal(3, dataset.Count);
         Assert.Equal("a.PNG", Path.GetFileName(dataset.FilePath(0)));
-        Assert.Equal(Path.Combine("cats", "notes.txt"), Assert.Single(dataset.SkippedFiles));
+        Assert.Equal([Path.Combine("cats", "notes.txt"), Path.Combine("dogs", "puppies") + Path.DirectorySeparatorChar], dataset.SkippedFiles);
     }
 
     [Fact]

@@ -37,10 +37,10 @@ internal static class EncodedSamples
     }
 
     /// <summary>
-    /// A GIF89a with a 4-colour palette and the given palette indices. The LZW stream sends a clear code before
+    /// A GIF89a with a 4-colour palette and one image per frame, each given as palette indices. The LZW stream sends a clear code before
     /// every pair of pixels, so the code table never grows past 3-bit codes and no compression logic is needed.
     /// </summary>
-    public static byte[] Gif(int width, int height, (byte R, byte G, byte B)[] palette, byte[] indices)
+    public static byte[] Gif(int width, int height, (byte R, byte G, byte B)[] palette, params byte[][] frames)
     {
         var output = new List<byte>();
         output.AddRange(Encoding.ASCII.GetBytes("GIF89a"));
@@ -51,7 +51,18 @@ internal static class EncodedSamples
             output.AddRange([r, g, b]);
         }
 
-        output.AddRange([0x2C, 0, 0, 0, 0, (byte)width, (byte)(width >> 8), (byte)height, (byte)(height >> 8), 0]);
+        foreach (var indices in frames)
+        {
+            output.AddRange([0x2C, 0, 0, 0, 0, (byte)width, (byte)(width >> 8), (byte)height, (byte)(height >> 8), 0]);
+            output.AddRange(LzwImageData(indices));
+        }
+
+        output.Add(0x3B);
+        return [.. output];
+    }
+
+    private static List<byte> LzwImageData(byte[] indices)
+    {
         const int clear = 4, end = 5, codeBits = 3;
         var codes = new List<int>();
         for (var i = 0; i < indices.Length; i++)
@@ -84,7 +95,7 @@ internal static class EncodedSamples
             packed.Add((byte)bitBuffer);
         }
 
-        output.Add(2); // LZW minimum code size
+        var output = new List<byte> { 2 }; // LZW minimum code size
         for (var offset = 0; offset < packed.Count; offset += 255)
         {
             var length = Math.Min(255, packed.Count - offset);
@@ -92,8 +103,8 @@ internal static class EncodedSamples
             output.AddRange(packed.GetRange(offset, length));
         }
 
-        output.AddRange([0, 0x3B]);
-        return [.. output];
+        output.Add(0); // end of the frame's data sub-blocks
+        return output;
     }
 
     /// <summary>Inserts an APP1 EXIF segment declaring the given orientation right after the JPEG's SOI marker.</summary>

@@ -87,6 +87,18 @@ public class ImageDecoderTests
     }
 
     [Fact]
+    public void Animated_gif_decodes_its_first_frame()
+    {
+        var gif = EncodedSamples.Gif(2, 1, [(255, 0, 0), (0, 255, 0), (0, 0, 255), (10, 20, 30)], [0, 0], [2, 2]);
+        using (var codec = SKCodec.Create(new MemoryStream(gif)))
+        {
+            Assert.Equal(2, codec.FrameCount);
+        }
+
+        Assert.Equal([255, 0, 0, 255, 0, 0], ImageDecoder.Decode(gif).Pixels);
+    }
+
+    [Fact]
     public void Exif_orientation_6_rotates_the_image_clockwise()
     {
         var stored = Quadrants(32, 16);
