@@ -29,6 +29,8 @@ public static class DatasetsApi
             .WithSummary("One version: state, progress, and when done the report (classes, split counts, mean/std, duplicates, rejected files)");
         api.MapGet("/{name}/versions/{version:int}/manifest", GetManifest).WithName("GetDatasetManifest")
             .WithSummary("The manifest of a published version (what the trainer reads)");
+        api.MapGet("/{name}/versions/{version:int}/runs", GetRunsUsingVersion).WithName("GetRunsUsingDatasetVersion")
+            .WithSummary("The runs that train on this version (a version in use cannot be deleted)");
         api.MapDelete("/{name}/versions/{version:int}", DeleteVersion).WithName("DeleteDatasetVersion")
             .WithSummary("Delete a finished version that no run uses");
         return api;
@@ -171,6 +173,15 @@ public static class DatasetsApi
         return manifest is null
             ? Problem(StatusCodes.Status404NotFound, "Manifest not found", $"Dataset '{name}' v{version} is not published (or does not exist).")
             : TypedResults.Ok(manifest);
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<Guid>>, ProblemHttpResult>> GetRunsUsingVersion(
+        string name, int version, DatasetStore store, CancellationToken cancellationToken)
+    {
+        var record = DatasetNames.IsValid(name) ? await store.GetAsync(name, version, cancellationToken) : null;
+        return record is null
+            ? Problem(StatusCodes.Status404NotFound, "Dataset version not found", $"Dataset '{name}' has no version {version}.")
+            : TypedResults.Ok(await store.RunsUsingAsync(name, version, cancellationToken));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteVersion(

@@ -4,21 +4,14 @@ using Platform.Imaging.Transforms;
 namespace Platform.Ingest.Processing;
 
 /// <summary>
-/// Resizing and augmented copies for ingest, through the same transform pipeline training uses, with an
-/// identity normalisation so the result can be turned back into 8-bit pixels.
+/// Resizing for the size policy, and augmented copies for oversampling through the same transform pipeline
+/// training uses, with an identity normalisation so the result can be turned back into 8-bit pixels.
 /// </summary>
 public static class ImageReshaper
 {
     /// <summary>Stretches to a <paramref name="size"/>×<paramref name="size"/> square.</summary>
-    public static ImageBuffer ToSquare(ImageBuffer image, int size)
-    {
-        if (image.Width == size && image.Height == size)
-        {
-            return image;
-        }
-        var recipe = new TransformRecipe(size, image.Channels, Identity(image.Channels, 0f), Identity(image.Channels, 1f));
-        return Run(image, recipe, seed: 0, sampleIndex: 0);
-    }
+    public static ImageBuffer ToSquare(ImageBuffer image, int size) =>
+        image.Width == size && image.Height == size ? image : ImageResizer.Resize(image, size, size);
 
     /// <summary>
     /// An augmented copy for oversampling: random resized crop (scale 0.6–1), horizontal flip and mild colour
@@ -41,6 +34,7 @@ public static class ImageReshaper
         pipeline.Apply(image, chw, seed, epoch: 0, sampleIndex);
         return FromChw(chw, pipeline.OutputChannels, pipeline.OutputHeight, pipeline.OutputWidth);
     }
+
 
     /// <summary>CHW floats on the [0, 1] scale back to interleaved 8-bit pixels.</summary>
     public static ImageBuffer FromChw(ReadOnlySpan<float> chw, int channels, int height, int width)

@@ -1,3 +1,4 @@
+using Platform.Testing;
 using SkiaSharp;
 
 namespace Platform.Imaging.Tests.Decoding;

@@ -1,10 +1,12 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Platform.Imaging.Tests.Decoding;
+using Platform.Imaging;
+
+namespace Platform.Testing;
 
 /// <summary>Hand-built encoded files for formats SkiaSharp cannot encode, and byte-level surgery on encoded files.</summary>
-internal static class EncodedSamples
+public static class EncodedSamples
 {
     /// <summary>A 24-bit uncompressed BMP (bottom-up rows, BGR, rows padded to 4 bytes).</summary>
     public static byte[] Bmp(ImageBuffer rgb)

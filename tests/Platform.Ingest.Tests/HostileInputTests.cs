@@ -1,0 +1,179 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Platform.Imaging;
+using Platform.Testing;
+
+namespace Platform.Ingest.Tests;
+
+[Collection(IngestCollection.Name)]
+public sealed class HostileInputTests(IngestFixture fixture)
+{
+    private static Dictionary<string, string> ReasonsByPath(JsonElement record) =>
+        record.GetProperty("report").GetProperty("rejected").EnumerateArray()
+            .GroupBy(r => r.GetProperty("path").GetString()!)
+            .ToDictionary(g => g.Key, g => g.First().GetProperty("reason").GetString()!);
+
+    [Fact]
+    public async Task A_mixed_folder_archive_keeps_its_valid_images_and_rejects_each_bad_file_with_its_own_reason()
+    {
+        var valid = Enumerable.Range(0, 6).Select(i => new TestArchives.Entry($"{(i % 2 == 0 ? "cat" : "dog")}/ok-{i}.png", TestArchives.Png(i))).ToList();
+        var jpeg = TestArchives.Jpeg(1, 64);
+        var conflicting = TestArchives.Png(100);
+        var archive = TestArchives.Zip(valid.Concat(
+        [
+            new("../escape.png", TestArchives.Png(50)),
+            new("/absolute.png", TestArchives.Png(51)),
+            new("cat/link.png", Encoding.UTF8.GetBytes("/etc/passwd"), IsSymlink: true),
+            new("cat/huge.png", EncodedSamples.PngHeader(100_000, 100_000)),
+            new("dog/truncated.jpg", jpeg[..(jpeg.Length / 2)]),
+            new("cat/random.jpg", RandomBytes(4096)),
+            new("dog/empty.jpg", []),
+            new("cat/inner.zip", TestArchives.Zip([new("x.png", TestArchives.Png(52))])),
+            new("cat/notes.txt", Encoding.UTF8.GetBytes("not an image")),
+            new("cat/copy-of-ok-0.png", valid[0].Content),
+            new("cat/same.png", conflicting),
+            new("dog/same.png", conflicting),
+            new("dog/zeros.bmp", new byte[20 * 1024 * 1024], Level: CompressionLevel.SmallestSize),
+            new("loose.png", TestArchives.Png(53)),
+        ]));
+
+        var accepted = await fixture.UploadAsync("name=hostile-mixed", IngestFixture.Archive(archive));
+        var version = accepted.GetProperty("version").GetInt32();
+        var record = await fixture.WaitForOutcomeAsync("hostile-mixed", version);
+
+        Assert.Equal("Published", record.GetProperty("state").GetString());
+        var reasons = ReasonsByPath(record);
+        Assert.Equal("unsafe-path", reasons["../escape.png"]);
+        Assert.Equal("unsafe-path", reasons["/absolute.png"]);
+        Assert.Equal("link", reasons["cat/link.png"]);
+        Assert.Equal("too-many-pixels", reasons["cat/huge.png"]);
+        Assert.Equal("truncated", reasons["dog/truncated.jpg"]);
+        Assert.Contains(reasons["cat/random.jpg"], new[] { "unsupported-format", "corrupt" });
+        Assert.Equal("empty", reasons["dog/empty.jpg"]);
+        Assert.Equal("nested-archive", reasons["cat/inner.zip"]);
+        Assert.Equal("not-an-image", reasons["cat/notes.txt"]);
+        Assert.Equal("duplicate", reasons["cat/copy-of-ok-0.png"]);
+        Assert.Equal("label-conflict", reasons["cat/same.png"]);
+        Assert.Equal("label-conflict", reasons["dog/same.png"]);
+        Assert.Equal("compression-ratio", reasons["dog/zeros.bmp"]);
+        Assert.Equal("unlabelled", reasons["loose.png"]);
+        var report = record.GetProperty("report");
+        Assert.Equal(6, report.GetProperty("splits").EnumerateArray().Sum(s => s.GetProperty("samples").GetInt32()));
+        Assert.Single(report.GetProperty("conflicts").EnumerateArray());
+        await AssertOnlyDatasetPrefixesWrittenAsync();
+        await AssertHealthyAsync();
+    }
+
+    [Fact]
+    public async Task Annotation_uploads_reject_xxe_paths_outside_the_archive_and_unknown_labels()
+    {
+        var archive = TestArchives.Zip(
+        [
+            new("images/a.png", TestArchives.Png(200)),
+            new("images/b.png", TestArchives.Png(201)),
+            new("images/c.png", TestArchives.Png(202)),
+            new("images/d.png", TestArchives.Png(203)),
+            new("images/e.png", TestArchives.Png(204)),
+            new("labels.csv", Encoding.UTF8.GetBytes("path,label\nimages/a.png,cat\nimages/b.png,dog\nimages/c.png,bird\n../../etc/passwd,cat\nimages/missing.png,dog\n")),
+            new("images/d.xml", Encoding.UTF8.GetBytes("""
+                <?xml version="1.0"?>
+                <!DOCTYPE annotation [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>
+                <annotation><filename>d.png</filename><object><name>&xxe;</name></object></annotation>
+                """)),
+            new("images/e.xml", Encoding.UTF8.GetBytes("<annotation><filename>e.png</filename><object><name>cat</name></object></annotation>")),
+        ]);
+
+        var accepted = await fixture.UploadAsync("name=hostile-annotations&classes=cat,dog", IngestFixture.Archive(archive));
+        var record = await fixture.WaitForOutcomeAsync("hostile-annotations", accepted.GetProperty("version").GetInt32());
+
+        Assert.Equal("Published", record.GetProperty("state").GetString());
+        var reasons = ReasonsByPath(record);
+        Assert.Equal("unknown-label", reasons["images/c.png"]);
+        Assert.Equal("annotation-path-escapes", reasons["labels.csv:5"]);
+        Assert.Equal("annotation-missing-file", reasons["labels.csv:6"]);
+        Assert.Equal("xml-dtd-forbidden", reasons["images/d.xml"]);
+        Assert.Equal("unlabelled", reasons["images/d.png"]);
+        var report = record.GetProperty("report");
+        Assert.Equal("annotations", report.GetProperty("labelSource").GetString());
+        Assert.Equal(["cat", "dog"], report.GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(3, report.GetProperty("splits").EnumerateArray().Sum(s => s.GetProperty("samples").GetInt32()));
+        await AssertOnlyDatasetPrefixesWrittenAsync();
+        await AssertHealthyAsync();
+    }
+
+    [Fact]
+    public async Task An_upload_with_nothing_valid_fails_with_its_report_and_leaves_no_blobs()
+    {
+        var archive = TestArchives.Zip([new("cat/empty.jpg", []), new("../x.png", TestArchives.Png(300))]);
+
+        var accepted = await fixture.UploadAsync("name=hostile-nothing", IngestFixture.Archive(archive));
+        var version = accepted.GetProperty("version").GetInt32();
+        var record = await fixture.WaitForOutcomeAsync("hostile-nothing", version);
+
+        Assert.Equal("Failed", record.GetProperty("state").GetString());
+        Assert.Contains("No valid", record.GetProperty("error").GetString());
+        Assert.Equal(2, record.GetProperty("report").GetProperty("rejected").GetArrayLength());
+        Assert.Equal([$"datasets/hostile-nothing/v{version}/version.json"], await fixture.BlobNamesAsync($"datasets/hostile-nothing/v{version}/"));
+    }
+
+    [Fact]
+    public async Task Bytes_that_are_no_archive_get_a_problem_answer_naming_what_is_accepted()
+    {
+        using var response = await fixture.Ingest.Client.PostAsync("/datasets?name=hostile-garbage", new ByteArrayContent(RandomBytes(10_000)));
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Contains("zip, tar or tar.gz", problem.GetProperty("detail").GetString());
+        await AssertHealthyAsync();
+    }
+
+    [Fact]
+    public async Task A_tar_with_links_and_escaping_paths_is_read_safely()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Formats.Tar.TarWriter(buffer, System.Formats.Tar.TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var (path, seed) in new[] { ("cat/a.png", 400), ("cat/b.png", 401), ("dog/c.png", 402), ("../../tmp/evil.png", 403) })
+            {
+                writer.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, path)
+                {
+                    DataStream = new MemoryStream(TestArchives.Png(seed)),
+                });
+            }
+            writer.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.SymbolicLink, "dog/link.png") { LinkName = "/etc/passwd" });
+        }
+
+        var accepted = await fixture.UploadAsync("name=hostile-tar", new ByteArrayContent(buffer.ToArray()));
+        var record = await fixture.WaitForOutcomeAsync("hostile-tar", accepted.GetProperty("version").GetInt32());
+
+        Assert.Equal("Published", record.GetProperty("state").GetString());
+        var reasons = ReasonsByPath(record);
+        Assert.Equal("unsafe-path", reasons["../../tmp/evil.png"]);
+        Assert.Equal("link", reasons["dog/link.png"]);
+        Assert.False(File.Exists("/tmp/evil.png"));
+        await AssertOnlyDatasetPrefixesWrittenAsync();
+    }
+
+    private async Task AssertOnlyDatasetPrefixesWrittenAsync()
+    {
+        var outside = (await fixture.BlobNamesAsync())
+            .Where(name => !System.Text.RegularExpressions.Regex.IsMatch(name, @"^datasets/[a-z0-9-]+/v[0-9]+/(version\.json|manifest\.json|shards/(train|val|test)-[0-9]+\.plshard|usage/[0-9a-f]{32})$"))
+            .ToList();
+        Assert.Empty(outside);
+    }
+
+    private async Task AssertHealthyAsync()
+    {
+        using var health = await fixture.Ingest.Client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    private static byte[] RandomBytes(int count)
+    {
+        var bytes = new byte[count];
+        new Random(count).NextBytes(bytes);
+        return bytes;
+    }
+}

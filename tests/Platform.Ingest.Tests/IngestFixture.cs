@@ -1,0 +1,96 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Platform.Testing;
+
+namespace Platform.Ingest.Tests;
+
+/// <summary>Real Azurite and RabbitMQ processes and the ingest service as its own process.</summary>
+public sealed class IngestFixture : IAsyncLifetime
+{
+    public LocalServers Servers { get; private set; } = null!;
+
+    public ServiceHost Ingest { get; private set; } = null!;
+
+    public BlobServiceClient Blobs { get; private set; } = null!;
+
+    public static readonly IReadOnlyDictionary<string, string?> FastSweeping = new Dictionary<string, string?>
+    {
+        ["Ingest__HeartbeatInterval"] = "00:00:01",
+        ["Ingest__AbandonedAfter"] = "00:00:04",
+    };
+
+    public async Task InitializeAsync()
+    {
+        Servers = await LocalServers.StartAsync(blobs: true, messaging: true);
+        Blobs = new BlobServiceClient(Servers.BlobConnectionString);
+        Ingest = await StartIngestAsync();
+    }
+
+    public async Task<ServiceHost> StartIngestAsync() =>
+        await ServiceHost.StartAsync("Platform.Ingest", Servers.ServiceEnvironment().Concat(FastSweeping).ToDictionary());
+
+    public async Task RestartIngestAsync(ServiceHost replacement)
+    {
+        await Ingest.DisposeAsync();
+        Ingest = replacement;
+    }
+
+    public async Task<JsonElement> UploadAsync(string query, HttpContent content)
+    {
+        using var response = await Ingest.Client.PostAsync($"/datasets?{query}", content);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public static HttpContent Archive(byte[] archive)
+    {
+        var content = new ByteArrayContent(archive);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+        return content;
+    }
+
+    /// <summary>Waits until the version is published or failed, and returns its record.</summary>
+    public Task<JsonElement> WaitForOutcomeAsync(string name, int version, TimeSpan? timeout = null) =>
+        Ingest.PollAsync($"/datasets/{name}/versions/{version}",
+            record => record.GetProperty("state").GetString() is "Published" or "Failed",
+            timeout ?? TimeSpan.FromMinutes(3));
+
+    public async Task<IReadOnlyList<string>> BlobNamesAsync(string prefix = "")
+    {
+        var names = new List<string>();
+        await foreach (var container in Blobs.GetBlobContainersAsync())
+        {
+            await foreach (var blob in Blobs.GetBlobContainerClient(container.Name).GetBlobsAsync(
+                Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, null, default))
+            {
+                var full = $"{container.Name}/{blob.Name}";
+                if (full.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    names.Add(full);
+                }
+            }
+        }
+        return names;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Ingest is not null)
+        {
+            await Ingest.DisposeAsync();
+        }
+        if (Servers is not null)
+        {
+            await Servers.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class IngestCollection : ICollectionFixture<IngestFixture>
+{
+    public const string Name = "ingest service";
+}

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text.Json;
+using MassTransit;
+using Platform.Contracts;
+using Platform.Testing;
+
+namespace Platform.Ingest.Tests;
+
+[Collection(IngestCollection.Name)]
+public sealed class IngestLifecycleTests(IngestFixture fixture)
+{
+    [Fact]
+    public async Task A_restart_during_an_ingest_leaves_no_partial_version_visible()
+    {
+        var images = RepositoryPaths.RequireFile(Path.Combine(RepositoryPaths.FashionMnistFolder, "train-images-idx3-ubyte.gz"), "run scripts/setup.sh");
+        var labels = RepositoryPaths.RequireFile(Path.Combine(RepositoryPaths.FashionMnistFolder, "train-labels-idx1-ubyte.gz"), "run scripts/setup.sh");
+        using var content = new MultipartFormDataContent
+        {
+            { new StreamContent(File.OpenRead(images)), "images", "train-images-idx3-ubyte.gz" },
+            { new StreamContent(File.OpenRead(labels)), "labels", "train-labels-idx1-ubyte.gz" },
+        };
+        var accepted = await fixture.UploadAsync("name=interrupted", content);
+        var version = accepted.GetProperty("version").GetInt32();
+        await fixture.Ingest.PollAsync($"/datasets/interrupted/versions/{version}",
+            record => record.GetProperty("state").GetString() == "Processing" && record.GetProperty("progress").GetProperty("filesRead").GetInt32() > 0,
+            TimeSpan.FromMinutes(1));
+
+        await fixture.Ingest.KillAsync();
+        await fixture.RestartIngestAsync(await fixture.StartIngestAsync());
+        var record = await fixture.WaitForOutcomeAsync("interrupted", version, TimeSpan.FromMinutes(1));
+
+        Assert.Equal("Failed", record.GetProperty("state").GetString());
+        Assert.StartsWith("interrupted", record.GetProperty("error").GetString());
+        Assert.Equal([$"datasets/interrupted/v{version}/version.json"], await fixture.BlobNamesAsync($"datasets/interrupted/v{version}/"));
+        using var manifest = await fixture.Ingest.Client.GetAsync($"/datasets/interrupted/versions/{version}/manifest");
+        Assert.Equal(HttpStatusCode.NotFound, manifest.StatusCode);
+    }
+
+    [Fact]
+    public async Task Publishing_announces_the_version_and_a_version_that_a_run_uses_cannot_be_deleted()
+    {
+        var published = new TaskCompletionSource<DatasetPublished>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(new Uri(fixture.Servers.MessagingConnectionString!));
+            rabbit.ReceiveEndpoint("ingest-tests-dataset-published", endpoint =>
+                endpoint.Handler<DatasetPublished>(context =>
+                {
+                    if (context.Message.Name == "in-use")
+                    {
+                        published.TrySetResult(context.Message);
+                    }
+                    return Task.CompletedTask;
+                }));
+        });
+        await bus.StartAsync();
+        try
+        {
+            var archive = TestArchives.Zip(Enumerable.Range(0, 8).Select(i => new TestArchives.Entry($"{(i < 4 ? "a" : "b")}/{i}.png", TestArchives.Png(500 + i))));
+            var accepted = await fixture.UploadAsync("name=in-use", IngestFixture.Archive(archive));
+            var version = accepted.GetProperty("version").GetInt32();
+            var announcement = await published.Task.WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.Equal(version, announcement.Version);
+            Assert.Equal(["a", "b"], announcement.Classes);
+            Assert.Equal(8, announcement.TrainCount + announcement.ValidationCount + announcement.TestCount);
+
+            var runId = Guid.NewGuid();
+            await bus.Publish(new TrainModel(runId, "exp", "in-use", version, "model", "{}", DateTimeOffset.UtcNow));
+            await fixture.Ingest.PollAsync($"/datasets/in-use/versions/{version}/runs",
+                runs => runs.EnumerateArray().Any(run => run.GetGuid() == runId), TimeSpan.FromSeconds(30));
+            using var refused = await fixture.Ingest.Client.DeleteAsync($"/datasets/in-use/versions/{version}");
+            var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Contains(runId.ToString(), problem.GetProperty("detail").GetString());
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_version_nobody_uses_can_be_deleted_and_is_gone_afterwards()
+    {
+        var archive = TestArchives.Zip(Enumerable.Range(0, 4).Select(i => new TestArchives.Entry($"{(i < 2 ? "a" : "b")}/{i}.png", TestArchives.Png(600 + i))));
+        var accepted = await fixture.UploadAsync("name=deletable", IngestFixture.Archive(archive));
+        var version = accepted.GetProperty("version").GetInt32();
+        await fixture.WaitForOutcomeAsync("deletable", version);
+
+        using var deleted = await fixture.Ingest.Client.DeleteAsync($"/datasets/deletable/versions/{version}");
+        using var after = await fixture.Ingest.Client.GetAsync($"/datasets/deletable/versions/{version}");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
+        Assert.Empty(await fixture.BlobNamesAsync($"datasets/deletable/v{version}/"));
+    }
+
+    [Theory]
+    [InlineData("/datasets?name=Bad_Name", HttpStatusCode.BadRequest, "name")]
+    [InlineData("/datasets?name=ok&split=0.9,0.2,0.1", HttpStatusCode.BadRequest, "split")]
+    public async Task Invalid_upload_options_are_answered_with_a_validation_problem_before_reading_the_body(string path, HttpStatusCode status, string field)
+    {
+        using var response = await fixture.Ingest.Client.PostAsync(path, new ByteArrayContent(TestArchives.Zip([])));
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task Unknown_datasets_and_versions_are_answered_with_a_problem_not_found()
+    {
+        using var dataset = await fixture.Ingest.Client.GetAsync("/datasets/no-such-dataset");
+        using var version = await fixture.Ingest.Client.GetAsync("/datasets/no-such-dataset/versions/3");
+
+        Assert.Equal(HttpStatusCode.NotFound, dataset.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, version.StatusCode);
+        Assert.Equal("application/problem+json", dataset.Content.Headers.ContentType?.MediaType);
+    }
+}
