@@ -6,6 +6,7 @@ var benchmarks = new Dictionary<string, Func<BenchArguments, int>>(StringCompare
 {
     ["training-loop"] = TrainingLoopBenchmark.Run,
     ["loader"] = LoaderBenchmark.Run,
+    ["fashion-mnist"] = FashionMnistBenchmark.Run,
     ["matmul"] = arguments => MatmulBenchmark.Run(arguments),
 };
 

@@ -32,17 +32,6 @@ public sealed class TrainerTests : IDisposable
     private static readonly Lazy<(SubsetSource Train, SubsetSource Validation)> SmallData =
         new(() => (FashionMnist.Slice(FashionMnist.Train, 0, 320), FashionMnist.Slice(FashionMnist.Train, 50_000, 96)));
 
-    private sealed class RecordingObserver(Action<TrainingEvent>? onEvent = null) : ITrainingObserver
-    {
-        public List<TrainingEvent> Events { get; } = [];
-
-        public void OnEvent(TrainingEvent trainingEvent)
-        {
-            Events.Add(trainingEvent);
-            onEvent?.Invoke(trainingEvent);
-        }
-    }
-
     private static float[] Weights(ImageClassifier model) =>
         model.state_dict().Values.SelectMany(t => t.to_type(ScalarType.Float32).cpu().data<float>().ToArray()).ToArray();
 

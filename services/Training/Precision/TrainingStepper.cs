@@ -185,8 +185,8 @@ public sealed class TrainingStepper : IDisposable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var squares = masterParameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!.to_type(ScalarType.Float64).pow(2).sum()).ToArray();
-        return squares.Length == 0 ? 0 : stack(squares).sum().sqrt().item<double>();
+        var norms = masterParameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!.norm()).ToArray();
+        return norms.Length == 0 ? 0 : stack(norms).norm().item<float>();
     }
 
     // PyTorch's clip_grad_norm_: scale every gradient by max_norm / (norm + 1e-6) when that is below 1.

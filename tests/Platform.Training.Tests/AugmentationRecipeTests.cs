@@ -1,0 +1,55 @@
+using Platform.Imaging.Transforms;
+using Platform.Training.Configuration;
+using Platform.Training.Engine;
+
+namespace Platform.Training.Tests;
+
+public sealed class AugmentationRecipeTests
+{
+    private static readonly TrainingConfig Gray = new() { Architecture = "small_cnn", ImageSize = 28, InputChannels = 1 };
+
+    [Fact]
+    public void NonePresetOnlyResizes()
+    {
+        var recipe = AugmentationRecipes.Train(Gray with { Augmentation = new AugmentationOptions(AugmentationPreset.None) });
+
+        Assert.True(recipe.IsDeterministic);
+        Assert.Equal(28, recipe.Size);
+        Assert.Equal(AugmentationRecipes.GrayMean, recipe.Mean);
+    }
+
+    [Fact]
+    public void LightPresetCropsMildlyAndFlips()
+    {
+        var recipe = AugmentationRecipes.Train(Gray);
+
+        Assert.Equal(0.7, recipe.RandomResizedCrop!.MinScale);
+        Assert.Equal(0.5, recipe.HorizontalFlipProbability);
+        Assert.True(AugmentationRecipes.Evaluation(Gray).IsDeterministic);
+    }
+
+    [Fact]
+    public void StandardPresetUsesImageNetCropJitterAndCentreCropEvaluation()
+    {
+        var config = new TrainingConfig { Augmentation = new AugmentationOptions(AugmentationPreset.Standard) };
+
+        var train = AugmentationRecipes.Train(config);
+        var evaluation = AugmentationRecipes.Evaluation(config);
+
+        Assert.Equal(0.08, train.RandomResizedCrop!.MinScale);
+        Assert.Equal(0.2, train.ColorJitter!.Saturation);
+        Assert.Equal(256, evaluation.ResizeShorterSide);
+        Assert.Equal(TransformRecipe.ImageNetMean, evaluation.Mean);
+    }
+
+    [Fact]
+    public void ExplicitRecipeWinsAndItsStatisticsAreUsedForEvaluation()
+    {
+        var custom = new TransformRecipe(28, 1, [0.3f], [0.35f], HorizontalFlipProbability: 1);
+        var config = Gray with { Augmentation = new AugmentationOptions(AugmentationPreset.Standard, custom) };
+
+        Assert.Same(custom, AugmentationRecipes.Train(config));
+        Assert.Equal([0.3f], AugmentationRecipes.Evaluation(config).Mean);
+        Assert.Equal(0, AugmentationRecipes.Evaluation(config).HorizontalFlipProbability);
+    }
+}
