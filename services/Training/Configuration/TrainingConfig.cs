@@ -104,7 +104,7 @@ public sealed record TrainingConfig
     }
 
     /// <summary>The model options this configuration builds <see cref="Architecture"/> with.</summary>
-    public ModelOptions ModelOptionsFor(int numClasses) => new(numClasses, InputChannels, ImageSize, Dropout, PatchSize);
+    public ModelOptions ModelOptionsFor(int numClasses) => new(numClasses, InputChannels, ImageSize, Dropout, PatchSize, Pretrained);
 
     private static JsonSerializerOptions CreateJsonOptions()
     {
