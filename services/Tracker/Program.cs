@@ -9,8 +9,12 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
+app.MapOtlpApi();
+app.MapRunsApi();
+app.MapModelsApi();
 app.MapDiagnosticsApi();
 
 app.Run();
