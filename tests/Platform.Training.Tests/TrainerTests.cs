@@ -261,5 +261,24 @@ public sealed class TrainerTests : IDisposable
         Assert.NotEqual(Weights(initial.Head), Weights(result.Model.Head));
     }
 
+    [Fact]
+    public void ThreadsComeFromConfigurationElseEnvironmentElseCoresLeftByTheLoader()
+    {
+        int before = get_num_threads();
+        try
+        {
+            Assert.Equal(3, TorchRuntime.ConfigureThreads(3));
+            Assert.Equal(3, get_num_threads());
+            int expectedDefault = int.TryParse(Environment.GetEnvironmentVariable(TorchRuntime.ThreadsVariable), out int fromEnvironment) && fromEnvironment > 0
+                ? fromEnvironment
+                : 1;
+            Assert.Equal(expectedDefault, TorchRuntime.ConfigureThreads(null, loaderWorkers: Environment.ProcessorCount + 1));
+        }
+        finally
+        {
+            set_num_threads(before);
+        }
+    }
+
     public void Dispose() => Directory.Delete(directory, recursive: true);
 }

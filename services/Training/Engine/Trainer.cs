@@ -73,7 +73,7 @@ public sealed class Trainer
                 throw new ArgumentException("The training and validation sources must have the same classes in the same order.");
             }
 
-            int threads = TorchRuntime.ConfigureThreads(config.Threads);
+            int threads = TorchRuntime.ConfigureThreads(config.Threads, config.LoaderWorkers);
             var device = TorchRuntime.SelectDevice(config.Device);
             var trainLoader = new DataLoader(train, new TransformPipeline(AugmentationRecipes.Train(config)), Sampler(),
                 new LoaderOptions(config.BatchSize, DropLast: train.Count > config.BatchSize, Seed: config.Seed, Workers: config.LoaderWorkers));
