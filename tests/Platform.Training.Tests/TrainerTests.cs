@@ -280,5 +280,33 @@ public sealed class TrainerTests : IDisposable
         }
     }
 
+    [Fact]
+    public void ResumeRefusesACheckpointOfAnotherArchitecture()
+    {
+        var (train, validation) = SmallData.Value;
+        var store = new LocalDirectoryCheckpointStore(Path.Combine(directory, "mismatch"));
+        using (new Trainer(SmallRun(epochs: 1), new TrainingRunOptions { CheckpointStore = store }).Run(train, validation))
+        {
+        }
+
+        var observer = new RecordingObserver();
+        var other = SmallRun(epochs: 2) with { Architecture = "resnet18_small" };
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+            new Trainer(other, new TrainingRunOptions { CheckpointStore = store, Observer = observer }).Run(train, validation));
+
+        Assert.Contains("small_cnn", ex.Message);
+        Assert.IsType<RunFailed>(Assert.Single(observer.Events));
+    }
+
+    [Fact]
+    public void EmptySourceIsRejected()
+    {
+        var (train, _) = SmallData.Value;
+
+        var ex = Assert.Throws<ArgumentException>(() => new Trainer(SmallRun()).Run(train, new SubsetSource(train, [])));
+
+        Assert.Contains("validation 0", ex.Message);
+    }
+
     public void Dispose() => Directory.Delete(directory, recursive: true);
 }
