@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts;
 using Platform.Tracker.Runs;
+using Platform.Tracker.TensorBoard;
 
 namespace Platform.Tracker.Apis;
 
@@ -28,6 +29,8 @@ public static class RunsApi
         runs.MapGet("/{id:guid}", GetRun).WithName("GetRun").WithSummary("A run: state, parameters, metrics, curves, configuration, per-class figures and confusion matrix");
         runs.MapGet("/{id:guid}/metrics/{metric}", GetCurve).WithName("GetCurve")
             .WithSummary("A metric's curve: downsampled with LTTB to maxPoints (default 1000), or every point with full=true");
+        runs.MapGet("/{id:guid}/tensorboard", DownloadTensorBoard).WithName("DownloadTensorBoard")
+            .WithSummary("The run's curves as TensorBoard event files in a tar archive (tar xf, then tensorboard --logdir)");
         runs.MapPost("/{id:guid}/cancel", CancelRun).WithName("CancelRun").WithSummary("Cancel a queued or running run (publishes CancelTraining)");
         runs.MapPost("/{id:guid}/resume", ResumeRun).WithName("ResumeRun")
             .WithSummary("Resume a failed or cancelled run under the same id (publishes TrainModel again; the trainer continues from its last checkpoint)");
@@ -163,6 +166,14 @@ public static class RunsApi
             series.Add(new MetricComparison(metric, perRun, found.ToDictionary(r => r.Id, r => r.Metrics.TryGetValue(metric, out var v) ? v : (double?)null)));
         }
         return TypedResults.Ok(new RunComparison(found, parameters, series));
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadTensorBoard(Guid id, RunStore store, CurveReader curves)
+    {
+        var run = await store.GetAsync(id, details: false);
+        return run is null
+            ? UnknownRun(id)
+            : TypedResults.File(await TensorBoardExport.CreateArchiveAsync(run, curves), "application/x-tar", $"run-{id:D}-tensorboard.tar");
     }
 
     public static async Task<Results<Accepted<RunRecord>, ProblemHttpResult>> CancelRun(
