@@ -107,6 +107,7 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(validation.Count, report.PerClass.Sum(c => c.Support));
         Assert.Equal(epochs[1].ValidationAccuracy, report.Accuracy, 12);
         Assert.Equal(StopReason.Completed, report.StopReason);
+        Assert.False(result.Model.training);
         Assert.InRange(report.BestEpoch, 1, 2);
         Assert.Contains(observer.Events.OfType<CheckpointSaved>(), c => c.IsBest);
         Assert.NotEmpty(Directory.GetFiles(tensorBoard, "events.out.tfevents*", SearchOption.AllDirectories));

@@ -164,6 +164,7 @@ public sealed class Trainer
             lastEvaluation ??= Evaluate(model, validationLoader, loss, device, classes.Count);
             var report = Report(lastEvaluation, classes, stopReason);
             options.Observer?.OnEvent(new RunCompleted(report));
+            model.eval();
             return new TrainingResult(model, report);
         }
 
