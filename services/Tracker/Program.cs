@@ -12,6 +12,8 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
+app.MapStaticAssets();
+app.MapGet("/", () => TypedResults.Redirect("/index.html")).ExcludeFromDescription();
 app.MapOtlpApi();
 app.MapRunsApi();
 app.MapModelsApi();

@@ -4,7 +4,7 @@
 // OTEL_EXPORTER_OTLP_* environment variables.
 //
 // Usage: OtelClientSample --run-id GUID [--experiment NAME] [--epochs N] [--first-epoch N] [--pace-ms MS]
-//                         [--fail REASON] [--retry-until-delivered]
+//                         [--lr LR] [--fail REASON] [--retry-until-delivered]
 using System.Diagnostics;
 using System.Globalization;
 using OpenTelemetry;
@@ -34,7 +34,7 @@ using (var tracing = Sdk.CreateTracerProviderBuilder()
         run.SetTag("platform.dataset.name", "fashion-mnist");
         run.SetTag("platform.dataset.version", 3);
         run.SetTag("platform.device", "cpu");
-        run.SetTag("params.lr", 0.001);
+        run.SetTag("params.lr", options.LearningRate);
         run.SetTag("params.optimizer", "adamw");
         run.SetTag("params.batch_size", 64);
         run.SetTag("params.schedule.warmup_epochs", 2);
@@ -97,7 +97,8 @@ public static class Curves
     };
 }
 
-internal sealed record Arguments(Guid RunId, string Experiment, int Epochs, int FirstEpoch, int PaceMilliseconds, string? FailureReason, bool RetryUntilDelivered)
+internal sealed record Arguments(Guid RunId, string Experiment, int Epochs, int FirstEpoch, int PaceMilliseconds, string? FailureReason, bool RetryUntilDelivered,
+    double LearningRate)
 {
     public static Arguments Parse(string[] args)
     {
@@ -114,7 +115,8 @@ internal sealed record Arguments(Guid RunId, string Experiment, int Epochs, int 
             int.Parse(Value("--first-epoch", "0"), CultureInfo.InvariantCulture),
             int.Parse(Value("--pace-ms", "0"), CultureInfo.InvariantCulture),
             failure.Length == 0 ? null : failure,
-            args.Contains("--retry-until-delivered"));
+            args.Contains("--retry-until-delivered"),
+            double.Parse(Value("--lr", "0.001"), CultureInfo.InvariantCulture));
     }
 }
 
