@@ -14,8 +14,9 @@ namespace Platform.Bench;
 /// normalise → CHW float32. Measured single-threaded for Platform.Imaging (<see cref="ImageDecoder"/> +
 /// <see cref="TransformPipeline"/>) and for TorchVision's own pipeline (torchvision.io's SkiaImager decode, then torchvision.transforms on tensors, TorchSharp at 1 thread), plus Platform.Imaging's
 /// <see cref="DataLoader"/> with all cores as workers.
-/// Single-threaded figures are 1 / median time per image; the DataLoader figure is images delivered per second.
-/// Options: --seconds S (per pipeline), --images N (distinct JPEGs, default 64).
+/// Single-threaded figures are 1 / median time per image, the pipelines interleaved image by image; the DataLoader
+/// figure is images delivered per second. Options: --seconds S (2·S for the interleaved run, S for the DataLoader),
+/// --images N (distinct JPEGs, default 64).
 /// </summary>
 internal static class LoaderBenchmark
 {
@@ -33,9 +34,11 @@ internal static class LoaderBenchmark
 
         var recipe = TransformRecipe.Train(CropSide, TransformRecipe.ImageNetMean, TransformRecipe.ImageNetStd, colorJitter: Jitter);
         var pipeline = new TransformPipeline(recipe);
-        var ours = Measure(seconds, jpegs.Count, OursOneImage(jpegs, pipeline));
-        var decodeOnly = Measure(seconds / 2, jpegs.Count, i => ImageDecoder.Decode(jpegs[i % jpegs.Count]));
-        var torchVision = Measure(seconds, jpegs.Count, TorchVisionOneImage(jpegs));
+        var rates = MeasureInterleaved(seconds * 2, jpegs.Count,
+            OursOneImage(jpegs, pipeline),
+            i => ImageDecoder.Decode(jpegs[i % jpegs.Count]),
+            TorchVisionOneImage(jpegs));
+        var (ours, decodeOnly, torchVision) = (rates[0], rates[1], rates[2]);
         var loader = MeasureDataLoader(seconds, jpegs, pipeline, Environment.ProcessorCount);
 
         Console.WriteLine();
@@ -112,27 +115,38 @@ internal static class LoaderBenchmark
     }
 
     /// <summary>
-    /// Runs <paramref name="oneImage"/> a few times to warm up, then times each call for as long as the time allows;
-    /// returns 1 / median time, which other processes on a shared machine disturb less than the mean.
+    /// Warms each pipeline up, then runs them in turn on the same image, one image at a time, timing every call, for
+    /// as long as the time allows. Returns 1 / median time per pipeline. Interleaving exposes every pipeline to the
+    /// same disturbance from other processes on a shared machine, so their ratio holds even when absolute rates
+    /// drift; the median ignores the worst interruptions.
     /// </summary>
-    private static double Measure(double seconds, int distinctImages, Action<int> oneImage)
+    private static double[] MeasureInterleaved(double seconds, int distinctImages, params Action<int>[] pipelines)
     {
-        for (var i = 0; i < Math.Min(8, distinctImages); i++)
+        foreach (var pipeline in pipelines)
         {
-            oneImage(i);
+            for (var i = 0; i < Math.Min(8, distinctImages); i++)
+            {
+                pipeline(i);
+            }
         }
 
-        var times = new List<double>();
+        var times = pipelines.Select(_ => new List<double>()).ToArray();
         var total = Stopwatch.StartNew();
-        while (total.Elapsed.TotalSeconds < seconds)
+        for (var image = 0; total.Elapsed.TotalSeconds < seconds; image++)
         {
-            var one = Stopwatch.StartNew();
-            oneImage(times.Count);
-            times.Add(one.Elapsed.TotalSeconds);
+            for (var p = 0; p < pipelines.Length; p++)
+            {
+                var one = Stopwatch.StartNew();
+                pipelines[p](image);
+                times[p].Add(one.Elapsed.TotalSeconds);
+            }
         }
 
-        times.Sort();
-        return 1.0 / times[times.Count / 2];
+        return times.Select(t =>
+        {
+            t.Sort();
+            return 1.0 / t[t.Count / 2];
+        }).ToArray();
     }
 
     private static void Row(string name, int threads, double imagesPerSecond) =>
