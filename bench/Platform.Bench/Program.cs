@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, Func<BenchArguments, int>>(StringCompare
     ["loader"] = LoaderBenchmark.Run,
     ["fashion-mnist"] = FashionMnistBenchmark.Run,
     ["matmul"] = arguments => MatmulBenchmark.Run(arguments),
+    ["onnx-vs-torch"] = OnnxVsTorchBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
