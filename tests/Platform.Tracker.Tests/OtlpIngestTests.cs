@@ -64,11 +64,16 @@ public sealed class OtlpIngestTests(TrackerFixture fixture)
         var late = OtlpRequests.Request(OtlpRequests.Epoch(runId, 3, [("val_loss", 0.3)]), OtlpRequests.Epoch(runId, 1, [("val_loss", 0.1)]));
         var early = OtlpRequests.Request(OtlpRequests.Epoch(runId, 2, [("val_loss", 0.2)]), OtlpRequests.Epoch(runId, 0, [("val_loss", 0.05)]));
 
-        foreach (var body in new[] { late, early, late, early, late })
+        var expectedCounts = new[] { 2, 4, 4, 4, 4 };
+        var sends = new[] { late, early, late, early, late };
+        for (var i = 0; i < sends.Length; i++)
         {
-            using var response = await PostProtobufAsync(body);
+            using var response = await PostProtobufAsync(sends[i]);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("application/x-protobuf", response.Content.Headers.ContentType?.MediaType);
+            // Reading between writes exercises both the cached curve and the writes merged into it.
+            var sofar = await fixture.GetJsonAsync($"/runs/{runId}/metrics/val_loss?full=true");
+            Assert.Equal(expectedCounts[i], sofar.GetProperty("totalPoints").GetInt64());
         }
 
         var curve = await fixture.GetJsonAsync($"/runs/{runId}/metrics/val_loss?full=true");

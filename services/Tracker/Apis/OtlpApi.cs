@@ -24,7 +24,8 @@ public static class OtlpApi
             .WithDescription("Spans carrying platform.run_id are recorded as training runs; see docs/tracking-conventions.md.")
             .DisableAntiforgery();
 
-    public static async Task<IResult> ReceiveTraces(HttpContext context, RunStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
+    public static async Task<IResult> ReceiveTraces(HttpContext context, RunStore store, CurveReader curves, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         var request = context.Request;
         var json = request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true;
@@ -44,7 +45,7 @@ public static class OtlpApi
         {
             foreach (var run in batch.Runs)
             {
-                await store.ApplyAsync(run);
+                curves.Observe(await store.ApplyAsync(run));
             }
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)

@@ -1,48 +1,167 @@
-using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 
 namespace Platform.Tracker.Runs;
 
 /// <summary>
-/// Reads curves, full or downsampled. A curve read from Redis is kept with the counter its writes bump, so a display
-/// query on a million-point curve costs one counter read and one LTTB pass until the curve changes.
+/// Reads curves, full or downsampled, from a cache kept current by the writes this process makes. Each curve write
+/// bumps a version counter in Redis; a cached curve knows which versions it holds (all up to the one it was loaded at,
+/// plus the writes merged since), so a query costs one counter read and, while the cache holds every version, no
+/// curve read. A write made by another replica leaves a gap and the next query reloads from Redis.
 /// </summary>
 public sealed class CurveReader(RunStore store)
 {
-    private const int CachedCurves = 64;
-    private readonly ConcurrentDictionary<(Guid, string), CachedCurve> cache = new();
+    private const int MaxCachedCurves = 512;
+    private const long MaxCachedPoints = 8_000_000;
+    private readonly Dictionary<(Guid, string), CachedCurve> cache = [];
 
-    private sealed record CachedCurve(long Version, long[] Steps, double[] Values, double[] WallTimes)
+    private sealed class CachedCurve(long completeVersion)
     {
+        public List<long> Steps { get; private set; } = [];
+        public List<double> Values { get; private set; } = [];
+        public List<double> WallTimes { get; private set; } = [];
+        public long CompleteVersion { get; private set; } = completeVersion;
+        public SortedSet<long> VersionsAhead { get; } = [];
         public long LastUsed { get; set; } = Environment.TickCount64;
+
+        public void Load(long[] steps, double[] values, double[] times)
+        {
+            (Steps, Values, WallTimes) = ([.. steps], [.. values], [.. times]);
+        }
+
+        /// <summary>Merges a write (points are keyed by step, so merging a write twice changes nothing).</summary>
+        public void Merge(long version, IReadOnlyList<Otlp.MetricPoint> points)
+        {
+            if (version <= CompleteVersion || !VersionsAhead.Add(version))
+            {
+                return;
+            }
+            var sorted = points.OrderBy(p => p.Step).ToList();
+            if (Steps.Count == 0 || sorted[0].Step > Steps[^1])
+            {
+                foreach (var point in sorted)
+                {
+                    Steps.Add(point.Step);
+                    Values.Add(point.Value);
+                    WallTimes.Add(point.WallTimeSeconds);
+                }
+            }
+            else
+            {
+                MergeOutOfOrder(sorted);
+            }
+            while (VersionsAhead.Remove(CompleteVersion + 1))
+            {
+                CompleteVersion++;
+            }
+        }
+
+        private void MergeOutOfOrder(List<Otlp.MetricPoint> sorted)
+        {
+            var (steps, values, times) = (new List<long>(Steps.Count + sorted.Count), new List<double>(Steps.Count + sorted.Count), new List<double>(Steps.Count + sorted.Count));
+            int i = 0, j = 0;
+            while (i < Steps.Count || j < sorted.Count)
+            {
+                if (j == sorted.Count || (i < Steps.Count && Steps[i] < sorted[j].Step))
+                {
+                    steps.Add(Steps[i]);
+                    values.Add(Values[i]);
+                    times.Add(WallTimes[i]);
+                    i++;
+                }
+                else
+                {
+                    if (i < Steps.Count && Steps[i] == sorted[j].Step)
+                    {
+                        i++;
+                    }
+                    // Equal steps inside one write: the last one wins, as in the Redis hash.
+                    while (j + 1 < sorted.Count && sorted[j + 1].Step == sorted[j].Step)
+                    {
+                        j++;
+                    }
+                    steps.Add(sorted[j].Step);
+                    values.Add(sorted[j].Value);
+                    times.Add(sorted[j].WallTimeSeconds);
+                    j++;
+                }
+            }
+            (Steps, Values, WallTimes) = (steps, values, times);
+        }
+    }
+
+    /// <summary>Keeps cached curves current with writes this process made (called after Redis accepted them).</summary>
+    public void Observe(IEnumerable<CurveWrite> writes)
+    {
+        lock (cache)
+        {
+            foreach (var write in writes)
+            {
+                var key = (write.RunId, write.Metric);
+                if (!cache.TryGetValue(key, out var curve))
+                {
+                    if (write.Version != 1)
+                    {
+                        continue; // an older curve this process has not read: loaded on demand
+                    }
+                    cache[key] = curve = new CachedCurve(0);
+                }
+                curve.Merge(write.Version, write.Points);
+            }
+            Evict();
+        }
     }
 
     /// <param name="maxPoints">Downsample to this many points with LTTB; null for every point.</param>
     public async Task<Curve> ReadAsync(Guid runId, string metric, int? maxPoints)
     {
         var version = await store.CurveVersionAsync(runId, metric);
-        if (!cache.TryGetValue((runId, metric), out var curve) || curve.Version != version)
+        lock (cache)
         {
-            var (steps, values, times) = await store.ReadCurveAsync(runId, metric);
-            curve = new CachedCurve(version, steps, values, times);
+            if (cache.TryGetValue((runId, metric), out var cached) && cached.CompleteVersion == version)
+            {
+                return Snapshot(cached, metric, maxPoints);
+            }
+        }
+        // Everything written up to `version` is in Redis before the version was bumped, so this read holds it all.
+        var (steps, values, times) = await store.ReadCurveAsync(runId, metric);
+        lock (cache)
+        {
+            var curve = new CachedCurve(version);
+            curve.Load(steps, values, times);
+            if (cache.TryGetValue((runId, metric), out var previous) && previous.CompleteVersion > version)
+            {
+                curve = previous;
+            }
             cache[(runId, metric)] = curve;
             Evict();
+            return Snapshot(curve, metric, maxPoints);
         }
+    }
+
+    private static Curve Snapshot(CachedCurve curve, string metric, int? maxPoints)
+    {
         curve.LastUsed = Environment.TickCount64;
-        if (maxPoints is not { } limit || limit >= curve.Steps.Length)
+        var steps = CollectionsMarshal.AsSpan(curve.Steps);
+        var values = CollectionsMarshal.AsSpan(curve.Values);
+        var times = CollectionsMarshal.AsSpan(curve.WallTimes);
+        if (maxPoints is not { } limit || limit >= steps.Length)
         {
-            return new Curve(metric, curve.Steps.Length, false, curve.Steps, curve.Values, curve.WallTimes);
+            return new Curve(metric, steps.Length, false, steps.ToArray(), values.ToArray(), times.ToArray());
         }
-        var kept = Lttb.Select(curve.Steps, curve.Values, limit);
-        return new Curve(metric, curve.Steps.Length, true,
-            kept.Select(i => curve.Steps[i]).ToArray(), kept.Select(i => curve.Values[i]).ToArray(), kept.Select(i => curve.WallTimes[i]).ToArray());
+        var kept = Lttb.Select(steps, values, limit);
+        var (keptSteps, keptValues, keptTimes) = (new long[kept.Length], new double[kept.Length], new double[kept.Length]);
+        for (var i = 0; i < kept.Length; i++)
+        {
+            (keptSteps[i], keptValues[i], keptTimes[i]) = (steps[kept[i]], values[kept[i]], times[kept[i]]);
+        }
+        return new Curve(metric, steps.Length, true, keptSteps, keptValues, keptTimes);
     }
 
     private void Evict()
     {
-        while (cache.Count > CachedCurves)
+        while (cache.Count > MaxCachedCurves || (cache.Count > 1 && cache.Values.Sum(c => (long)c.Steps.Count) > MaxCachedPoints))
         {
-            var oldest = cache.MinBy(entry => entry.Value.LastUsed);
-            cache.TryRemove(oldest.Key, out _);
+            cache.Remove(cache.MinBy(entry => entry.Value.LastUsed).Key);
         }
     }
 }

@@ -5,6 +5,9 @@ using StackExchange.Redis;
 
 namespace Platform.Tracker.Runs;
 
+/// <summary>Points written to a curve, and the version number that write gave the curve.</summary>
+public sealed record CurveWrite(Guid RunId, string Metric, long Version, IReadOnlyList<MetricPoint> Points);
+
 /// <summary>
 /// Runs, parameters and curves in Redis. Every write is idempotent: a curve is a hash keyed by step, so a re-sent
 /// batch or a resumed run overwrites a point with itself, and (run, metric, step) never appears twice. Writes are
@@ -109,14 +112,18 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
             now = now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
         });
 
-    /// <summary>Applies what telemetry says about a run. Safe to apply again: nothing is counted twice.</summary>
-    public async Task ApplyAsync(RunObservation run)
+    /// <summary>
+    /// Applies what telemetry says about a run. Safe to apply again: nothing is counted twice. Returns the curve writes
+    /// with the version number each one gave its curve.
+    /// </summary>
+    public async Task<IReadOnlyList<CurveWrite>> ApplyAsync(RunObservation run)
     {
         var database = Database;
         var experiment = run.Fields.GetValueOrDefault("experiment");
         await EnsureRunAsync(database, run.RunId, experiment ?? DefaultExperiment, experiment is not null, RunStates.Running, time.GetUtcNow());
 
         var writes = new List<Task>();
+        var curveWrites = new List<(string Metric, MetricPoint[] Points, Task<long> Version)>();
         var batch = database.CreateBatch();
         var descriptive = run.Fields.Where(f => f.Key != "experiment").Select(f => new HashEntry(f.Key, f.Value)).ToArray();
         if (descriptive.Length > 0)
@@ -135,9 +142,13 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         {
             foreach (var metric in run.Points.GroupBy(p => p.Metric, StringComparer.Ordinal))
             {
+                // The version is bumped after the points are written (one connection keeps the order), so a reader
+                // that sees version v and then reads the curve has every write up to v.
                 writes.Add(batch.HashSetAsync(CurveKey(run.RunId, metric.Key),
                     metric.Select(p => new HashEntry(p.Step, EncodePoint(p.Value, p.WallTimeSeconds))).ToArray()));
-                writes.Add(batch.HashIncrementAsync(CurveVersionsKey(run.RunId), metric.Key));
+                var version = batch.HashIncrementAsync(CurveVersionsKey(run.RunId), metric.Key);
+                writes.Add(version);
+                curveWrites.Add((metric.Key, metric.ToArray(), version));
             }
             var latest = run.Points.GroupBy(p => p.Metric, StringComparer.Ordinal).Select(g => g.MaxBy(p => p.Step)!)
                 .SelectMany(p => new RedisValue[] { p.Metric, p.Step, p.Value.ToString("R", CultureInfo.InvariantCulture) }).ToArray();
@@ -172,6 +183,7 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
             }
             await TransitionAsync(run.RunId, RunStates.Of(outcome), [RunStates.Queued, RunStates.Running], fields);
         }
+        return curveWrites.Select(w => new CurveWrite(run.RunId, w.Metric, w.Version.Result, w.Points)).ToList();
     }
 
     /// <summary>Moves a run to <paramref name="state"/> if it is in one of <paramref name="from"/>; returns the state it was in (null: no such run).</summary>
