@@ -1,0 +1,38 @@
+using Platform.Export.Runtime;
+
+namespace Platform.Export.Parity;
+
+/// <param name="MaxAbsLogitDifference">Largest |ONNX Runtime logit − TorchSharp logit| a passing export may show.</param>
+/// <param name="MinTop1Agreement">Smallest fraction of images on which both predict the same class (1 = all).</param>
+public sealed record ParityThresholds(double MaxAbsLogitDifference = 1e-4, double MinTop1Agreement = 1.0);
+
+/// <summary>How closely an exported model's ONNX Runtime outputs match the TorchSharp model's, on real images.</summary>
+/// <param name="MaxAbsLogitDifference">max over images and classes of |Δlogit|.</param>
+/// <param name="Top1Agreement">Fraction of images with the same arg-max class.</param>
+/// <param name="ImagesCompared">Number of images both ran on.</param>
+/// <param name="MaxAbsLogit">Largest |logit| TorchSharp produced: the scale the difference is measured against.</param>
+/// <param name="Provider">The ONNX Runtime execution provider that produced the outputs.</param>
+/// <param name="Thresholds">What the figures were judged against.</param>
+public sealed record ParityReport(
+    double MaxAbsLogitDifference,
+    double Top1Agreement,
+    int ImagesCompared,
+    double MaxAbsLogit,
+    ExecutionProvider Provider,
+    ParityThresholds Thresholds)
+{
+    public bool Passed => ImagesCompared > 0
+                          && MaxAbsLogitDifference <= Thresholds.MaxAbsLogitDifference
+                          && Top1Agreement >= Thresholds.MinTop1Agreement;
+
+    public override string ToString() =>
+        $"max |Δlogit| {MaxAbsLogitDifference:E2} (limit {Thresholds.MaxAbsLogitDifference:E0}), top-1 agreement {Top1Agreement:P1} "
+        + $"(minimum {Thresholds.MinTop1Agreement:P0}) over {ImagesCompared} images (max |logit| {MaxAbsLogit:G4}) on the {Provider} provider";
+}
+
+/// <summary>The exported model does not reproduce the TorchSharp model within the parity thresholds.</summary>
+public sealed class ParityGateException(ParityReport report)
+    : Exception($"ONNX export failed the parity gate: {report}.")
+{
+    public ParityReport Report { get; } = report;
+}
