@@ -40,6 +40,7 @@ command -v npm >/dev/null || apt_install nodejs npm
 apt_install redis-server rabbitmq-server
 # Real data for tests and the demo: Fashion-MNIST (IDX) from Debian.
 apt_install dataset-fashion-mnist
+apt_install chromium  # headless browser for the tracker UI tests (Playwright drives it; no browser download)
 
 # Folder-per-class JPEGs (art4apps) from the pysiogame package, extracted without installing the game.
 art_dir="$data_dir/art4apps"

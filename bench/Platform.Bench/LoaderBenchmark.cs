@@ -14,6 +14,7 @@ namespace Platform.Bench;
 /// normalise → CHW float32. Measured single-threaded for Platform.Imaging (<see cref="ImageDecoder"/> +
 /// <see cref="TransformPipeline"/>) and for TorchVision's own pipeline (torchvision.io's SkiaImager decode, then torchvision.transforms on tensors, TorchSharp at 1 thread), plus Platform.Imaging's
 /// <see cref="DataLoader"/> with all cores as workers.
+/// Single-threaded figures are 1 / median time per image; the DataLoader figure is images delivered per second.
 /// Options: --seconds S (per pipeline), --images N (distinct JPEGs, default 64).
 /// </summary>
 internal static class LoaderBenchmark
@@ -110,7 +111,10 @@ internal static class LoaderBenchmark
         return images / watch.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Runs <paramref name="oneImage"/> a few times to warm up, then as often as fits in the time.</summary>
+    /// <summary>
+    /// Runs <paramref name="oneImage"/> a few times to warm up, then times each call for as long as the time allows;
+    /// returns 1 / median time, which other processes on a shared machine disturb less than the mean.
+    /// </summary>
     private static double Measure(double seconds, int distinctImages, Action<int> oneImage)
     {
         for (var i = 0; i < Math.Min(8, distinctImages); i++)
@@ -118,14 +122,17 @@ internal static class LoaderBenchmark
             oneImage(i);
         }
 
-        var count = 0;
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed.TotalSeconds < seconds)
+        var times = new List<double>();
+        var total = Stopwatch.StartNew();
+        while (total.Elapsed.TotalSeconds < seconds)
         {
-            oneImage(count++);
+            var one = Stopwatch.StartNew();
+            oneImage(times.Count);
+            times.Add(one.Elapsed.TotalSeconds);
         }
 
-        return count / watch.Elapsed.TotalSeconds;
+        times.Sort();
+        return 1.0 / times[times.Count / 2];
     }
 
     private static void Row(string name, int threads, double imagesPerSecond) =>

@@ -9,8 +9,14 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
+app.MapStaticAssets();
+app.MapGet("/", () => TypedResults.Redirect("/index.html")).ExcludeFromDescription();
+app.MapOtlpApi();
+app.MapRunsApi();
+app.MapModelsApi();
 app.MapDiagnosticsApi();
 
 app.Run();

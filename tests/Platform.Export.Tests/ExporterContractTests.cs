@@ -83,11 +83,14 @@ public sealed class ExporterContractTests
         Assert.Throws<ParityGateException>(() => ParityGate.Enforce(model, session, Images, recipe, maxImages: 4));
     }
 
-    [Fact]
-    public void ExportedModelGivesTheSamePerImageOutputsAtBatchOneAndSeven()
+    [Theory]
+    [InlineData("mobilenet_v3_small", 32)]
+    [InlineData("vit_tiny", 32)]
+    [InlineData("resnet18_imagenet", 64)]
+    public void ExportedModelGivesTheSamePerImageOutputsAtBatchOneAndSeven(string architecture, int size)
     {
-        using var model = ModelRegistry.Create("mobilenet_v3_small", new ModelOptions(NumClasses: 4, ImageSize: 32));
-        var recipe = ExportFixtures.Recipe(32);
+        using var model = ModelRegistry.Create(architecture, new ModelOptions(NumClasses: 4, ImageSize: size, PatchSize: 8));
+        var recipe = ExportFixtures.Recipe(size);
         using var session = OnnxSession.Create(OnnxExporter.ExportToBytes(model, ExportFixtures.Metadata(model, recipe)), ExportFixtures.CpuSession);
         var (pixels, shape) = ParityGate.Batches(Images, new Platform.Imaging.Transforms.TransformPipeline(recipe), 7, 7).Single();
         var perImage = pixels.Length / 7;

@@ -90,6 +90,15 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void PretrainedIsAcceptedWhereTheRegistryHasWeights()
+    {
+        var name = Assert.Single(PretrainedWeights.Architectures);
+
+        Assert.True(PretrainedWeights.Available(name));
+        Assert.Empty(new TrainingConfig { Architecture = name, Pretrained = true }.Validate());
+    }
+
+    [Fact]
     public void StagedFineTuningMustUnfreezeBeforeTheLastEpoch()
     {
         var config = new TrainingConfig { Epochs = 3, FineTune = new FineTuneOptions(FineTuneMode.Staged, HeadEpochs: 3) };

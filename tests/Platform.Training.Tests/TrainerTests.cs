@@ -22,7 +22,7 @@ public sealed class TrainerTests : IDisposable
         BatchSize = 32,
         Lr = 2e-3,
         Dropout = 0.2,
-        Schedule = new ScheduleOptions(ScheduleKind.Cosine, WarmupEpochs: 1),
+        Schedule = new ScheduleOptions(ScheduleKind.Cosine, WarmupSteps: 5),
         Augmentation = new AugmentationOptions(AugmentationPreset.Light),
         Threads = 1,
         LoaderWorkers = 1,
@@ -32,7 +32,7 @@ public sealed class TrainerTests : IDisposable
     private static readonly Lazy<(SubsetSource Train, SubsetSource Validation)> SmallData =
         new(() => (FashionMnist.Slice(FashionMnist.Train, 0, 320), FashionMnist.Slice(FashionMnist.Train, 50_000, 96)));
 
-    private static float[] Weights(ImageClassifier model) =>
+    private static float[] Weights(nn.Module model) =>
         model.state_dict().Values.SelectMany(t => t.to_type(ScalarType.Float32).cpu().data<float>().ToArray()).ToArray();
 
     [Fact]
@@ -107,6 +107,7 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(validation.Count, report.PerClass.Sum(c => c.Support));
         Assert.Equal(epochs[1].ValidationAccuracy, report.Accuracy, 12);
         Assert.Equal(StopReason.Completed, report.StopReason);
+        Assert.False(result.Model.training);
         Assert.InRange(report.BestEpoch, 1, 2);
         Assert.Contains(observer.Events.OfType<CheckpointSaved>(), c => c.IsBest);
         Assert.NotEmpty(Directory.GetFiles(tensorBoard, "events.out.tfevents*", SearchOption.AllDirectories));
@@ -207,6 +208,105 @@ public sealed class TrainerTests : IDisposable
             Assert.Equal(DeviceType.CPU, TorchRuntime.SelectDevice(DevicePreference.Auto).type);
             Assert.Contains("CUDA is not available", Assert.Throws<InvalidOperationException>(() => TorchRuntime.SelectDevice(DevicePreference.Cuda)).Message);
         }
+    }
+
+    [Theory]
+    [InlineData(NumericPrecision.Fp16)]
+    [InlineData(NumericPrecision.Bf16)]
+    public void LowPrecisionRunKeepsAnFp32ModelAndReportsTheLossScale(NumericPrecision precision)
+    {
+        var (train, validation) = SmallData.Value;
+        var observer = new RecordingObserver();
+        var config = SmallRun(epochs: 1) with { Precision = precision };
+
+        using var result = new Trainer(config, new TrainingRunOptions { Observer = observer })
+            .Run(FashionMnist.Slice(FashionMnist.Train, 0, 64), FashionMnist.Slice(FashionMnist.Train, 50_000, 32));
+
+        var metrics = Assert.Single(observer.Events.OfType<EpochCompleted>()).Metrics;
+        Assert.All(result.Model.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
+        Assert.True(double.IsFinite(metrics.TrainLoss) && double.IsFinite(metrics.ValidationLoss));
+        Assert.Equal(precision == NumericPrecision.Fp16, metrics.LossScale is not null);
+    }
+
+    [Fact]
+    public void StagedRunFreezesTheBackboneForTheHeadEpochsOnly()
+    {
+        var (train, validation) = SmallData.Value;
+        var observer = new RecordingObserver();
+        var config = SmallRun(epochs: 2) with
+        {
+            FineTune = new FineTuneOptions(FineTuneMode.Staged, HeadEpochs: 1, BackboneLrFactor: 0.1),
+            Sampler = SamplerKind.ClassBalanced,
+        };
+
+        using var result = new Trainer(config, new TrainingRunOptions { Observer = observer }).Run(train, validation);
+
+        var started = Assert.Single(observer.Events.OfType<RunStarted>());
+        var epochs = observer.Events.OfType<EpochCompleted>().Select(e => e.Metrics).ToList();
+        Assert.True(started.TrainableParameters < started.TotalParameters);
+        Assert.Equal([true, false], epochs.Select(m => m.BackboneFrozen));
+        Assert.All(result.Model.parameters(), p => Assert.True(p.requires_grad));
+    }
+
+    [Fact]
+    public void FeatureExtractionRunLeavesTheBackboneAsInitialised()
+    {
+        var (train, validation) = SmallData.Value;
+        var config = SmallRun(epochs: 1) with { FineTune = new FineTuneOptions(FineTuneMode.FeatureExtraction) };
+        TorchRuntime.Seed(config.Seed);
+        using var initial = ModelRegistry.Create(config.Architecture, config.ModelOptionsFor(10));
+
+        using var result = new Trainer(config).Run(train, validation);
+
+        Assert.Equal(Weights(initial.Backbone), Weights(result.Model.Backbone));
+        Assert.NotEqual(Weights(initial.Head), Weights(result.Model.Head));
+    }
+
+    [Fact]
+    public void ThreadsComeFromConfigurationElseEnvironmentElseCoresLeftByTheLoader()
+    {
+        int before = get_num_threads();
+        try
+        {
+            Assert.Equal(3, TorchRuntime.ConfigureThreads(3));
+            Assert.Equal(3, get_num_threads());
+            int expectedDefault = int.TryParse(Environment.GetEnvironmentVariable(TorchRuntime.ThreadsVariable), out int fromEnvironment) && fromEnvironment > 0
+                ? fromEnvironment
+                : 1;
+            Assert.Equal(expectedDefault, TorchRuntime.ConfigureThreads(null, loaderWorkers: Environment.ProcessorCount + 1));
+        }
+        finally
+        {
+            set_num_threads(before);
+        }
+    }
+
+    [Fact]
+    public void ResumeRefusesACheckpointOfAnotherArchitecture()
+    {
+        var (train, validation) = SmallData.Value;
+        var store = new LocalDirectoryCheckpointStore(Path.Combine(directory, "mismatch"));
+        using (new Trainer(SmallRun(epochs: 1), new TrainingRunOptions { CheckpointStore = store }).Run(train, validation))
+        {
+        }
+
+        var observer = new RecordingObserver();
+        var other = SmallRun(epochs: 2) with { Architecture = "resnet18_small" };
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+            new Trainer(other, new TrainingRunOptions { CheckpointStore = store, Observer = observer }).Run(train, validation));
+
+        Assert.Contains("small_cnn", ex.Message);
+        Assert.IsType<RunFailed>(Assert.Single(observer.Events));
+    }
+
+    [Fact]
+    public void EmptySourceIsRejected()
+    {
+        var (train, _) = SmallData.Value;
+
+        var ex = Assert.Throws<ArgumentException>(() => new Trainer(SmallRun()).Run(train, new SubsetSource(train, [])));
+
+        Assert.Contains("validation 0", ex.Message);
     }
 
     public void Dispose() => Directory.Delete(directory, recursive: true);

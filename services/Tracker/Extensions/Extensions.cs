@@ -1,4 +1,7 @@
 using Platform.Tracker.Diagnostics;
+using Platform.Tracker.Messaging;
+using Platform.Tracker.Registry;
+using Platform.Tracker.Runs;
 
 namespace Platform.Tracker.Extensions;
 
@@ -11,7 +14,17 @@ internal static class Extensions
     {
         builder.AddRedisClient(RedisConnectionName);
         builder.AddPlatformBlobStorage();
-        builder.AddPlatformMessaging(ServiceName, bus => bus.AddConsumer<WiringProbeAnsweredConsumer>());
+        builder.AddPlatformMessaging(ServiceName, bus =>
+        {
+            bus.AddConsumer<WiringProbeAnsweredConsumer>();
+            bus.AddConsumer<ModelTrainedConsumer>();
+            bus.AddConsumer<RunFailedConsumer>();
+        });
         builder.Services.AddSingleton<WiringProbeStore>();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RunStore>();
+        builder.Services.AddSingleton<CurveReader>();
+        builder.Services.AddSingleton<ModelRegistry>();
     }
 }

@@ -1,15 +1,16 @@
+using Platform.Training.Models;
+
 namespace Platform.Training.Configuration;
 
 /// <summary>
-/// Architectures for which pretrained backbone weights ship with the platform. The weights themselves arrive with
-/// the pretrained-backbone work; until then the set is empty and every request for pretrained weights is rejected
-/// at validation time instead of silently training from scratch.
+/// Architectures for which pretrained backbone weights ship with the platform (see
+/// <see cref="ArchitectureInfo.PretrainedWeights"/>); a request for pretrained weights anywhere else is rejected at
+/// validation time instead of silently training from scratch.
 /// </summary>
 public static class PretrainedWeights
 {
-    private static readonly HashSet<string> WithWeights = new(StringComparer.Ordinal);
+    public static IReadOnlyCollection<string> Architectures { get; } =
+        ModelRegistry.Architectures.Where(a => a.PretrainedWeights is not null).Select(a => a.Name).ToArray();
 
-    public static IReadOnlyCollection<string> Architectures => WithWeights;
-
-    public static bool Available(string architecture) => WithWeights.Contains(architecture);
+    public static bool Available(string architecture) => ModelRegistry.HasPretrainedWeights(architecture);
 }

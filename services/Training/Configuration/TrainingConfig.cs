@@ -71,7 +71,8 @@ public sealed record TrainingConfig
 
     public DevicePreference Device { get; init; } = DevicePreference.Auto;
 
-    /// <summary>Intra-op threads for libtorch; null = PLATFORM_TORCH_THREADS or the processor count.</summary>
+    /// <summary>Intra-op threads for libtorch; null = PLATFORM_TORCH_THREADS, else the processor count minus
+    /// <see cref="LoaderWorkers"/> (at least 1).</summary>
     public int? Threads { get; init; }
 
     /// <summary>Decode/transform workers of the data loader.</summary>
@@ -104,7 +105,7 @@ public sealed record TrainingConfig
     }
 
     /// <summary>The model options this configuration builds <see cref="Architecture"/> with.</summary>
-    public ModelOptions ModelOptionsFor(int numClasses) => new(numClasses, InputChannels, ImageSize, Dropout, PatchSize);
+    public ModelOptions ModelOptionsFor(int numClasses) => new(numClasses, InputChannels, ImageSize, Dropout, PatchSize, Pretrained);
 
     private static JsonSerializerOptions CreateJsonOptions()
     {

@@ -57,6 +57,7 @@ internal sealed class TrainingConfigValidator
         if (Present("augmentation", c.Augmentation) is { } augmentation)
         {
             CheckAugmentation(augmentation, c);
+            CheckRequiredNormalization(augmentation, c);
         }
 
         if (Present("loss", c.Loss) is { } loss)
@@ -206,6 +207,25 @@ internal sealed class TrainingConfigValidator
         if (recipe.Channels != c.InputChannels)
         {
             Add("augmentation.recipe.channels", $"must equal inputChannels ({c.InputChannels}).");
+        }
+    }
+
+    /// <summary>Architectures whose first layer inverts a fixed normalisation (resnet18_imagenet) need exactly it.</summary>
+    private void CheckRequiredNormalization(AugmentationOptions a, TrainingConfig c)
+    {
+        if (!ModelRegistry.Contains(c.Architecture) || ModelRegistry.Describe(c.Architecture).RequiredNormalization is not { } required)
+        {
+            return;
+        }
+
+        var (mean, std, field) = a.Recipe is { } recipe
+            ? (recipe.Mean, recipe.Std, "augmentation.recipe")
+            : (a.Mean ?? required.Mean, a.Std ?? required.Std, "augmentation");
+        static bool Same(float[] x, float[] y) => x.Length == y.Length && x.Zip(y).All(p => Math.Abs(p.First - p.Second) < 1e-6f);
+        if (!Same(mean, required.Mean) || !Same(std, required.Std))
+        {
+            Add(field, $"{c.Architecture} is built for inputs normalised with mean [{string.Join(", ", required.Mean)}] and std "
+                       + $"[{string.Join(", ", required.Std)}]; leave augmentation.mean/std unset or use those values.");
         }
     }
 

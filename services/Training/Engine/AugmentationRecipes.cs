@@ -1,5 +1,6 @@
 using Platform.Imaging.Transforms;
 using Platform.Training.Configuration;
+using Platform.Training.Models;
 
 namespace Platform.Training.Engine;
 
@@ -10,12 +11,17 @@ public static class AugmentationRecipes
     public static readonly float[] GrayMean = [0.449f];
     public static readonly float[] GrayStd = [0.226f];
 
+    /// <summary>
+    /// Normalisation of the configuration: the configured mean/std, else the architecture's required normalisation
+    /// (models whose first layer undoes a fixed one), else ImageNet's (its channel average for grayscale).
+    /// </summary>
     public static (float[] Mean, float[] Std) Statistics(TrainingConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        var required = ModelRegistry.Contains(config.Architecture) ? ModelRegistry.Describe(config.Architecture).RequiredNormalization : null;
         bool gray = config.InputChannels == 1;
-        return (config.Augmentation.Mean ?? (gray ? GrayMean : TransformRecipe.ImageNetMean),
-                config.Augmentation.Std ?? (gray ? GrayStd : TransformRecipe.ImageNetStd));
+        return (config.Augmentation.Mean ?? required?.Mean ?? (gray ? GrayMean : TransformRecipe.ImageNetMean),
+                config.Augmentation.Std ?? required?.Std ?? (gray ? GrayStd : TransformRecipe.ImageNetStd));
     }
 
     /// <summary>

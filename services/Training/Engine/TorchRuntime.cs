@@ -21,14 +21,18 @@ public static class TorchRuntime
         _ => cuda.is_available() ? CUDA : CPU,
     };
 
-    /// <summary>Sets libtorch's intra-op threads: the configured value, else PLATFORM_TORCH_THREADS, else the processor count.</summary>
+    /// <summary>
+    /// Sets libtorch's intra-op threads: the configured value, else PLATFORM_TORCH_THREADS, else the processor count
+    /// minus the loader workers (at least 1), so decoding and compute do not oversubscribe the cores: libtorch's
+    /// OpenMP threads wait for each other at every operation, and a descheduled one stalls them all.
+    /// </summary>
     /// <returns>The thread count in effect.</returns>
-    public static int ConfigureThreads(int? configured)
+    public static int ConfigureThreads(int? configured, int loaderWorkers = 0)
     {
         int threads = configured
                       ?? (int.TryParse(Environment.GetEnvironmentVariable(ThreadsVariable), out int fromEnvironment) && fromEnvironment > 0
                           ? fromEnvironment
-                          : Environment.ProcessorCount);
+                          : Math.Max(1, Environment.ProcessorCount - loaderWorkers));
         if (get_num_threads() != threads)
         {
             set_num_threads(threads);

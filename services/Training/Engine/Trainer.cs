@@ -68,12 +68,17 @@ public sealed class Trainer
         public TrainingResult Execute()
         {
             var classes = train.Classes;
+            if (train.Count == 0 || validation.Count == 0)
+            {
+                throw new ArgumentException($"Training needs images in both sources (training has {train.Count}, validation {validation.Count}).");
+            }
+
             if (validation.Classes.Count != classes.Count || !validation.Classes.SequenceEqual(classes))
             {
                 throw new ArgumentException("The training and validation sources must have the same classes in the same order.");
             }
 
-            int threads = TorchRuntime.ConfigureThreads(config.Threads);
+            int threads = TorchRuntime.ConfigureThreads(config.Threads, config.LoaderWorkers);
             var device = TorchRuntime.SelectDevice(config.Device);
             var trainLoader = new DataLoader(train, new TransformPipeline(AugmentationRecipes.Train(config)), Sampler(),
                 new LoaderOptions(config.BatchSize, DropLast: train.Count > config.BatchSize, Seed: config.Seed, Workers: config.LoaderWorkers));
@@ -159,6 +164,7 @@ public sealed class Trainer
             lastEvaluation ??= Evaluate(model, validationLoader, loss, device, classes.Count);
             var report = Report(lastEvaluation, classes, stopReason);
             options.Observer?.OnEvent(new RunCompleted(report));
+            model.eval();
             return new TrainingResult(model, report);
         }
 
@@ -298,16 +304,24 @@ public sealed class Trainer
         private void Restore(CheckpointKeeper checkpoints, string name, ImageClassifier model, ParameterGroupOptimizer optimizer,
             DynamicLossScaler? scaler, IReadOnlyList<string> classes)
         {
-            using var stream = checkpoints.Open(name) ?? throw new InvalidOperationException($"Checkpoint '{name}' disappeared.");
-            var manifest = CheckpointFile.ReadManifest(stream);
+            Stream Open() => checkpoints.Open(name) ?? throw new InvalidOperationException($"Checkpoint '{name}' disappeared.");
+            CheckpointManifest manifest;
+            using (var stream = Open())
+            {
+                manifest = CheckpointFile.ReadManifest(stream);
+            }
+
             if (manifest.Config.Architecture != config.Architecture || !manifest.Classes.SequenceEqual(classes))
             {
                 throw new InvalidOperationException(
                     $"Checkpoint '{name}' was written for {manifest.Config.Architecture} with classes [{string.Join(", ", manifest.Classes)}]; it cannot resume this run.");
             }
 
-            stream.Position = 0;
-            CheckpointFile.Read(stream, model, optimizer);
+            // Opened again rather than rewound: a store may hand out streams that cannot seek.
+            using (var stream = Open())
+            {
+                CheckpointFile.Read(stream, model, optimizer);
+            }
             Epoch = manifest.EpochsCompleted;
             Step = manifest.Step;
             best = manifest.Best;

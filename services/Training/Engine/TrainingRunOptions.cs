@@ -22,7 +22,7 @@ public sealed record TrainingRunOptions
     public Func<TrainingConfig, int, ImageClassifier>? ModelFactory { get; init; }
 }
 
-/// <summary>The trained model (fp32, on the training device; the caller disposes it) and its report.</summary>
+/// <summary>The trained model (fp32, in eval mode, on the training device; the caller disposes it) and its report.</summary>
 public sealed record TrainingResult(ImageClassifier Model, FinalReport Report) : IDisposable
 {
     public void Dispose() => Model.Dispose();

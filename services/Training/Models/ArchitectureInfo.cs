@@ -17,4 +17,15 @@ public sealed record ArchitectureInfo(
     int MinimumImageSize,
     bool SupportsSingleChannel,
     bool RequiresExactImageSize,
-    string Description);
+    string Description)
+{
+    /// <summary>Where this architecture's pretrained backbone weights come from; null when it has none.</summary>
+    public string? PretrainedWeights { get; init; }
+
+    /// <summary>Per-channel input mean and standard deviation the model is built for (its first layer inverts them);
+    /// null when any normalisation works.</summary>
+    public InputNormalization? RequiredNormalization { get; init; }
+}
+
+/// <summary>Per-channel mean and standard deviation of pixels in [0, 1].</summary>
+public sealed record InputNormalization(float[] Mean, float[] Std);

@@ -14,7 +14,8 @@ namespace Platform.Training.Models;
 /// BatchNorm2d, ReLU, ReLU6, Hardswish, Hardsigmoid, GELU, MaxPool2d, AdaptiveAvgPool2d (output 1, or 7 in VGG),
 /// Flatten, Linear, Dropout and LayerNorm, and the composites <see cref="BasicBlock"/>, <see cref="Bottleneck"/>,
 /// <see cref="InvertedResidual"/>, <see cref="SqueezeExcitation"/>, <see cref="TransformerEncoderBlock"/> (with
-/// <see cref="MultiHeadSelfAttention"/>) and <see cref="VisionTransformerBackbone"/>, each documenting its forward.
+/// <see cref="MultiHeadSelfAttention"/>), <see cref="VisionTransformerBackbone"/> and
+/// <see cref="Pretrained.BgrMeanImageInput"/> (resnet18_imagenet's fixed input conversion), each documenting its forward.
 /// Sequential children run in registration order.
 /// </remarks>
 public sealed class ImageClassifier : nn.Module<Tensor, Tensor>

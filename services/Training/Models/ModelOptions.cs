@@ -13,7 +13,9 @@ namespace Platform.Training.Models;
 /// <param name="Dropout">Dropout probability before the final Linear layer (VGG also uses it inside its
 /// fully-connected stack), in [0, 1).</param>
 /// <param name="PatchSize">ViT patch side in pixels; ignored by CNNs. 16 for 224 px, 4 or 7 for 28 px.</param>
-public sealed record ModelOptions(int NumClasses, int InputChannels = 3, int ImageSize = 224, double Dropout = 0.0, int PatchSize = 16)
+/// <param name="Pretrained">Load the architecture's pretrained backbone weights (only where
+/// <see cref="ArchitectureInfo.PretrainedWeights"/> names some; <see cref="ModelRegistry.Create"/> rejects it elsewhere).</param>
+public sealed record ModelOptions(int NumClasses, int InputChannels = 3, int ImageSize = 224, double Dropout = 0.0, int PatchSize = 16, bool Pretrained = false)
 {
     public const int MaxClasses = 100_000;
     public const int MinImageSize = 4;

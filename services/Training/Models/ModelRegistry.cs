@@ -1,3 +1,5 @@
+using Platform.Training.Models.Pretrained;
+
 namespace Platform.Training.Models;
 
 /// <summary>
@@ -7,7 +9,8 @@ namespace Platform.Training.Models;
 /// </summary>
 public static class ModelRegistry
 {
-    private sealed record Entry(ArchitectureInfo Info, Func<string, ModelOptions, ImageClassifier> Build);
+    private sealed record Entry(
+        ArchitectureInfo Info, Func<string, ModelOptions, ImageClassifier> Build, Func<ModelOptions, IEnumerable<string>>? Checks = null);
 
     private static readonly Entry[] Entries =
     [
@@ -28,6 +31,13 @@ public static class ModelRegistry
         new(new("vit_small", "vit", 224, 1, true, true, "ViT-Small: dim 384, depth 12, 6 heads; patch size from options"),
             (name, options) => VisionTransformer.Create(name, dimension: 384, depth: 12, heads: 6, options)),
         new(new("small_cnn", "cnn", 28, 4, true, true, "4-conv CNN for 28×28 data (Fashion-MNIST)"), SmallCnn.Create),
+        new(new(ImageNetResNet18.Name, "resnet", ImageNetResNet18.NativeImageSize, ImageNetResNet18.SizeMultiple, false, true,
+                "ResNet-18 with [2,2,2,3] blocks and a built-in BGR mean-image input layer; ImageNet weights with pretrained")
+            {
+                PretrainedWeights = ImageNetResNet18.WeightsSource,
+                RequiredNormalization = new InputNormalization(ImageNetResNet18.InputMean, ImageNetResNet18.InputStd),
+            },
+            ImageNetResNet18.Create, ImageNetResNet18.Problems),
     ];
 
     /// <summary>Registered architecture names, in a stable order.</summary>
@@ -38,6 +48,9 @@ public static class ModelRegistry
     public static bool Contains(string name) => Entries.Any(e => e.Info.Name == name);
 
     public static ArchitectureInfo Describe(string name) => Find(name).Info;
+
+    /// <summary>Whether <paramref name="name"/> is registered and ships pretrained backbone weights.</summary>
+    public static bool HasPretrainedWeights(string name) => Entries.Any(e => e.Info.Name == name && e.Info.PretrainedWeights is not null);
 
     /// <summary>
     /// Problems that would stop <paramref name="options"/> from building or running <paramref name="name"/>
@@ -70,12 +83,18 @@ public static class ModelRegistry
             }
         }
 
+        if (Find(name).Checks is { } checks)
+        {
+            problems.AddRange(checks(options));
+        }
+
         return problems;
     }
 
-    /// <summary>Builds a freshly initialised model.</summary>
-    /// <exception cref="ArgumentException">Unknown name (the message lists the valid ones) or options that
-    /// <see cref="Validate"/> rejects.</exception>
+    /// <summary>Builds a freshly initialised model (with pretrained backbone weights when
+    /// <see cref="ModelOptions.Pretrained"/> is set).</summary>
+    /// <exception cref="ArgumentException">Unknown name (the message lists the valid ones), options that
+    /// <see cref="Validate"/> rejects, or Pretrained for an architecture without weights.</exception>
     public static ImageClassifier Create(string name, ModelOptions options)
     {
         var entry = Find(name);
@@ -83,6 +102,14 @@ public static class ModelRegistry
         if (problems.Count > 0)
         {
             throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        if (options.Pretrained && entry.Info.PretrainedWeights is null)
+        {
+            throw new ArgumentException(
+                $"No pretrained weights are available for '{name}'; architectures with weights: "
+                + string.Join(", ", Entries.Where(e => e.Info.PretrainedWeights is not null).Select(e => e.Info.Name)) + ".",
+                nameof(options));
         }
 
         return entry.Build(name, options);

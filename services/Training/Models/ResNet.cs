@@ -23,18 +23,29 @@ internal static class ResNet
 
     public static ImageClassifier Create(string name, int[] blocksPerStage, bool bottleneck, Stem stem, ModelOptions options)
     {
+        var backbone = nn.Sequential(Layers(options.InputChannels, blocksPerStage, bottleneck, stem, out var featureDimension));
+        WeightInit.ConvolutionsAndNorms(backbone);
+        // The head keeps PyTorch's default Linear init (uniform ±1/sqrt(fan_in)), as torchvision's ResNet does.
+        return new ImageClassifier(name, backbone, featureDimension, options.NumClasses, options.Dropout);
+    }
+
+    /// <summary>The backbone's named layers (stem, layer1…layer4, avgpool, flatten), freshly constructed and not yet
+    /// initialised; <paramref name="featureDimension"/> is the width of the pooled output.</summary>
+    public static List<(string, nn.Module<Tensor, Tensor>)> Layers(
+        int inputChannels, int[] blocksPerStage, bool bottleneck, Stem stem, out int featureDimension)
+    {
         var expansion = bottleneck ? Bottleneck.Expansion : BasicBlock.Expansion;
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
         if (stem == Stem.ImageNet)
         {
-            layers.Add(("conv1", nn.Conv2d(options.InputChannels, 64, 7, stride: 2, padding: 3, bias: false)));
+            layers.Add(("conv1", nn.Conv2d(inputChannels, 64, 7, stride: 2, padding: 3, bias: false)));
             layers.Add(("bn1", nn.BatchNorm2d(64)));
             layers.Add(("relu", nn.ReLU(inplace: true)));
             layers.Add(("maxpool", nn.MaxPool2d(3, stride: 2, padding: 1)));
         }
         else
         {
-            layers.Add(("conv1", nn.Conv2d(options.InputChannels, 64, 3, stride: 1, padding: 1, bias: false)));
+            layers.Add(("conv1", nn.Conv2d(inputChannels, 64, 3, stride: 1, padding: 1, bias: false)));
             layers.Add(("bn1", nn.BatchNorm2d(64)));
             layers.Add(("relu", nn.ReLU(inplace: true)));
         }
@@ -66,9 +77,7 @@ internal static class ResNet
 
         layers.Add(("avgpool", nn.AdaptiveAvgPool2d(1)));
         layers.Add(("flatten", nn.Flatten()));
-        var backbone = nn.Sequential(layers);
-        WeightInit.ConvolutionsAndNorms(backbone);
-        // The head keeps PyTorch's default Linear init (uniform ±1/sqrt(fan_in)), as torchvision's ResNet does.
-        return new ImageClassifier(name, backbone, inChannels, options.NumClasses, options.Dropout);
+        featureDimension = inChannels;
+        return layers;
     }
 }

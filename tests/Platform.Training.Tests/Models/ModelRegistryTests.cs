@@ -71,7 +71,7 @@ public sealed class ModelRegistryTests
             nameof(ImageClassifier), "Sequential", "Conv2d", "BatchNorm2d", "ReLU", "ReLU6", "Hardswish", "Hardsigmoid", "GELU",
             "MaxPool2d", "AdaptiveAvgPool2d", "Flatten", "Linear", "Dropout", "LayerNorm", nameof(BasicBlock), nameof(Bottleneck),
             nameof(InvertedResidual), nameof(SqueezeExcitation), nameof(TransformerEncoderBlock), nameof(MultiHeadSelfAttention),
-            nameof(VisionTransformerBackbone),
+            nameof(VisionTransformerBackbone), nameof(Platform.Training.Models.Pretrained.BgrMeanImageInput),
         ];
         using var model = ModelRegistry.Create(name, SmallOptions(name));
 

@@ -2,14 +2,22 @@ using Platform.Training.Models;
 
 namespace Platform.Export.Tests;
 
-/// <summary>ONNX Runtime reproduces the TorchSharp logits of the CNN and ResNet registry models on real images.</summary>
-public sealed class ResNetAndCnnParityTests
+/// <summary>ONNX Runtime reproduces the TorchSharp logits of every registry architecture on real images.</summary>
+public sealed class RegistryParityTests
 {
     private static readonly Platform.Imaging.Data.SubsetSource Images = Art4Apps.Take(2, "animals", "food", "transport", "fruit_n_veg");
 
+    // Small inputs keep the suite fast; each is at or above the architecture's minimum size.
     public static TheoryData<string, int> Models => new()
     {
         { "small_cnn", 28 },
+        { "vgg11_bn", 32 },
+        { "mobilenet_v2", 64 },
+        { "mobilenet_v3_small", 32 },
+        { "mobilenet_v3_large", 32 },
+        { "vit_tiny", 32 },
+        { "vit_small", 32 },
+        { "resnet18_imagenet", 64 },
         { "resnet18_small", 32 },
         { "resnet34_small", 32 },
         { "resnet50_small", 32 },
@@ -22,7 +30,7 @@ public sealed class ResNetAndCnnParityTests
     [MemberData(nameof(Models))]
     public void RandomlyInitialisedModelMatchesWithinGate(string architecture, int size)
     {
-        using var model = ModelRegistry.Create(architecture, new ModelOptions(NumClasses: 4, ImageSize: size));
+        using var model = ModelRegistry.Create(architecture, Options(size));
 
         var report = ExportFixtures.ExportAndCompare(model, Images, ExportFixtures.Recipe(size));
 
@@ -34,7 +42,7 @@ public sealed class ResNetAndCnnParityTests
     [MemberData(nameof(Models))]
     public void BrieflyTrainedModelMatchesWithinGate(string architecture, int size)
     {
-        using var model = ModelRegistry.Create(architecture, new ModelOptions(NumClasses: 4, ImageSize: size));
+        using var model = ModelRegistry.Create(architecture, Options(size));
         var recipe = ExportFixtures.Recipe(size);
         ExportFixtures.TrainBriefly(model, Images, recipe);
 
@@ -42,4 +50,12 @@ public sealed class ResNetAndCnnParityTests
 
         Assert.True(report.Passed, report.ToString());
     }
+
+    [Fact]
+    public void EveryRegisteredArchitectureIsCovered()
+    {
+        Assert.Equal(ModelRegistry.Names.Order(), Models.Select(row => (string)row[0]).Order());
+    }
+
+    private static ModelOptions Options(int size) => new(NumClasses: 4, ImageSize: size, PatchSize: 8);
 }

@@ -1,0 +1,234 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Contracts;
+using Platform.Tracker.Runs;
+using Platform.Tracker.TensorBoard;
+
+namespace Platform.Tracker.Apis;
+
+public static class RunsApi
+{
+    public const int DefaultDisplayPoints = 1000;
+    public const int MaxListedRuns = 1000;
+
+    public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
+    {
+        var experiments = app.MapGroup("/experiments").WithTags("Experiments");
+        experiments.MapGet("/", ListExperiments).WithName("ListExperiments").WithSummary("Every experiment with its number of runs");
+        experiments.MapPost("/{experiment}/runs", CreateRun).WithName("CreateRun")
+            .WithSummary("Start a run: records it as queued and publishes TrainModel (the run id is the job id)")
+            .WithDescription("Body: {\"dataset\": {\"name\", \"version\"}, \"modelName\", \"config\": {training configuration}}. "
+                + "Invalid requests answer 400 with every problem, keyed by field.");
+
+        var runs = app.MapGroup("/runs").WithTags("Runs");
+        runs.MapGet("/", SearchRuns).WithName("SearchRuns")
+            .WithSummary("Search runs: filter=metrics.val_accuracy > 0.9 and params.optimizer = 'adamw', orderBy=metrics.val_accuracy desc, experiment, limit");
+        runs.MapGet("/compare", CompareRuns).WithName("CompareRuns")
+            .WithSummary("Compare runs: ids=a,b,…; parameter differences and the chosen metrics' curves side by side (metrics=…, maxPoints)");
+        runs.MapGet("/{id:guid}", GetRun).WithName("GetRun").WithSummary("A run: state, parameters, metrics, curves, configuration, per-class figures and confusion matrix");
+        runs.MapGet("/{id:guid}/metrics/{metric}", GetCurve).WithName("GetCurve")
+            .WithSummary("A metric's curve: downsampled with LTTB to maxPoints (default 1000), or every point with full=true");
+        runs.MapGet("/{id:guid}/tensorboard", DownloadTensorBoard).WithName("DownloadTensorBoard")
+            .WithSummary("The run's curves as TensorBoard event files in a tar archive (tar xf, then tensorboard --logdir)");
+        runs.MapPost("/{id:guid}/cancel", CancelRun).WithName("CancelRun").WithSummary("Cancel a queued or running run (publishes CancelTraining)");
+        runs.MapPost("/{id:guid}/resume", ResumeRun).WithName("ResumeRun")
+            .WithSummary("Resume a failed or cancelled run under the same id (publishes TrainModel again; the trainer continues from its last checkpoint)");
+        return app;
+    }
+
+    public static async Task<Ok<IReadOnlyList<ExperimentSummary>>> ListExperiments(RunStore store)
+    {
+        var names = await store.ListExperimentsAsync();
+        var summaries = new List<ExperimentSummary>();
+        foreach (var name in names)
+        {
+            var ids = await store.ListRunIdsAsync(name);
+            if (ids.Count > 0)
+            {
+                var runs = await store.GetManyAsync(ids, details: false);
+                summaries.Add(new ExperimentSummary(name, ids.Count,
+                    runs.OfType<RunRecord>().GroupBy(r => r.State).ToDictionary(g => g.Key, g => g.Count()),
+                    runs.OfType<RunRecord>().Max(r => r.CreatedAt)));
+            }
+        }
+        return TypedResults.Ok<IReadOnlyList<ExperimentSummary>>(summaries.OrderByDescending(s => s.LastRunAt).ToList());
+    }
+
+    public static async Task<Results<Created<RunRecord>, ValidationProblem, ProblemHttpResult>> CreateRun(
+        string experiment, CreateRunRequest? request, RunStore store, IPublishEndpoint publisher, TimeProvider time, ILoggerFactory loggers)
+    {
+        var errors = RunConfigValidator.Validate(experiment, request);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The run request is invalid.");
+        }
+        var id = Guid.NewGuid();
+        var config = request!.Config!.Value;
+        var configJson = config.GetRawText();
+        await store.CreateQueuedRunAsync(id, experiment, request.ModelName!, request.Dataset!.Name!, request.Dataset.Version!.Value,
+            configJson, RunConfigValidator.Flatten(config));
+        try
+        {
+            await publisher.Publish(new TrainModel(id, experiment, request.Dataset.Name!, request.Dataset.Version.Value, request.ModelName!,
+                configJson, time.GetUtcNow()));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            loggers.CreateLogger(typeof(RunsApi)).LogError(exception, "Could not publish TrainModel for run {RunId}", id);
+            await store.TransitionAsync(id, RunStates.Failed, [RunStates.Queued],
+                new Dictionary<string, string> { ["reason"] = "The training command could not be published: " + exception.Message });
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Message broker unavailable",
+                $"Run {id} was recorded but its training command could not be published; resume it when the broker is back.");
+        }
+        return TypedResults.Created($"/runs/{id}", await store.GetAsync(id));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<RunRecord>>, ValidationProblem>> SearchRuns(
+        RunStore store, string? experiment, string? filter, string? orderBy, int? limit)
+    {
+        if (!RunFilter.TryParse(filter, out var parsed, out var filterError))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["filter"] = [filterError!] }, title: "The search is invalid.");
+        }
+        if (limit is < 1 or > MaxListedRuns)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxListedRuns}."] },
+                title: "The search is invalid.");
+        }
+        var ids = await store.ListRunIdsAsync(string.IsNullOrWhiteSpace(experiment) ? null : experiment);
+        var runs = (await store.GetManyAsync(ids, details: false)).OfType<RunRecord>().Where(parsed.Matches);
+        if (!RunFilter.TryOrder(runs, orderBy, out var ordered, out var orderError))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["orderBy"] = [orderError!] }, title: "The search is invalid.");
+        }
+        return TypedResults.Ok<IReadOnlyList<RunRecord>>(ordered.Take(limit ?? MaxListedRuns).ToList());
+    }
+
+    public static async Task<Results<Ok<RunRecord>, ProblemHttpResult>> GetRun(Guid id, RunStore store) =>
+        await store.GetAsync(id) is { } run ? TypedResults.Ok(run) : UnknownRun(id);
+
+    public static async Task<Results<Ok<Curve>, ProblemHttpResult, ValidationProblem>> GetCurve(
+        Guid id, string metric, int? maxPoints, bool? full, RunStore store, CurveReader curves)
+    {
+        if (maxPoints is < 2)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["maxPoints"] = ["maxPoints must be at least 2."] });
+        }
+        var run = await store.GetAsync(id, details: false);
+        if (run is null)
+        {
+            return UnknownRun(id);
+        }
+        if (run.Curves.All(c => c.Name != metric))
+        {
+            return Problem(StatusCodes.Status404NotFound, "Unknown metric",
+                $"Run {id} has no curve '{metric}'. Its curves: {string.Join(", ", run.Curves.Select(c => c.Name))}.");
+        }
+        return TypedResults.Ok(await curves.ReadAsync(id, metric, full == true ? null : maxPoints ?? DefaultDisplayPoints));
+    }
+
+    public static async Task<Results<Ok<RunComparison>, ProblemHttpResult, ValidationProblem>> CompareRuns(
+        string? ids, string? metrics, int? maxPoints, RunStore store, CurveReader curves)
+    {
+        var parsed = (ids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(text => (Text: text, Ok: Guid.TryParse(text, out var id), Id: id)).ToList();
+        if (parsed.Count < 2 || parsed.Any(p => !p.Ok))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ids"] = ["ids must list two or more run ids separated by commas."] });
+        }
+        var runIds = parsed.Select(p => p.Id).Distinct().ToList();
+        var runs = await store.GetManyAsync(runIds, details: false);
+        var missing = runIds.Where((_, i) => runs[i] is null).ToList();
+        if (missing.Count > 0)
+        {
+            return UnknownRun(missing[0]);
+        }
+        var found = runs.OfType<RunRecord>().ToList();
+        var parameterNames = found.SelectMany(r => r.Params.Keys).Distinct().Order(StringComparer.Ordinal);
+        var parameters = parameterNames.Select(name =>
+        {
+            var values = found.ToDictionary(r => r.Id, r => r.Params.TryGetValue(name, out var v) ? v.GetRawText() : null);
+            return new ParameterComparison(name, values, values.Values.Distinct().Count() > 1);
+        }).OrderByDescending(p => p.Differs).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
+
+        var chosen = string.IsNullOrWhiteSpace(metrics)
+            ? found.SelectMany(r => r.Curves.Select(c => c.Name)).Distinct().Order(StringComparer.Ordinal).ToList()
+            : metrics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        var series = new List<MetricComparison>();
+        foreach (var metric in chosen)
+        {
+            var perRun = new Dictionary<Guid, Curve>();
+            foreach (var run in found.Where(r => r.Curves.Any(c => c.Name == metric)))
+            {
+                perRun[run.Id] = await curves.ReadAsync(run.Id, metric, maxPoints ?? DefaultDisplayPoints);
+            }
+            series.Add(new MetricComparison(metric, perRun, found.ToDictionary(r => r.Id, r => r.Metrics.TryGetValue(metric, out var v) ? v : (double?)null)));
+        }
+        return TypedResults.Ok(new RunComparison(found, parameters, series));
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadTensorBoard(Guid id, RunStore store, CurveReader curves)
+    {
+        var run = await store.GetAsync(id, details: false);
+        return run is null
+            ? UnknownRun(id)
+            : TypedResults.File(await TensorBoardExport.CreateArchiveAsync(run, curves), "application/x-tar", $"run-{id:D}-tensorboard.tar");
+    }
+
+    public static async Task<Results<Accepted<RunRecord>, ProblemHttpResult>> CancelRun(
+        Guid id, RunStore store, IPublishEndpoint publisher, TimeProvider time)
+    {
+        var run = await store.GetAsync(id, details: false);
+        if (run is null)
+        {
+            return UnknownRun(id);
+        }
+        if (RunStates.IsTerminal(run.State))
+        {
+            return Problem(StatusCodes.Status409Conflict, "Run already finished", $"Run {id} is {run.State}; only queued or running runs can be cancelled.");
+        }
+        await store.MarkCancelRequestedAsync(id);
+        await publisher.Publish(new CancelTraining(id, "Cancelled through the tracker API", time.GetUtcNow()));
+        // A queued run has no trainer to report back yet; a running one becomes cancelled when its run span says so.
+        await store.TransitionAsync(id, RunStates.Cancelled, [RunStates.Queued],
+            new Dictionary<string, string> { ["reason"] = "Cancelled before training started" });
+        return TypedResults.Accepted($"/runs/{id}", await store.GetAsync(id));
+    }
+
+    public static async Task<Results<Accepted<RunRecord>, ProblemHttpResult>> ResumeRun(
+        Guid id, RunStore store, IPublishEndpoint publisher, TimeProvider time)
+    {
+        var run = await store.GetAsync(id);
+        if (run is null)
+        {
+            return UnknownRun(id);
+        }
+        if (run.Config is not { } config || run.DatasetName is null || run.DatasetVersion is null || run.ModelName is null)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Run cannot be resumed",
+                $"Run {id} was logged through telemetry only; the tracker has no training configuration to resume it with.");
+        }
+        var previous = await store.RequeueAsync(id);
+        if (previous is not (RunStates.Failed or RunStates.Cancelled))
+        {
+            return Problem(StatusCodes.Status409Conflict, "Run cannot be resumed", $"Run {id} is {previous}; only failed or cancelled runs can be resumed.");
+        }
+        await publisher.Publish(new TrainModel(id, run.Experiment, run.DatasetName, run.DatasetVersion.Value, run.ModelName, config.GetRawText(), time.GetUtcNow()));
+        return TypedResults.Accepted($"/runs/{id}", await store.GetAsync(id));
+    }
+
+    public static ProblemHttpResult UnknownRun(Guid id) =>
+        Problem(StatusCodes.Status404NotFound, "Run not found", $"There is no run {id}. List runs with GET /runs.");
+
+    public static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail);
+}
+
+public sealed record ExperimentSummary(string Name, int Runs, IReadOnlyDictionary<string, int> RunsByState, DateTimeOffset LastRunAt);
+
+public sealed record ParameterComparison(string Name, IReadOnlyDictionary<Guid, string?> Values, bool Differs);
+
+public sealed record MetricComparison(string Metric, IReadOnlyDictionary<Guid, Curve> Curves, IReadOnlyDictionary<Guid, double?> Values);
+
+public sealed record RunComparison(IReadOnlyList<RunRecord> Runs, IReadOnlyList<ParameterComparison> Parameters, IReadOnlyList<MetricComparison> Metrics);

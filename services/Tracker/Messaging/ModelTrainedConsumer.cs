@@ -1,0 +1,37 @@
+using System.Globalization;
+using MassTransit;
+using Platform.Contracts;
+using Platform.Tracker.Registry;
+using Platform.Tracker.Runs;
+
+namespace Platform.Tracker.Messaging;
+
+/// <summary>A finished run becomes a version of its model and its run is completed; redelivery changes nothing twice.</summary>
+public sealed class ModelTrainedConsumer(ModelRegistry registry, RunStore runs, ILogger<ModelTrainedConsumer> logger) : IConsumer<ModelTrained>
+{
+    public async Task Consume(ConsumeContext<ModelTrained> context)
+    {
+        var trained = context.Message;
+        var version = await registry.RegisterAsync(trained);
+        await runs.RecordFinalMetricsAsync(trained.RunId, trained.Metrics);
+        await runs.TransitionAsync(trained.RunId, RunStates.Completed, [RunStates.Queued, RunStates.Running], new Dictionary<string, string>
+        {
+            ["endedAt"] = trained.TrainedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        });
+        logger.LogInformation("Run {RunId} produced {Model} v{Version}", trained.RunId, trained.ModelName, version);
+    }
+}
+
+/// <summary>A run the trainer gave up on is failed, with the trainer's reason.</summary>
+public sealed class RunFailedConsumer(RunStore runs) : IConsumer<RunFailed>
+{
+    public Task Consume(ConsumeContext<RunFailed> context)
+    {
+        var failed = context.Message;
+        return runs.TransitionAsync(failed.RunId, RunStates.Failed, [RunStates.Queued, RunStates.Running], new Dictionary<string, string>
+        {
+            ["reason"] = failed.Detail is null ? failed.Reason : $"{failed.Reason}: {failed.Detail}",
+            ["endedAt"] = failed.FailedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        });
+    }
+}

@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Platform.Tracker.Otlp;
+
+/// <summary>The attribute and span names training telemetry uses (docs/tracking-conventions.md).</summary>
+public static class TrainingConventions
+{
+    public const string RunSpan = "training.run";
+    public const string ResultEvent = "training.result";
+    public const string RunId = "platform.run_id";
+    public const string Experiment = "platform.experiment";
+    public const string ModelName = "platform.model_name";
+    public const string DatasetName = "platform.dataset.name";
+    public const string DatasetVersion = "platform.dataset.version";
+    public const string Device = "platform.device";
+    public const string Cancelled = "platform.run.cancelled";
+    public const string Step = "step";
+    public const string ParamsPrefix = "params.";
+    public const string MetricsPrefix = "metrics.";
+    public const string PerClassPrefix = "per_class.";
+    public const string ConfusionMatrix = "confusion_matrix";
+}
+
+public enum RunOutcome
+{
+    Completed,
+    Failed,
+    Cancelled,
+}
+
+public sealed record MetricPoint(string Metric, long Step, double Value, double WallTimeSeconds);
+
+/// <summary>What one OTLP batch says about one run; every part of it can be applied twice without changing anything twice.</summary>
+public sealed class RunObservation(Guid runId)
+{
+    public Guid RunId { get; } = runId;
+
+    public Dictionary<string, string> Fields { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Hyperparameters, each value as JSON (a string, number or boolean).</summary>
+    public Dictionary<string, string> Params { get; } = new(StringComparer.Ordinal);
+
+    public List<MetricPoint> Points { get; } = [];
+
+    public Dictionary<string, double> FinalMetrics { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per-class figures keyed "label.metric" (e.g. "cat.f1").</summary>
+    public Dictionary<string, double> PerClass { get; } = new(StringComparer.Ordinal);
+
+    public string? ConfusionMatrixJson { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? EndedAt { get; set; }
+
+    public RunOutcome? Outcome { get; set; }
+
+    public string? OutcomeReason { get; set; }
+}
+
+/// <summary>The result of mapping a batch: observations per run, and spans that claimed to be training telemetry but could not be read.</summary>
+public sealed record MappedBatch(IReadOnlyList<RunObservation> Runs, int RejectedSpans, string? RejectionMessage);
+
+/// <summary>
+/// Maps OTLP spans to runs. A span belongs to a run when it carries <c>platform.run_id</c>; spans without it (HTTP
+/// requests, anything else an application traces) are ignored. Any span or span event with a <c>step</c> attribute
+/// contributes its <c>metrics.*</c> attributes as curve points; the run span's end decides the run's outcome.
+/// </summary>
+public static class TrainingTelemetryMapper
+{
+    public static MappedBatch Map(IReadOnlyList<OtlpSpan> spans)
+    {
+        var runs = new Dictionary<Guid, RunObservation>();
+        var rejected = 0;
+        string? rejection = null;
+        foreach (var span in spans)
+        {
+            if (!span.Attributes.TryGetValue(TrainingConventions.RunId, out var rawId))
+            {
+                continue;
+            }
+            if (rawId is not string text || !Guid.TryParse(text, out var runId))
+            {
+                rejected++;
+                rejection = $"Span '{span.Name}' has {TrainingConventions.RunId} = '{rawId}', which is not a GUID.";
+                continue;
+            }
+            if (!runs.TryGetValue(runId, out var run))
+            {
+                runs[runId] = run = new RunObservation(runId);
+            }
+            var problem = Apply(span, run);
+            if (problem is not null)
+            {
+                rejected++;
+                rejection = problem;
+            }
+        }
+        return new MappedBatch([.. runs.Values], rejected, rejection);
+    }
+
+    private static string? Apply(OtlpSpan span, RunObservation run)
+    {
+        string? problem = null;
+        CopyRunAttributes(span.Attributes, run);
+        var spanEnd = Seconds(span.EndUnixNano);
+        if (StepOf(span.Attributes) is { } step)
+        {
+            AddPoints(span.Attributes, step, spanEnd, run);
+        }
+        if (span.Name == TrainingConventions.RunSpan)
+        {
+            run.StartedAt = Time(span.StartUnixNano);
+            run.EndedAt = Time(span.EndUnixNano);
+            run.Outcome = span.Attributes.TryGetValue(TrainingConventions.Cancelled, out var cancelled) && cancelled is true
+                ? RunOutcome.Cancelled
+                : span.Status == SpanStatusCode.Error ? RunOutcome.Failed : RunOutcome.Completed;
+            run.OutcomeReason = span.StatusMessage;
+        }
+        else if (span.StartUnixNano > 0 && (run.StartedAt is null || Time(span.StartUnixNano) < run.StartedAt))
+        {
+            run.StartedAt = Time(span.StartUnixNano);
+        }
+        foreach (var spanEvent in span.Events)
+        {
+            CopyRunAttributes(spanEvent.Attributes, run);
+            if (StepOf(spanEvent.Attributes) is { } eventStep)
+            {
+                AddPoints(spanEvent.Attributes, eventStep, Seconds(spanEvent.TimeUnixNano), run);
+            }
+            else if (spanEvent.Name == TrainingConventions.ResultEvent)
+            {
+                problem = AddResult(spanEvent.Attributes, run) ?? problem;
+            }
+        }
+        return problem;
+    }
+
+    private static void CopyRunAttributes(IReadOnlyDictionary<string, object?> attributes, RunObservation run)
+    {
+        foreach (var (key, value) in attributes)
+        {
+            switch (key)
+            {
+                case TrainingConventions.Experiment: CopyField("experiment", value, run); break;
+                case TrainingConventions.ModelName: CopyField("modelName", value, run); break;
+                case TrainingConventions.DatasetName: CopyField("datasetName", value, run); break;
+                case TrainingConventions.DatasetVersion: CopyField("datasetVersion", value, run); break;
+                case TrainingConventions.Device: CopyField("device", value, run); break;
+                default:
+                    if (key.StartsWith(TrainingConventions.ParamsPrefix, StringComparison.Ordinal) && key.Length > TrainingConventions.ParamsPrefix.Length
+                        && ParamJson(value) is { } json)
+                    {
+                        run.Params[key[TrainingConventions.ParamsPrefix.Length..]] = json;
+                    }
+                    break;
+            }
+        }
+    }
+
+    private static void CopyField(string field, object? value, RunObservation run)
+    {
+        var text = value switch
+        {
+            string s => s,
+            long l => l.ToString(CultureInfo.InvariantCulture),
+            double d => d.ToString("R", CultureInfo.InvariantCulture),
+            bool b => b ? "true" : "false",
+            _ => null,
+        };
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            run.Fields[field] = text;
+        }
+    }
+
+    /// <summary>Parameters keep their type: numbers stay numbers so filters compare them numerically.</summary>
+    private static string? ParamJson(object? value) => value switch
+    {
+        string or bool or long or double or object?[] => JsonSerializer.Serialize(value),
+        _ => null,
+    };
+
+    private static long? StepOf(IReadOnlyDictionary<string, object?> attributes) =>
+        attributes.TryGetValue(TrainingConventions.Step, out var step) ? step switch
+        {
+            long l => l,
+            double d when d == Math.Floor(d) && Math.Abs(d) < 1e15 => (long)d,
+            string s when long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => null,
+        } : null;
+
+    private static double? Number(object? value) => value switch
+    {
+        double d when double.IsFinite(d) => d,
+        long l => l,
+        _ => null,
+    };
+
+    private static void AddPoints(IReadOnlyDictionary<string, object?> attributes, long step, double wallTime, RunObservation run)
+    {
+        foreach (var (key, value) in attributes)
+        {
+            if (key.StartsWith(TrainingConventions.MetricsPrefix, StringComparison.Ordinal) && Number(value) is { } number
+                && key.Length > TrainingConventions.MetricsPrefix.Length)
+            {
+                run.Points.Add(new MetricPoint(key[TrainingConventions.MetricsPrefix.Length..], step, number, wallTime));
+            }
+        }
+    }
+
+    private static string? AddResult(IReadOnlyDictionary<string, object?> attributes, RunObservation run)
+    {
+        foreach (var (key, value) in attributes)
+        {
+            if (key.StartsWith(TrainingConventions.MetricsPrefix, StringComparison.Ordinal) && Number(value) is { } metric)
+            {
+                run.FinalMetrics[key[TrainingConventions.MetricsPrefix.Length..]] = metric;
+            }
+            else if (key.StartsWith(TrainingConventions.PerClassPrefix, StringComparison.Ordinal) && Number(value) is { } figure)
+            {
+                run.PerClass[key[TrainingConventions.PerClassPrefix.Length..]] = figure;
+            }
+        }
+        if (attributes.TryGetValue(TrainingConventions.ConfusionMatrix, out var matrix) && matrix is string json)
+        {
+            if (ConfusionMatrix.TryParse(json, out _, out var problem))
+            {
+                run.ConfusionMatrixJson = json;
+            }
+            else
+            {
+                return $"The {TrainingConventions.ConfusionMatrix} of run {run.RunId} is not usable: {problem}";
+            }
+        }
+        return null;
+    }
+
+    private static double Seconds(ulong unixNano) => unixNano / 1e9;
+
+    private static DateTimeOffset? Time(ulong unixNano) =>
+        unixNano == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)(unixNano / 1_000_000));
+}
+
+/// <summary>A confusion matrix as the result event carries it: <c>{"labels": [...], "matrix": [[...], ...]}</c>, rows = true class.</summary>
+public sealed record ConfusionMatrix(IReadOnlyList<string> Labels, IReadOnlyList<IReadOnlyList<long>> Matrix)
+{
+    public static bool TryParse(string json, out ConfusionMatrix? matrix, out string? problem)
+    {
+        matrix = null;
+        ConfusionMatrix? parsed;
+        try
+        {
+            parsed = JsonSerializer.Deserialize<ConfusionMatrix>(json, JsonSerializerOptions.Web);
+        }
+        catch (JsonException exception)
+        {
+            problem = exception.Message;
+            return false;
+        }
+        if (parsed?.Labels is null || parsed.Matrix is null)
+        {
+            problem = "it needs 'labels' and 'matrix'.";
+            return false;
+        }
+        if (parsed.Matrix.Count != parsed.Labels.Count || parsed.Matrix.Any(row => row is null || row.Count != parsed.Labels.Count))
+        {
+            problem = $"'matrix' must be {parsed.Labels.Count}×{parsed.Labels.Count}, one row and one column per label.";
+            return false;
+        }
+        matrix = parsed;
+        problem = null;
+        return true;
+    }
+}

@@ -1,0 +1,340 @@
+using System.Globalization;
+using System.Text.Json;
+using Platform.Tracker.Otlp;
+using StackExchange.Redis;
+
+namespace Platform.Tracker.Runs;
+
+/// <summary>
+/// Runs, parameters and curves in Redis. Every write is idempotent: a curve is a hash keyed by step, so a re-sent
+/// batch or a resumed run overwrites a point with itself, and (run, metric, step) never appears twice. Writes are
+/// awaited before the receiver acknowledges, so with Redis' append-only file nothing acknowledged is lost.
+/// </summary>
+public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
+{
+    public const string DefaultExperiment = "default";
+    private const string Prefix = "tracker:";
+    private static readonly RedisKey AllRuns = Prefix + "runs";
+    private static readonly RedisKey Experiments = Prefix + "experiments";
+
+    public static RedisKey RunKey(Guid id) => $"{Prefix}run:{id:D}";
+    private static RedisKey ParamsKey(Guid id) => $"{Prefix}run:{id:D}:params";
+    private static RedisKey LatestKey(Guid id) => $"{Prefix}run:{id:D}:latest";
+    private static RedisKey FinalKey(Guid id) => $"{Prefix}run:{id:D}:final";
+    private static RedisKey PerClassKey(Guid id) => $"{Prefix}run:{id:D}:per-class";
+    private static RedisKey CurveVersionsKey(Guid id) => $"{Prefix}run:{id:D}:curve-versions";
+    public static RedisKey CurveKey(Guid id, string metric) => $"{Prefix}run:{id:D}:curve:{metric}";
+    private static RedisKey ExperimentRunsKey(string experiment) => $"{Prefix}experiment:{experiment}:runs";
+
+    // Creates the run if it is new. A run first seen through telemetry without platform.experiment is filed under the
+    // default experiment and moved once a span names its experiment (spans of one run may arrive in any order).
+    private static readonly LuaScript EnsureRunScript = LuaScript.Prepare("""
+        local exists = redis.call('EXISTS', @run)
+        local named = @experimentNamed == '1'
+        if exists == 0 then
+          redis.call('HSET', @run, 'id', @id, 'experiment', @experiment, 'state', @state, 'createdAt', @now, 'attempt', '1')
+          if not named then redis.call('HSET', @run, 'experimentDefaulted', '1') end
+          redis.call('ZADD', @allRuns, 'NX', @now, @id)
+          redis.call('ZADD', @experiments, 'NX', @now, @experiment)
+          redis.call('ZADD', 'tracker:experiment:' .. @experiment .. ':runs', 'NX', @now, @id)
+          return 1
+        end
+        if named and redis.call('HGET', @run, 'experimentDefaulted') == '1' then
+          local old = redis.call('HGET', @run, 'experiment')
+          local created = redis.call('HGET', @run, 'createdAt')
+          redis.call('ZREM', 'tracker:experiment:' .. old .. ':runs', @id)
+          redis.call('ZADD', @experiments, 'NX', created, @experiment)
+          redis.call('ZADD', 'tracker:experiment:' .. @experiment .. ':runs', 'NX', created, @id)
+          redis.call('HSET', @run, 'experiment', @experiment)
+          redis.call('HDEL', @run, 'experimentDefaulted')
+        end
+        return 0
+        """);
+
+    // Moves the run to @state only from one of @from (a comma-wrapped list such as ",queued,running,"), setting the
+    // extra fields in the same step. Returns the previous state, or false when the run does not exist.
+    private static readonly LuaScript TransitionScript = LuaScript.Prepare("""
+        local current = redis.call('HGET', @run, 'state')
+        if not current then return false end
+        if string.find(@from, ',' .. current .. ',', 1, true) then
+          redis.call('HSET', @run, 'state', @state)
+          if @fields ~= '' then
+            local decoded = cjson.decode(@fields)
+            for k, v in pairs(decoded) do redis.call('HSET', @run, k, v) end
+          end
+        end
+        return current
+        """);
+
+    // Keeps each metric's value at its highest step, whatever order the points arrive in. ARGV: name, step, value triples.
+    private const string LatestScript = """
+        for i = 1, #ARGV, 3 do
+          local current = redis.call('HGET', KEYS[1], ARGV[i])
+          local step = tonumber(ARGV[i + 1])
+          if not current or tonumber(string.match(current, '^(%S+)')) <= step then
+            redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1] .. ' ' .. ARGV[i + 2])
+          end
+        end
+        return 0
+        """;
+
+    private IDatabase Database => redis.GetDatabase();
+
+    /// <summary>Records a new run requested through the API: queued, with its configuration and parameters.</summary>
+    public async Task CreateQueuedRunAsync(Guid id, string experiment, string modelName, string datasetName, int datasetVersion,
+        string configJson, IReadOnlyDictionary<string, string> parameters)
+    {
+        var database = Database;
+        await EnsureRunAsync(database, id, experiment, experimentNamed: true, RunStates.Queued, time.GetUtcNow());
+        var fields = new HashEntry[]
+        {
+            new("modelName", modelName), new("datasetName", datasetName),
+            new("datasetVersion", datasetVersion.ToString(CultureInfo.InvariantCulture)), new("config", configJson),
+        };
+        await Task.WhenAll(
+            database.HashSetAsync(RunKey(id), fields),
+            parameters.Count == 0 ? Task.CompletedTask : database.HashSetAsync(ParamsKey(id), parameters.Select(p => new HashEntry(p.Key, p.Value)).ToArray()));
+    }
+
+    private static async Task EnsureRunAsync(IDatabase database, Guid id, string experiment, bool experimentNamed, string initialState, DateTimeOffset now) =>
+        await database.ScriptEvaluateAsync(EnsureRunScript, new
+        {
+            run = RunKey(id),
+            allRuns = AllRuns,
+            experiments = Experiments,
+            id = id.ToString("D"),
+            experiment,
+            experimentNamed = experimentNamed ? "1" : "0",
+            state = initialState,
+            now = now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        });
+
+    /// <summary>Applies what telemetry says about a run. Safe to apply again: nothing is counted twice.</summary>
+    public async Task ApplyAsync(RunObservation run)
+    {
+        var database = Database;
+        var experiment = run.Fields.GetValueOrDefault("experiment");
+        await EnsureRunAsync(database, run.RunId, experiment ?? DefaultExperiment, experiment is not null, RunStates.Running, time.GetUtcNow());
+
+        var writes = new List<Task>();
+        var batch = database.CreateBatch();
+        var descriptive = run.Fields.Where(f => f.Key != "experiment").Select(f => new HashEntry(f.Key, f.Value)).ToArray();
+        if (descriptive.Length > 0)
+        {
+            writes.Add(batch.HashSetAsync(RunKey(run.RunId), descriptive));
+        }
+        if (run.StartedAt is { } started)
+        {
+            writes.Add(batch.HashSetAsync(RunKey(run.RunId), "startedAt", started.ToUnixTimeMilliseconds(), When.NotExists));
+        }
+        if (run.Params.Count > 0)
+        {
+            writes.Add(batch.HashSetAsync(ParamsKey(run.RunId), run.Params.Select(p => new HashEntry(p.Key, p.Value)).ToArray()));
+        }
+        if (run.Points.Count > 0)
+        {
+            foreach (var metric in run.Points.GroupBy(p => p.Metric, StringComparer.Ordinal))
+            {
+                writes.Add(batch.HashSetAsync(CurveKey(run.RunId, metric.Key),
+                    metric.Select(p => new HashEntry(p.Step, EncodePoint(p.Value, p.WallTimeSeconds))).ToArray()));
+                writes.Add(batch.HashIncrementAsync(CurveVersionsKey(run.RunId), metric.Key));
+            }
+            var latest = run.Points.GroupBy(p => p.Metric, StringComparer.Ordinal).Select(g => g.MaxBy(p => p.Step)!)
+                .SelectMany(p => new RedisValue[] { p.Metric, p.Step, p.Value.ToString("R", CultureInfo.InvariantCulture) }).ToArray();
+            writes.Add(batch.ScriptEvaluateAsync(LatestScript, [LatestKey(run.RunId)], latest));
+            writes.Add(TransitionScript.EvaluateAsync(batch, new { run = RunKey(run.RunId), state = RunStates.Running, from = ",queued,", fields = "" }));
+        }
+        if (run.FinalMetrics.Count > 0)
+        {
+            writes.Add(batch.HashSetAsync(FinalKey(run.RunId), run.FinalMetrics.Select(m => new HashEntry(m.Key, m.Value)).ToArray()));
+        }
+        if (run.PerClass.Count > 0)
+        {
+            writes.Add(batch.HashSetAsync(PerClassKey(run.RunId), run.PerClass.Select(m => new HashEntry(m.Key, m.Value)).ToArray()));
+        }
+        if (run.ConfusionMatrixJson is { } matrix)
+        {
+            writes.Add(batch.HashSetAsync(RunKey(run.RunId), "confusionMatrix", matrix));
+        }
+        batch.Execute();
+        await Task.WhenAll(writes);
+
+        if (run.Outcome is { } outcome)
+        {
+            var fields = new Dictionary<string, string>();
+            if (run.EndedAt is { } ended)
+            {
+                fields["endedAt"] = ended.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+            }
+            if (run.OutcomeReason is { } reason)
+            {
+                fields["reason"] = reason;
+            }
+            await TransitionAsync(run.RunId, RunStates.Of(outcome), [RunStates.Queued, RunStates.Running], fields);
+        }
+    }
+
+    /// <summary>Moves a run to <paramref name="state"/> if it is in one of <paramref name="from"/>; returns the state it was in (null: no such run).</summary>
+    public async Task<string?> TransitionAsync(Guid id, string state, IReadOnlyList<string> from, IReadOnlyDictionary<string, string>? fields = null)
+    {
+        var result = await Database.ScriptEvaluateAsync(TransitionScript, new
+        {
+            run = RunKey(id),
+            state,
+            from = "," + string.Join(',', from) + ",",
+            fields = fields is null || fields.Count == 0 ? "" : JsonSerializer.Serialize(fields),
+        });
+        return result.IsNull ? null : (string?)result;
+    }
+
+    /// <summary>Final metrics of a run that exists (a message about an unknown run creates nothing).</summary>
+    public async Task RecordFinalMetricsAsync(Guid id, IReadOnlyDictionary<string, double> metrics)
+    {
+        var database = Database;
+        if (metrics.Count > 0 && await database.KeyExistsAsync(RunKey(id)))
+        {
+            await database.HashSetAsync(FinalKey(id), metrics.Select(m => new HashEntry(m.Key, m.Value)).ToArray());
+        }
+    }
+
+    public Task MarkCancelRequestedAsync(Guid id) => Database.HashSetAsync(RunKey(id), "cancelRequested", "1");
+
+    /// <summary>Puts a failed or cancelled run back in the queue for another attempt.</summary>
+    public async Task<string?> RequeueAsync(Guid id)
+    {
+        var previous = await TransitionAsync(id, RunStates.Queued, [RunStates.Failed, RunStates.Cancelled],
+            new Dictionary<string, string> { ["reason"] = "" });
+        if (previous is RunStates.Failed or RunStates.Cancelled)
+        {
+            var database = Database;
+            await Task.WhenAll(database.HashIncrementAsync(RunKey(id), "attempt"), database.HashDeleteAsync(RunKey(id), ["reason", "endedAt", "cancelRequested"]));
+        }
+        return previous;
+    }
+
+    public static string EncodePoint(double value, double wallTime) =>
+        string.Create(CultureInfo.InvariantCulture, $"{value:R} {wallTime:R}");
+
+    public async Task<IReadOnlyList<string>> ListExperimentsAsync() =>
+        (await Database.SortedSetRangeByRankAsync(Experiments)).Select(v => v.ToString()).ToList();
+
+    /// <summary>Run ids, newest first; all runs or one experiment's.</summary>
+    public async Task<IReadOnlyList<Guid>> ListRunIdsAsync(string? experiment) =>
+        (await Database.SortedSetRangeByRankAsync(experiment is null ? AllRuns : ExperimentRunsKey(experiment), order: Order.Descending))
+            .Select(v => Guid.Parse(v.ToString())).ToList();
+
+    public async Task<RunRecord?> GetAsync(Guid id, bool details = true) => (await GetManyAsync([id], details))[0];
+
+    /// <summary>Reads runs in one pipelined round trip; null for an id that is not a run.</summary>
+    public async Task<IReadOnlyList<RunRecord?>> GetManyAsync(IReadOnlyList<Guid> ids, bool details)
+    {
+        var batch = Database.CreateBatch();
+        var reads = ids.Select(id => (
+            Run: batch.HashGetAllAsync(RunKey(id)),
+            Params: batch.HashGetAllAsync(ParamsKey(id)),
+            Latest: batch.HashGetAllAsync(LatestKey(id)),
+            Final: batch.HashGetAllAsync(FinalKey(id)),
+            PerClass: details ? batch.HashGetAllAsync(PerClassKey(id)) : null)).ToList();
+        batch.Execute();
+        await Task.WhenAll(reads.SelectMany(r => new Task?[] { r.Run, r.Params, r.Latest, r.Final, r.PerClass }).OfType<Task>());
+
+        var records = new List<RunRecord?>();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var fields = reads[i].Run.Result.ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+            records.Add(fields.Count == 0 ? null : ToRecord(ids[i], fields, reads[i].Params.Result, reads[i].Latest.Result, reads[i].Final.Result,
+                details ? reads[i].PerClass!.Result : null, details));
+        }
+        if (details)
+        {
+            records = await WithCurveSizesAsync(records);
+        }
+        return records;
+    }
+
+    private async Task<List<RunRecord?>> WithCurveSizesAsync(List<RunRecord?> records)
+    {
+        var batch = Database.CreateBatch();
+        var lengths = records.Select(r => r?.Curves.Select(c => batch.HashLengthAsync(CurveKey(r.Id, c.Name))).ToList() ?? []).ToList();
+        batch.Execute();
+        await Task.WhenAll(lengths.SelectMany(l => l));
+        return records.Select((r, i) => r is null ? null
+            : r with { Curves = r.Curves.Select((c, j) => c with { Points = lengths[i][j].Result }).ToList() }).ToList();
+    }
+
+    private static RunRecord ToRecord(Guid id, Dictionary<string, string> fields, HashEntry[] parameters, HashEntry[] latest, HashEntry[] final,
+        HashEntry[]? perClass, bool details)
+    {
+        var curves = latest.Select(e =>
+        {
+            var parts = e.Value.ToString().Split(' ');
+            return new MetricSummary(e.Name.ToString(), 0, long.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture));
+        }).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+        var finals = final.ToDictionary(e => e.Name.ToString(), e => (double)e.Value, StringComparer.Ordinal);
+        var metrics = curves.ToDictionary(c => c.Name, c => c.LastValue, StringComparer.Ordinal);
+        foreach (var (name, value) in finals)
+        {
+            metrics[name] = value;
+        }
+        ConfusionMatrix? matrix = null;
+        if (details && fields.TryGetValue("confusionMatrix", out var matrixJson))
+        {
+            ConfusionMatrix.TryParse(matrixJson, out matrix, out _);
+        }
+        JsonElement? config = details && fields.TryGetValue("config", out var configJson)
+            ? JsonDocument.Parse(configJson).RootElement.Clone() : null;
+        return new RunRecord(
+            id,
+            fields.GetValueOrDefault("experiment") ?? DefaultExperiment,
+            fields.GetValueOrDefault("state") ?? RunStates.Queued,
+            string.IsNullOrEmpty(fields.GetValueOrDefault("reason")) ? null : fields["reason"],
+            fields.GetValueOrDefault("modelName"),
+            fields.GetValueOrDefault("datasetName"),
+            int.TryParse(fields.GetValueOrDefault("datasetVersion"), CultureInfo.InvariantCulture, out var version) ? version : null,
+            fields.GetValueOrDefault("device"),
+            Time(fields.GetValueOrDefault("createdAt")) ?? DateTimeOffset.UnixEpoch,
+            Time(fields.GetValueOrDefault("startedAt")),
+            Time(fields.GetValueOrDefault("endedAt")),
+            int.TryParse(fields.GetValueOrDefault("attempt"), CultureInfo.InvariantCulture, out var attempt) ? attempt : 1,
+            fields.GetValueOrDefault("cancelRequested") == "1",
+            parameters.OrderBy(p => p.Name.ToString(), StringComparer.Ordinal)
+                .ToDictionary(p => p.Name.ToString(), p => JsonDocument.Parse(p.Value.ToString()).RootElement.Clone(), StringComparer.Ordinal),
+            metrics,
+            finals,
+            curves,
+            config,
+            perClass?.OrderBy(e => e.Name.ToString(), StringComparer.Ordinal).ToDictionary(e => e.Name.ToString(), e => (double)e.Value, StringComparer.Ordinal),
+            matrix);
+    }
+
+    private static DateTimeOffset? Time(string? unixMilliseconds) =>
+        long.TryParse(unixMilliseconds, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    /// <summary>A counter that changes whenever the curve is written; a cached copy with the same counter is current.</summary>
+    public async Task<long> CurveVersionAsync(Guid id, string metric) =>
+        (long?)await Database.HashGetAsync(CurveVersionsKey(id), metric) ?? 0;
+
+    /// <summary>Every point of a curve, sorted by step.</summary>
+    public async Task<(long[] Steps, double[] Values, double[] WallTimes)> ReadCurveAsync(Guid id, string metric)
+    {
+        var entries = await Database.HashGetAllAsync(CurveKey(id, metric));
+        var steps = new long[entries.Length];
+        var values = new double[entries.Length];
+        var times = new double[entries.Length];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            steps[i] = (long)entries[i].Name;
+            var text = entries[i].Value.ToString();
+            var space = text.IndexOf(' ');
+            values[i] = double.Parse(text.AsSpan(0, space), CultureInfo.InvariantCulture);
+            times[i] = double.Parse(text.AsSpan(space + 1), CultureInfo.InvariantCulture);
+        }
+        var order = new int[steps.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+        Array.Sort((long[])steps.Clone(), order);
+        return (order.Select(i => steps[i]).ToArray(), order.Select(i => values[i]).ToArray(), order.Select(i => times[i]).ToArray());
+    }
+}

@@ -1,0 +1,154 @@
+using System.Buffers.Binary;
+using Google.Protobuf;
+
+namespace Platform.Tracker.TensorBoard;
+
+/// <summary>One TensorBoard <c>Event</c>: either the file-version header or a step's scalar summaries.</summary>
+public sealed record TensorBoardEvent(double WallTime, long Step, string? FileVersion, IReadOnlyList<(string Tag, float Value)> Scalars);
+
+/// <summary>
+/// Writes TensorBoard event files: TFRecord framing (uint64 length, masked CRC-32C of the length, data, masked CRC-32C
+/// of the data, little-endian) around <c>Event</c> protobufs (wall_time = 1, step = 2, file_version = 3, summary = 5 →
+/// Summary.value = 1 → Value {tag = 1, simple_value = 2}).
+/// </summary>
+public sealed class TensorBoardEventWriter(Stream output)
+{
+    public const string FileVersion = "brain.Event:2";
+
+    public void WriteFileVersion(double wallTime) => WriteRecord(Encode(new TensorBoardEvent(wallTime, 0, FileVersion, [])));
+
+    public void WriteScalars(double wallTime, long step, IReadOnlyList<(string Tag, float Value)> scalars) =>
+        WriteRecord(Encode(new TensorBoardEvent(wallTime, step, null, scalars)));
+
+    private static byte[] Encode(TensorBoardEvent e)
+    {
+        using var buffer = new MemoryStream();
+        var output = new CodedOutputStream(buffer);
+        output.WriteTag(1, WireFormat.WireType.Fixed64);
+        output.WriteDouble(e.WallTime);
+        if (e.Step != 0)
+        {
+            output.WriteTag(2, WireFormat.WireType.Varint);
+            output.WriteInt64(e.Step);
+        }
+        if (e.FileVersion is not null)
+        {
+            output.WriteTag(3, WireFormat.WireType.LengthDelimited);
+            output.WriteString(e.FileVersion);
+        }
+        if (e.Scalars.Count > 0)
+        {
+            using var summary = new MemoryStream();
+            var summaryOutput = new CodedOutputStream(summary);
+            foreach (var (tag, value) in e.Scalars)
+            {
+                using var entry = new MemoryStream();
+                var entryOutput = new CodedOutputStream(entry);
+                entryOutput.WriteTag(1, WireFormat.WireType.LengthDelimited);
+                entryOutput.WriteString(tag);
+                entryOutput.WriteTag(2, WireFormat.WireType.Fixed32);
+                entryOutput.WriteFloat(value);
+                entryOutput.Flush();
+                summaryOutput.WriteTag(1, WireFormat.WireType.LengthDelimited);
+                summaryOutput.WriteBytes(ByteString.CopyFrom(entry.ToArray()));
+            }
+            summaryOutput.Flush();
+            output.WriteTag(5, WireFormat.WireType.LengthDelimited);
+            output.WriteBytes(ByteString.CopyFrom(summary.ToArray()));
+        }
+        output.Flush();
+        return buffer.ToArray();
+    }
+
+    private void WriteRecord(byte[] data)
+    {
+        Span<byte> header = stackalloc byte[12];
+        BinaryPrimitives.WriteUInt64LittleEndian(header, (ulong)data.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], Crc32C.Masked(header[..8]));
+        output.Write(header);
+        output.Write(data);
+        Span<byte> footer = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(footer, Crc32C.Masked(data));
+        output.Write(footer);
+    }
+}
+
+/// <summary>Reads TensorBoard event files back, checking both CRCs of every record.</summary>
+public static class TensorBoardEventReader
+{
+    public static IReadOnlyList<TensorBoardEvent> Read(byte[] file)
+    {
+        var events = new List<TensorBoardEvent>();
+        var offset = 0;
+        while (offset < file.Length)
+        {
+            if (file.Length - offset < 12)
+            {
+                throw new InvalidDataException($"Truncated record header at byte {offset}.");
+            }
+            var length = checked((int)BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(offset)));
+            if (BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(offset + 8)) != Crc32C.Masked(file.AsSpan(offset, 8)))
+            {
+                throw new InvalidDataException($"The length CRC of the record at byte {offset} does not match.");
+            }
+            if (file.Length - offset - 12 < length + 4)
+            {
+                throw new InvalidDataException($"Truncated record at byte {offset}.");
+            }
+            var data = file.AsSpan(offset + 12, length);
+            if (BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(offset + 12 + length)) != Crc32C.Masked(data))
+            {
+                throw new InvalidDataException($"The data CRC of the record at byte {offset} does not match.");
+            }
+            events.Add(Decode(data.ToArray()));
+            offset += 12 + length + 4;
+        }
+        return events;
+    }
+
+    private static TensorBoardEvent Decode(byte[] data)
+    {
+        var input = new CodedInputStream(data);
+        double wallTime = 0;
+        long step = 0;
+        string? version = null;
+        var scalars = new List<(string, float)>();
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            switch (WireFormat.GetTagFieldNumber(tag))
+            {
+                case 1: wallTime = input.ReadDouble(); break;
+                case 2: step = input.ReadInt64(); break;
+                case 3: version = input.ReadString(); break;
+                case 5:
+                    var summary = new CodedInputStream(input.ReadBytes().ToByteArray());
+                    uint summaryTag;
+                    while ((summaryTag = summary.ReadTag()) != 0)
+                    {
+                        if (WireFormat.GetTagFieldNumber(summaryTag) != 1)
+                        {
+                            summary.SkipLastField();
+                            continue;
+                        }
+                        var value = new CodedInputStream(summary.ReadBytes().ToByteArray());
+                        var (name, number) = ("", 0f);
+                        uint valueTag;
+                        while ((valueTag = value.ReadTag()) != 0)
+                        {
+                            switch (WireFormat.GetTagFieldNumber(valueTag))
+                            {
+                                case 1: name = value.ReadString(); break;
+                                case 2: number = value.ReadFloat(); break;
+                                default: value.SkipLastField(); break;
+                            }
+                        }
+                        scalars.Add((name, number));
+                    }
+                    break;
+                default: input.SkipLastField(); break;
+            }
+        }
+        return new TensorBoardEvent(wallTime, step, version, scalars);
+    }
+}

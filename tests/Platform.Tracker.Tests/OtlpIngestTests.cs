@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace Platform.Tracker.Tests;
+
+[Collection(TrackerCollection.Name)]
+public sealed class OtlpIngestTests(TrackerFixture fixture)
+{
+    private static double TrainLoss(int epoch) => 1.0 / (epoch + 1);
+
+    private static double ValAccuracy(int epoch) => 1.0 - 0.5 / (epoch + 1);
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("gzip")]
+    public async Task A_run_logged_by_a_plain_OpenTelemetry_SDK_client_appears_with_its_parameters_and_curves(string compression)
+    {
+        var runId = Guid.NewGuid();
+        await OtelClient.RunToCompletionAsync(fixture.Tracker.Address, ["--run-id", runId.ToString(), "--experiment", "sdk-client", "--epochs", "6"], compression);
+
+        var run = await fixture.Tracker.PollAsync($"/runs/{runId}", r => r.GetProperty("state").GetString() == "completed");
+        Assert.Equal("sdk-client", run.GetProperty("experiment").GetString());
+        Assert.Equal("sample-classifier", run.GetProperty("modelName").GetString());
+        Assert.Equal("fashion-mnist", run.GetProperty("datasetName").GetString());
+        Assert.Equal(3, run.GetProperty("datasetVersion").GetInt32());
+        Assert.Equal("cpu", run.GetProperty("device").GetString());
+        var parameters = run.GetProperty("params");
+        Assert.Equal(0.001, parameters.GetProperty("lr").GetDouble());
+        Assert.Equal("adamw", parameters.GetProperty("optimizer").GetString());
+        Assert.Equal(64, parameters.GetProperty("batch_size").GetInt32());
+        Assert.Equal(2, parameters.GetProperty("schedule.warmup_epochs").GetInt32());
+        Assert.Equal(["grad_norm", "lr", "train_loss", "val_accuracy"],
+            run.GetProperty("curves").EnumerateArray().Select(c => c.GetProperty("name").GetString()!));
+        Assert.All(run.GetProperty("curves").EnumerateArray(), c => Assert.Equal(6, c.GetProperty("points").GetInt64()));
+
+        var loss = await fixture.GetJsonAsync($"/runs/{runId}/metrics/train_loss?full=true");
+        Assert.Equal([0L, 1, 2, 3, 4, 5], loss.GetProperty("steps").EnumerateArray().Select(s => s.GetInt64()));
+        Assert.Equal(Enumerable.Range(0, 6).Select(TrainLoss), loss.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+
+        Assert.Equal(ValAccuracy(5), run.GetProperty("finalMetrics").GetProperty("test_accuracy").GetDouble());
+        Assert.Equal(0.75, run.GetProperty("perClass").GetProperty("cat.precision").GetDouble());
+        var matrix = run.GetProperty("confusionMatrix");
+        Assert.Equal(["cat", "dog"], matrix.GetProperty("labels").EnumerateArray().Select(l => l.GetString()!));
+        Assert.Equal(3, matrix.GetProperty("matrix")[0][0].GetInt64());
+    }
+
+    [Fact]
+    public async Task A_failed_run_span_marks_the_run_failed_with_its_status_message()
+    {
+        var runId = Guid.NewGuid();
+        await OtelClient.RunToCompletionAsync(fixture.Tracker.Address, ["--run-id", runId.ToString(), "--epochs", "2", "--fail", "loss became NaN"]);
+
+        var run = await fixture.Tracker.PollAsync($"/runs/{runId}", r => r.GetProperty("state").GetString() != "running");
+        Assert.Equal("failed", run.GetProperty("state").GetString());
+        Assert.Equal("loss became NaN", run.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task A_resent_batch_and_out_of_order_epochs_store_each_point_exactly_once()
+    {
+        var runId = Guid.NewGuid();
+        var late = OtlpRequests.Request(OtlpRequests.Epoch(runId, 3, [("val_loss", 0.3)]), OtlpRequests.Epoch(runId, 1, [("val_loss", 0.1)]));
+        var early = OtlpRequests.Request(OtlpRequests.Epoch(runId, 2, [("val_loss", 0.2)]), OtlpRequests.Epoch(runId, 0, [("val_loss", 0.05)]));
+
+        foreach (var body in new[] { late, early, late, early, late })
+        {
+            using var response = await PostProtobufAsync(body);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/x-protobuf", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        var curve = await fixture.GetJsonAsync($"/runs/{runId}/metrics/val_loss?full=true");
+        Assert.Equal(4, curve.GetProperty("totalPoints").GetInt64());
+        Assert.Equal([0L, 1, 2, 3], curve.GetProperty("steps").EnumerateArray().Select(s => s.GetInt64()));
+        Assert.Equal([0.05, 0.1, 0.2, 0.3], curve.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+        var run = await fixture.GetJsonAsync($"/runs/{runId}");
+        Assert.Equal(0.3, run.GetProperty("metrics").GetProperty("val_loss").GetDouble());
+        Assert.Equal("running", run.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Spans_without_a_run_id_are_ignored_and_a_bad_run_id_is_reported_as_partial_success()
+    {
+        var other = new OtlpRequests.Span("GET /", OtlpRequests.TraceId(Guid.NewGuid()), OtlpRequests.SpanId(1), 1, 2, [("http.method", "GET")]);
+        var bad = new OtlpRequests.Span("training.epoch", OtlpRequests.TraceId(Guid.NewGuid()), OtlpRequests.SpanId(2), 1, 2,
+            [("platform.run_id", "run-7"), ("step", 1L), ("metrics.loss", 1.0)]);
+
+        using var response = await PostProtobufAsync(OtlpRequests.Request(other, bad));
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var partial = new Google.Protobuf.CodedInputStream(body);
+        Assert.Equal(1, Google.Protobuf.WireFormat.GetTagFieldNumber(partial.ReadTag()));
+        var inner = new Google.Protobuf.CodedInputStream(partial.ReadBytes().ToByteArray());
+        inner.ReadTag();
+        Assert.Equal(1, inner.ReadInt64());
+        inner.ReadTag();
+        Assert.Contains("run-7", inner.ReadString());
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_OTLP_is_refused_with_400()
+    {
+        using var response = await PostProtobufAsync([0x0A, 0xFF, 0xFF, 0x01]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("ExportTraceServiceRequest", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task OTLP_JSON_is_accepted_too()
+    {
+        var runId = Guid.NewGuid();
+        var json = $$$"""
+            {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174",
+              "name":"training.epoch","startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000001000000000",
+              "attributes":[{"key":"platform.run_id","value":{"stringValue":"{{{runId}}}"}},{"key":"platform.experiment","value":{"stringValue":"json-client"}},
+                {"key":"step","value":{"intValue":"4"}},{"key":"metrics.train_loss","value":{"doubleValue":0.25}},
+                {"key":"params.layers","value":{"intValue":"18"}}]}]}]}]}
+            """;
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await fixture.Tracker.Client.PostAsync("/v1/traces", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var run = await fixture.GetJsonAsync($"/runs/{runId}");
+        Assert.Equal("json-client", run.GetProperty("experiment").GetString());
+        Assert.Equal(18, run.GetProperty("params").GetProperty("layers").GetInt32());
+        Assert.Equal(0.25, run.GetProperty("metrics").GetProperty("train_loss").GetDouble());
+    }
+
+    [Fact]
+    public async Task A_tracker_crash_in_the_middle_of_a_run_loses_and_duplicates_nothing()
+    {
+        var runId = Guid.NewGuid();
+        const int epochs = 40;
+        await using var client = OtelClient.Start(fixture.Tracker.Address,
+            ["--run-id", runId.ToString(), "--experiment", "crash", "--epochs", epochs.ToString(), "--pace-ms", "150", "--retry-until-delivered"]);
+        await fixture.Tracker.PollAsync($"/runs/{runId}",
+            r => r.GetProperty("curves").EnumerateArray().Any(c => c.GetProperty("name").GetString() == "train_loss" && c.GetProperty("lastStep").GetInt64() >= 5));
+
+        Assert.False(client.HasExited, "The client must still be exporting when the tracker crashes.");
+        await fixture.CrashAndRestartTrackerAsync(whileDown: () => Task.Delay(TimeSpan.FromSeconds(1)));
+        await OtelClient.WaitForExitAsync(client, TimeSpan.FromMinutes(2));
+
+        var run = await fixture.Tracker.PollAsync($"/runs/{runId}", r => r.GetProperty("state").GetString() == "completed");
+        Assert.True(run.GetProperty("curves").EnumerateArray().All(c => c.GetProperty("points").GetInt64() == epochs), run.ToString());
+        var loss = await fixture.GetJsonAsync($"/runs/{runId}/metrics/train_loss?full=true");
+        Assert.Equal(Enumerable.Range(0, epochs).Select(e => (long)e), loss.GetProperty("steps").EnumerateArray().Select(s => s.GetInt64()));
+        Assert.Equal(Enumerable.Range(0, epochs).Select(TrainLoss), loss.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+    }
+
+    private async Task<HttpResponseMessage> PostProtobufAsync(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        return await fixture.Tracker.Client.PostAsync("/v1/traces", content);
+    }
+}

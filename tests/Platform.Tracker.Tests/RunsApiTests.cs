@@ -1,0 +1,237 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Platform.Contracts;
+
+namespace Platform.Tracker.Tests;
+
+[Collection(TrackerCollection.Name)]
+public sealed class RunsApiTests(TrackerFixture fixture)
+{
+    private static object ValidRequest(string dataset = "fashion-mnist", double lr = 0.001, string optimizer = "adamw") => new
+    {
+        dataset = new { name = dataset, version = 2 },
+        modelName = "fashion-classifier",
+        config = new { architecture = "small_cnn", lr, epochs = 3, batchSize = 64, optimizer = new { kind = optimizer } },
+    };
+
+    private async Task<Guid> CreateRunAsync(string experiment, object request)
+    {
+        var (status, body) = await fixture.SendJsonAsync(HttpMethod.Post, $"/experiments/{experiment}/runs", request);
+        Assert.True(status == 201, body.ToString());
+        return body.GetProperty("id").GetGuid();
+    }
+
+    [Fact]
+    public async Task Creating_a_run_records_it_as_queued_and_publishes_TrainModel_with_the_run_id()
+    {
+        var (status, run) = await fixture.SendJsonAsync(HttpMethod.Post, "/experiments/create/runs", ValidRequest());
+
+        Assert.Equal(201, status);
+        var id = run.GetProperty("id").GetGuid();
+        Assert.Equal("queued", run.GetProperty("state").GetString());
+        Assert.Equal("adamw", run.GetProperty("params").GetProperty("optimizer.kind").GetString());
+        Assert.Equal(0.001, run.GetProperty("params").GetProperty("lr").GetDouble());
+        var command = await fixture.WaitForPublishedAsync<TrainModel>(m => m.RunId == id);
+        Assert.Equal(("create", "fashion-mnist", 2, "fashion-classifier"), (command.Experiment, command.DatasetName, command.DatasetVersion, command.ModelName));
+        Assert.Equal(3, JsonDocument.Parse(command.TrainingConfigJson).RootElement.GetProperty("epochs").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_invalid_run_request_answers_400_listing_every_violation_by_field()
+    {
+        var (status, problem) = await fixture.SendJsonAsync(HttpMethod.Post, "/experiments/bad/runs", new
+        {
+            dataset = new { name = "", version = 0 },
+            config = new { lr = -1.0, epochs = 0, batchSize = 2.5 },
+        });
+
+        Assert.Equal(400, status);
+        var errors = problem.GetProperty("errors");
+        Assert.Equal(["config.batchSize", "config.epochs", "config.lr", "dataset.name", "dataset.version", "modelName"],
+            errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.Contains("it is -1", errors.GetProperty("config.lr")[0].GetString());
+        Assert.DoesNotContain(fixture.Published.OfType<TrainModel>(), m => m.Experiment == "bad");
+    }
+
+    [Fact]
+    public async Task Unknown_runs_and_models_answer_404_with_a_clear_message()
+    {
+        var unknown = Guid.NewGuid();
+        foreach (var (method, path) in new[]
+        {
+            (HttpMethod.Get, $"/runs/{unknown}"), (HttpMethod.Post, $"/runs/{unknown}/cancel"), (HttpMethod.Post, $"/runs/{unknown}/resume"),
+            (HttpMethod.Get, $"/runs/{unknown}/metrics/loss"), (HttpMethod.Get, $"/runs/{unknown}/tensorboard"),
+        })
+        {
+            var (status, problem) = await fixture.SendJsonAsync(method, path, null);
+            Assert.Equal(404, status);
+            Assert.Contains(unknown.ToString(), problem.GetProperty("detail").GetString());
+        }
+        var (modelStatus, modelProblem) = await fixture.SendJsonAsync(HttpMethod.Put, "/models/no-such-model/aliases/production", new { version = 1 });
+        Assert.Equal(404, modelStatus);
+        Assert.Contains("no-such-model", modelProblem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Cancelling_a_queued_run_publishes_CancelTraining_and_resume_queues_it_again_under_the_same_id()
+    {
+        var id = await CreateRunAsync("cancel-resume", ValidRequest());
+
+        var (cancelStatus, cancelled) = await fixture.SendJsonAsync(HttpMethod.Post, $"/runs/{id}/cancel", null);
+        Assert.Equal(202, cancelStatus);
+        Assert.Equal("cancelled", cancelled.GetProperty("state").GetString());
+        await fixture.WaitForPublishedAsync<CancelTraining>(m => m.RunId == id);
+        var (again, _) = await fixture.SendJsonAsync(HttpMethod.Post, $"/runs/{id}/cancel", null);
+        Assert.Equal(409, again);
+
+        var (resumeStatus, resumed) = await fixture.SendJsonAsync(HttpMethod.Post, $"/runs/{id}/resume", null);
+        Assert.Equal(202, resumeStatus);
+        Assert.Equal("queued", resumed.GetProperty("state").GetString());
+        Assert.Equal(2, resumed.GetProperty("attempt").GetInt32());
+        await fixture.Tracker.PollAsync("/runs", _ => fixture.Published.OfType<TrainModel>().Count(m => m.RunId == id) == 2);
+        var (resumeQueued, _) = await fixture.SendJsonAsync(HttpMethod.Post, $"/runs/{id}/resume", null);
+        Assert.Equal(409, resumeQueued);
+    }
+
+    [Fact]
+    public async Task RunFailed_marks_the_run_failed_with_the_trainers_reason()
+    {
+        var id = await CreateRunAsync("failing", ValidRequest());
+
+        await fixture.Bus.Publish(new RunFailed(id, "dataset not found", "fashion-mnist v2 has no manifest", DateTimeOffset.UtcNow));
+
+        var run = await fixture.Tracker.PollAsync($"/runs/{id}", r => r.GetProperty("state").GetString() == "failed");
+        Assert.Equal("dataset not found: fashion-mnist v2 has no manifest", run.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task ModelTrained_creates_one_version_per_run_however_often_it_arrives_and_promotion_publishes_ModelPromoted()
+    {
+        var first = await CreateRunAsync("registry", ValidRequest());
+        var second = await CreateRunAsync("registry", ValidRequest());
+        var model = $"registry-model-{Guid.NewGuid():N}"[..30];
+        ModelTrained Trained(Guid run, double accuracy) => new(run, model, $"http://blobs/models/{run}.zip", "fashion-mnist", 2,
+            new Dictionary<string, double> { ["test_accuracy"] = accuracy }, DateTimeOffset.UtcNow);
+
+        await fixture.Bus.Publish(Trained(first, 0.91));
+        await fixture.Tracker.PollAsync($"/models/{model}", m => m.GetProperty("versions").GetArrayLength() == 1);
+        await fixture.Bus.Publish(Trained(first, 0.91));
+        await fixture.Bus.Publish(Trained(second, 0.93));
+        var registered = await fixture.Tracker.PollAsync($"/models/{model}", m => m.GetProperty("versions").GetArrayLength() == 2);
+        await fixture.Tracker.PollAsync($"/runs/{second}", r => r.GetProperty("state").GetString() == "completed");
+
+        var versions = registered.GetProperty("versions").EnumerateArray().ToList();
+        Assert.Equal([(1, first), (2, second)], versions.Select(v => (v.GetProperty("version").GetInt32(), v.GetProperty("runId").GetGuid())));
+        Assert.Equal(0.93, versions[1].GetProperty("metrics").GetProperty("test_accuracy").GetDouble());
+        var completed = await fixture.GetJsonAsync($"/runs/{first}");
+        Assert.Equal("completed", completed.GetProperty("state").GetString());
+        Assert.Equal(0.91, completed.GetProperty("finalMetrics").GetProperty("test_accuracy").GetDouble());
+
+        var (status, promoted) = await fixture.SendJsonAsync(HttpMethod.Put, $"/models/{model}/aliases/production", new { version = 2 });
+        Assert.Equal(200, status);
+        Assert.Equal(["production"], promoted.GetProperty("aliases").EnumerateArray().Select(a => a.GetString()!));
+        var announcement = await fixture.WaitForPublishedAsync<ModelPromoted>(m => m.ModelName == model);
+        Assert.Equal((2, "production", second, $"http://blobs/models/{second}.zip"), (announcement.Version, announcement.Alias, announcement.RunId, announcement.PackageUri));
+        var (missingStatus, missing) = await fixture.SendJsonAsync(HttpMethod.Put, $"/models/{model}/aliases/production", new { version = 7 });
+        Assert.Equal(404, missingStatus);
+        Assert.Contains("no version 7", missing.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Search_filters_by_metrics_params_and_state_and_sorts()
+    {
+        var experiment = $"search-{Guid.NewGuid():N}"[..20];
+        var adamwGood = await CreateRunAsync(experiment, ValidRequest(optimizer: "adamw"));
+        var adamwBetter = await CreateRunAsync(experiment, ValidRequest(optimizer: "adamw", lr: 0.01));
+        var sgd = await CreateRunAsync(experiment, ValidRequest(optimizer: "sgd"));
+        await PostEpochsAsync((adamwGood, 0.92), (adamwBetter, 0.95), (sgd, 0.97));
+
+        var runs = await fixture.GetJsonAsync(
+            $"/runs?experiment={experiment}&filter={Uri.EscapeDataString("metrics.val_accuracy > 0.9 and params.optimizer.kind = 'adamw' and state = 'running'")}"
+            + $"&orderBy={Uri.EscapeDataString("metrics.val_accuracy desc")}");
+        Assert.Equal([adamwBetter, adamwGood], runs.EnumerateArray().Select(r => r.GetProperty("id").GetGuid()));
+
+        var byLr = await fixture.GetJsonAsync($"/runs?experiment={experiment}&filter={Uri.EscapeDataString("params.lr >= 0.01")}");
+        Assert.Equal([adamwBetter], byLr.EnumerateArray().Select(r => r.GetProperty("id").GetGuid()));
+
+        var (status, problem) = await fixture.SendJsonAsync(HttpMethod.Get, $"/runs?filter={Uri.EscapeDataString("accuracy >> 1")}", null);
+        Assert.Equal(400, status);
+        Assert.Contains("filter", problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+    }
+
+    [Fact]
+    public async Task Compare_shows_parameter_differences_and_the_curves_side_by_side()
+    {
+        var a = await CreateRunAsync("compare", ValidRequest(lr: 0.001));
+        var b = await CreateRunAsync("compare", ValidRequest(lr: 0.01));
+        await PostEpochsAsync((a, 0.8), (b, 0.9));
+
+        var comparison = await fixture.GetJsonAsync($"/runs/compare?ids={a},{b}&metrics=val_accuracy");
+
+        var lr = comparison.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "lr");
+        Assert.True(lr.GetProperty("differs").GetBoolean());
+        Assert.Equal("0.01", lr.GetProperty("values").GetProperty(b.ToString()).GetString());
+        var epochs = comparison.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "epochs");
+        Assert.False(epochs.GetProperty("differs").GetBoolean());
+        var curves = comparison.GetProperty("metrics")[0].GetProperty("curves");
+        Assert.Equal([0.8, 0.9], new[] { a, b }.Select(id => curves.GetProperty(id.ToString()).GetProperty("values")[0].GetDouble()));
+    }
+
+    [Fact]
+    public async Task A_long_curve_is_downsampled_for_display_keeping_its_ends_and_its_spike()
+    {
+        var runId = Guid.NewGuid();
+        const int points = 20_000;
+        for (var start = 0; start < points; start += 5000)
+        {
+            var spans = Enumerable.Range(start, 5000)
+                .Select(step => OtlpRequests.Epoch(runId, step, [("loss", step == 12_345 ? 50.0 : 1.0 / (step + 1))])).ToArray();
+            await PostAsync(OtlpRequests.Request(spans));
+        }
+
+        var curve = await fixture.GetJsonAsync($"/runs/{runId}/metrics/loss?maxPoints=200");
+
+        Assert.True(curve.GetProperty("downsampled").GetBoolean());
+        Assert.Equal(points, curve.GetProperty("totalPoints").GetInt64());
+        var steps = curve.GetProperty("steps").EnumerateArray().Select(s => s.GetInt64()).ToList();
+        Assert.Equal(200, steps.Count);
+        Assert.Equal(0, steps[0]);
+        Assert.Equal(points - 1, steps[^1]);
+        Assert.Contains(12_345L, steps);
+    }
+
+    [Fact]
+    public async Task The_TensorBoard_export_holds_every_point_of_every_curve_in_valid_event_records()
+    {
+        var runId = Guid.NewGuid();
+        await PostAsync(OtlpRequests.Request(Enumerable.Range(0, 5)
+            .Select(step => OtlpRequests.Epoch(runId, step, [("train_loss", 1.0 / (step + 1)), ("lr", 0.1)])).ToArray()));
+
+        using var response = await fixture.Tracker.Client.GetAsync($"/runs/{runId}/tensorboard");
+        Assert.Equal("application/x-tar", response.Content.Headers.ContentType?.MediaType);
+        using var tar = new System.Formats.Tar.TarReader(await response.Content.ReadAsStreamAsync());
+        var entry = await tar.GetNextEntryAsync();
+        Assert.StartsWith($"{runId}/events.out.tfevents.", entry!.Name);
+        using var file = new MemoryStream();
+        await entry.DataStream!.CopyToAsync(file);
+
+        var events = Platform.Tracker.TensorBoard.TensorBoardEventReader.Read(file.ToArray());
+        Assert.Equal("brain.Event:2", events[0].FileVersion);
+        Assert.Equal([0L, 1, 2, 3, 4], events.Skip(1).Select(e => e.Step));
+        Assert.All(events.Skip(1), e => Assert.Equal(["lr", "train_loss"], e.Scalars.Select(s => s.Tag).Order()));
+        Assert.Equal(0.25f, events[4].Scalars.Single(s => s.Tag == "train_loss").Value);
+    }
+
+    private async Task PostEpochsAsync(params (Guid Run, double Accuracy)[] runs)
+    {
+        await PostAsync(OtlpRequests.Request(runs.Select(r => OtlpRequests.Epoch(r.Run, 0, [("val_accuracy", r.Accuracy)])).ToArray()));
+    }
+
+    private async Task PostAsync(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        using var response = await fixture.Tracker.Client.PostAsync("/v1/traces", content);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+}

@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MassTransit;
+using Platform.Contracts;
+using Platform.Testing;
+
+namespace Platform.Tracker.Tests;
+
+/// <summary>Real Redis (append-only), RabbitMQ and Azurite processes, the tracker as its own process, and a bus that sees what it publishes.</summary>
+public sealed class TrackerFixture : IAsyncLifetime
+{
+    private IBusControl bus = null!;
+
+    public LocalServers Servers { get; private set; } = null!;
+
+    public TrackerHost Tracker { get; private set; } = null!;
+
+    public int Port { get; } = FreePort.Next();
+
+    public ConcurrentQueue<object> Published { get; } = new();
+
+    public IPublishEndpoint Bus => bus;
+
+    public async Task InitializeAsync()
+    {
+        Servers = await LocalServers.StartAsync(blobs: true, messaging: true, redis: true);
+        Tracker = await TrackerHost.StartAsync(Servers.ServiceEnvironment(), Port);
+        bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(new Uri(Servers.MessagingConnectionString!));
+            rabbit.ReceiveEndpoint("tracker-tests-observer", endpoint =>
+            {
+                endpoint.Handler<TrainModel>(context => Record(context.Message));
+                endpoint.Handler<CancelTraining>(context => Record(context.Message));
+                endpoint.Handler<ModelPromoted>(context => Record(context.Message));
+            });
+        });
+        await bus.StartAsync();
+    }
+
+    private Task Record(object message)
+    {
+        Published.Enqueue(message);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Waits until a message matching <paramref name="match"/> has been published.</summary>
+    public async Task<T> WaitForPublishedAsync<T>(Func<T, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Published.OfType<T>().FirstOrDefault(match) is { } found)
+            {
+                return found;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"No {typeof(T).Name} matching the condition was published. Seen: {string.Join(", ", Published)}");
+    }
+
+    /// <summary>Kills the tracker (SIGKILL) and starts a new one on the same port and the same Redis.</summary>
+    public async Task CrashAndRestartTrackerAsync(Func<Task>? whileDown = null)
+    {
+        await Tracker.KillAsync();
+        await Tracker.DisposeAsync();
+        if (whileDown is not null)
+        {
+            await whileDown();
+        }
+        Tracker = await TrackerHost.StartAsync(Servers.ServiceEnvironment(), Port);
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await Tracker.Client.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public async Task<(int Status, JsonElement Body)> SendJsonAsync(HttpMethod method, string path, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var response = await Tracker.Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (bus is not null)
+        {
+            await bus.StopAsync();
+        }
+        if (Tracker is not null)
+        {
+            await Tracker.DisposeAsync();
+        }
+        if (Servers is not null)
+        {
+            await Servers.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class TrackerCollection : ICollectionFixture<TrackerFixture>
+{
+    public const string Name = "tracker service";
+}

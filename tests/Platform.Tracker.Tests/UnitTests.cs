@@ -1,0 +1,94 @@
+using System.Text;
+using Platform.Tracker.Otlp;
+using Platform.Tracker.Runs;
+using Platform.Tracker.TensorBoard;
+
+namespace Platform.Tracker.Tests;
+
+public sealed class UnitTests
+{
+    [Theory]
+    [InlineData("123456789", 0xE3069283u)] // the CRC catalogue's check value for CRC-32C
+    [InlineData("", 0x00000000u)]
+    public void Crc32C_matches_the_published_check_values(string text, uint expected) =>
+        Assert.Equal(expected, Crc32C.Compute(Encoding.ASCII.GetBytes(text)));
+
+    [Fact]
+    public void Crc32C_of_32_zero_bytes_matches_RFC_3720() => Assert.Equal(0x8A9136AAu, Crc32C.Compute(new byte[32]));
+
+    [Fact]
+    public void TensorBoard_events_read_back_with_valid_CRCs_and_a_flipped_byte_is_detected()
+    {
+        using var stream = new MemoryStream();
+        var writer = new TensorBoardEventWriter(stream);
+        writer.WriteFileVersion(1_700_000_000.5);
+        writer.WriteScalars(1_700_000_001, 1, [("loss", 0.5f), ("accuracy", 0.75f)]);
+        writer.WriteScalars(1_700_000_002, 2, [("loss", 0.25f)]);
+        var file = stream.ToArray();
+
+        var events = TensorBoardEventReader.Read(file);
+
+        Assert.Equal("brain.Event:2", events[0].FileVersion);
+        Assert.Equal(1_700_000_000.5, events[0].WallTime);
+        Assert.Equal([1L, 2], events.Skip(1).Select(e => e.Step));
+        Assert.Equal([("loss", 0.5f), ("accuracy", 0.75f)], events[1].Scalars);
+        file[^6] ^= 0x40;
+        Assert.Throws<InvalidDataException>(() => TensorBoardEventReader.Read(file));
+    }
+
+    [Fact]
+    public void Lttb_keeps_the_ends_and_the_extreme_point_of_a_bucket()
+    {
+        var x = Enumerable.Range(0, 1000).Select(i => (long)i).ToArray();
+        var y = x.Select(i => i == 500 ? 100.0 : Math.Sin(i / 50.0)).ToArray();
+
+        var kept = Lttb.Select(x, y, 50);
+
+        Assert.Equal(50, kept.Length);
+        Assert.Equal(0, kept[0]);
+        Assert.Equal(999, kept[^1]);
+        Assert.Contains(500, kept);
+        Assert.Equal(kept.Order(), kept);
+    }
+
+    [Fact]
+    public void Lttb_returns_every_point_when_there_are_few() =>
+        Assert.Equal([0, 1, 2], Lttb.Select([0, 1, 2], [1.0, 2, 3], 10));
+
+    [Theory]
+    [InlineData("metrics.val_accuracy > 0.9 and params.optimizer = 'adamw'", true)]
+    [InlineData("metrics.val_accuracy > 0.9 AND state = 'completed'", true)]
+    [InlineData("accuracy > 0.9", false)]
+    [InlineData("metrics.val_accuracy >> 0.9", false)]
+    [InlineData("params.optimizer = adamw", false)]
+    public void Filters_parse_only_known_keys_with_numbers_or_quoted_strings(string filter, bool valid) =>
+        Assert.Equal(valid, RunFilter.TryParse(filter, out _, out _));
+
+    [Fact]
+    public void The_protobuf_reader_decodes_every_attribute_kind_events_and_status()
+    {
+        var runId = Guid.NewGuid();
+        var span = new OtlpRequests.Span("training.run", OtlpRequests.TraceId(runId), OtlpRequests.SpanId(7), 10, 20,
+            [("platform.run_id", runId.ToString()), ("flag", true), ("count", 42L), ("ratio", 0.5), ("list", new object[] { "a", 2L }), ("raw", new byte[] { 1, 2 })],
+            StatusCode: 2, StatusMessage: "boom",
+            Events: [("training.result", 15UL, [("metrics.test_accuracy", 0.875)])]);
+
+        var decoded = Assert.Single(OtlpProtobufReader.ReadTraces(OtlpRequests.Request(span)));
+
+        Assert.Equal(("training.run", 10UL, 20UL, SpanStatusCode.Error, "boom"), (decoded.Name, decoded.StartUnixNano, decoded.EndUnixNano, decoded.Status, decoded.StatusMessage));
+        Assert.Equal(Convert.ToHexStringLower(runId.ToByteArray()), decoded.TraceId);
+        Assert.Equal((true, 42L, 0.5), ((bool)decoded.Attributes["flag"]!, (long)decoded.Attributes["count"]!, (double)decoded.Attributes["ratio"]!));
+        Assert.Equal(["a", 2L], (object?[])decoded.Attributes["list"]!);
+        Assert.Equal([1, 2], (byte[])decoded.Attributes["raw"]!);
+        var result = Assert.Single(decoded.Events);
+        Assert.Equal(0.875, result.Attributes["metrics.test_accuracy"]);
+
+        var run = Assert.Single(TrainingTelemetryMapper.Map([decoded]).Runs);
+        Assert.Equal(RunOutcome.Failed, run.Outcome);
+        Assert.Equal(0.875, run.FinalMetrics["test_accuracy"]);
+    }
+
+    [Fact]
+    public void A_confusion_matrix_that_is_not_square_is_refused() =>
+        Assert.False(ConfusionMatrix.TryParse("""{"labels":["a","b"],"matrix":[[1,2]]}""", out _, out var problem) || problem is null);
+}
