@@ -7,9 +7,11 @@ using Platform.Training.Checkpoints;
 namespace Platform.Trainer.Storage;
 
 /// <summary>
-/// Checkpoints of one run in <c>runs/{runId}/checkpoints/</c>. A block blob becomes visible only when its
-/// block list is committed, at the end of the upload, so a reader sees the previous checkpoint or the new
-/// one whole — never half of one; that is the blob-storage form of write-to-temp-then-rename.
+/// Checkpoints of one run in <c>runs/{runId}/checkpoints/</c>. The checkpoint is first written to a local temp file,
+/// then uploaded: a block blob changes only when its block list is committed at the end of the upload, so a reader
+/// (or a trainer resuming after a crash) sees the previous checkpoint or the new one whole, never part of one. That is
+/// the blob-storage form of write-to-temp-then-rename. (A blob write stream would not do: opening one with overwrite
+/// commits an empty blob at once.)
 /// </summary>
 public sealed class BlobCheckpointStore(BlobServiceClient blobs, Guid runId) : ICheckpointStore
 {
@@ -18,8 +20,20 @@ public sealed class BlobCheckpointStore(BlobServiceClient blobs, Guid runId) : I
     public void Write(string name, Action<Stream> write)
     {
         container.CreateIfNotExists();
-        using var stream = container.GetBlobClient(StorageLayout.RunCheckpoint(runId, name)).OpenWrite(overwrite: true);
-        write(stream);
+        var temporary = Path.Combine(Path.GetTempPath(), $"checkpoint-{runId:N}-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = File.Create(temporary))
+            {
+                write(file);
+            }
+            using var upload = File.OpenRead(temporary);
+            container.GetBlobClient(StorageLayout.RunCheckpoint(runId, name)).Upload(upload, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     public Stream? OpenRead(string name)
