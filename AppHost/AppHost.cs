@@ -17,15 +17,16 @@ builder.AddProject<Projects.Platform_Ingest>("ingest")
         IconName = "PlugConnected",
     });
 
-builder.AddProject<Projects.Platform_Trainer>("trainer")
+var tracker = builder.AddProject<Projects.Platform_Tracker>("tracker")
+    .WithReference(backing.Redis)
     .WithReference(backing.Blobs)
     .WithReference(backing.Messaging)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.Platform_Tracker>("tracker")
-    .WithReference(backing.Redis)
+builder.AddProject<Projects.Platform_Trainer>("trainer")
     .WithReference(backing.Blobs)
     .WithReference(backing.Messaging)
+    .WithEnvironment("Trainer__TrackerOtlpEndpoint", tracker.GetEndpoint("http"))
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Platform_Inference>("inference")

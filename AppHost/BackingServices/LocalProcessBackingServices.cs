@@ -10,6 +10,12 @@ namespace Platform.AppHost.BackingServices;
 /// </summary>
 internal static class LocalProcessBackingServices
 {
+    /// <summary>
+    /// A trainer holds its TrainModel delivery for the whole run, so the broker must not close the channel after
+    /// RabbitMQ's default 30 minutes: 7 days, in milliseconds (see docs/trainer.md).
+    /// </summary>
+    public const long TrainingConsumerTimeout = 7L * 24 * 3600 * 1000;
+
     private const string SetupHint = "Run scripts/setup.sh (it installs redis-server and rabbitmq-server from the distribution and Azurite from npm), "
         + "or choose another mode: BackingServices__Mode=containers (Docker/Podman) or external (connection strings).";
 
@@ -51,7 +57,7 @@ internal static class LocalProcessBackingServices
     {
         var directory = data.CreateSubfolder("rabbitmq");
         var configFile = Path.Combine(directory, "rabbitmq.conf");
-        File.WriteAllText(configFile, "loopback_users.guest = true\n");
+        File.WriteAllText(configFile, $"loopback_users.guest = true\nconsumer_timeout = {TrainingConsumerTimeout}\n");
         var pluginsFile = Path.Combine(directory, "enabled_plugins");
         File.WriteAllText(pluginsFile, "[].\n");
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Platform.Contracts;
 using Platform.Imaging.Shards;
 
 namespace Platform.Ingest.Datasets;
@@ -14,15 +15,15 @@ namespace Platform.Ingest.Datasets;
 /// </summary>
 public sealed class DatasetStore(BlobServiceClient blobs)
 {
-    public const string ContainerName = "datasets";
+    public const string ContainerName = StorageLayout.DatasetsContainer;
     private const string RecordFile = "version.json";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     private BlobContainerClient Container => blobs.GetBlobContainerClient(ContainerName);
 
-    public static string VersionPrefix(string name, int version) => $"{name}/v{version}/";
+    public static string VersionPrefix(string name, int version) => StorageLayout.DatasetVersionPrefix(name, version);
 
-    public static string ShardBlobName(string name, int version, string shardName) => $"{VersionPrefix(name, version)}shards/{shardName}";
+    public static string ShardBlobName(string name, int version, string shardName) => StorageLayout.DatasetShard(name, version, shardName);
 
     public Task EnsureContainerAsync(CancellationToken cancellationToken) =>
         Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
@@ -116,7 +117,7 @@ public sealed class DatasetStore(BlobServiceClient blobs)
     /// <summary>Writes the manifest, the last blob of a version: from this moment the version is complete and visible.</summary>
     public async Task<Uri> WriteManifestAsync(DatasetManifest manifest, string name, int version, CancellationToken cancellationToken)
     {
-        var blob = Container.GetBlobClient(VersionPrefix(name, version) + DatasetManifest.FileName);
+        var blob = Container.GetBlobClient(StorageLayout.DatasetManifest(name, version));
         await blob.UploadAsync(BinaryData.FromString(manifest.ToJson()), overwrite: true, cancellationToken);
         return blob.Uri;
     }
@@ -125,7 +126,7 @@ public sealed class DatasetStore(BlobServiceClient blobs)
     {
         try
         {
-            var content = await Container.GetBlobClient(VersionPrefix(name, version) + DatasetManifest.FileName).DownloadContentAsync(cancellationToken);
+            var content = await Container.GetBlobClient(StorageLayout.DatasetManifest(name, version)).DownloadContentAsync(cancellationToken);
             return DatasetManifest.FromJson(content.Value.Content.ToString());
         }
         catch (RequestFailedException exception) when (exception.Status == 404)
@@ -138,7 +139,7 @@ public sealed class DatasetStore(BlobServiceClient blobs)
     public async Task DeleteContentAsync(string name, int version, CancellationToken cancellationToken)
     {
         var prefix = VersionPrefix(name, version);
-        await Container.GetBlobClient(prefix + DatasetManifest.FileName).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        await Container.GetBlobClient(StorageLayout.DatasetManifest(name, version)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
         await foreach (var blob in Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
         {
             if (!blob.Name.EndsWith("/" + RecordFile, StringComparison.Ordinal))

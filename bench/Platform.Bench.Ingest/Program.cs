@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+using Platform.Imaging;
+using Platform.Ingest.Datasets;
+using Platform.Ingest.Processing;
+using Platform.Ingest.Sources;
+using Platform.Testing;
+
+// Ingest throughput: an archive of 200×200 JPEGs (art4apps, repeated with a changed pixel so none is a
+// duplicate) through the real pipeline into shards on a local Azurite, beside the raw blob put rate of
+// the same bytes in the same run. Usage: dotnet run -c Release --project bench/Platform.Bench.Ingest [-- images]
+var imageCount = args.Length > 0 ? int.Parse(args[0]) : 3000;
+var art = RepositoryPaths.RequireFolder(Path.Combine(RepositoryPaths.Data, "art4apps"), "run scripts/setup.sh");
+var originals = Directory.GetDirectories(art).OrderBy(d => d, StringComparer.Ordinal).Take(4)
+    .SelectMany(folder => Directory.GetFiles(folder, "*.jpg").Select(file => (Class: Path.GetFileName(folder), File: file)))
+    .ToList();
+
+var work = Directory.CreateTempSubdirectory("ingest-bench-").FullName;
+var archivePath = Path.Combine(work, "images.zip");
+long archiveBytes = 0;
+using (var archive = ZipFile.Open(archivePath, ZipArchiveMode.Create))
+{
+    for (var i = 0; i < imageCount; i++)
+    {
+        var (label, file) = originals[i % originals.Count];
+        var image = ImageDecoder.Decode(File.ReadAllBytes(file));
+        // An 8×8 block whose position and shade encode i survives JPEG re-encoding, so no two files are duplicates.
+        var (blockX, blockY) = (i / originals.Count % 24 * 8, i / originals.Count / 24 % 24 * 8);
+        for (var y = blockY; y < blockY + 8; y++)
+        {
+            for (var x = blockX; x < blockX + 8; x++)
+            {
+                image.Pixels[(y * image.Width + x) * 3] = (byte)(i * 37 % 256);
+            }
+        }
+        var jpeg = ImageEncoder.Encode(image, ImageFormat.Jpeg, 90);
+        archiveBytes += jpeg.Length;
+        using var entry = archive.CreateEntry($"{label}/{i:D6}.jpg", CompressionLevel.NoCompression).Open();
+        entry.Write(jpeg);
+    }
+}
+
+await using var servers = await LocalServers.StartAsync(blobs: true, messaging: false);
+var blobs = new BlobServiceClient(servers.BlobConnectionString);
+var options = Options.Create(new IngestOptions());
+var store = new DatasetStore(blobs);
+var pipeline = new IngestPipeline(store, options);
+
+// Warm-up on a small archive so JIT and connection set-up are not measured.
+await RunAsync("warmup", archivePath, maxSeconds: 2);
+
+var stopwatch = Stopwatch.StartNew();
+var process = Process.GetCurrentProcess();
+var cpuBefore = process.TotalProcessorTime;
+var result = await RunAsync("bench", archivePath, maxSeconds: null);
+var ingestSeconds = stopwatch.Elapsed.TotalSeconds;
+process.Refresh();
+var cpuSeconds = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+var shardBytes = result.Manifest.Shards.Sum(s => s.Bytes);
+var samples = result.Manifest.Shards.Sum(s => s.Samples);
+
+// Raw puts of the same volume, in blobs of the same size as the shards.
+var container = blobs.GetBlobContainerClient("raw-put-bench");
+await container.CreateIfNotExistsAsync();
+var payload = new byte[Math.Max(1, shardBytes / Math.Max(1, result.Manifest.Shards.Count))];
+Random.Shared.NextBytes(payload);
+stopwatch.Restart();
+for (var i = 0; i < result.Manifest.Shards.Count; i++)
+{
+    await using var stream = container.GetBlobClient($"blob-{i}").OpenWrite(overwrite: true);
+    await stream.WriteAsync(payload);
+}
+var putSeconds = stopwatch.Elapsed.TotalSeconds;
+var putMegabytesPerSecond = payload.Length * result.Manifest.Shards.Count / 1e6 / putSeconds;
+
+Console.WriteLine($"""
+    | Measure (same run) | Value |
+    |---|---|
+    | Images ingested (200×200 JPEG, {archiveBytes / 1e6:F1} MB archive) | {samples} |
+    | Ingest wall time | {ingestSeconds:F1} s |
+    | Ingest throughput | **{samples / ingestSeconds:F0} img/s** ({samples / cpuSeconds:F0} img/s per CPU-second) |
+    | Shard bytes written | {shardBytes / 1e6:F1} MB ({shardBytes / 1e6 / ingestSeconds:F1} MB/s) |
+    | Raw blob put rate, same bytes in {result.Manifest.Shards.Count} blob(s) | {putMegabytesPerSecond:F1} MB/s |
+    """);
+Directory.Delete(work, recursive: true);
+return 0;
+
+async Task<IngestResult> RunAsync(string name, string archive, int? maxSeconds)
+{
+    var record = await store.CreateVersionAsync(name, IngestSettings.Default, "benchmark", CancellationToken.None);
+    using var source = new ArchiveSource(archive, ArchiveKind.Zip, "images.zip", options.Value);
+    using var timeout = maxSeconds is { } seconds ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
+    try
+    {
+        return await pipeline.RunAsync(record, source, [], new IngestProgressCounter(), timeout.Token);
+    }
+    catch (OperationCanceledException) when (maxSeconds is not null)
+    {
+        return null!;
+    }
+}

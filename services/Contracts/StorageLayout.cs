@@ -1,0 +1,25 @@
+namespace Platform.Contracts;
+
+/// <summary>
+/// Where the services find each other's blobs. Ingest writes datasets, the trainer reads them and writes
+/// runs and model packages, inference reads model packages: one layout, named once.
+/// </summary>
+public static class StorageLayout
+{
+    public const string DatasetsContainer = "datasets";
+    public const string RunsContainer = "runs";
+    public const string ModelsContainer = "models";
+
+    public static string DatasetVersionPrefix(string dataset, int version) => $"{dataset}/v{version}/";
+
+    public static string DatasetManifest(string dataset, int version) => $"{DatasetVersionPrefix(dataset, version)}manifest.json";
+
+    public static string DatasetShard(string dataset, int version, string shard) => $"{DatasetVersionPrefix(dataset, version)}shards/{shard}";
+
+    public static string RunPrefix(Guid runId) => $"{runId:N}/";
+
+    public static string RunCheckpoint(Guid runId, string checkpoint) => $"{RunPrefix(runId)}checkpoints/{checkpoint}";
+
+    /// <summary>A model package: model.onnx, labels.json, preprocessing.json, metrics.json and the rest, under one prefix per run.</summary>
+    public static string ModelPackagePrefix(string modelName, Guid runId) => $"{modelName}/{runId:N}/";
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Options;
+using Platform.Contracts;
+
+namespace Platform.Trainer.Jobs;
+
+[JsonConverter(typeof(JsonStringEnumConverter<JobState>))]
+public enum JobState
+{
+    Running,
+    Interrupted,
+    Completed,
+    Failed,
+    Cancelled,
+}
+
+/// <summary>
+/// Who owns a run, until when, and how it ended, kept in <c>runs/{runId}/lease.json</c>. Every change is a
+/// conditional write on the blob's ETag, so of two trainers that try to take a run only one succeeds, and an
+/// owner that was too slow to renew learns that it lost the run.
+/// </summary>
+/// <param name="RequestedAt">When the TrainModel command behind this attempt was sent: a later one for a failed or cancelled run is a resume.</param>
+public sealed record JobLease(Guid RunId, string Owner, JobState State, int Attempt, DateTimeOffset ExpiresAt, DateTimeOffset RequestedAt, string? Outcome)
+{
+    public bool IsTerminal => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
+
+    /// <summary>Whether a command sent at <paramref name="requestedAt"/> has nothing left to do: the run completed, or it ended after that command.</summary>
+    public bool Settles(DateTimeOffset requestedAt) => State == JobState.Completed || (IsTerminal && requestedAt <= RequestedAt);
+}
+
+/// <summary>A request to cancel a run, kept beside its lease until the run ends or is resumed.</summary>
+public sealed record CancelRequest(string Reason, DateTimeOffset RequestedAt);
+
+public sealed class LeaseLostException(Guid runId) : Exception($"Another trainer took over run {runId}: its lease was not renewed in time.");
+
+public sealed class JobLeases(BlobServiceClient blobs, IOptions<TrainerOptions> options, TimeProvider clock)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>This process, as it appears in leases.</summary>
+    public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
+    private BlobContainerClient Container => blobs.GetBlobContainerClient(StorageLayout.RunsContainer);
+
+    private BlobClient LeaseBlob(Guid runId) => Container.GetBlobClient($"{StorageLayout.RunPrefix(runId)}lease.json");
+
+    private BlobClient CancelBlob(Guid runId) => Container.GetBlobClient($"{StorageLayout.RunPrefix(runId)}cancel-requested");
+
+    public async Task<(JobLease Lease, ETag ETag)?> GetAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await LeaseBlob(runId).DownloadContentAsync(cancellationToken);
+            return (content.Value.Content.ToObjectFromJson<JobLease>(Json)!, content.Value.Details.ETag);
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Takes the run if nobody holds it: no lease, an expired or interrupted one, or a failed/cancelled run that this
+    /// later command resumes. Returns null if someone else holds it or the command has nothing left to do.
+    /// </summary>
+    public async Task<(JobLease Lease, ETag ETag)?> TryAcquireAsync(Guid runId, DateTimeOffset requestedAt, CancellationToken cancellationToken)
+    {
+        await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var current = await GetAsync(runId, cancellationToken);
+        if (current is { Lease: var held } && (held.Settles(requestedAt) || (held.State == JobState.Running && held.ExpiresAt > clock.GetUtcNow())))
+        {
+            return null;
+        }
+        var lease = new JobLease(runId, Owner, JobState.Running, (current?.Lease.Attempt ?? 0) + 1, clock.GetUtcNow() + options.Value.LeaseDuration,
+            requestedAt > (current?.Lease.RequestedAt ?? default) ? requestedAt : current!.Value.Lease.RequestedAt, null);
+        var conditions = current is null ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = current.Value.ETag };
+        return await TryWriteAsync(lease, conditions, cancellationToken) is { } etag ? (lease, etag) : null;
+    }
+
+    /// <summary>Extends the lease; throws <see cref="LeaseLostException"/> if another trainer took the run meanwhile.</summary>
+    public async Task<ETag> RenewAsync(JobLease lease, ETag etag, CancellationToken cancellationToken) =>
+        await TryWriteAsync(lease with { ExpiresAt = clock.GetUtcNow() + options.Value.LeaseDuration }, new BlobRequestConditions { IfMatch = etag }, cancellationToken)
+        ?? throw new LeaseLostException(lease.RunId);
+
+    /// <summary>Records how the run ended (or that it was interrupted and may be taken over at once).</summary>
+    public async Task FinishAsync(JobLease lease, ETag etag, JobState state, string outcome, CancellationToken cancellationToken)
+    {
+        if (await TryWriteAsync(lease with { State = state, Outcome = outcome, ExpiresAt = clock.GetUtcNow() }, new BlobRequestConditions { IfMatch = etag }, cancellationToken) is null)
+        {
+            throw new LeaseLostException(lease.RunId);
+        }
+    }
+
+    public async Task RequestCancelAsync(Guid runId, CancelRequest request, CancellationToken cancellationToken)
+    {
+        await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await CancelBlob(runId).UploadAsync(BinaryData.FromObjectAsJson(request, Json), overwrite: true, cancellationToken);
+    }
+
+    public async Task<CancelRequest?> CancelRequestAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await CancelBlob(runId).DownloadContentAsync(cancellationToken)).Value.Content.ToObjectFromJson<CancelRequest>(Json);
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A resume clears an earlier cancel request before the run is taken again.</summary>
+    public Task ClearCancelRequestAsync(Guid runId, CancellationToken cancellationToken) =>
+        CancelBlob(runId).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+
+    private async Task<ETag?> TryWriteAsync(JobLease lease, BlobRequestConditions conditions, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await LeaseBlob(lease.RunId).UploadAsync(BinaryData.FromObjectAsJson(lease, Json),
+                new BlobUploadOptions { Conditions = conditions }, cancellationToken);
+            return result.Value.ETag;
+        }
+        catch (RequestFailedException exception) when (exception.Status is 409 or 412)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Platform.Contracts;
+using Platform.Export.Onnx;
+using Platform.Export.Parity;
+using Platform.Export.Runtime;
+using Platform.Imaging.Shards;
+using Platform.Trainer.Storage;
+using Platform.Trainer.Telemetry;
+using Platform.Training.Configuration;
+using Platform.Training.Engine;
+using EngineTrainer = Platform.Training.Engine.Trainer;
+
+namespace Platform.Trainer.Jobs;
+
+/// <summary>What a finished run produced.</summary>
+public sealed record TrainingJobResult(Uri PackageUri, FinalReport Report, ParityReport Parity);
+
+/// <summary>
+/// One attempt at a run: read the configuration and the dataset, train (resuming from the newest checkpoint),
+/// export ONNX through the parity gate, and publish the model package. Runs on a thread of its own because the
+/// engine blocks.
+/// </summary>
+public sealed class TrainingJob(
+    DatasetCache datasets,
+    Azure.Storage.Blobs.BlobServiceClient blobs,
+    ModelPackageWriter packages,
+    TrainingTelemetry telemetry,
+    IOptions<TrainerOptions> options,
+    ILogger<TrainingJob> logger)
+{
+    public async Task<TrainingJobResult> RunAsync(TrainModel job, int attempt, CancellationToken cancellationToken)
+    {
+        var requested = ParseConfig(job);
+        var (manifest, folder) = await GetDatasetAsync(job, cancellationToken);
+        var config = EffectiveConfig(requested, manifest);
+        using var train = ShardDataset.Open(manifest, "train", folder, verifyShardHashes: false);
+        using var validation = ShardDataset.Open(manifest, ValidationSplit(manifest), folder, verifyShardHashes: false);
+        using var observer = new RunTelemetryObserver(telemetry, job, config, attempt, logger);
+
+        var trainer = new EngineTrainer(config, new TrainingRunOptions
+        {
+            CheckpointStore = new BlobCheckpointStore(blobs, job.RunId),
+            Resume = true,
+            Observer = observer,
+        });
+        var (result, parity, onnx) = await Task.Factory.StartNew(() =>
+        {
+            var trained = trainer.Run(train, validation, cancellationToken);
+            try
+            {
+                var evaluation = AugmentationRecipes.Evaluation(config);
+                var metadata = new OnnxModelMetadata(config.Architecture, manifest.Classes, evaluation);
+                var bytes = OnnxExporter.ExportToBytes(trained.Model, metadata);
+                using var session = OnnxSession.Create(bytes, new OnnxSessionOptions(PreferCuda: true));
+                var report = ParityGate.Enforce(trained.Model, session, validation, evaluation, maxImages: options.Value.ParityImages);
+                return (trained, report, bytes);
+            }
+            catch
+            {
+                trained.Dispose();
+                throw;
+            }
+        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).ReportingExportFailures(observer);
+
+        using (result)
+        {
+            var report = result.Report;
+            var files = new Dictionary<string, BinaryData>
+            {
+                ["model.onnx"] = BinaryData.FromBytes(onnx),
+                ["labels.json"] = ModelPackageWriter.JsonFile(manifest.Classes),
+                ["preprocessing.json"] = BinaryData.FromString(AugmentationRecipes.Evaluation(config).ToJson()),
+                ["metrics.json"] = ModelPackageWriter.JsonFile(new
+                {
+                    report.Accuracy,
+                    report.MacroF1,
+                    report.ValidationLoss,
+                    report.BestEpoch,
+                    report.EpochsCompleted,
+                    report.Steps,
+                    StopReason = report.StopReason.ToString(),
+                    report.TrainingSeconds,
+                    report.PerClass,
+                    report.History,
+                }),
+                ["confusion-matrix.json"] = ModelPackageWriter.JsonFile(new { labels = report.Classes, matrix = report.ConfusionMatrix }),
+                ["training-config.json"] = BinaryData.FromString(config.ToJson()),
+                ["dataset.json"] = ModelPackageWriter.JsonFile(new { name = job.DatasetName, version = job.DatasetVersion, manifest.Classes, manifest.Channels, manifest.Mean, manifest.Std }),
+                ["parity.json"] = ModelPackageWriter.JsonFile(parity),
+            };
+            var index = new
+            {
+                job.RunId,
+                job.ModelName,
+                config.Architecture,
+                Labels = manifest.Classes,
+                Files = files.Keys.ToList(),
+                Dataset = new { name = job.DatasetName, version = job.DatasetVersion },
+                report.Accuracy,
+                Parity = new { parity.MaxAbsLogitDifference, parity.Top1Agreement, parity.ImagesCompared, Provider = parity.Provider.ToString() },
+                CreatedAt = DateTimeOffset.UtcNow,
+            };
+            var uri = await packages.WriteAsync(job.ModelName, job.RunId, files, index, CancellationToken.None);
+            return new TrainingJobResult(uri, report, parity);
+        }
+    }
+
+    private static TrainingConfig ParseConfig(TrainModel job)
+    {
+        TrainingConfig config;
+        try
+        {
+            config = TrainingConfig.FromJson(job.TrainingConfigJson);
+        }
+        catch (JsonException exception)
+        {
+            throw new TrainingJobFailedException("invalid configuration", exception.Message, exception);
+        }
+        var violations = config.Validate();
+        return violations.Count == 0
+            ? config
+            : throw new TrainingJobFailedException("invalid configuration", string.Join("; ", violations.Select(v => v.ToString())));
+    }
+
+    private async Task<(DatasetManifest Manifest, string Folder)> GetDatasetAsync(TrainModel job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (manifest, folder) = await datasets.GetAsync(job.DatasetName, job.DatasetVersion, cancellationToken);
+            if ((manifest.Split("train")?.Samples ?? 0) == 0)
+            {
+                throw new DatasetUnavailableException($"Dataset '{job.DatasetName}' v{job.DatasetVersion} has no training samples.");
+            }
+            return (manifest, folder);
+        }
+        catch (DatasetUnavailableException exception)
+        {
+            throw new TrainingJobFailedException("dataset unavailable", exception.Message, exception);
+        }
+    }
+
+    private static string ValidationSplit(DatasetManifest manifest) =>
+        (manifest.Split("val")?.Samples ?? 0) > 0 ? "val"
+        : (manifest.Split("test")?.Samples ?? 0) > 0 ? "test"
+        : throw new TrainingJobFailedException("dataset unavailable", "The dataset has neither a validation nor a test split to evaluate on.");
+
+    /// <summary>
+    /// The configuration as trained: channels come from the dataset, and a model trained from scratch normalises with the
+    /// dataset's own statistics unless the configuration names others. It is what the model package records.
+    /// </summary>
+    private static TrainingConfig EffectiveConfig(TrainingConfig config, DatasetManifest manifest)
+    {
+        var effective = config with { InputChannels = manifest.Channels };
+        if (!config.Pretrained && config.Augmentation.Mean is null && config.Augmentation.Recipe is null)
+        {
+            effective = effective with { Augmentation = effective.Augmentation with { Mean = manifest.Mean, Std = manifest.Std.Select(s => Math.Max(s, 1e-3f)).ToArray() } };
+        }
+        var violations = effective.Validate();
+        return violations.Count == 0
+            ? effective
+            : throw new TrainingJobFailedException("configuration does not fit the dataset", string.Join("; ", violations.Select(v => v.ToString())));
+    }
+}
+
+internal static class TaskExtensions
+{
+    /// <summary>Awaits the engine's task and tells the telemetry when it fails outside the engine.</summary>
+    public static async Task<T> ReportingExportFailures<T>(this Task<T> task, RunTelemetryObserver observer)
+    {
+        try
+        {
+            return await task;
+        }
+        catch (Exception exception) when (exception is ParityGateException or OnnxExportException)
+        {
+            observer.Fail(exception.Message);
+            throw new TrainingJobFailedException(exception is ParityGateException ? "ONNX parity gate failed" : "ONNX export failed", exception.Message, exception);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Text.Json;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Platform.Contracts;
+using Platform.Imaging.Data;
+using Platform.Testing;
+
+namespace Platform.Trainer.Tests;
+
+[Collection(TrainerCollection.Name)]
+public sealed class TrainerServiceTests(TrainerFixture fixture)
+{
+    [Fact]
+    public async Task A_small_job_goes_from_train_model_to_model_trained_with_an_onnx_package_that_scores_above_chance()
+    {
+        await using var trainer = await fixture.StartTrainerAsync();
+        var runId = Guid.NewGuid();
+
+        await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs: 2)));
+        var trained = await fixture.WaitForModelAsync(runId, TimeSpan.FromMinutes(4), () => trainer.Output);
+
+        Assert.Equal("fashion-cnn", trained.ModelName);
+        Assert.True(trained.Metrics["accuracy"] > 0.5, $"validation accuracy {trained.Metrics["accuracy"]}");
+        var prefix = StorageLayout.ModelPackagePrefix("fashion-cnn", runId);
+        var models = fixture.Blobs.GetBlobContainerClient(StorageLayout.ModelsContainer);
+        var onnx = (await models.GetBlobClient(prefix + "model.onnx").DownloadContentAsync()).Value.Content.ToArray();
+        var labels = (await models.GetBlobClient(prefix + "labels.json").DownloadContentAsync()).Value.Content.ToObjectFromJson<string[]>()!;
+        var package = JsonDocument.Parse((await models.GetBlobClient(prefix + "package.json").DownloadContentAsync()).Value.Content.ToString()).RootElement;
+        Assert.Equal(IdxDataset.FashionMnistClasses, labels);
+        Assert.True(package.GetProperty("parity").GetProperty("maxAbsLogitDifference").GetDouble() <= 1e-4);
+
+        // The exported model, run by ONNX Runtime on held-out images (test-set images 5000–5499, never trained on).
+        Assert.True(ScoreWithOnnxRuntime(onnx, from: 5000, count: 500) > 0.5);
+        Assert.DoesNotContain(fixture.Failed, f => f.RunId == runId);
+    }
+
+    [Fact]
+    public async Task A_trainer_killed_mid_run_is_replaced_and_the_run_resumes_from_its_checkpoint_without_losing_or_repeating_epochs()
+    {
+        const int epochs = 6;
+        var runId = Guid.NewGuid();
+        var first = await fixture.StartTrainerAsync();
+        await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs)));
+        await WaitUntilAsync(async () => (await fixture.CheckpointsAsync(runId)).Any(name => name.StartsWith("epoch-", StringComparison.Ordinal)),
+            TimeSpan.FromMinutes(3), () => first.Output);
+
+        await first.KillAsync();
+        await first.DisposeAsync();
+        await using var second = await fixture.StartTrainerAsync();
+        var trained = await fixture.WaitForModelAsync(runId, TimeSpan.FromMinutes(4), () => second.Output);
+
+        var models = fixture.Blobs.GetBlobContainerClient(StorageLayout.ModelsContainer);
+        var metrics = JsonDocument.Parse((await models.GetBlobClient(StorageLayout.ModelPackagePrefix("fashion-cnn", runId) + "metrics.json").DownloadContentAsync()).Value.Content.ToString()).RootElement;
+        var history = metrics.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("epoch").GetInt32()).ToList();
+        Assert.Equal(Enumerable.Range(1, epochs), history);
+        Assert.Contains("attempt 2", second.Output);
+        Assert.Single(fixture.Trained, m => m.RunId == runId);
+        Assert.True(trained.Metrics["accuracy"] > 0.5);
+    }
+
+    [Fact]
+    public async Task Cancel_mid_run_stops_the_run_and_records_it_as_cancelled_without_a_model()
+    {
+        await using var trainer = await fixture.StartTrainerAsync();
+        var runId = Guid.NewGuid();
+        await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs: 50, batchSize: 16)));
+        await WaitUntilAsync(async () => (await fixture.CheckpointsAsync(runId)).Count > 0, TimeSpan.FromMinutes(3), () => trainer.Output);
+
+        var requested = DateTimeOffset.UtcNow;
+        await fixture.PublishAsync(new CancelTraining(runId, "changed my mind", DateTimeOffset.UtcNow));
+        var cancelled = await fixture.WaitForAsync(fixture.Cancelled, m => m.RunId == runId, TimeSpan.FromSeconds(60), () => trainer.Output);
+
+        Assert.Equal("changed my mind", cancelled.Reason);
+        Assert.True(cancelled.CancelledAt - requested < TimeSpan.FromSeconds(20), $"took {cancelled.CancelledAt - requested}");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.DoesNotContain(fixture.Trained, m => m.RunId == runId);
+    }
+
+    [Fact]
+    public async Task An_invalid_configuration_fails_the_run_once_with_its_reason_and_is_not_retried()
+    {
+        await using var trainer = await fixture.StartTrainerAsync();
+        var runId = Guid.NewGuid();
+
+        await fixture.PublishAsync(TrainerFixture.Job(runId, """{ "architecture": "resnet9000", "epochs": 0 }"""));
+        var failed = await fixture.WaitForAsync(fixture.Failed, m => m.RunId == runId, TimeSpan.FromMinutes(1), () => trainer.Output);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.Equal("invalid configuration", failed.Reason);
+        Assert.Contains("resnet9000", failed.Detail);
+        Assert.Contains("epochs", failed.Detail);
+        Assert.Single(fixture.Failed, m => m.RunId == runId);
+    }
+
+    [Fact]
+    public async Task A_missing_dataset_fails_the_run_with_a_reason_naming_it()
+    {
+        await using var trainer = await fixture.StartTrainerAsync();
+        var runId = Guid.NewGuid();
+
+        await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(1)) with { DatasetName = "no-such-dataset" });
+        var failed = await fixture.WaitForAsync(fixture.Failed, m => m.RunId == runId, TimeSpan.FromMinutes(1), () => trainer.Output);
+
+        Assert.Equal("dataset unavailable", failed.Reason);
+        Assert.Contains("no-such-dataset", failed.Detail);
+    }
+
+    [Fact]
+    public async Task Two_trainers_and_two_jobs_each_job_is_done_exactly_once()
+    {
+        await using var one = await fixture.StartTrainerAsync();
+        await using var two = await fixture.StartTrainerAsync();
+        var runs = new[] { Guid.NewGuid(), Guid.NewGuid() };
+
+        foreach (var runId in runs)
+        {
+            await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs: 1)));
+        }
+        foreach (var runId in runs)
+        {
+            await fixture.WaitForModelAsync(runId, TimeSpan.FromMinutes(5), () => one.Output + two.Output);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.All(runs, runId => Assert.Single(fixture.Trained, m => m.RunId == runId));
+        Assert.Contains(runs[0].ToString(), one.Output + two.Output);
+        // Each trainer ran a job: one job at a time per trainer, so the second went to the idle replica.
+        Assert.True(runs.All(r => one.Output.Contains(r.ToString()) || two.Output.Contains(r.ToString())));
+        Assert.True(one.Output.Contains("completed") && two.Output.Contains("completed"), "both trainers should have completed a run");
+    }
+
+    private static double ScoreWithOnnxRuntime(byte[] model, int from, int count)
+    {
+        var source = IdxDataset.Open(Path.Combine(RepositoryPaths.FashionMnistFolder, "t10k-images-idx3-ubyte.gz"),
+            Path.Combine(RepositoryPaths.FashionMnistFolder, "t10k-labels-idx1-ubyte.gz"));
+        using var session = new InferenceSession(model);
+        var meta = session.ModelMetadata.CustomMetadataMap;
+        var mean = JsonSerializer.Deserialize<float[]>(meta["platform.mean"])![0];
+        var std = JsonSerializer.Deserialize<float[]>(meta["platform.std"])![0];
+        var correct = 0;
+        for (var i = from; i < from + count; i++)
+        {
+            var image = source.Load(i);
+            var input = new DenseTensor<float>(image.Pixels.Select(p => (p / 255f - mean) / std).ToArray(), [1, 1, 28, 28]);
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.First(), input)]);
+            var logits = results.First().AsEnumerable<float>().ToArray();
+            correct += Array.IndexOf(logits, logits.Max()) == source.GetLabel(i) ? 1 : 0;
+        }
+        return (double)correct / count;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> diagnostics)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Condition not met within {timeout}.\n{diagnostics()[^Math.Min(4000, diagnostics().Length)..]}");
+            }
+            await Task.Delay(250);
+        }
+    }
+}
