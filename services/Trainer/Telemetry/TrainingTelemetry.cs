@@ -70,7 +70,7 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
                 ReportResult(report);
                 break;
             case Training.Engine.RunCancelled cancelled:
-                run?.SetTag("platform.outcome", "cancelled");
+                run?.SetTag("platform.run.cancelled", true);
                 run?.AddEvent(new ActivityEvent("training.cancelled", tags: new ActivityTagsCollection { ["step"] = cancelled.Epoch }));
                 break;
             case Training.Engine.RunFailed failed:
