@@ -2,9 +2,6 @@ using System.Collections.Concurrent;
 using Azure.Storage.Blobs;
 using MassTransit;
 using Platform.Contracts;
-using Platform.Imaging;
-using Platform.Imaging.Data;
-using Platform.Imaging.Shards;
 using Platform.Testing;
 
 namespace Platform.Trainer.Tests;
@@ -41,7 +38,7 @@ public sealed class TrainerFixture : IAsyncLifetime
     {
         Servers = await LocalServers.StartAsync(blobs: true, messaging: true);
         Blobs = new BlobServiceClient(Servers.BlobConnectionString);
-        await PublishDatasetAsync();
+        await DatasetSeeder.PublishFashionMnistAsync(Blobs, Dataset, DatasetVersion, train: 2000, validation: 500);
         bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
         {
             rabbit.Host(new Uri(Servers.MessagingConnectionString!));
@@ -124,43 +121,6 @@ public sealed class TrainerFixture : IAsyncLifetime
             names.Add(blob.Name[prefix.Length..]);
         }
         return names;
-    }
-
-    /// <summary>2,000 training and 500 validation images of Fashion-MNIST's test set, as shards and a manifest.</summary>
-    private async Task PublishDatasetAsync()
-    {
-        var folder = RepositoryPaths.FashionMnistFolder;
-        var source = IdxDataset.Open(
-            RepositoryPaths.RequireFile(Path.Combine(folder, "t10k-images-idx3-ubyte.gz"), "run scripts/setup.sh"),
-            RepositoryPaths.RequireFile(Path.Combine(folder, "t10k-labels-idx1-ubyte.gz"), "run scripts/setup.sh"),
-            IdxDataset.FashionMnistClasses);
-        var container = Blobs.GetBlobContainerClient(StorageLayout.DatasetsContainer);
-        await container.CreateIfNotExistsAsync();
-        var shards = new List<ManifestShard>();
-        var splits = new List<SplitSummary>();
-        foreach (var (split, from, count) in new[] { ("train", 0, 2000), ("val", 2000, 500) })
-        {
-            var perClass = new int[source.Classes.Count];
-            var buffers = new Dictionary<string, MemoryStream>();
-            using (var writer = new ShardWriter(name => buffers[name] = new MemoryStream(), split))
-            {
-                for (var i = from; i < from + count; i++)
-                {
-                    var label = source.GetLabel(i);
-                    writer.Append(source.Load(i), label, ShardImageEncoding.RawPixels, $"images[{i}]");
-                    perClass[label]++;
-                }
-                foreach (var shard in writer.Complete())
-                {
-                    await container.GetBlobClient(StorageLayout.DatasetShard(Dataset, DatasetVersion, shard.Name)).UploadAsync(new BinaryData(buffers[shard.Name].ToArray()), overwrite: true);
-                    shards.Add(new ManifestShard(split, shard.Name, shard.Samples, shard.Bytes, shard.Sha256));
-                }
-            }
-            splits.Add(new SplitSummary(split, count, perClass));
-        }
-        var manifest = new DatasetManifest(Dataset, $"v{DatasetVersion}", source.Classes, 1, new ImageSize(28, 28), [0.286f], [0.353f],
-            splits, shards, [], DateTimeOffset.UtcNow);
-        await container.GetBlobClient(StorageLayout.DatasetManifest(Dataset, DatasetVersion)).UploadAsync(BinaryData.FromString(manifest.ToJson()), overwrite: true);
     }
 
     public async Task DisposeAsync()
