@@ -33,6 +33,6 @@ public static class OtelClient
             }
             await Task.Delay(100);
         }
-        Assert.Contains("Logged run", client.Output);
+        Assert.True(client.Output.Contains("Logged run", StringComparison.Ordinal), $"The OpenTelemetry client failed:\n{client.Output}");
     }
 }

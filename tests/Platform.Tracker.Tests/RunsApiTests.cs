@@ -222,6 +222,33 @@ public sealed class RunsApiTests(TrackerFixture fixture)
         Assert.Equal(0.25f, events[4].Scalars.Single(s => s.Tag == "train_loss").Value);
     }
 
+    [Fact]
+    public async Task A_long_curve_a_restarted_tracker_has_not_read_is_drawn_from_its_overview_then_from_memory()
+    {
+        var runId = Guid.NewGuid();
+        const int points = 150_000;
+        for (var start = 0; start < points; start += 5000)
+        {
+            await PostAsync(OtlpRequests.Request(Enumerable.Range(start, 5000)
+                .Select(step => OtlpRequests.Epoch(runId, step, [("loss", step == 77_777 ? -5.0 : Math.Cos(step / 1000.0))])).ToArray()));
+        }
+        await fixture.CrashAndRestartTrackerAsync();
+
+        var overview = await fixture.GetJsonAsync($"/runs/{runId}/metrics/loss?maxPoints=500");
+
+        Assert.Equal(points, overview.GetProperty("totalPoints").GetInt64());
+        Assert.Equal(500, overview.GetProperty("steps").GetArrayLength());
+        Assert.Equal(0, overview.GetProperty("wallTimes").GetArrayLength());
+        var steps = overview.GetProperty("steps").EnumerateArray().Select(s => s.GetInt64()).ToList();
+        Assert.Equal((0L, points - 1L), (steps[0], steps[^1]));
+        Assert.Contains(77_777L, steps);
+        var values = overview.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        Assert.Equal(-5.0, values[steps.IndexOf(77_777)]);
+
+        var exact = await fixture.Tracker.PollAsync($"/runs/{runId}/metrics/loss?maxPoints=500", c => c.GetProperty("wallTimes").GetArrayLength() == 500);
+        Assert.Contains(77_777L, exact.GetProperty("steps").EnumerateArray().Select(s => s.GetInt64()));
+    }
+
     private async Task PostEpochsAsync(params (Guid Run, double Accuracy)[] runs)
     {
         await PostAsync(OtlpRequests.Request(runs.Select(r => OtlpRequests.Epoch(r.Run, 0, [("val_accuracy", r.Accuracy)])).ToArray()));

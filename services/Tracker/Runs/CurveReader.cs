@@ -8,8 +8,15 @@ namespace Platform.Tracker.Runs;
 /// plus the writes merged since), so a query costs one counter read and, while the cache holds every version, no
 /// curve read. A write made by another replica leaves a gap and the next query reloads from Redis.
 /// </summary>
-public sealed class CurveReader(RunStore store)
+/// <remarks>
+/// A long curve that is not in memory (after a restart, or written through another replica) is first drawn from its
+/// stored overview (first, last, lowest and highest point of every bucket of steps) while a background read loads
+/// it whole; display queries never wait for a million-point read.
+/// </remarks>
+public sealed class CurveReader(RunStore store, ILogger<CurveReader> logger)
 {
+    private const int MinOverviewPoints = 100_000;
+    private readonly HashSet<(Guid, string)> loading = [];
     private const int MaxCachedCurves = 512;
     private const long MaxCachedPoints = 8_000_000;
     private readonly Dictionary<(Guid, string), CachedCurve> cache = [];
@@ -122,6 +129,52 @@ public sealed class CurveReader(RunStore store)
                 return Snapshot(cached, metric, maxPoints);
             }
         }
+        if (maxPoints is { } limit && await store.CurveLengthAsync(runId, metric) is var length
+            && length >= MinOverviewPoints && length >= (long)limit * RunStore.OverviewBucketSteps / 4)
+        {
+            LoadInBackground(runId, metric, version);
+            var (overviewSteps, overviewValues) = await store.ReadOverviewAsync(runId, metric);
+            var kept = Lttb.Select(overviewSteps, overviewValues, limit);
+            return new Curve(metric, length, true, kept.Select(i => overviewSteps[i]).ToArray(), kept.Select(i => overviewValues[i]).ToArray(), []);
+        }
+        var loaded = await LoadAsync(runId, metric, version);
+        lock (cache)
+        {
+            return Snapshot(loaded, metric, maxPoints);
+        }
+    }
+
+    private void LoadInBackground(Guid runId, string metric, long version)
+    {
+        lock (cache)
+        {
+            if (!loading.Add((runId, metric)))
+            {
+                return;
+            }
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await LoadAsync(runId, metric, version);
+            }
+            catch (Exception exception)
+            {
+                logger.LogWarning(exception, "Could not load curve {Metric} of run {RunId}", metric, runId);
+            }
+            finally
+            {
+                lock (cache)
+                {
+                    loading.Remove((runId, metric));
+                }
+            }
+        });
+    }
+
+    private async Task<CachedCurve> LoadAsync(Guid runId, string metric, long version)
+    {
         // Everything written up to `version` is in Redis before the version was bumped, so this read holds it all.
         var (steps, values, times) = await store.ReadCurveAsync(runId, metric);
         lock (cache)
@@ -134,7 +187,7 @@ public sealed class CurveReader(RunStore store)
             }
             cache[(runId, metric)] = curve;
             Evict();
-            return Snapshot(curve, metric, maxPoints);
+            return curve;
         }
     }
 

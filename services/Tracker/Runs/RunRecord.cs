@@ -50,5 +50,8 @@ public sealed record RunRecord(
 /// <summary>One curve of a run: its metric name, how many steps it has, and its latest step and value.</summary>
 public sealed record MetricSummary(string Name, long Points, long LastStep, double LastValue);
 
-/// <summary>A curve: steps (x), values (y) and the wall-clock time of each point (Unix seconds).</summary>
+/// <summary>
+/// A curve: steps (x), values (y) and the wall-clock time of each point (Unix seconds). <see cref="WallTimes"/> is empty
+/// when a long curve not yet in the tracker's memory was drawn from its stored overview.
+/// </summary>
 public sealed record Curve(string Metric, long TotalPoints, bool Downsampled, IReadOnlyList<long> Steps, IReadOnlyList<double> Values, IReadOnlyList<double> WallTimes);

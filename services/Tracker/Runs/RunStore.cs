@@ -26,6 +26,32 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
     private static RedisKey FinalKey(Guid id) => $"{Prefix}run:{id:D}:final";
     private static RedisKey PerClassKey(Guid id) => $"{Prefix}run:{id:D}:per-class";
     private static RedisKey CurveVersionsKey(Guid id) => $"{Prefix}run:{id:D}:curve-versions";
+    private static RedisKey OverviewKey(Guid id, string metric) => $"{Prefix}run:{id:D}:overview:{metric}";
+
+    /// <summary>Steps per overview bucket: a curve's overview has at most four points per this many steps.</summary>
+    public const int OverviewBucketSteps = 256;
+
+    // Merges per-bucket aggregates into a curve's overview. ARGV: bucket, then 8 numbers (first step, first value,
+    // last step, last value, min step, min value, max step, max value), repeated.
+    private const string OverviewScript = """
+        for i = 1, #ARGV, 9 do
+          local incoming = {}
+          for j = 1, 8 do incoming[j] = tonumber(ARGV[i + j]) end
+          local current = redis.call('HGET', KEYS[1], ARGV[i])
+          if current then
+            local c = {}
+            for number in string.gmatch(current, '%S+') do c[#c + 1] = tonumber(number) end
+            if c[1] < incoming[1] then incoming[1] = c[1]; incoming[2] = c[2] end
+            if c[3] > incoming[3] then incoming[3] = c[3]; incoming[4] = c[4] end
+            if c[6] < incoming[6] then incoming[5] = c[5]; incoming[6] = c[6] end
+            if c[8] > incoming[8] then incoming[7] = c[7]; incoming[8] = c[8] end
+          end
+          local parts = {}
+          for j = 1, 8 do parts[j] = string.format('%.17g', incoming[j]) end
+          redis.call('HSET', KEYS[1], ARGV[i], table.concat(parts, ' '))
+        end
+        return 0
+        """;
     public static RedisKey CurveKey(Guid id, string metric) => $"{Prefix}run:{id:D}:curve:{metric}";
     private static RedisKey ExperimentRunsKey(string experiment) => $"{Prefix}experiment:{experiment}:runs";
 
@@ -146,6 +172,7 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
                 // that sees version v and then reads the curve has every write up to v.
                 writes.Add(batch.HashSetAsync(CurveKey(run.RunId, metric.Key),
                     metric.Select(p => new HashEntry(p.Step, EncodePoint(p.Value, p.WallTimeSeconds))).ToArray()));
+                writes.Add(batch.ScriptEvaluateAsync(OverviewScript, [OverviewKey(run.RunId, metric.Key)], OverviewArguments(metric)));
                 var version = batch.HashIncrementAsync(CurveVersionsKey(run.RunId), metric.Key);
                 writes.Add(version);
                 curveWrites.Add((metric.Key, metric.ToArray(), version));
@@ -325,6 +352,40 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
     /// <summary>A counter that changes whenever the curve is written; a cached copy with the same counter is current.</summary>
     public async Task<long> CurveVersionAsync(Guid id, string metric) =>
         (long?)await Database.HashGetAsync(CurveVersionsKey(id), metric) ?? 0;
+
+    private static RedisValue[] OverviewArguments(IEnumerable<MetricPoint> points) =>
+        points.GroupBy(p => Math.DivRem(p.Step, OverviewBucketSteps, out var r) - (r < 0 ? 1 : 0)).SelectMany(bucket =>
+        {
+            var ordered = bucket.OrderBy(p => p.Step).ToList();
+            var (first, last) = (ordered[0], ordered[^1]);
+            var (min, max) = (ordered.MinBy(p => p.Value)!, ordered.MaxBy(p => p.Value)!);
+            return new RedisValue[]
+            {
+                bucket.Key, first.Step, first.Value.ToString("R", CultureInfo.InvariantCulture), last.Step, last.Value.ToString("R", CultureInfo.InvariantCulture),
+                min.Step, min.Value.ToString("R", CultureInfo.InvariantCulture), max.Step, max.Value.ToString("R", CultureInfo.InvariantCulture),
+            };
+        }).ToArray();
+
+    public Task<long> CurveLengthAsync(Guid id, string metric) => Database.HashLengthAsync(CurveKey(id, metric));
+
+    /// <summary>
+    /// A curve's overview: for every bucket of <see cref="OverviewBucketSteps"/> steps its first, last, lowest and highest
+    /// point, sorted by step. It keeps a curve's extremes at a fraction of its size. (A step logged again with another
+    /// value leaves the old value in its bucket's extremes.)
+    /// </summary>
+    public async Task<(long[] Steps, double[] Values)> ReadOverviewAsync(Guid id, string metric)
+    {
+        var points = new SortedDictionary<long, double>();
+        foreach (var bucket in await Database.HashGetAllAsync(OverviewKey(id, metric)))
+        {
+            var numbers = bucket.Value.ToString().Split(' ').Select(n => double.Parse(n, CultureInfo.InvariantCulture)).ToArray();
+            for (var i = 0; i < 8; i += 2)
+            {
+                points[(long)numbers[i]] = numbers[i + 1];
+            }
+        }
+        return (points.Keys.ToArray(), points.Values.ToArray());
+    }
 
     /// <summary>Every point of a curve, sorted by step.</summary>
     public async Task<(long[] Steps, double[] Values, double[] WallTimes)> ReadCurveAsync(Guid id, string metric)
