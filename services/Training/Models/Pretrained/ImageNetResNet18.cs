@@ -17,10 +17,10 @@ namespace Platform.Training.Models.Pretrained;
 /// </summary>
 public static class ImageNetResNet18
 {
-    public const string Name = "resnet18_imagenet";
-    public const string WeightsSource = "ImageNet (Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1)";
-    public const int NativeImageSize = 224;
-    public const int SizeMultiple = 32;
+    public const string Name = ArchitectureCatalog.ImageNetResNet18.Name;
+    public const string WeightsSource = ArchitectureCatalog.ImageNetResNet18.WeightsSource;
+    public const int NativeImageSize = ArchitectureCatalog.ImageNetResNet18.NativeImageSize;
+    public const int SizeMultiple = ArchitectureCatalog.ImageNetResNet18.SizeMultiple;
     public const int FeatureDimension = 512;
 
     private static readonly int[] BlocksPerStage = [2, 2, 2, 3];
@@ -30,18 +30,7 @@ public static class ImageNetResNet18
 
     public static float[] InputStd => TransformRecipe.ImageNetStd.ToArray();
 
-    public static IEnumerable<string> Problems(ModelOptions options)
-    {
-        if (options.InputChannels != 3)
-        {
-            yield return $"{Name} takes RGB input (InputChannels 3).";
-        }
-
-        if (options.ImageSize % SizeMultiple != 0)
-        {
-            yield return $"{Name} needs an ImageSize that is a multiple of {SizeMultiple} (224 is its native size); ImageSize is {options.ImageSize}.";
-        }
-    }
+    public static IEnumerable<string> Problems(ModelOptions options) => ArchitectureCatalog.ImageNetResNet18.Problems(options);
 
     /// <summary>Builds the architecture; with <see cref="ModelOptions.Pretrained"/> the backbone gets the ImageNet weights.</summary>
     public static ImageClassifier Create(string name, ModelOptions options)

@@ -93,9 +93,9 @@ internal sealed class TrainingConfigValidator
 
         Range("imageSize", c.ImageSize, ModelOptions.MinImageSize, ModelOptions.MaxImageSize);
         Range("patchSize", c.PatchSize, 1, ModelOptions.MaxImageSize);
-        if (string.IsNullOrWhiteSpace(c.Architecture) || !ModelRegistry.Contains(c.Architecture))
+        if (string.IsNullOrWhiteSpace(c.Architecture) || !ArchitectureCatalog.Contains(c.Architecture))
         {
-            Add("architecture", $"'{c.Architecture}' is not a known architecture; choose one of {string.Join(", ", ModelRegistry.Names)}.");
+            Add("architecture", $"'{c.Architecture}' is not a known architecture; choose one of {string.Join(", ", ArchitectureCatalog.Names)}.");
             return;
         }
 
@@ -114,7 +114,7 @@ internal sealed class TrainingConfigValidator
         if (modelOptionsInRange)
         {
             // The class count is only known from the data; 2 is a stand-in that every architecture accepts.
-            foreach (var problem in ModelRegistry.Validate(c.Architecture, c.ModelOptionsFor(numClasses: 2)))
+            foreach (var problem in ArchitectureCatalog.Validate(c.Architecture, c.ModelOptionsFor(numClasses: 2)))
             {
                 Add("architecture", problem);
             }
@@ -213,7 +213,7 @@ internal sealed class TrainingConfigValidator
     /// <summary>Architectures whose first layer inverts a fixed normalisation (resnet18_imagenet) need exactly it.</summary>
     private void CheckRequiredNormalization(AugmentationOptions a, TrainingConfig c)
     {
-        if (!ModelRegistry.Contains(c.Architecture) || ModelRegistry.Describe(c.Architecture).RequiredNormalization is not { } required)
+        if (!ArchitectureCatalog.Contains(c.Architecture) || ArchitectureCatalog.Describe(c.Architecture).RequiredNormalization is not { } required)
         {
             return;
         }

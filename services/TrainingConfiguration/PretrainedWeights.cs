@@ -10,7 +10,7 @@ namespace Platform.Training.Configuration;
 public static class PretrainedWeights
 {
     public static IReadOnlyCollection<string> Architectures { get; } =
-        ModelRegistry.Architectures.Where(a => a.PretrainedWeights is not null).Select(a => a.Name).ToArray();
+        ArchitectureCatalog.Architectures.Where(a => a.PretrainedWeights is not null).Select(a => a.Name).ToArray();
 
-    public static bool Available(string architecture) => ModelRegistry.HasPretrainedWeights(architecture);
+    public static bool Available(string architecture) => ArchitectureCatalog.HasPretrainedWeights(architecture);
 }
