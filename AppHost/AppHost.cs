@@ -1,4 +1,5 @@
 using Platform.AppHost.BackingServices;
+using Platform.AppHost.Commands;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -21,7 +22,8 @@ var tracker = builder.AddProject<Projects.Platform_Tracker>("tracker")
     .WithReference(backing.Redis)
     .WithReference(backing.Blobs)
     .WithReference(backing.Messaging)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithRunCommands();
 
 builder.AddProject<Projects.Platform_Trainer>("trainer")
     .WithReference(backing.Blobs)

@@ -57,7 +57,7 @@ public static class BackingServicesExtensions
 
         var redis = builder.AddRedis(RedisName);
         var messaging = builder.AddRabbitMQ(MessagingName)
-            .WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", $"-rabbit consumer_timeout {LocalProcessBackingServices.TrainingConsumerTimeout}");
+            .WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-rabbit consumer_timeout " + LocalProcessBackingServices.TrainingConsumerTimeout.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var azurite = builder.AddContainer("azurite", "mcr.microsoft.com/azure-storage/azurite", "3.35.0")
             .WithArgs("azurite-blob", "--blobHost", "0.0.0.0", "--blobPort", "10000", "--skipApiVersionCheck", "--loose")
             .WithEndpoint(targetPort: 10000, name: "blob", scheme: "http");
