@@ -132,8 +132,8 @@ public sealed class CurveReader(RunStore store, ILogger<CurveReader> logger)
         if (maxPoints is { } limit && await store.CurveLengthAsync(runId, metric) is var length
             && length >= MinOverviewPoints && length >= (long)limit * RunStore.OverviewBucketSteps / 4)
         {
-            LoadInBackground(runId, metric, version);
             var (overviewSteps, overviewValues) = await store.ReadOverviewAsync(runId, metric);
+            LoadInBackground(runId, metric, version);
             var kept = Lttb.Select(overviewSteps, overviewValues, limit);
             return new Curve(metric, length, true, kept.Select(i => overviewSteps[i]).ToArray(), kept.Select(i => overviewValues[i]).ToArray(), []);
         }

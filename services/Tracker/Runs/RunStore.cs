@@ -390,24 +390,25 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
     /// <summary>Every point of a curve, sorted by step.</summary>
     public async Task<(long[] Steps, double[] Values, double[] WallTimes)> ReadCurveAsync(Guid id, string metric)
     {
-        var entries = await Database.HashGetAllAsync(CurveKey(id, metric));
-        var steps = new long[entries.Length];
-        var values = new double[entries.Length];
-        var times = new double[entries.Length];
-        for (var i = 0; i < entries.Length; i++)
+        // HSCAN in pages rather than one HGETALL: a million-field reply would hold up every other command on the shared
+        // connection (the receiver's writes, other queries) until it has been sent. A scan may return a field twice.
+        var byStep = new Dictionary<long, (double Value, double Time)>();
+        await foreach (var entry in Database.HashScanAsync(CurveKey(id, metric), pageSize: 20_000))
         {
-            steps[i] = (long)entries[i].Name;
-            var text = entries[i].Value.ToString();
+            var text = entry.Value.ToString();
             var space = text.IndexOf(' ');
-            values[i] = double.Parse(text.AsSpan(0, space), CultureInfo.InvariantCulture);
-            times[i] = double.Parse(text.AsSpan(space + 1), CultureInfo.InvariantCulture);
+            byStep[(long)entry.Name] = (double.Parse(text.AsSpan(0, space), CultureInfo.InvariantCulture),
+                double.Parse(text.AsSpan(space + 1), CultureInfo.InvariantCulture));
         }
-        var order = new int[steps.Length];
-        for (var i = 0; i < order.Length; i++)
+        var steps = byStep.Keys.ToArray();
+        Array.Sort(steps);
+        var values = new double[steps.Length];
+        var times = new double[steps.Length];
+        for (var i = 0; i < steps.Length; i++)
         {
-            order[i] = i;
+            (values[i], times[i]) = byStep[steps[i]];
         }
-        Array.Sort((long[])steps.Clone(), order);
-        return (order.Select(i => steps[i]).ToArray(), order.Select(i => values[i]).ToArray(), order.Select(i => times[i]).ToArray());
+        return (steps, values, times);
     }
+
 }
