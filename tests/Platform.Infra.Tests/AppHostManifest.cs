@@ -17,6 +17,9 @@ public sealed class AppHostManifest : IAsyncLifetime
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Projects { get; private set; } =
         new Dictionary<string, IReadOnlyDictionary<string, string>>();
 
+    /// <summary>Project resources: name → the folder of its project file, relative to the repository root.</summary>
+    public IReadOnlyDictionary<string, string> ProjectFolders { get; private set; } = new Dictionary<string, string>();
+
     /// <summary>Resources that stand for a connection string (in publish mode: redis, messaging, blobs).</summary>
     public IReadOnlySet<string> ConnectionStrings { get; private set; } = new HashSet<string>();
 
@@ -40,6 +43,14 @@ public sealed class AppHostManifest : IAsyncLifetime
                 resource => (IReadOnlyDictionary<string, string>)(resource.Value.TryGetProperty("env", out var env)
                     ? env.EnumerateObject().ToDictionary(variable => variable.Name, variable => variable.Value.GetString() ?? "")
                     : new Dictionary<string, string>()));
+        // Project paths in the manifest are relative to the manifest file.
+        ProjectFolders = Resources.EnumerateObject()
+            .Where(resource => resource.Value.GetProperty("type").GetString() == "project.v0")
+            .ToDictionary(
+                resource => resource.Name,
+                resource => Path.GetRelativePath(RepositoryPaths.Root,
+                        Path.GetDirectoryName(Path.GetFullPath(Path.Combine(_folder.FullName, resource.Value.GetProperty("path").GetString()!)))!)
+                    .Replace(Path.DirectorySeparatorChar, '/'));
         ConnectionStrings = Resources.EnumerateObject()
             .Where(resource => resource.Value.TryGetProperty("connectionString", out _))
             .Select(resource => resource.Name)

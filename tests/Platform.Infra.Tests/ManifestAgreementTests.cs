@@ -101,6 +101,39 @@ public sealed partial class ManifestAgreementTests(AppHostManifest manifest) : I
         }
     }
 
+    [Fact]
+    public void Azd_deploys_every_project_in_the_manifest_from_the_same_project_folder_as_a_container_app()
+    {
+        var services = AzureYamlServices();
+        foreach (var (project, folder) in manifest.ProjectFolders)
+        {
+            Assert.True(services.TryGetValue(project, out var service), $"azure.yaml has no service '{project}'.");
+            Assert.Equal(folder, service.Project);
+            Assert.Equal("containerapp", service.Host);
+            Assert.Equal("dotnet", service.Language);
+        }
+        Assert.Equal(manifest.Projects.Keys.Order(), services.Keys.Order());
+    }
+
+    /// <summary>The services of azure.yaml: name → project folder (relative to the root, no ./), host, language.</summary>
+    private static Dictionary<string, (string Project, string Host, string Language)> AzureYamlServices()
+    {
+        var yaml = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "azure.yaml"));
+        var servicesBlock = yaml[(yaml.IndexOf("\nservices:\n", StringComparison.Ordinal) + "\nservices:\n".Length)..];
+        return AzureYamlService().Matches(servicesBlock).ToDictionary(
+            service => service.Groups["name"].Value,
+            service => (
+                Setting(service.Value, "project").TrimStart('.', '/'),
+                Setting(service.Value, "host"),
+                Setting(service.Value, "language")));
+
+        static string Setting(string block, string key) =>
+            Regex.Match(block, $@"^\s+{key}:\s*(?<value>\S+)\s*$", RegexOptions.Multiline).Groups["value"].Value;
+    }
+
+    [GeneratedRegex(@"^  (?<name>[a-z0-9-]+):\n(?:(?:    [^\n]*|\s*)\n)+", RegexOptions.Multiline)]
+    private static partial Regex AzureYamlService();
+
     [GeneratedRegex(@"\bport:\s*(?<port>\d+)")]
     private static partial Regex ProbePort();
 

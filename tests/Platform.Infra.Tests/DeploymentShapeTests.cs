@@ -1,0 +1,119 @@
+using System.Text.RegularExpressions;
+
+namespace Platform.Infra.Tests;
+
+/// <summary>What the issue asks of the deployment, read from the Bicep: exposure, authentication, scaling, keys.</summary>
+public sealed class DeploymentShapeTests
+{
+    private static readonly string[] Services = ["ingest", "tracker", "trainer", "inference"];
+
+    private static IEnumerable<string> AppFiles() =>
+        RepositoryPaths.BicepFiles().Where(file => file.StartsWith("apps/", StringComparison.Ordinal));
+
+    [Fact]
+    public void Only_inference_and_the_tracker_accept_traffic_from_outside_the_environment()
+    {
+        var public_ = AppFiles()
+            .Where(file => Regex.IsMatch(File.ReadAllText(RepositoryPaths.InfraFile(file)), @"\bexternal:\s*true\b"))
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(["apps/inference.bicep", "apps/tracker.bicep"], public_);
+    }
+
+    [Theory]
+    [InlineData("inference", "Return401")]
+    [InlineData("tracker", "RedirectToLoginPage")]
+    public void Public_apps_require_an_entra_id_identity_on_every_path(string service, string unauthenticatedAction)
+    {
+        var app = BicepApp.Load(service);
+
+        Assert.Contains("'Microsoft.App/containerApps/authConfigs@", app.Text);
+        Assert.Contains("azureActiveDirectory: {", app.Text);
+        Assert.Contains($"unauthenticatedClientAction: '{unauthenticatedAction}'", app.Text);
+        Assert.DoesNotContain("excludedPaths", app.Text);
+        Assert.Contains("allowInsecure: false", app.Text);
+    }
+
+    [Fact]
+    public void Trainer_runs_on_the_gpu_profile_and_scales_from_zero_on_the_train_model_queue_counting_jobs_in_progress()
+    {
+        var trainer = BicepApp.Load("trainer");
+        var main = File.ReadAllText(BicepCompilation.MainTemplate);
+
+        Assert.Contains("minReplicas: 0", trainer.Text);
+        Assert.Contains("type: 'rabbitmq'", trainer.Text);
+        // MassTransit's kebab-case endpoint name for TrainModelConsumer with the "trainer-" prefix (MessagingExtensions).
+        Assert.Contains("param trainModelQueueName string = 'trainer-train-model'", trainer.Text);
+        Assert.Contains("queueName: trainModelQueueName", trainer.Text);
+        Assert.Contains("mode: 'QueueLength'", trainer.Text);
+        // Over HTTP the scaler counts unacknowledged deliveries, i.e. runs in progress; over AMQP it would not.
+        Assert.Contains("protocol: 'http'", trainer.Text);
+        Assert.DoesNotContain("excludeUnacknowledged", trainer.Text);
+        Assert.Contains("workloadProfileName: empty(gpuProfileType) ? 'Consumption' : gpuProfileName", main);
+        Assert.Contains("param gpuProfileType string = 'Consumption-GPU-NC8as-T4'", main);
+    }
+
+    [Fact]
+    public void Inference_scales_on_concurrent_http_requests()
+    {
+        var inference = BicepApp.Load("inference");
+
+        Assert.Matches(new Regex(@"http:\s*\{\s*metadata:\s*\{\s*concurrentRequests:"), inference.Text);
+    }
+
+    [Fact]
+    public void Blob_storage_accepts_only_the_managed_identity_and_no_key_appears_in_any_configuration()
+    {
+        var storage = File.ReadAllText(RepositoryPaths.InfraFile("core/storage.bicep"));
+        Assert.Contains("allowSharedKeyAccess: false", storage);
+        // Storage Blob Data Contributor for the services' identity.
+        Assert.Contains("'ba92f5b4-2d11-453d-a403-e96b0029c9fe'", storage);
+
+        foreach (var service in Services)
+        {
+            var app = BicepApp.Load(service);
+            Assert.Equal("value: blobEndpoint", app.Environment["ConnectionStrings__blobs"]);
+            Assert.Contains("AZURE_CLIENT_ID", app.Environment.Keys);
+        }
+        Assert.All(RepositoryPaths.BicepFiles(), file =>
+            Assert.DoesNotContain("AccountKey=", File.ReadAllText(RepositoryPaths.InfraFile(file)), StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Credentials_reach_the_containers_only_as_secret_references()
+    {
+        foreach (var service in Services)
+        {
+            var app = BicepApp.Load(service);
+            foreach (var variable in new[] { "ConnectionStrings__messaging", "ConnectionStrings__redis" }.Where(app.Environment.ContainsKey))
+            {
+                Assert.StartsWith("secretRef: '", app.Environment[variable]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Rabbitmq_keeps_its_store_on_a_persistent_share_under_a_fixed_node_name_and_stays_internal()
+    {
+        var rabbitMq = File.ReadAllText(RepositoryPaths.InfraFile("apps/rabbitmq.bicep"));
+
+        Assert.Contains("storageType: 'AzureFile'", rabbitMq);
+        Assert.Contains("mountPath: '/var/lib/rabbitmq/mnesia'", rabbitMq);
+        Assert.Contains("value: 'rabbit@localhost'", rabbitMq);
+        Assert.Contains("transport: 'tcp'", rabbitMq);
+        Assert.DoesNotMatch(new Regex(@"\bexternal:\s*true\b"), rabbitMq);
+    }
+
+    [Theory]
+    [InlineData("hooks/entra-app.sh")]
+    [InlineData("hooks/entra-redirects.sh")]
+    public async Task Azd_hooks_named_in_azure_yaml_exist_and_parse_as_shell_scripts(string hook)
+    {
+        var azureYaml = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "azure.yaml"));
+        Assert.Contains($"run: infra/{hook}", azureYaml);
+
+        var syntax = await ProcessRunner.RunAsync("sh", ["-n", RepositoryPaths.InfraFile(hook)], RepositoryPaths.Infra, TimeSpan.FromSeconds(30));
+
+        Assert.True(syntax.ExitCode == 0, syntax.Describe());
+    }
+}
