@@ -1,3 +1,4 @@
+using Platform.Inference.Apis;
 using Platform.Inference.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,5 +11,7 @@ var app = builder.Build();
 
 app.MapOpenApi();
 app.MapDefaultEndpoints();
+app.MapPredictApi();
+app.MapStatusApi();
 
 app.Run();

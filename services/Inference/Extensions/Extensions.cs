@@ -1,3 +1,7 @@
+using Platform.Inference.Runtime;
+using Platform.Inference.Serving;
+using Platform.Inference.Telemetry;
+
 namespace Platform.Inference.Extensions;
 
 internal static class Extensions
@@ -7,6 +11,18 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformBlobStorage();
-        builder.AddPlatformMessaging(ServiceName);
+        builder.AddPlatformMessaging(ServiceName, bus => bus.AddConsumer<ModelPromotedConsumer>());
+
+        builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName)
+            .Validate(o => !o.Violations().Any(), "Inference options are invalid: see the Inference:* ranges in docs/inference.md.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<InferenceTelemetry>();
+        builder.Services.AddSingleton<OnnxRuntimeHost>();
+        builder.Services.AddSingleton<ModelPackageReader>();
+        builder.Services.AddSingleton<PromotionStore>();
+        builder.Services.AddSingleton<ModelRegistry>();
+        builder.Services.AddSingleton<Predictor>();
+        builder.Services.AddHostedService<StartupModelLoader>();
+        builder.Services.AddHealthChecks().AddCheck<ModelsReadyHealthCheck>("models", tags: [Microsoft.Extensions.Hosting.Extensions.ReadinessTag]);
     }
 }

@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Platform.Inference.Serving;
+
+namespace Platform.Inference.Apis;
+
+public sealed record LabelProbability(string Label, int Index, double Probability);
+
+public sealed record ImagePrediction(string? Name, IReadOnlyList<LabelProbability> Predictions, float[]? Logits, int BatchSize, double QueueMs, double InferenceMs);
+
+/// <param name="Alias">The alias that chose the version; null when the request pinned it.</param>
+public sealed record PredictionResponse(string Model, int Version, string? Alias, Guid RunId, IReadOnlyList<ImagePrediction> Results, double TotalMs);
+
+public static class PredictApi
+{
+    public static RouteGroupBuilder MapPredictApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/models").WithTags("Predict");
+        api.MapPost("/{name}/predict", PredictByAlias)
+            .WithName("Predict")
+            .WithSummary("Classify one image (JPEG, PNG, WebP, BMP body) or a multipart/form-data batch with the version an alias serves")
+            .WithDescription("Query: alias (default production), topK (default Inference:DefaultTopK), logits=true to return raw logits.");
+        api.MapPost("/{name}/versions/{version:int}/predict", PredictByVersion)
+            .WithName("PredictWithVersion")
+            .WithSummary("Classify with a pinned version (a version an alias serves, or the one it served before)");
+        return api;
+    }
+
+    public static Task<Results<Ok<PredictionResponse>, ProblemHttpResult>> PredictByAlias(string name, string? alias, int? topK, bool? logits,
+        HttpContext context, Predictor predictor, IOptions<InferenceOptions> options) =>
+        PredictAsync(name, alias, null, topK, logits, context, predictor, options.Value);
+
+    public static Task<Results<Ok<PredictionResponse>, ProblemHttpResult>> PredictByVersion(string name, int version, int? topK, bool? logits,
+        HttpContext context, Predictor predictor, IOptions<InferenceOptions> options) =>
+        PredictAsync(name, null, version, topK, logits, context, predictor, options.Value);
+
+    private static async Task<Results<Ok<PredictionResponse>, ProblemHttpResult>> PredictAsync(string name, string? alias, int? version, int? topK,
+        bool? logits, HttpContext context, Predictor predictor, InferenceOptions options)
+    {
+        try
+        {
+            if (topK is < 1)
+            {
+                throw new InferenceRejectedException(StatusCodes.Status400BadRequest, "Invalid topK", "topK must be at least 1.", "invalid_topk");
+            }
+            var images = await RequestBody.ReadImagesAsync(context, options, context.RequestAborted);
+            var prediction = await predictor.PredictAsync(name, alias, version,
+                model => [.. images.Select(image => model.Preprocess(image.Bytes, predictor.DecodeOptions))], context.RequestAborted);
+            var k = topK ?? options.DefaultTopK;
+            var results = images.Select((image, i) =>
+            {
+                var outcome = prediction.Outcomes[i];
+                return new ImagePrediction(image.Name, TopK(outcome.Logits, prediction.Model.Labels, k), logits == true ? outcome.Logits : null,
+                    outcome.BatchSize, outcome.QueueMs, outcome.InferenceMs);
+            }).ToList();
+            return TypedResults.Ok(new PredictionResponse(prediction.Model.Name, prediction.Model.Version, prediction.Alias, prediction.Model.RunId, results, prediction.TotalMs));
+        }
+        catch (InferenceRejectedException rejection)
+        {
+            return Problem(context, rejection, options);
+        }
+    }
+
+    /// <summary>Softmax over the logits (shifted by the maximum for stability), the k most probable labels first.</summary>
+    public static IReadOnlyList<LabelProbability> TopK(float[] logits, IReadOnlyList<string> labels, int k)
+    {
+        var max = logits.Max();
+        var exponentials = logits.Select(l => Math.Exp(l - max)).ToArray();
+        var sum = exponentials.Sum();
+        return [.. exponentials.Select((e, i) => new LabelProbability(i < labels.Count ? labels[i] : i.ToString(), i, e / sum))
+            .OrderByDescending(p => p.Probability).Take(k)];
+    }
+
+    public static ProblemHttpResult Problem(HttpContext context, InferenceRejectedException rejection, InferenceOptions options)
+    {
+        if (rejection.Retryable)
+        {
+            context.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString();
+        }
+        return TypedResults.Problem(new ProblemDetails
+        {
+            Status = rejection.Status,
+            Title = rejection.Title,
+            Detail = rejection.Message,
+            Extensions = { ["reason"] = rejection.Reason },
+        });
+    }
+}

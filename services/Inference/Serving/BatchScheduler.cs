@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.ML.OnnxRuntime;
+using Platform.Inference.Telemetry;
+
+namespace Platform.Inference.Serving;
+
+/// <summary>What one image got back: its logits and how it was served.</summary>
+public sealed record InferenceOutcome(float[] Logits, int BatchSize, double QueueMs, double InferenceMs);
+
+/// <summary>The queue is full: the caller answers 429 and the client retries.</summary>
+public sealed class QueueFullException(string message) : Exception(message);
+
+/// <summary>The version was retired after the caller chose it: the caller resolves the model again.</summary>
+public sealed class VersionRetiredException(string message) : Exception(message);
+
+/// <summary>
+/// Dynamic batching for one model version: a bounded queue of preprocessed images and one worker that takes up to
+/// <see cref="InferenceOptions.MaxBatchSize"/> of them (waiting at most <see cref="InferenceOptions.MaxQueueDelay"/> for more)
+/// and runs them as one ONNX Runtime call. The worker owns the session: <see cref="Retire"/> closes the queue, the worker
+/// finishes what is queued, and only then is the session disposed, so a retired version never fails a request it accepted.
+/// </summary>
+public sealed class BatchScheduler : IAsyncDisposable
+{
+    private readonly InferenceSession session;
+    private readonly Channel<WorkItem> queue;
+    private readonly InferenceOptions options;
+    private readonly InferenceTelemetry telemetry;
+    private readonly long[] imageShape;
+    private readonly int imageLength;
+    private readonly string inputName;
+    private readonly string outputName;
+    private readonly KeyValuePair<string, object?>[] tags;
+    private readonly Task worker;
+    private volatile bool retired;
+
+    public BatchScheduler(InferenceSession session, long[] imageShape, string model, int version, InferenceOptions options, InferenceTelemetry telemetry)
+    {
+        this.session = session;
+        this.imageShape = imageShape;
+        this.options = options;
+        this.telemetry = telemetry;
+        imageLength = (int)imageShape.Aggregate(1L, (a, b) => a * b);
+        inputName = session.InputMetadata.Keys.Single();
+        outputName = session.OutputMetadata.Keys.First();
+        tags = [new("model", model), new("version", version)];
+        queue = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        worker = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>Images waiting (including ones whose caller gave up and that the worker has not yet skipped).</summary>
+    public int QueueDepth => queue.Reader.Count;
+
+    public int ImageLength => imageLength;
+
+    /// <summary>
+    /// Queues the images (each <see cref="ImageLength"/> floats, already preprocessed) all or none, and waits for their outcomes.
+    /// Throws <see cref="QueueFullException"/> at once when they do not fit; cancellation removes them from the batch they would join.
+    /// </summary>
+    public async Task<InferenceOutcome[]> InferAsync(IReadOnlyList<float[]> images, CancellationToken cancellationToken)
+    {
+        var items = new WorkItem[images.Count];
+        for (var i = 0; i < images.Count; i++)
+        {
+            if (images[i].Length != imageLength)
+            {
+                throw new ArgumentException($"Image {i} has {images[i].Length} values; the model takes {imageLength}.");
+            }
+            items[i] = new WorkItem(images[i], Stopwatch.GetTimestamp());
+            if (!queue.Writer.TryWrite(items[i]))
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    items[j].Completion.TrySetCanceled(CancellationToken.None);
+                }
+                if (retired)
+                {
+                    throw new VersionRetiredException("This version was retired while the request was being prepared.");
+                }
+                throw new QueueFullException($"The model's queue holds {options.QueueCapacity} images and has no room for {images.Count} more.");
+            }
+        }
+        using var registration = cancellationToken.Register(() =>
+        {
+            foreach (var item in items)
+            {
+                item.Completion.TrySetCanceled(cancellationToken);
+            }
+        });
+        return await Task.WhenAll(items.Select(item => item.Completion.Task));
+    }
+
+    /// <summary>Stops accepting images; queued ones are still served, then the session is released.</summary>
+    public void Retire()
+    {
+        retired = true;
+        queue.Writer.TryComplete();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Retire();
+        await worker;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<WorkItem>(options.MaxBatchSize);
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync())
+            {
+                await CollectBatchAsync(batch);
+                if (batch.Count > 0)
+                {
+                    RunBatch(batch);
+                }
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            session.Dispose();
+        }
+    }
+
+    private async Task CollectBatchAsync(List<WorkItem> batch)
+    {
+        TakeAvailable(batch);
+        if (options.MaxQueueDelay <= TimeSpan.Zero || batch.Count == 0 || batch.Count >= options.MaxBatchSize)
+        {
+            return;
+        }
+        using var delay = new CancellationTokenSource(options.MaxQueueDelay);
+        try
+        {
+            while (batch.Count < options.MaxBatchSize && await queue.Reader.WaitToReadAsync(delay.Token))
+            {
+                TakeAvailable(batch);
+            }
+        }
+        catch (OperationCanceledException) when (delay.IsCancellationRequested)
+        {
+            // The delay is over: run what we have.
+        }
+    }
+
+    private void TakeAvailable(List<WorkItem> batch)
+    {
+        while (batch.Count < options.MaxBatchSize && queue.Reader.TryRead(out var item))
+        {
+            // A caller that timed out or went away has completed its item already: it takes no place in the batch.
+            if (!item.Completion.Task.IsCompleted)
+            {
+                batch.Add(item);
+            }
+        }
+    }
+
+    private void RunBatch(List<WorkItem> batch)
+    {
+        using var activity = InferenceTelemetry.Source.StartActivity("inference.batch");
+        activity?.SetTag("inference.batch_size", batch.Count);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var input = new float[batch.Count * imageLength];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Image.CopyTo(input, i * imageLength);
+            }
+            long[] shape = [batch.Count, .. imageShape];
+            using var value = OrtValue.CreateTensorValueFromMemory(input, shape);
+            using var runOptions = new RunOptions();
+            using var outputs = session.Run(runOptions, [inputName], [value], [outputName]);
+            var logits = outputs[0].GetTensorDataAsSpan<float>();
+            var classes = logits.Length / batch.Count;
+            var inferenceMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            telemetry.RecordBatch(batch.Count, inferenceMs, tags);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var queueMs = Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, started).TotalMilliseconds;
+                batch[i].Completion.TrySetResult(new InferenceOutcome(logits.Slice(i * classes, classes).ToArray(), batch.Count, queueMs, inferenceMs));
+            }
+        }
+        catch (Exception exception)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            foreach (var item in batch)
+            {
+                item.Completion.TrySetException(exception);
+            }
+        }
+    }
+
+    private sealed class WorkItem(float[] image, long enqueuedAt)
+    {
+        public float[] Image { get; } = image;
+
+        public long EnqueuedAt { get; } = enqueuedAt;
+
+        public TaskCompletionSource<InferenceOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,62 @@
+namespace Platform.Inference.Serving;
+
+/// <summary>Settings of the inference service (configuration section <c>Inference</c>). Every limit is enforced before work starts.</summary>
+public sealed class InferenceOptions
+{
+    public const string SectionName = "Inference";
+
+    /// <summary>Largest request body accepted (one image or a multipart batch). Default 16 MiB.</summary>
+    public long MaxBodyBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Largest declared width × height of one image, checked before decoding (decompression bombs). Default 25 megapixels.</summary>
+    public long MaxPixels { get; set; } = 25_000_000;
+
+    /// <summary>Most images in one multipart request or one v2 infer request. Default 64.</summary>
+    public int MaxImagesPerRequest { get; set; } = 64;
+
+    /// <summary>Images waiting per model version; beyond it requests are answered 429 with Retry-After. Default 256.</summary>
+    public int QueueCapacity { get; set; } = 256;
+
+    /// <summary>Most images in one ONNX Runtime call. Default 32.</summary>
+    public int MaxBatchSize { get; set; } = 32;
+
+    /// <summary>
+    /// How long the batcher waits for more images once it has one. Default 0: it takes whatever queued while the previous batch ran,
+    /// which batches under load and adds no latency to a lone request.
+    /// </summary>
+    public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Longest a request may wait for its answer (queue and inference) before it is answered 503. Default 30 s.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Seconds sent in Retry-After with 429 and 503 answers. Default 1.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>Labels returned when the request does not say (?topK=). Default 5.</summary>
+    public int DefaultTopK { get; set; } = 5;
+
+    /// <summary>Try the CUDA execution provider first. Default true; falls back to the CPU provider when CUDA cannot start.</summary>
+    public bool PreferCuda { get; set; } = true;
+
+    /// <summary>GPU used when CUDA is available. Default 0.</summary>
+    public int CudaDeviceId { get; set; }
+
+    /// <summary>Threads inside one operator on the CPU provider. Default: one per core.</summary>
+    public int? IntraOpThreads { get; set; }
+
+    public int ResolvedIntraOpThreads => IntraOpThreads ?? Environment.ProcessorCount;
+
+    public IEnumerable<string> Violations()
+    {
+        if (MaxBodyBytes < 1024) yield return "Inference:MaxBodyBytes must be at least 1024.";
+        if (MaxPixels < 1) yield return "Inference:MaxPixels must be positive.";
+        if (MaxImagesPerRequest < 1) yield return "Inference:MaxImagesPerRequest must be positive.";
+        if (QueueCapacity < 1) yield return "Inference:QueueCapacity must be positive.";
+        if (MaxBatchSize < 1) yield return "Inference:MaxBatchSize must be positive.";
+        if (MaxQueueDelay < TimeSpan.Zero || MaxQueueDelay > TimeSpan.FromSeconds(1)) yield return "Inference:MaxQueueDelay must be between 0 and 1 s.";
+        if (RequestTimeout <= TimeSpan.Zero) yield return "Inference:RequestTimeout must be positive.";
+        if (RetryAfterSeconds < 1) yield return "Inference:RetryAfterSeconds must be positive.";
+        if (DefaultTopK < 1) yield return "Inference:DefaultTopK must be positive.";
+        if (IntraOpThreads is < 1) yield return "Inference:IntraOpThreads must be positive when set.";
+    }
+}

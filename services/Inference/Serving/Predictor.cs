@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Platform.Imaging;
+using Platform.Inference.Telemetry;
+
+namespace Platform.Inference.Serving;
+
+/// <summary>A request that cannot be served, with the HTTP status and a message a client can act on.</summary>
+public sealed class InferenceRejectedException(int status, string title, string detail, string reason, bool retryable = false) : Exception(detail)
+{
+    public int Status { get; } = status;
+
+    public string Title { get; } = title;
+
+    public string Reason { get; } = reason;
+
+    /// <summary>True when trying again later can succeed (429, 503): the answer carries Retry-After.</summary>
+    public bool Retryable { get; } = retryable;
+}
+
+/// <summary>The served version and one outcome per input, in input order.</summary>
+public sealed record Prediction(ServedModel Model, string? Alias, IReadOnlyList<InferenceOutcome> Outcomes, double TotalMs);
+
+/// <summary>
+/// One path for every endpoint: resolve the model, prepare the inputs with that version's preprocessing, queue them, and wait within
+/// the request timeout or until the client goes away. A version retired between resolving and queueing is resolved again.
+/// </summary>
+public sealed class Predictor(ModelRegistry registry, IOptions<InferenceOptions> options, InferenceTelemetry telemetry)
+{
+    public DecodeOptions DecodeOptions { get; } = new DecodeOptions(
+        MaxEncodedBytes: options.Value.MaxBodyBytes,
+        MaxPixels: options.Value.MaxPixels,
+        AllowedFormats: new HashSet<ImageFormat> { ImageFormat.Jpeg, ImageFormat.Png, ImageFormat.Webp, ImageFormat.Bmp }).Validated();
+
+    public async Task<Prediction> PredictAsync(string name, string? alias, int? version, Func<ServedModel, IReadOnlyList<float[]>> prepare,
+        CancellationToken requestAborted)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var activity = InferenceTelemetry.Source.StartActivity("inference.predict");
+        activity?.SetTag("inference.model", name);
+        var settings = options.Value;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        timeout.CancelAfter(settings.RequestTimeout);
+        try
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var model = Resolve(name, alias, version);
+                activity?.SetTag("inference.version", model.Version);
+                var inputs = prepare(model);
+                activity?.SetTag("inference.images", inputs.Count);
+                try
+                {
+                    var outcomes = await model.Scheduler.InferAsync(inputs, timeout.Token);
+                    var totalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    telemetry.RecordRequest(name, totalMs / 1000, "ok");
+                    return new Prediction(model, version is null ? alias ?? ModelRegistry.DefaultAlias : null, outcomes, totalMs);
+                }
+                catch (VersionRetiredException) when (version is null && attempt < 3)
+                {
+                    // The alias moved on while we prepared: the new version takes the request.
+                }
+            }
+        }
+        catch (QueueFullException exception)
+        {
+            throw Rejected(name, new InferenceRejectedException(StatusCodes.Status429TooManyRequests, "Too many requests", exception.Message, "queue_full", retryable: true), activity);
+        }
+        catch (VersionRetiredException exception)
+        {
+            throw Rejected(name, new InferenceRejectedException(StatusCodes.Status404NotFound, "Version retired", exception.Message, "version_retired"), activity);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !requestAborted.IsCancellationRequested)
+        {
+            throw Rejected(name, new InferenceRejectedException(StatusCodes.Status503ServiceUnavailable, "Request timed out",
+                $"No answer within {settings.RequestTimeout.TotalSeconds:0.###} s (Inference:RequestTimeout); the service is overloaded.", "timeout", retryable: true), activity);
+        }
+        catch (ImageRejectedException exception)
+        {
+            var status = exception.Reason switch
+            {
+                RejectionReason.TooLarge or RejectionReason.TooManyPixels => StatusCodes.Status413PayloadTooLarge,
+                RejectionReason.UnsupportedFormat => StatusCodes.Status415UnsupportedMediaType,
+                _ => StatusCodes.Status400BadRequest,
+            };
+            throw Rejected(name, new InferenceRejectedException(status, "Image rejected", exception.Message, ReasonCode(exception.Reason)), activity);
+        }
+        catch (InferenceRejectedException exception)
+        {
+            throw Rejected(name, exception, activity);
+        }
+    }
+
+    private ServedModel Resolve(string name, string? alias, int? version) =>
+        registry.Resolve(name, alias, version, out var served) switch
+        {
+            Resolution.Found => served!,
+            Resolution.UnknownModel => throw new InferenceRejectedException(StatusCodes.Status404NotFound, "Unknown model",
+                $"No model named '{name}' has been promoted to this service.", "unknown_model"),
+            Resolution.UnknownVersion => throw new InferenceRejectedException(StatusCodes.Status404NotFound, "Unknown version",
+                version is { } v ? $"Model '{name}' has no loaded version {v}; this service keeps the versions aliases point at and the ones they pointed at before."
+                                 : $"Model '{name}' has no alias '{alias}'.", "unknown_version"),
+            _ => throw new InferenceRejectedException(StatusCodes.Status503ServiceUnavailable, "Model not ready",
+                $"Model '{name}' is promoted but still loading.", "not_ready", retryable: true),
+        };
+
+    private InferenceRejectedException Rejected(string model, InferenceRejectedException exception, Activity? activity)
+    {
+        telemetry.RecordRejection(model, exception.Reason);
+        activity?.SetStatus(ActivityStatusCode.Error, exception.Reason);
+        return exception;
+    }
+
+    private static string ReasonCode(RejectionReason reason) => reason switch
+    {
+        RejectionReason.Empty => "empty",
+        RejectionReason.TooLarge => "too_large",
+        RejectionReason.UnsupportedFormat => "unsupported_format",
+        RejectionReason.Corrupt => "corrupt",
+        RejectionReason.Truncated => "truncated",
+        RejectionReason.TooManyPixels => "too_many_pixels",
+        _ => reason.ToString(),
+    };
+}

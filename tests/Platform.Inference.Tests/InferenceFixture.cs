@@ -1,0 +1,256 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using MassTransit;
+using Microsoft.ML.OnnxRuntime;
+using Platform.Contracts;
+using Platform.Imaging;
+using Platform.Imaging.Data;
+using Platform.Imaging.Shards;
+using Platform.Imaging.Transforms;
+using Platform.Testing;
+
+namespace Platform.Inference.Tests;
+
+/// <summary>
+/// Real Azurite and RabbitMQ; two small CNNs trained on a Fashion-MNIST subset by the real trainer (so the packages come from the
+/// project's own exporter); the inference service as a process with version 1 promoted. Each package is also loaded in-process
+/// with ONNX Runtime as the reference for the service's answers.
+/// </summary>
+public sealed class InferenceFixture : IAsyncLifetime
+{
+    public const string ModelName = "fashion-cnn";
+    private const string Dataset = "fashion-subset";
+    private const int DatasetVersion = 1;
+
+    private readonly ConcurrentQueue<RunFailed> failed = new();
+    private IBusControl bus = null!;
+
+    public LocalServers Servers { get; private set; } = null!;
+
+    public BlobServiceClient Blobs { get; private set; } = null!;
+
+    public ServiceHost Service { get; private set; } = null!;
+
+    /// <summary>Versions 1 and 2: the two trained packages.</summary>
+    public IReadOnlyDictionary<int, ReferenceModel> Versions { get; private set; } = null!;
+
+    /// <summary>Fashion-MNIST test images the models never saw (indices 9000+).</summary>
+    public IdxDataset TestImages { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Servers = await LocalServers.StartAsync(blobs: true, messaging: true);
+        Blobs = new BlobServiceClient(Servers.BlobConnectionString);
+        var folder = RepositoryPaths.FashionMnistFolder;
+        TestImages = IdxDataset.Open(
+            RepositoryPaths.RequireFile(Path.Combine(folder, "t10k-images-idx3-ubyte.gz"), "run scripts/setup.sh"),
+            RepositoryPaths.RequireFile(Path.Combine(folder, "t10k-labels-idx1-ubyte.gz"), "run scripts/setup.sh"),
+            IdxDataset.FashionMnistClasses);
+        await PublishDatasetAsync();
+        bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(new Uri(Servers.MessagingConnectionString!));
+            rabbit.ReceiveEndpoint("inference-tests-events", endpoint =>
+            {
+                endpoint.Handler<RunFailed>(context => { failed.Enqueue(context.Message); return Task.CompletedTask; });
+            });
+        });
+        await bus.StartAsync();
+
+        var runs = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        var trainerSettings = new Dictionary<string, string?>(Servers.ServiceEnvironment())
+        {
+            ["Trainer__LeaseDuration"] = "00:05:00",
+            ["Trainer__HeartbeatInterval"] = "00:01:00",
+            ["Trainer__ParityImages"] = "16",
+        };
+        await using (var trainer = await ServiceHost.StartAsync("Platform.Trainer", trainerSettings, TimeSpan.FromMinutes(2)))
+        {
+            await bus.Publish(new TrainModel(runs[0], "tests", Dataset, DatasetVersion, ModelName, SmallCnnConfig(seed: 7), DateTimeOffset.UtcNow));
+            await bus.Publish(new TrainModel(runs[1], "tests", Dataset, DatasetVersion, ModelName, SmallCnnConfig(seed: 11), DateTimeOffset.UtcNow));
+            foreach (var run in runs)
+            {
+                await WaitForPackageAsync(run, TimeSpan.FromMinutes(4), () => trainer.Output);
+            }
+        }
+        var versions = new Dictionary<int, ReferenceModel>();
+        for (var i = 0; i < runs.Length; i++)
+        {
+            versions[i + 1] = await ReferenceModel.LoadAsync(Blobs, ModelName, i + 1, runs[i]);
+        }
+        Versions = versions;
+
+        Service = await StartServiceAsync();
+        await PromoteAsync(1);
+    }
+
+    public Task<ServiceHost> StartServiceAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
+        ServiceHost.StartAsync("Platform.Inference", Servers.ServiceEnvironment().Concat(settings ?? new Dictionary<string, string?>()).ToDictionary());
+
+    public ModelPromoted Promotion(int version, string alias = "production") =>
+        new(ModelName, version, alias, Versions[version].RunId,
+            new Uri(Blobs.GetBlobContainerClient(StorageLayout.ModelsContainer).Uri, StorageLayout.ModelPackagePrefix(ModelName, Versions[version].RunId)).ToString(),
+            DateTimeOffset.UtcNow);
+
+    /// <summary>Publishes the promotion and waits until the service reports the alias on that version.</summary>
+    public async Task PromoteAsync(int version, ServiceHost? service = null)
+    {
+        service ??= Service;
+        await bus.Publish(Promotion(version));
+        await WaitForServingAsync(service, version);
+    }
+
+    public static Task WaitForServingAsync(ServiceHost service, int version) =>
+        service.PollAsync("/status", status => status.GetProperty("models").EnumerateArray().Any(model =>
+            model.GetProperty("name").GetString() == ModelName
+            && model.GetProperty("aliases").TryGetProperty("production", out var served) && served.GetInt32() == version), TimeSpan.FromMinutes(1));
+
+    public Task PublishAsync<T>(T message) where T : class => bus.Publish(message);
+
+    /// <summary>The version the production alias serves now.</summary>
+    public async Task<int> ServingVersionAsync(ServiceHost? service = null)
+    {
+        var status = await (service ?? Service).Client.GetFromJsonAsync<JsonElement>("/status");
+        return status.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == ModelName)
+            .GetProperty("aliases").GetProperty("production").GetInt32();
+    }
+
+    /// <summary>A test image as lossless PNG bytes (gray, exactly the IDX pixels).</summary>
+    public byte[] Png(int index) => ImageEncoder.Encode(TestImages.Load(index), ImageFormat.Png);
+
+    private static string SmallCnnConfig(int seed) => $$"""
+        {
+          "architecture": "small_cnn", "imageSize": 28, "inputChannels": 1, "epochs": 1, "batchSize": 64,
+          "lr": 0.003, "optimizer": { "kind": "adamw" }, "augmentation": { "preset": "none" }, "threads": 1, "loaderWorkers": 1, "seed": {{seed}}
+        }
+        """;
+
+    /// <summary>
+    /// Waits for the run's package index (written last), failing at once if the run fails. The package, not ModelTrained, is what
+    /// serving needs, and it is there even when the trainer loses its lease while recording the run's end.
+    /// </summary>
+    private async Task WaitForPackageAsync(Guid runId, TimeSpan timeout, Func<string> diagnostics)
+    {
+        var index = Blobs.GetBlobContainerClient(StorageLayout.ModelsContainer).GetBlobClient(StorageLayout.ModelPackagePrefix(ModelName, runId) + "package.json");
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if ((await index.ExistsAsync()).Value)
+            {
+                return;
+            }
+            if (failed.FirstOrDefault(m => m.RunId == runId) is { } failure)
+            {
+                throw new InvalidOperationException($"Run {runId} failed: {failure.Reason}: {failure.Detail}");
+            }
+            await Task.Delay(250);
+        }
+        var output = diagnostics();
+        throw new TimeoutException($"No model package for run {runId} within {timeout}.\n{output[^Math.Min(6000, output.Length)..]}");
+    }
+
+    /// <summary>2,000 training and 500 validation images of Fashion-MNIST's test set (indices 0–2499), as shards and a manifest.</summary>
+    private async Task PublishDatasetAsync()
+    {
+        var container = Blobs.GetBlobContainerClient(StorageLayout.DatasetsContainer);
+        await container.CreateIfNotExistsAsync();
+        var shards = new List<ManifestShard>();
+        var splits = new List<SplitSummary>();
+        foreach (var (split, from, count) in new[] { ("train", 0, 2000), ("val", 2000, 500) })
+        {
+            var perClass = new int[TestImages.Classes.Count];
+            var buffers = new Dictionary<string, MemoryStream>();
+            using (var writer = new ShardWriter(name => buffers[name] = new MemoryStream(), split))
+            {
+                for (var i = from; i < from + count; i++)
+                {
+                    var label = TestImages.GetLabel(i);
+                    writer.Append(TestImages.Load(i), label, ShardImageEncoding.RawPixels, $"images[{i}]");
+                    perClass[label]++;
+                }
+                foreach (var shard in writer.Complete())
+                {
+                    await container.GetBlobClient(StorageLayout.DatasetShard(Dataset, DatasetVersion, shard.Name)).UploadAsync(new BinaryData(buffers[shard.Name].ToArray()), overwrite: true);
+                    shards.Add(new ManifestShard(split, shard.Name, shard.Samples, shard.Bytes, shard.Sha256));
+                }
+            }
+            splits.Add(new SplitSummary(split, count, perClass));
+        }
+        var manifest = new DatasetManifest(Dataset, $"v{DatasetVersion}", TestImages.Classes, 1, new ImageSize(28, 28), [0.286f], [0.353f],
+            splits, shards, [], DateTimeOffset.UtcNow);
+        await container.GetBlobClient(StorageLayout.DatasetManifest(Dataset, DatasetVersion)).UploadAsync(BinaryData.FromString(manifest.ToJson()), overwrite: true);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Service is not null)
+        {
+            await Service.DisposeAsync();
+        }
+        foreach (var version in Versions?.Values ?? [])
+        {
+            version.Dispose();
+        }
+        if (bus is not null)
+        {
+            await bus.StopAsync();
+        }
+        if (Servers is not null)
+        {
+            await Servers.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>A model package run in-process: its model.onnx in ONNX Runtime on the CPU, fed by its preprocessing.json.</summary>
+public sealed class ReferenceModel : IDisposable
+{
+    private readonly InferenceSession session;
+
+    private ReferenceModel(int version, Guid runId, InferenceSession session, TransformPipeline preprocessing, IReadOnlyList<string> labels)
+    {
+        Version = version;
+        RunId = runId;
+        this.session = session;
+        Preprocessing = preprocessing;
+        Labels = labels;
+    }
+
+    public int Version { get; }
+
+    public Guid RunId { get; }
+
+    public TransformPipeline Preprocessing { get; }
+
+    public IReadOnlyList<string> Labels { get; }
+
+    public static async Task<ReferenceModel> LoadAsync(BlobServiceClient blobs, string modelName, int version, Guid runId)
+    {
+        var container = blobs.GetBlobContainerClient(StorageLayout.ModelsContainer);
+        var prefix = StorageLayout.ModelPackagePrefix(modelName, runId);
+        async Task<BinaryData> Read(string name) => (await container.GetBlobClient(prefix + name).DownloadContentAsync()).Value.Content;
+        var recipe = TransformRecipe.FromJson((await Read("preprocessing.json")).ToString());
+        var labels = (await Read("labels.json")).ToObjectFromJson<string[]>()!;
+        return new ReferenceModel(version, runId, new InferenceSession((await Read("model.onnx")).ToArray()), new TransformPipeline(recipe), labels);
+    }
+
+    /// <summary>Logits for an image given as decoded pixels, preprocessed exactly as the package says.</summary>
+    public float[] Logits(ImageBuffer image)
+    {
+        var input = new float[Preprocessing.OutputLength];
+        Preprocessing.Apply(image, input);
+        using var value = OrtValue.CreateTensorValueFromMemory(input, [1, Preprocessing.OutputChannels, Preprocessing.OutputHeight, Preprocessing.OutputWidth]);
+        using var outputs = session.Run(new RunOptions(), [session.InputMetadata.Keys.Single()], [value], [session.OutputMetadata.Keys.First()]);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    public void Dispose() => session.Dispose();
+}
+
+[CollectionDefinition(Name)]
+public sealed class InferenceCollection : ICollectionFixture<InferenceFixture>
+{
+    public const string Name = "inference service";
+}
