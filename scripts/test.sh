@@ -16,7 +16,8 @@ rm -rf "$results"
 mkdir -p "$results"
 
 status=0
-for project in tests/*/*.csproj; do
+# Test projects only: tests/ also holds support code (Platform.Testing) and sample programs the tests run.
+for project in $(grep -l '<IsTestProject>true</IsTestProject>' tests/*/*.csproj); do
   name="$(basename "$project" .csproj)"
   echo "[test] $name"
   dotnet test "$project" --no-build --nologo --verbosity quiet \
