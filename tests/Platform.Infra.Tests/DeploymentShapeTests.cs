@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Platform.Infra.Tests;
@@ -115,5 +116,35 @@ public sealed class DeploymentShapeTests
         var syntax = await ProcessRunner.RunAsync("sh", ["-n", RepositoryPaths.InfraFile(hook)], RepositoryPaths.Infra, TimeSpan.FromSeconds(30));
 
         Assert.True(syntax.ExitCode == 0, syntax.Describe());
+    }
+
+    [Fact]
+    public void Azd_parameter_file_sets_only_parameters_main_declares_and_every_one_without_a_default()
+    {
+        var main = File.ReadAllText(BicepCompilation.MainTemplate);
+        var declared = Regex.Matches(main, @"^param\s+(?<name>\w+)\s+\w+(?<default>\s*=)?", RegexOptions.Multiline)
+            .ToDictionary(match => match.Groups["name"].Value, match => match.Groups["default"].Success);
+        using var parameterFile = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.InfraFile("main.parameters.json")));
+        var supplied = parameterFile.RootElement.GetProperty("parameters").EnumerateObject().Select(parameter => parameter.Name).ToList();
+
+        Assert.All(supplied, name => Assert.True(declared.ContainsKey(name), $"main.parameters.json sets '{name}', which main.bicep does not declare."));
+        // azd generates the RabbitMQ password itself (its azd 'generate' metadata); every other parameter without a
+        // default must come from the file, or azd would stop to ask.
+        var unsupplied = declared.Where(parameter => !parameter.Value && !supplied.Contains(parameter.Key) && parameter.Key != "rabbitMqPassword");
+        Assert.Empty(unsupplied);
+    }
+
+    [Theory]
+    [InlineData("ingest")]
+    [InlineData("tracker")]
+    [InlineData("trainer")]
+    [InlineData("inference")]
+    public void Each_service_image_comes_from_the_variable_azd_sets_after_deploying_it(string service)
+    {
+        using var parameterFile = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.InfraFile("main.parameters.json")));
+
+        var image = parameterFile.RootElement.GetProperty("parameters").GetProperty($"{service}Image").GetProperty("value").GetString();
+
+        Assert.Equal($"${{SERVICE_{service.ToUpperInvariant()}_IMAGE_NAME=}}", image);
     }
 }
