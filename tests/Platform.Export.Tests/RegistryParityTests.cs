@@ -7,7 +7,8 @@ public sealed class RegistryParityTests
 {
     private static readonly Platform.Imaging.Data.SubsetSource Images = Art4Apps.Take(2, "animals", "food", "transport", "fruit_n_veg");
 
-    // Small inputs keep the suite fast; each is at or above the architecture's minimum size.
+    // Small inputs keep the suite fast. ImageNet-stem ResNets get 64 px: at 32 px layer4 is 1×1, and a few training
+    // steps on 1×1 batch-norm statistics blow eval-mode logits up to ~1e4, where float32 rounding alone exceeds 1e-4.
     public static TheoryData<string, int> Models => new()
     {
         { "small_cnn", 28 },
@@ -18,9 +19,9 @@ public sealed class RegistryParityTests
         { "vit_tiny", 32 },
         { "vit_small", 32 },
         { "resnet18_imagenet", 64 },
-        { "resnet18_small", 32 },
-        { "resnet34_small", 32 },
-        { "resnet50_small", 32 },
+        { "resnet18_small", 16 },
+        { "resnet34_small", 16 },
+        { "resnet50_small", 16 },
         { "resnet18", 64 },
         { "resnet34", 64 },
         { "resnet50", 64 },
