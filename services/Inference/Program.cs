@@ -13,5 +13,6 @@ app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapPredictApi();
 app.MapStatusApi();
+app.MapOpenInferenceApi();
 
 app.Run();
