@@ -58,16 +58,15 @@ public static class RunsApi
     public static async Task<Results<Created<RunRecord>, ValidationProblem, ProblemHttpResult>> CreateRun(
         string experiment, CreateRunRequest? request, RunStore store, IPublishEndpoint publisher, TimeProvider time, ILoggerFactory loggers)
     {
-        var errors = RunConfigValidator.Validate(experiment, request);
-        if (errors.Count > 0)
+        var errors = RunConfigValidator.Validate(experiment, request, out var configJson);
+        if (errors.Count > 0 || configJson is null)
         {
             return TypedResults.ValidationProblem(errors, title: "The run request is invalid.");
         }
         var id = Guid.NewGuid();
-        var config = request!.Config!.Value;
-        var configJson = config.GetRawText();
-        await store.CreateQueuedRunAsync(id, experiment, request.ModelName!, request.Dataset!.Name!, request.Dataset.Version!.Value,
-            configJson, RunConfigValidator.Flatten(config));
+        using var config = JsonDocument.Parse(configJson);
+        await store.CreateQueuedRunAsync(id, experiment, request!.ModelName!, request.Dataset!.Name!, request.Dataset.Version!.Value,
+            configJson, RunConfigValidator.Flatten(config.RootElement));
         try
         {
             await publisher.Publish(new TrainModel(id, experiment, request.Dataset.Name!, request.Dataset.Version.Value, request.ModelName!,

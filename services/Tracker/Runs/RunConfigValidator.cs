@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Platform.Training.Configuration;
 
 namespace Platform.Tracker.Runs;
 
@@ -10,7 +11,7 @@ public sealed record DatasetReference(string? Name, int? Version);
 
 /// <summary>
 /// Validates a run request; every problem is reported at once, keyed by the field's JSON path, so a caller can fix
-/// them all in one go. The training configuration itself is checked by the trainer's own validator.
+/// them all in one go. The training configuration is checked with the trainer's own validator.
 /// </summary>
 public static partial class RunConfigValidator
 {
@@ -21,8 +22,10 @@ public static partial class RunConfigValidator
 
     public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
 
-    public static Dictionary<string, string[]> Validate(string experiment, CreateRunRequest? request)
+    /// <param name="configJson">The configuration to record and send to the trainer when the request is valid.</param>
+    public static Dictionary<string, string[]> Validate(string experiment, CreateRunRequest? request, out string? configJson)
     {
+        configJson = null;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (!IsValidName(experiment))
         {
@@ -51,7 +54,7 @@ public static partial class RunConfigValidator
         }
         else
         {
-            foreach (var (field, message) in CheckTrainingConfig(config))
+            foreach (var (field, message) in CheckTrainingConfig(config, out configJson))
             {
                 errors[field] = errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
             }
@@ -60,35 +63,29 @@ public static partial class RunConfigValidator
     }
 
     /// <summary>
-    /// Range checks of the main hyperparameters, with the field names and limits of Platform.Training's
-    /// TrainingConfigValidator. That validator cannot be referenced while it lives beside TorchSharp; this is the one
-    /// place to call it instead once the configuration has its own TorchSharp-free project.
+    /// The trainer's own rules (Platform.Training.Configuration): unknown fields and enum names, ranges and
+    /// consistency. On success, <paramref name="normalizedJson"/> is the configuration with every default filled in,
+    /// exactly what the trainer will run with.
     /// </summary>
-    private static IEnumerable<(string Field, string Message)> CheckTrainingConfig(JsonElement config)
+    private static IEnumerable<(string Field, string Message)> CheckTrainingConfig(JsonElement config, out string? normalizedJson)
     {
-        (string Field, string Message)? Range(string field, double min, double max, bool integer, bool maxExclusive = false)
+        normalizedJson = null;
+        TrainingConfig parsed;
+        try
         {
-            if (!config.TryGetProperty(field, out var value))
-            {
-                return null;
-            }
-            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || (integer && number != Math.Floor(number)))
-            {
-                return ($"config.{field}", $"{field} must be {(integer ? "an integer" : "a number")}.");
-            }
-            return number < min || number > max || (maxExclusive && number >= max)
-                ? ($"config.{field}", $"{field} must be in [{min}, {max}{(maxExclusive ? ")" : "]")}; it is {number}.")
-                : null;
+            parsed = TrainingConfig.FromJson(config.GetRawText());
         }
-        return new[]
+        catch (JsonException exception)
         {
-            Range("lr", 1e-8, 10, integer: false),
-            Range("weightDecay", 0, 1, integer: false),
-            Range("epochs", 1, 10_000, integer: true),
-            Range("batchSize", 1, 4096, integer: true),
-            Range("dropout", 0, 1, integer: false, maxExclusive: true),
-            Range("seed", 0, int.MaxValue, integer: true),
-        }.OfType<(string, string)>();
+            var path = exception.Path is { Length: > 1 } jsonPath && jsonPath.StartsWith("$.", StringComparison.Ordinal) ? "." + jsonPath[2..] : "";
+            return [($"config{path}", exception.Message)];
+        }
+        var violations = parsed.Validate();
+        if (violations.Count == 0)
+        {
+            normalizedJson = parsed.ToJson();
+        }
+        return violations.Select(v => ($"config.{v.Field}", v.Message)).ToList();
     }
 
     /// <summary>The configuration as flat parameters, e.g. <c>optimizer.kind</c> → <c>"adamw"</c>, each value as JSON.</summary>
