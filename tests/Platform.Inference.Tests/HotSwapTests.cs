@@ -86,6 +86,17 @@ public sealed class HotSwapTests(InferenceFixture fixture)
     }
 
     [Fact]
+    public async Task Every_running_instance_switches_on_one_promotion()
+    {
+        var before = await fixture.ServingVersionAsync();
+        var after = before == 1 ? 2 : 1;
+        await using var second = await fixture.StartServiceAsync();
+        await fixture.PromoteAsync(after);
+        await InferenceFixture.WaitForServingAsync(second, after);
+        Assert.Equal(after, await fixture.ServingVersionAsync(second));
+    }
+
+    [Fact]
     public async Task An_older_promotion_arriving_late_does_not_move_the_alias()
     {
         var serving = await fixture.ServingVersionAsync();

@@ -11,7 +11,16 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformBlobStorage();
-        builder.AddPlatformMessaging(ServiceName, bus => bus.AddConsumer<ModelPromotedConsumer>());
+        builder.AddPlatformMessaging(ServiceName, bus =>
+        {
+            bus.AddConsumer<ModelPromotionRecorder>();
+            bus.AddConsumer<ModelPromotedConsumer>().Endpoint(endpoint =>
+            {
+                endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
+                endpoint.Temporary = true;
+                endpoint.ConcurrentMessageLimit = 1;
+            });
+        });
 
         builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName)
             .Validate(o => !o.Violations().Any(), "Inference options are invalid: see the Inference:* ranges in docs/inference.md.")

@@ -4,7 +4,8 @@ using Platform.Contracts;
 namespace Platform.Inference.Serving;
 
 /// <summary>
-/// Records the promotion durably, then loads and swaps in its version. Idempotent: a redelivered or older promotion changes nothing.
+/// Every replica's own copy of each promotion (a temporary queue per instance, so all replicas swap, not just one of them):
+/// records the promotion durably, then loads and swaps in its version. Idempotent: a redelivered or older promotion changes nothing.
 /// A package that cannot be loaded fails the message, which goes to retry and then to the error queue.
 /// </summary>
 public sealed class ModelPromotedConsumer(PromotionStore store, ModelRegistry registry, ILogger<ModelPromotedConsumer> logger) : IConsumer<ModelPromoted>
@@ -19,6 +20,15 @@ public sealed class ModelPromotedConsumer(PromotionStore store, ModelRegistry re
         }
         await registry.ApplyAsync(promotion, context.CancellationToken);
     }
+}
+
+/// <summary>
+/// The service's durable, shared queue for promotions: it records each promotion even while no replica is running (the per-instance
+/// queues exist only while their instance does), so the next instance to start loads it.
+/// </summary>
+public sealed class ModelPromotionRecorder(PromotionStore store) : IConsumer<ModelPromoted>
+{
+    public Task Consume(ConsumeContext<ModelPromoted> context) => store.RecordAsync(context.Message, context.CancellationToken);
 }
 
 /// <summary>
