@@ -15,7 +15,8 @@ namespace Platform.Bench;
 /// Batches alternate between the two engines so that load from other processes hits both alike; reports the median
 /// and the fastest batch, images/s from the median, the ORT/TorchSharp speed-up and the largest output difference.
 /// Options: --threads N, --seconds S (per engine and batch size), --model NAME (resnet18), --size PX (224),
-/// --batches 1,32, --cuda true|false (ORT tries CUDA first when true).
+/// --batches 1,32, --cuda true|false (ORT tries CUDA first when true), --spinning true|false (ORT's idle threads
+/// busy-wait, its default).
 /// </summary>
 internal static class OnnxVsTorchBenchmark
 {
@@ -29,6 +30,7 @@ internal static class OnnxVsTorchBenchmark
         var size = arguments.Int("size", 224);
         var batches = arguments.String("batches", "1,32").Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
         var preferCuda = bool.Parse(arguments.String("cuda", "true"));
+        var spinning = bool.Parse(arguments.String("spinning", "true"));
         arguments.EnsureAllUsed();
 
         torch.set_num_threads(threads);
@@ -37,8 +39,8 @@ internal static class OnnxVsTorchBenchmark
         model.eval();
         var recipe = new TransformRecipe(size, 3, TransformRecipe.ImageNetMean, TransformRecipe.ImageNetStd);
         var metadata = new OnnxModelMetadata(name, Enumerable.Range(0, 1000).Select(i => $"class{i}").ToArray(), recipe);
-        using var session = OnnxSession.Create(OnnxExporter.ExportToBytes(model, metadata), new OnnxSessionOptions(preferCuda, threads));
-        Console.WriteLine($"ONNX Runtime provider: {session.Provider}{(session.FallbackReason is { } why ? $" ({why})" : "")}");
+        using var session = OnnxSession.Create(OnnxExporter.ExportToBytes(model, metadata), new OnnxSessionOptions(preferCuda, threads, AllowSpinning: spinning));
+        Console.WriteLine($"ONNX Runtime provider: {session.Provider}{(session.FallbackReason is { } why ? $" ({why})" : "")}; spinning {spinning}; load average {LoadAverage()}");
 
         var rows = new List<string>();
         foreach (var batch in batches)
@@ -90,6 +92,9 @@ internal static class OnnxVsTorchBenchmark
 
         return (Summarise(torchTimes), Summarise(onnxTimes), maxDifference);
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static double Time(Action action)
     {

@@ -12,7 +12,7 @@ namespace Platform.Export.Tests;
 /// <summary>Shared steps of the export tests: build, briefly train, export and compare.</summary>
 internal static class ExportFixtures
 {
-    public static readonly OnnxSessionOptions CpuSession = new(PreferCuda: false, IntraOpThreads: 2);
+    public static readonly OnnxSessionOptions CpuSession = new(PreferCuda: false, IntraOpThreads: 2, AllowSpinning: false);
 
     public static TransformRecipe Recipe(int size, int channels = 3) =>
         new(size, channels, channels == 3 ? TransformRecipe.ImageNetMean : [0.449f], channels == 3 ? TransformRecipe.ImageNetStd : [0.226f]);

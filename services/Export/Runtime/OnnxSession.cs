@@ -11,7 +11,9 @@ public enum ExecutionProvider
 /// <param name="PreferCuda">Try the CUDA provider first; falls back to the CPU provider when it cannot start.</param>
 /// <param name="IntraOpThreads">Threads inside one operator; null = ONNX Runtime's default (one per core).</param>
 /// <param name="CudaDeviceId">GPU used when CUDA is available.</param>
-public sealed record OnnxSessionOptions(bool PreferCuda = true, int? IntraOpThreads = null, int CudaDeviceId = 0);
+/// <param name="AllowSpinning">Whether idle intra-op threads busy-wait for work (ONNX Runtime's default); switching it
+/// off gives the cores back on a machine shared with other busy processes.</param>
+public sealed record OnnxSessionOptions(bool PreferCuda = true, int? IntraOpThreads = null, int CudaDeviceId = 0, bool AllowSpinning = true);
 
 /// <summary>
 /// An ONNX Runtime session for an exported classifier plus the execution provider that actually runs it. Created by
@@ -94,6 +96,11 @@ public sealed class OnnxSession : IDisposable
         {
             sessionOptions.IntraOpNumThreads = threads;
             sessionOptions.InterOpNumThreads = 1;
+        }
+
+        if (!options.AllowSpinning)
+        {
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         }
 
         return sessionOptions;
