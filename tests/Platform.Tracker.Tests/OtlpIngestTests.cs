@@ -156,6 +156,25 @@ public sealed class OtlpIngestTests(TrackerFixture fixture)
         Assert.Equal(Enumerable.Range(0, epochs).Select(TrainLoss), loss.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
     }
 
+    [Fact]
+    public async Task Without_Redis_the_receiver_answers_503_with_Retry_After_so_the_exporter_retries()
+    {
+        var environment = new Dictionary<string, string?>(fixture.Servers.ServiceEnvironment())
+        {
+            ["ConnectionStrings__redis"] = $"127.0.0.1:{Platform.Testing.FreePort.Next()},connectTimeout=1000",
+        };
+        await using var tracker = await TrackerHost.StartAsync(environment, Platform.Testing.FreePort.Next(), readyPath: "/alive");
+        using var content = new ByteArrayContent(OtlpRequests.Request(OtlpRequests.Epoch(Guid.NewGuid(), 1, [("loss", 1.0)])));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+
+        using var response = await tracker.Client.PostAsync("/v1/traces", content);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        using var health = await tracker.Client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+    }
+
     private async Task<HttpResponseMessage> PostProtobufAsync(byte[] body)
     {
         var content = new ByteArrayContent(body);

@@ -25,7 +25,8 @@ public sealed class TrackerHost : IAsyncDisposable
 
     public string Output => process.Output;
 
-    public static async Task<TrackerHost> StartAsync(IReadOnlyDictionary<string, string?> environment, int port)
+    /// <param name="readyPath">What to wait for: /health (every dependency reachable) or /alive (the process serves).</param>
+    public static async Task<TrackerHost> StartAsync(IReadOnlyDictionary<string, string?> environment, int port, string readyPath = "/health")
     {
         var output = RepositoryPaths.ProjectOutput("Platform.Tracker");
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -38,7 +39,7 @@ public sealed class TrackerHost : IAsyncDisposable
         var host = new TrackerHost(ManagedProcess.Start("dotnet", [Path.Combine(output, "Platform.Tracker.dll")], variables, output), address);
         try
         {
-            await host.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
+            await host.WaitUntilHealthyAsync(readyPath, TimeSpan.FromSeconds(90));
         }
         catch
         {
@@ -48,7 +49,7 @@ public sealed class TrackerHost : IAsyncDisposable
         return host;
     }
 
-    private async Task WaitUntilHealthyAsync(TimeSpan timeout)
+    private async Task WaitUntilHealthyAsync(string readyPath, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         var last = "no answer";
@@ -60,7 +61,7 @@ public sealed class TrackerHost : IAsyncDisposable
             }
             try
             {
-                using var response = await Client.GetAsync("/health");
+                using var response = await Client.GetAsync(readyPath);
                 last = await response.Content.ReadAsStringAsync();
                 if (response.IsSuccessStatusCode)
                 {
