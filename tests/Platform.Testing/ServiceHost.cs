@@ -3,7 +3,10 @@ using System.Text.Json;
 
 namespace Platform.Testing;
 
-/// <summary>A Platform service running as its own process, exactly as deployed, on a free loopback port.</summary>
+/// <summary>
+/// A Platform service running as its own process, exactly as deployed, on a free loopback port — or on a given one,
+/// so that a replacement started after a crash answers where clients already send.
+/// </summary>
 public sealed class ServiceHost : IAsyncDisposable
 {
     private readonly ManagedProcess process;
@@ -24,10 +27,12 @@ public sealed class ServiceHost : IAsyncDisposable
     public bool HasExited => process.HasExited;
 
     /// <param name="project">The project name, e.g. Platform.Ingest.</param>
-    public static async Task<ServiceHost> StartAsync(string project, IReadOnlyDictionary<string, string?> environment, TimeSpan? healthyWithin = null)
+    /// <param name="readyPath">What to wait for: /health (every dependency reachable) or /alive (the process serves).</param>
+    public static async Task<ServiceHost> StartAsync(string project, IReadOnlyDictionary<string, string?> environment, TimeSpan? healthyWithin = null,
+        int? port = null, string readyPath = "/health")
     {
         var output = RepositoryPaths.ProjectOutput(project);
-        var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var address = new Uri($"http://127.0.0.1:{port ?? FreePort.Next()}");
         var variables = new Dictionary<string, string?>(environment)
         {
             ["ASPNETCORE_URLS"] = address.ToString(),
@@ -38,7 +43,7 @@ public sealed class ServiceHost : IAsyncDisposable
         var host = new ServiceHost(process, address);
         try
         {
-            await host.WaitUntilHealthyAsync(healthyWithin ?? TimeSpan.FromSeconds(90));
+            await host.WaitUntilHealthyAsync(healthyWithin ?? TimeSpan.FromSeconds(90), readyPath);
         }
         catch
         {
@@ -48,7 +53,7 @@ public sealed class ServiceHost : IAsyncDisposable
         return host;
     }
 
-    public async Task WaitUntilHealthyAsync(TimeSpan timeout)
+    public async Task WaitUntilHealthyAsync(TimeSpan timeout, string readyPath = "/health")
     {
         var deadline = DateTime.UtcNow + timeout;
         var last = "no answer";
@@ -60,7 +65,7 @@ public sealed class ServiceHost : IAsyncDisposable
             }
             try
             {
-                using var response = await Client.GetAsync("/health");
+                using var response = await Client.GetAsync(readyPath);
                 last = await response.Content.ReadAsStringAsync();
                 if (response.IsSuccessStatusCode)
                 {
@@ -76,17 +81,21 @@ public sealed class ServiceHost : IAsyncDisposable
         throw new TimeoutException($"Not healthy within {timeout}: {last}\n{process.Output}");
     }
 
-    /// <summary>Polls a JSON resource until <paramref name="done"/> holds.</summary>
-    public async Task<JsonElement> PollAsync(string path, Func<JsonElement, bool> done, TimeSpan timeout)
+    /// <summary>Polls a JSON resource until <paramref name="done"/> holds; answers other than success (a 404 before it exists) are waited out.</summary>
+    public async Task<JsonElement> PollAsync(string path, Func<JsonElement, bool> done, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         JsonElement last = default;
         while (DateTime.UtcNow < deadline)
         {
-            last = await Client.GetFromJsonAsync<JsonElement>(path);
-            if (done(last))
+            using var response = await Client.GetAsync(path);
+            if (response.IsSuccessStatusCode)
             {
-                return last;
+                last = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (done(last))
+                {
+                    return last;
+                }
             }
             await Task.Delay(200);
         }

@@ -1,3 +1,4 @@
+using Platform.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -163,7 +164,7 @@ public sealed class OtlpIngestTests(TrackerFixture fixture)
         {
             ["ConnectionStrings__redis"] = $"127.0.0.1:{Platform.Testing.FreePort.Next()},connectTimeout=1000",
         };
-        await using var tracker = await TrackerHost.StartAsync(environment, Platform.Testing.FreePort.Next(), readyPath: "/alive");
+        await using var tracker = await ServiceHost.StartAsync("Platform.Tracker", environment, port: Platform.Testing.FreePort.Next(), readyPath: "/alive");
         using var content = new ByteArrayContent(OtlpRequests.Request(OtlpRequests.Epoch(Guid.NewGuid(), 1, [("loss", 1.0)])));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
 

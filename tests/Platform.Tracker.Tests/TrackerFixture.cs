@@ -14,7 +14,7 @@ public sealed class TrackerFixture : IAsyncLifetime
 
     public LocalServers Servers { get; private set; } = null!;
 
-    public TrackerHost Tracker { get; private set; } = null!;
+    public ServiceHost Tracker { get; private set; } = null!;
 
     public int Port { get; } = FreePort.Next();
 
@@ -25,7 +25,7 @@ public sealed class TrackerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Servers = await LocalServers.StartAsync(blobs: true, messaging: true, redis: true);
-        Tracker = await TrackerHost.StartAsync(Servers.ServiceEnvironment(), Port);
+        Tracker = await ServiceHost.StartAsync("Platform.Tracker", Servers.ServiceEnvironment(), port: Port);
         bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit =>
         {
             rabbit.Host(new Uri(Servers.MessagingConnectionString!));
@@ -69,7 +69,7 @@ public sealed class TrackerFixture : IAsyncLifetime
         {
             await whileDown();
         }
-        Tracker = await TrackerHost.StartAsync(Servers.ServiceEnvironment(), Port);
+        Tracker = await ServiceHost.StartAsync("Platform.Tracker", Servers.ServiceEnvironment(), port: Port);
     }
 
     public async Task<JsonElement> GetJsonAsync(string path)
