@@ -60,6 +60,40 @@ public sealed class OverloadTests(InferenceFixture fixture)
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
+    [Fact]
+    public async Task Clients_that_go_away_mid_request_leave_an_empty_queue_and_a_working_service()
+    {
+        await using var service = await fixture.StartServiceAsync(new Dictionary<string, string?> { ["Inference__MaxBatchSize"] = "1" });
+        var images = Enumerable.Range(9800, 8).Select(fixture.Png).ToList();
+        var abandoned = Enumerable.Range(0, 32).Select(async _ =>
+        {
+            using var form = new MultipartFormDataContent();
+            foreach (var image in images)
+            {
+                form.Add(new ByteArrayContent(image), "images", "image.png");
+            }
+            using var gone = new CancellationTokenSource(TimeSpan.FromMilliseconds(30));
+            try
+            {
+                using var response = await service.Client.PostAsync("/models/fashion-cnn/predict", form, gone.Token);
+                return response.StatusCode;
+            }
+            catch (OperationCanceledException)
+            {
+                return (HttpStatusCode)499;
+            }
+        }).ToList();
+        var outcomes = await Task.WhenAll(abandoned);
+        Assert.Contains((HttpStatusCode)499, outcomes);
+        Assert.All(outcomes, status => Assert.True(status is HttpStatusCode.OK or (HttpStatusCode)499, $"{(int)status}"));
+
+        await service.PollAsync("/status", status => status.GetProperty("models")[0].GetProperty("versions").EnumerateArray()
+            .All(version => version.GetProperty("queueDepth").GetInt32() == 0), TimeSpan.FromSeconds(30));
+        using var content = new ByteArrayContent(images[0]);
+        using var after = await service.Client.PostAsync("/models/fashion-cnn/predict", content);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
     private static async Task<List<(HttpStatusCode Status, TimeSpan? RetryAfter, string Body)>> FloodAsync(ServiceHost service, List<byte[]> images, int clients, int requestsPerClient)
     {
         var all = await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>

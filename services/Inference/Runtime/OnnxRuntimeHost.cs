@@ -59,6 +59,11 @@ public sealed class OnnxRuntimeHost
             IntraOpNumThreads = options.ResolvedIntraOpThreads,
             InterOpNumThreads = 1,
         };
+        if (!options.AllowSpinning)
+        {
+            // Idle ORT worker threads otherwise spin after each call, taking the cores that decode and preprocess the next requests.
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        }
         if (Provider == ExecutionProvider.Cuda)
         {
             sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);

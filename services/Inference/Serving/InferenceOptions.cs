@@ -44,6 +44,12 @@ public sealed class InferenceOptions
     /// <summary>Threads inside one operator on the CPU provider. Default: one per core.</summary>
     public int? IntraOpThreads { get; set; }
 
+    /// <summary>
+    /// Let ONNX Runtime's idle intra-op threads spin-wait for work. Default false: on a CPU shared with request handling, spinning
+    /// threads take the cores that decode and preprocess the next images.
+    /// </summary>
+    public bool AllowSpinning { get; set; }
+
     public int ResolvedIntraOpThreads => IntraOpThreads ?? Environment.ProcessorCount;
 
     public IEnumerable<string> Violations()

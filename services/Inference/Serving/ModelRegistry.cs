@@ -27,12 +27,14 @@ public sealed class ModelRegistry(OnnxRuntimeHost runtime, ModelPackageReader pa
 
     private readonly SemaphoreSlim changes = new(1, 1);
     private readonly Lock stateLock = new();
-    private Dictionary<string, ModelState> models = new(StringComparer.Ordinal);
+    // Replaced whole on every change (copy on write), so readers need no lock.
+    private volatile bool startupComplete;
+    private volatile Dictionary<string, ModelState> models = new(StringComparer.Ordinal);
 
     /// <summary>True once the promotions recorded before start have been applied (or found to be none).</summary>
-    public bool StartupComplete { get; private set; }
+    public bool StartupComplete => startupComplete;
 
-    public void MarkStartupComplete() => StartupComplete = true;
+    public void MarkStartupComplete() => startupComplete = true;
 
     public IReadOnlyCollection<ModelState> Models => models.Values;
 

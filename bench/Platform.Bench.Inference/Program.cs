@@ -1,0 +1,184 @@
+// Usage: dotnet run -c Release --project bench/Platform.Bench.Inference [-- --seconds 20]
+// Starts Azurite and RabbitMQ as local processes and the inference service as its own process; builds ResNet18 (224², 10 classes,
+// random weights: throughput does not depend on them) and the small CNN (28² gray), exports both with the project's exporter, writes
+// them as model packages and promotes them. Then, per model: raw in-process ONNX Runtime (same session options as the service:
+// ORT_ENABLE_ALL, one intra-op thread per core) single-image latency and batch-32 throughput on preprocessed tensors, and the
+// service's throughput and p50/p99 latency at 1, 8 and 32 concurrent clients posting encoded images over loopback. Each load step
+// is bounded by a request count and by --seconds.
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using MassTransit;
+using Microsoft.ML.OnnxRuntime;
+using Platform.Contracts;
+using Platform.Export.Onnx;
+using Platform.Imaging;
+using Platform.Imaging.Data;
+using Platform.Imaging.Transforms;
+using Platform.Testing;
+using Platform.Training.Models;
+
+var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).FirstOrDefault(20);
+var threads = Environment.ProcessorCount;
+
+await using var servers = await LocalServers.StartAsync(blobs: true, messaging: true);
+var blobs = new BlobServiceClient(servers.BlobConnectionString);
+var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(servers.MessagingConnectionString!)));
+await bus.StartAsync();
+
+var fashion = IdxDataset.Open(Path.Combine(RepositoryPaths.FashionMnistFolder, "t10k-images-idx3-ubyte.gz"),
+    Path.Combine(RepositoryPaths.FashionMnistFolder, "t10k-labels-idx1-ubyte.gz"), IdxDataset.FashionMnistClasses);
+var photos = Directory.GetFiles(RepositoryPaths.RequireFolder(Path.Combine(RepositoryPaths.Data, "art4apps", "animals"), "run scripts/setup.sh"), "*.jpg")
+    .Order().Take(64).Select(File.ReadAllBytes).ToList();
+
+var models = new[]
+{
+    new BenchModel("resnet18", "resnet18", TransformRecipe.Eval(224, TransformRecipe.ImageNetMean, TransformRecipe.ImageNetStd), photos, 60, 240, 480),
+    new BenchModel("small-cnn", "small_cnn", TransformRecipe.Eval(28, [0.286f], [0.353f], channels: 1, resizeShorterSide: 28),
+        [.. Enumerable.Range(9000, 64).Select(i => ImageEncoder.Encode(fashion.Load(i), ImageFormat.Png))], 1000, 4000, 8000),
+};
+foreach (var model in models)
+{
+    await WritePackageAsync(model);
+}
+
+var service = await ServiceHost.StartAsync("Platform.Inference", servers.ServiceEnvironment());
+var status = await service.Client.GetFromJsonAsync<JsonElement>("/status");
+Console.WriteLine($"Inference at {service.Address}; {threads} cores; provider {status.GetProperty("provider").GetString()}; ONNX Runtime {status.GetProperty("onnxRuntimeVersion").GetString()}");
+for (var version = 0; version < models.Length; version++)
+{
+    var model = models[version];
+    await bus.Publish(new ModelPromoted(model.Name, 1, "production", model.RunId, "", DateTimeOffset.UtcNow));
+}
+await service.PollAsync("/status", s => s.GetProperty("models").GetArrayLength() == models.Length
+    && s.GetProperty("models").EnumerateArray().All(m => m.GetProperty("aliases").TryGetProperty("production", out _)), TimeSpan.FromMinutes(2));
+
+var rows = new List<string>();
+foreach (var model in models)
+{
+    foreach (var (clients, requests) in new[] { (1, model.Requests1), (8, model.Requests8), (32, model.Requests32) })
+    {
+        // Raw ONNX Runtime right before each load step, so both see the same (shared, noisy) machine.
+        var (rawSingleMs, rawBatchThroughput) = RawOnnxRuntime(model);
+        var load = await LoadAsync(service, model, clients, requests, TimeSpan.FromSeconds(seconds));
+        var ratio = load.Throughput / rawBatchThroughput;
+        Console.WriteLine($"{model.Name}: raw ORT b1 {rawSingleMs:F2} ms, b32 {rawBatchThroughput:F1} img/s; service {clients,2} clients, {load.Completed} requests ({load.Failed} failed): "
+            + $"{load.Throughput:F1} img/s ({ratio:P0} of raw b32), p50 {load.P50:F2} ms (raw b1 + {load.P50 - rawSingleMs:F2} ms), p99 {load.P99:F2} ms, mean batch {load.MeanBatch:F1}");
+        rows.Add($"| {model.Name} | {clients} | {rawSingleMs:F2} | {rawBatchThroughput:F1} | {load.Completed} ({load.Failed}) | {load.Throughput:F1} | {ratio:F2} | {load.P50:F2} | {load.P99:F2} | {load.MeanBatch:F1} |");
+    }
+}
+await service.DisposeAsync();
+await bus.StopAsync();
+
+Console.WriteLine();
+Console.WriteLine("| Model | Clients | Raw ORT b1 ms | Raw ORT b32 img/s | Requests (failed) | Service img/s | Service / raw b32 | p50 ms | p99 ms | Mean batch |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+rows.ForEach(Console.WriteLine);
+
+async Task WritePackageAsync(BenchModel model)
+{
+    using var classifier = ModelRegistry.Create(model.Architecture, new ModelOptions(NumClasses: 10, InputChannels: model.Recipe.Channels, ImageSize: model.Recipe.Size));
+    classifier.eval();
+    var labels = Enumerable.Range(0, 10).Select(i => $"class-{i}").ToList();
+    model.Onnx = OnnxExporter.ExportToBytes(classifier, new OnnxModelMetadata(model.Architecture, labels, model.Recipe));
+    var container = blobs.GetBlobContainerClient(StorageLayout.ModelsContainer);
+    await container.CreateIfNotExistsAsync();
+    var prefix = StorageLayout.ModelPackagePrefix(model.Name, model.RunId);
+    await container.GetBlobClient(prefix + "model.onnx").UploadAsync(BinaryData.FromBytes(model.Onnx), overwrite: true);
+    await container.GetBlobClient(prefix + "labels.json").UploadAsync(BinaryData.FromObjectAsJson(labels), overwrite: true);
+    await container.GetBlobClient(prefix + "preprocessing.json").UploadAsync(BinaryData.FromString(model.Recipe.ToJson()), overwrite: true);
+    await container.GetBlobClient(prefix + "package.json").UploadAsync(BinaryData.FromObjectAsJson(new { model.Name, model.RunId, model.Architecture }), overwrite: true);
+}
+
+(double SingleMs, double BatchThroughput) RawOnnxRuntime(BenchModel model)
+{
+    using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = threads, InterOpNumThreads = 1 };
+    using var session = new InferenceSession(model.Onnx, options);
+    var pipeline = new TransformPipeline(model.Recipe);
+    var tensors = model.Images.Select(bytes =>
+    {
+        var tensor = new float[pipeline.OutputLength];
+        pipeline.Apply(ImageDecoder.Decode(bytes, new DecodeOptions(Channels: model.Recipe.Channels)), tensor);
+        return tensor;
+    }).ToList();
+    var input = session.InputMetadata.Keys.Single();
+    var output = session.OutputMetadata.Keys.First();
+    double Run(int batch, int offset)
+    {
+        var data = new float[batch * pipeline.OutputLength];
+        for (var i = 0; i < batch; i++)
+        {
+            tensors[(offset + i) % tensors.Count].CopyTo(data, i * pipeline.OutputLength);
+        }
+        var started = Stopwatch.GetTimestamp();
+        using var value = OrtValue.CreateTensorValueFromMemory(data, [batch, pipeline.OutputChannels, pipeline.OutputHeight, pipeline.OutputWidth]);
+        using var outputs = session.Run(new RunOptions(), [input], [value], [output]);
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+    var singleRuns = model.Requests1 / 2;
+    for (var i = 0; i < 5; i++)
+    {
+        Run(1, i);
+    }
+    var singles = Enumerable.Range(0, singleRuns).Select(i => Run(1, i)).Order().ToList();
+    Run(32, 0);
+    var batches = Math.Max(3, model.Requests32 / 32 / 2);
+    var batchMs = Enumerable.Range(0, batches).Select(i => Run(32, i * 32)).Order().ToList();
+    return (singles[singles.Count / 2], 32 / (batchMs[batchMs.Count / 2] / 1000));
+}
+
+async Task<LoadResult> LoadAsync(ServiceHost host, BenchModel model, int clients, int requests, TimeSpan limit)
+{
+    using var client = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromMinutes(1) };
+    async Task<(bool Ok, double Ms, int Batch)> PostAsync(int i)
+    {
+        using var content = new ByteArrayContent(model.Images[i % model.Images.Count]);
+        var started = Stopwatch.GetTimestamp();
+        using var response = await client.PostAsync($"/models/{model.Name}/predict?topK=1", content);
+        var body = await response.Content.ReadAsStringAsync();
+        var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        return response.IsSuccessStatusCode
+            ? (true, ms, JsonDocument.Parse(body).RootElement.GetProperty("results")[0].GetProperty("batchSize").GetInt32())
+            : (false, ms, 0);
+    }
+    for (var i = 0; i < Math.Min(clients * 2, 32); i++)
+    {
+        await PostAsync(i);
+    }
+    var next = -1;
+    var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
+    var wall = Stopwatch.StartNew();
+    var results = await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+    {
+        var mine = new List<(bool Ok, double Ms, int Batch)>();
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < requests && Stopwatch.GetTimestamp() < deadline)
+        {
+            mine.Add(await PostAsync(i));
+        }
+        return mine;
+    })));
+    var seconds = wall.Elapsed.TotalSeconds;
+    var all = results.SelectMany(r => r).ToList();
+    var ok = all.Where(r => r.Ok).Select(r => r.Ms).Order().ToList();
+    return new LoadResult(ok.Count, all.Count - ok.Count, ok.Count / seconds, Percentile(ok, 0.50), Percentile(ok, 0.99),
+        all.Where(r => r.Ok).Select(r => (double)r.Batch).DefaultIfEmpty(0).Average());
+}
+
+static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+sealed record LoadResult(int Completed, int Failed, double Throughput, double P50, double P99, double MeanBatch);
+
+sealed class BenchModel(string name, string architecture, TransformRecipe recipe, List<byte[]> images, int requests1, int requests8, int requests32)
+{
+    public string Name { get; } = name;
+    public string Architecture { get; } = architecture;
+    public TransformRecipe Recipe { get; } = recipe;
+    public List<byte[]> Images { get; } = images;
+    public int Requests1 { get; } = requests1;
+    public int Requests8 { get; } = requests8;
+    public int Requests32 { get; } = requests32;
+    public Guid RunId { get; } = Guid.NewGuid();
+    public byte[] Onnx { get; set; } = [];
+}
