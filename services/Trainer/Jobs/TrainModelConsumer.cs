@@ -134,7 +134,9 @@ public sealed class TrainModelConsumer(
         {
             while (await timer.WaitForNextTickAsync(run.Token))
             {
-                etag = await leases.RenewAsync(lease, etag, run.Token);
+                // Not cancellable: a renewal cancelled after the write succeeded would leave a stale ETag, and the
+                // run's final write would then wrongly find its lease lost.
+                etag = await leases.RenewAsync(lease, etag, CancellationToken.None);
                 if (await leases.CancelRequestAsync(lease.RunId, run.Token) is not null)
                 {
                     await run.CancelAsync();
