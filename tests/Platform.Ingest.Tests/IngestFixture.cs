@@ -45,6 +45,18 @@ public sealed class IngestFixture : IAsyncLifetime
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
+    /// <summary>A Fashion-MNIST IDX pair ("train" or "t10k") as the multipart upload the ingest API takes.</summary>
+    public static MultipartFormDataContent FashionMnistUpload(string set)
+    {
+        var content = new MultipartFormDataContent();
+        foreach (var (part, file) in new[] { ("images", $"{set}-images-idx3-ubyte.gz"), ("labels", $"{set}-labels-idx1-ubyte.gz") })
+        {
+            var path = RepositoryPaths.RequireFile(Path.Combine(RepositoryPaths.FashionMnistFolder, file), "run scripts/setup.sh (dataset-fashion-mnist)");
+            content.Add(new StreamContent(File.OpenRead(path)), part, file);
+        }
+        return content;
+    }
+
     public static HttpContent Archive(byte[] archive)
     {
         var content = new ByteArrayContent(archive);

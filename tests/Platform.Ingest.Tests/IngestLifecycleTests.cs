@@ -12,13 +12,7 @@ public sealed class IngestLifecycleTests(IngestFixture fixture)
     [Fact]
     public async Task A_restart_during_an_ingest_leaves_no_partial_version_visible()
     {
-        var images = RepositoryPaths.RequireFile(Path.Combine(RepositoryPaths.FashionMnistFolder, "train-images-idx3-ubyte.gz"), "run scripts/setup.sh");
-        var labels = RepositoryPaths.RequireFile(Path.Combine(RepositoryPaths.FashionMnistFolder, "train-labels-idx1-ubyte.gz"), "run scripts/setup.sh");
-        using var content = new MultipartFormDataContent
-        {
-            { new StreamContent(File.OpenRead(images)), "images", "train-images-idx3-ubyte.gz" },
-            { new StreamContent(File.OpenRead(labels)), "labels", "train-labels-idx1-ubyte.gz" },
-        };
+        using var content = IngestFixture.FashionMnistUpload("train");
         var accepted = await fixture.UploadAsync("name=interrupted", content);
         var version = accepted.GetProperty("version").GetInt32();
         await fixture.Ingest.PollAsync($"/datasets/interrupted/versions/{version}",

@@ -14,13 +14,7 @@ public sealed class RealDataIngestTests(IngestFixture fixture)
     [Fact]
     public async Task Fashion_mnist_idx_files_become_a_stratified_grayscale_dataset_with_the_published_statistics()
     {
-        var images = RepositoryPaths.RequireFile(Path.Combine(RepositoryPaths.FashionMnistFolder, "t10k-images-idx3-ubyte.gz"), "run scripts/setup.sh (dataset-fashion-mnist)");
-        var labels = RepositoryPaths.RequireFile(Path.Combine(RepositoryPaths.FashionMnistFolder, "t10k-labels-idx1-ubyte.gz"), "run scripts/setup.sh (dataset-fashion-mnist)");
-        using var content = new MultipartFormDataContent
-        {
-            { new StreamContent(File.OpenRead(images)), "images", "t10k-images-idx3-ubyte.gz" },
-            { new StreamContent(File.OpenRead(labels)), "labels", "t10k-labels-idx1-ubyte.gz" },
-        };
+        using var content = IngestFixture.FashionMnistUpload("t10k");
         var classNames = string.Join(',', IdxDataset.FashionMnistClasses);
 
         var accepted = await fixture.UploadAsync($"name=fashion-mnist-test&split=0.8,0.1,0.1&seed=1&classNames={Uri.EscapeDataString(classNames)}", content);
