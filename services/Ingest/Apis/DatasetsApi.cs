@@ -185,14 +185,14 @@ public static class DatasetsApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteVersion(
-        string name, int version, DatasetStore store, IngestQueue queue, CancellationToken cancellationToken)
+        string name, int version, DatasetStore store, CancellationToken cancellationToken)
     {
         var record = DatasetNames.IsValid(name) ? await store.GetAsync(name, version, cancellationToken) : null;
         if (record is null)
         {
             return Problem(StatusCodes.Status404NotFound, "Dataset version not found", $"Dataset '{name}' has no version {version}.");
         }
-        if (record.State is not (DatasetVersionState.Published or DatasetVersionState.Failed) || queue.Owns(name, version))
+        if (record.State is not (DatasetVersionState.Published or DatasetVersionState.Failed))
         {
             return Problem(StatusCodes.Status409Conflict, "Dataset version busy", $"Dataset '{name}' v{version} is still {record.State.ToString().ToLowerInvariant()}.");
         }

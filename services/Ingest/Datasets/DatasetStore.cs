@@ -57,16 +57,39 @@ public sealed class DatasetStore(BlobServiceClient blobs)
         await Container.GetBlobClient(VersionPrefix(record.Name, record.Version) + RecordFile).UploadAsync(
             BinaryData.FromObjectAsJson(record with { UpdatedAt = DateTimeOffset.UtcNow }, Json), overwrite: true, cancellationToken);
 
-    public async Task<DatasetVersionRecord?> GetAsync(string name, int version, CancellationToken cancellationToken)
+    public async Task<DatasetVersionRecord?> GetAsync(string name, int version, CancellationToken cancellationToken) =>
+        (await GetWithETagAsync(name, version, cancellationToken))?.Record;
+
+    /// <summary>The record and its ETag, for a later <see cref="TrySaveIfUnchangedAsync"/>.</summary>
+    public async Task<(DatasetVersionRecord Record, ETag ETag)?> GetWithETagAsync(string name, int version, CancellationToken cancellationToken)
     {
         try
         {
             var content = await Container.GetBlobClient(VersionPrefix(name, version) + RecordFile).DownloadContentAsync(cancellationToken);
-            return content.Value.Content.ToObjectFromJson<DatasetVersionRecord>(Json);
+            return (content.Value.Content.ToObjectFromJson<DatasetVersionRecord>(Json)!, content.Value.Details.ETag);
         }
         catch (RequestFailedException exception) when (exception.Status == 404)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Saves only if nobody wrote the record since it was read: a heartbeat or the sweeper must never overwrite the
+    /// worker's final state with the copy it read a moment earlier. Returns false when the record had changed.
+    /// </summary>
+    public async Task<bool> TrySaveIfUnchangedAsync(DatasetVersionRecord record, ETag etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Container.GetBlobClient(VersionPrefix(record.Name, record.Version) + RecordFile).UploadAsync(
+                BinaryData.FromObjectAsJson(record with { UpdatedAt = DateTimeOffset.UtcNow }, Json),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status == 412)
+        {
+            return false;
         }
     }
 

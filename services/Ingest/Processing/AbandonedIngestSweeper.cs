@@ -33,24 +33,35 @@ public sealed class AbandonedIngestSweeper(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
+    private bool IsAbandoned(DatasetVersionRecord record, DateTimeOffset now) =>
+        record.State is DatasetVersionState.Receiving or DatasetVersionState.Queued or DatasetVersionState.Processing
+        && !queue.Owns(record.Name, record.Version)
+        && now - (record.HeartbeatAt ?? record.UpdatedAt) >= options.Value.AbandonedAfter;
+
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var swept = 0;
         var now = clock.GetUtcNow();
-        foreach (var record in await store.ListAllVersionsAsync(cancellationToken))
+        foreach (var listed in await store.ListAllVersionsAsync(cancellationToken))
         {
-            var unfinished = record.State is DatasetVersionState.Receiving or DatasetVersionState.Queued or DatasetVersionState.Processing;
+            if (!IsAbandoned(listed, now)
+                || await store.GetWithETagAsync(listed.Name, listed.Version, cancellationToken) is not ({ } record, var etag)
+                || !IsAbandoned(record, now))
+            {
+                continue;
+            }
             var silentSince = record.HeartbeatAt ?? record.UpdatedAt;
-            if (!unfinished || queue.Owns(record.Name, record.Version) || now - silentSince < options.Value.AbandonedAfter)
+            // Conditional on the record as just read: if its owner writes meanwhile (it was alive after all), it wins.
+            var failed = record with
+            {
+                State = DatasetVersionState.Failed,
+                Error = $"interrupted: the ingest stopped while {record.Progress.Stage} (no heartbeat since {silentSince:O}); upload again",
+            };
+            if (!await store.TrySaveIfUnchangedAsync(failed, etag, cancellationToken))
             {
                 continue;
             }
             await store.DeleteContentAsync(record.Name, record.Version, cancellationToken);
-            await store.SaveAsync(record with
-            {
-                State = DatasetVersionState.Failed,
-                Error = $"interrupted: the ingest stopped while {record.Progress.Stage} (no heartbeat since {silentSince:O}); upload again",
-            }, cancellationToken);
             logger.LogWarning("Dataset {Dataset} v{Version} was abandoned while {Stage}; failed it and removed its partial blobs",
                 record.Name, record.Version, record.Progress.Stage);
             swept++;

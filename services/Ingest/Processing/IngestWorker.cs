@@ -123,9 +123,9 @@ public sealed class IngestWorker(
             {
                 try
                 {
-                    if (await store.GetAsync(name, version, stoppingToken) is { State: not (DatasetVersionState.Published or DatasetVersionState.Failed) } record)
+                    if (await store.GetWithETagAsync(name, version, stoppingToken) is ({ State: not (DatasetVersionState.Published or DatasetVersionState.Failed) } record, var etag))
                     {
-                        await store.SaveAsync(record with { Progress = progress.Snapshot(), HeartbeatAt = DateTimeOffset.UtcNow }, stoppingToken);
+                        await store.TrySaveIfUnchangedAsync(record with { Progress = progress.Snapshot(), HeartbeatAt = DateTimeOffset.UtcNow }, etag, stoppingToken);
                     }
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
