@@ -30,8 +30,6 @@ public static class ImageNetResNet18
 
     public static float[] InputStd => TransformRecipe.ImageNetStd.ToArray();
 
-    public static IEnumerable<string> Problems(ModelOptions options) => ArchitectureCatalog.ImageNetResNet18.Problems(options);
-
     /// <summary>Builds the architecture; with <see cref="ModelOptions.Pretrained"/> the backbone gets the ImageNet weights.</summary>
     public static ImageClassifier Create(string name, ModelOptions options)
     {
