@@ -18,6 +18,8 @@ public sealed class ManagedProcess : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
+    public int? ExitCode => process.HasExited ? process.ExitCode : null;
+
     public string Output
     {
         get
@@ -64,6 +66,24 @@ public sealed class ManagedProcess : IAsyncDisposable
             {
                 output.AppendLine(line);
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits for the process to exit and for its output to be read to the end; <see cref="HasExited"/> alone can turn
+    /// true while the last lines are still in flight. Returns false when it has not exited within the timeout.
+    /// </summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancellation.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

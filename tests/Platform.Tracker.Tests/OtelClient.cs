@@ -24,15 +24,10 @@ public static class OtelClient
 
     public static async Task WaitForExitAsync(ManagedProcess client, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!client.HasExited)
+        if (!await client.WaitForExitAsync(timeout))
         {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The OpenTelemetry client did not finish:\n{client.Output}");
-            }
-            await Task.Delay(100);
+            throw new TimeoutException($"The OpenTelemetry client did not finish:\n{client.Output}");
         }
-        Assert.True(client.Output.Contains("Logged run", StringComparison.Ordinal), $"The OpenTelemetry client failed:\n{client.Output}");
+        Assert.True(client.Output.Contains("Logged run", StringComparison.Ordinal), $"The OpenTelemetry client failed (exit code {client.ExitCode}):\n{client.Output}");
     }
 }
