@@ -115,7 +115,7 @@ public sealed record TrainingConfig
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.Converters.Add(new NamedEnumConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Platform.Cli;
+using Platform.Testing;
+
+namespace Platform.Cli.Tests;
+
+/// <summary>What one invocation of the platform command printed and how it ended.</summary>
+public sealed record CliResult(int ExitCode, string Output, string Error)
+{
+    public JsonElement Json => JsonDocument.Parse(Output).RootElement.Clone();
+
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
+}
+
+public static class CliRun
+{
+    /// <summary>In-process, through the same entry point the executable uses.</summary>
+    public static async Task<CliResult> InProcessAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await PlatformCommandLine.RunAsync(args, output, error, interactive: false);
+        return new CliResult(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>The built executable as its own process, as a user or a script runs it.</summary>
+    public static async Task<CliResult> ProcessAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args)
+    {
+        var folder = RepositoryPaths.ProjectOutput("Platform.Cli");
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(folder, "platform.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepositoryPaths.Root,
+        };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"platform {string.Join(' ', args)} did not finish within {timeout}:\n{await output}\n{await error}");
+        }
+        return new CliResult(process.ExitCode, await output, await error);
+    }
+}

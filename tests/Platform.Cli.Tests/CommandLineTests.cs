@@ -1,0 +1,138 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Platform.Testing;
+
+namespace Platform.Cli.Tests;
+
+public sealed class CommandLineTests
+{
+    private static readonly string RunId = "6f1c2a9e-0b7d-4c55-9e1a-2d3f4b5c6d7e";
+
+    [Fact]
+    public async Task Usage_errors_exit_2_and_say_where_to_find_help()
+    {
+        var unknown = await CliRun.InProcessAsync("runs", "frobnicate");
+        var missing = await CliRun.InProcessAsync("runs", "create", "--dataset", "fashion");
+
+        Assert.Equal(ExitCodes.InvalidInput, unknown.ExitCode);
+        Assert.Contains("frobnicate", unknown.Error);
+        Assert.Contains("platform runs --help", unknown.Error);
+        Assert.Equal(ExitCodes.InvalidInput, missing.ExitCode);
+        Assert.Contains("--experiment", missing.Error);
+    }
+
+    [Fact]
+    public async Task A_service_that_is_not_running_exits_3_naming_it_and_how_to_point_elsewhere()
+    {
+        var address = $"http://127.0.0.1:{FreePort.Next()}";
+
+        var result = await CliRun.InProcessAsync("runs", "list", "--tracker-url", address);
+
+        Assert.Equal(ExitCodes.Unavailable, result.ExitCode);
+        Assert.Contains($"tracker service at {address}/ is not reachable", result.Error);
+        Assert.Contains("PLATFORM_TRACKER_URL", result.Error);
+        Assert.Empty(result.Output);
+    }
+
+    [Fact]
+    public async Task An_invalid_configuration_is_refused_with_every_problem_before_any_service_is_asked()
+    {
+        await using var tracker = await FakeService.StartAsync(_ => { });
+
+        var result = await CliRun.InProcessAsync("runs", "create", "--experiment", "e", "--dataset", "d:1", "--tracker-url", tracker.Address,
+            "--ingest-url", tracker.Address, "--set", "lr=-1", "--set", "epochs=0", "--set", "loss.labelSmoothing=1.5");
+
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.Contains("lr: must be", result.Error);
+        Assert.Contains("epochs: must be", result.Error);
+        Assert.Contains("loss.labelSmoothing", result.Error);
+        Assert.Equal(0, tracker.Requests);
+    }
+
+    [Fact]
+    public async Task An_unknown_option_name_lists_the_allowed_ones()
+    {
+        var result = await CliRun.InProcessAsync("config", "validate", "--set", "optimizer.kind=adam");
+
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.Contains("optimizer.kind: 'adam' is not allowed; use one of: adamw, sgd", result.Error);
+    }
+
+    [Fact]
+    public async Task Problem_details_from_a_service_become_a_readable_message_and_the_matching_exit_code()
+    {
+        await using var tracker = await FakeService.StartAsync(routes =>
+        {
+            routes.MapGet($"/runs/{RunId}", () => Results.Problem(statusCode: 404, title: "Run not found", detail: $"There is no run {RunId}."));
+            routes.MapPost($"/runs/{RunId}/cancel", () => Results.Problem(statusCode: 409, title: "Run already finished", detail: "Run is completed."));
+            routes.MapGet("/models", (HttpContext context) =>
+            {
+                context.Response.Headers.RetryAfter = "7";
+                return Results.Problem(statusCode: 503, title: "Redis unavailable");
+            });
+            routes.MapPost("/experiments/e/runs", () => Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["dataset.version"] = ["dataset.version is required."],
+                ["modelName"] = ["modelName must be 1-100 characters."],
+            }, title: "The run request is invalid."));
+        });
+        string[] At(params string[] args) => [.. args, "--tracker-url", tracker.Address];
+
+        var missing = await CliRun.InProcessAsync(At("runs", "show", RunId));
+        var finished = await CliRun.InProcessAsync(At("runs", "cancel", RunId));
+        var down = await CliRun.InProcessAsync(At("models", "list"));
+        var invalid = await CliRun.InProcessAsync(At("runs", "create", "--experiment", "e", "--dataset", "d:1", "--model", "m m"));
+
+        Assert.Equal(ExitCodes.NotFound, missing.ExitCode);
+        Assert.Contains($"404 Run not found — There is no run {RunId}.", missing.Error);
+        Assert.Equal(ExitCodes.Conflict, finished.ExitCode);
+        Assert.Contains("Run already finished", finished.Error);
+        Assert.Equal(ExitCodes.Unavailable, down.ExitCode);
+        Assert.Contains("retry after 7 s", down.Error);
+        Assert.Equal(ExitCodes.InvalidInput, invalid.ExitCode);
+        Assert.Contains("dataset.version: dataset.version is required.", invalid.Error);
+        Assert.Contains("modelName: modelName must be", invalid.Error);
+    }
+
+    [Fact]
+    public async Task With_json_a_failure_is_also_a_json_object_on_standard_output()
+    {
+        var result = await CliRun.InProcessAsync("runs", "list", "--json", "--tracker-url", $"http://127.0.0.1:{FreePort.Next()}");
+
+        Assert.Equal(ExitCodes.Unavailable, result.ExitCode);
+        var error = result.Json.GetProperty("error");
+        Assert.Equal(ExitCodes.Unavailable, error.GetProperty("exitCode").GetInt32());
+        Assert.Contains("not reachable", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_run_is_found_by_a_unique_prefix_and_an_ambiguous_one_is_refused()
+    {
+        var other = "6f1c2a9e-ffff-4c55-9e1a-2d3f4b5c6d7e";
+        await using var tracker = await FakeService.StartAsync(routes =>
+        {
+            routes.MapGet("/runs", () => Results.Json(new[] { new { id = RunId }, new { id = other } }));
+            routes.MapPost($"/runs/{RunId}/resume", () => Results.Json(new { id = RunId, state = "queued" }, statusCode: 202));
+        });
+
+        var resumed = await CliRun.InProcessAsync("runs", "resume", "6f1c2a9e-0b", "--tracker-url", tracker.Address);
+        var ambiguous = await CliRun.InProcessAsync("runs", "resume", "6f1c2a9e", "--tracker-url", tracker.Address);
+
+        Assert.Equal(ExitCodes.Success, resumed.ExitCode);
+        Assert.Contains($"run {RunId} queued again", resumed.Output);
+        Assert.Equal(ExitCodes.InvalidInput, ambiguous.ExitCode);
+        Assert.Contains("matches 2 runs", ambiguous.Error);
+    }
+
+    [Fact]
+    public async Task Predict_needs_images_and_not_both_an_alias_and_a_version()
+    {
+        var nothing = await CliRun.InProcessAsync("predict", "fashion");
+        var both = await CliRun.InProcessAsync("predict", "fashion", "a.png", "--alias", "staging", "--version", "2");
+
+        Assert.Equal(ExitCodes.InvalidInput, nothing.ExitCode);
+        Assert.Contains("--idx", nothing.Error);
+        Assert.Equal(ExitCodes.InvalidInput, both.ExitCode);
+        Assert.Contains("not both", both.Error);
+    }
+}

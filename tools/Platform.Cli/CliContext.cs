@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Platform.Cli.Http;
+using Spectre.Console;
+
+namespace Platform.Cli;
+
+/// <summary>
+/// What a command runs with: the services' clients, and where its output goes. Results go to standard output (as JSON
+/// with --json); progress and errors go to standard error, so piping the results stays clean.
+/// </summary>
+public sealed class CliContext : IDisposable
+{
+    private static readonly JsonSerializerOptions JsonOutput = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private readonly HttpClient http = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+
+    public CliContext(ServiceEndpoints endpoints, bool json, TextWriter output, TextWriter error, bool interactive)
+    {
+        Json = json;
+        Output = output;
+        Error = error;
+        Interactive = interactive && !json;
+        Ingest = new ServiceClient("ingest", GlobalOptions.IngestUrl.Name, ServiceEndpoints.IngestVariable, endpoints.Ingest, http);
+        Tracker = new ServiceClient("tracker", GlobalOptions.TrackerUrl.Name, ServiceEndpoints.TrackerVariable, endpoints.Tracker, http);
+        Inference = new ServiceClient("inference", GlobalOptions.InferenceUrl.Name, ServiceEndpoints.InferenceVariable, endpoints.Inference, http);
+        Console = CreateConsole(output, Interactive);
+        Status = CreateConsole(error, Interactive);
+    }
+
+    public bool Json { get; }
+
+    /// <summary>True when a person watches a terminal: live progress bars instead of one line per change.</summary>
+    public bool Interactive { get; }
+
+    public TextWriter Output { get; }
+
+    public TextWriter Error { get; }
+
+    /// <summary>Human-readable results (standard output).</summary>
+    public IAnsiConsole Console { get; }
+
+    /// <summary>Progress and notes (standard error).</summary>
+    public IAnsiConsole Status { get; }
+
+    public ServiceClient Ingest { get; }
+
+    public ServiceClient Tracker { get; }
+
+    public ServiceClient Inference { get; }
+
+    public static CliContext From(ParseResult parse, TextWriter output, TextWriter error, bool interactive) =>
+        new(new ServiceEndpoints(
+                ServiceEndpoints.Resolve(parse.GetValue(GlobalOptions.IngestUrl), ServiceEndpoints.IngestVariable, ServiceEndpoints.DefaultIngest),
+                ServiceEndpoints.Resolve(parse.GetValue(GlobalOptions.TrackerUrl), ServiceEndpoints.TrackerVariable, ServiceEndpoints.DefaultTracker),
+                ServiceEndpoints.Resolve(parse.GetValue(GlobalOptions.InferenceUrl), ServiceEndpoints.InferenceVariable, ServiceEndpoints.DefaultInference)),
+            parse.GetValue(GlobalOptions.Json), output, error, interactive);
+
+    public void WriteJson<T>(T value) => Output.WriteLine(JsonSerializer.Serialize(value, JsonOutput));
+
+    /// <summary>A progress note on standard error; in --json mode too, since standard output carries only the result.</summary>
+    public void Note(string text) => Status.MarkupLineInterpolated($"[grey]{text}[/]");
+
+    public void Dispose() => http.Dispose();
+
+    private static IAnsiConsole CreateConsole(TextWriter writer, bool interactive)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
+        });
+        if (!interactive)
+        {
+            // Logs and pipes have no width; 80 columns would wrap every table.
+            console.Profile.Width = 160;
+        }
+        return console;
+    }
+}
+
+/// <summary>Options every command takes.</summary>
+public static class GlobalOptions
+{
+    public static readonly Option<bool> Json = new("--json") { Description = "Print the result as JSON on standard output (for scripts)", Recursive = true };
+
+    public static readonly Option<string?> IngestUrl = new("--ingest-url")
+    {
+        Description = $"Ingest service address (default ${ServiceEndpoints.IngestVariable} or {ServiceEndpoints.DefaultIngest})",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> TrackerUrl = new("--tracker-url")
+    {
+        Description = $"Tracker service address (default ${ServiceEndpoints.TrackerVariable} or {ServiceEndpoints.DefaultTracker})",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> InferenceUrl = new("--inference-url")
+    {
+        Description = $"Inference service address (default ${ServiceEndpoints.InferenceVariable} or {ServiceEndpoints.DefaultInference})",
+        Recursive = true,
+    };
+}

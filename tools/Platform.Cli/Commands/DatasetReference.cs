@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Platform.Cli.Http;
+
+namespace Platform.Cli.Commands;
+
+/// <summary><c>name</c> or <c>name:version</c>; without a version, the latest published one is meant.</summary>
+public sealed record DatasetReference(string Name, int? Version)
+{
+    public static DatasetReference Parse(string text)
+    {
+        var colon = text.LastIndexOf(':');
+        if (colon < 0)
+        {
+            return new DatasetReference(text.Trim(), null);
+        }
+        var versionText = text[(colon + 1)..].TrimStart('v', 'V');
+        if (colon == 0 || !int.TryParse(versionText, out var version) || version < 1)
+        {
+            throw new CliException(ExitCodes.InvalidInput, $"'{text}' is not a dataset reference: write name or name:version (e.g. fashion-mnist:3).");
+        }
+        return new DatasetReference(text[..colon].Trim(), version);
+    }
+
+    /// <summary>The version to use: the one given, else the dataset's latest published version.</summary>
+    public async Task<int> ResolveVersionAsync(ServiceClient ingest, CancellationToken cancellationToken)
+    {
+        if (Version is { } version)
+        {
+            return version;
+        }
+        var dataset = await ingest.GetJsonAsync($"/datasets/{Uri.EscapeDataString(Name)}", cancellationToken);
+        var published = dataset.GetProperty("versions").EnumerateArray()
+            .Where(v => v.GetProperty("state").GetString() == "Published")
+            .Select(v => v.GetProperty("version").GetInt32())
+            .DefaultIfEmpty(0).Max();
+        return published > 0
+            ? published
+            : throw new CliException(ExitCodes.NotFound, $"Dataset '{Name}' has no published version yet (see: platform datasets show {Name}).");
+    }
+
+    public override string ToString() => Version is { } version ? $"{Name}:{version}" : Name;
+}
+
+internal static class JsonElements
+{
+    public static string? Text(this JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    public static double? Number(this JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
+
+    public static JsonElement? Child(this JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    public static IEnumerable<JsonElement> Items(this JsonElement element, string name) =>
+        element.Child(name) is { ValueKind: JsonValueKind.Array } array ? array.EnumerateArray() : [];
+}

@@ -1,0 +1,132 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Platform.Cli.Commands;
+
+/// <summary><c>platform models list | show | promote</c>: the tracker's registry, and the inference service's readiness.</summary>
+public static class ModelsCommands
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    public static Command Create(Terminal terminal) => new("models", "Registered model versions and their aliases")
+    {
+        List(terminal),
+        Show(terminal),
+        Promote(terminal),
+    };
+
+    private static Command List(Terminal terminal)
+    {
+        var command = new Command("list", "Every registered model with its versions and aliases");
+        command.SetAction(terminal.Action(async (parse, context, cancellationToken) =>
+        {
+            var models = await context.Tracker.GetJsonAsync("/models", cancellationToken);
+            if (context.Json)
+            {
+                context.WriteJson(models);
+                return ExitCodes.Success;
+            }
+            var table = new Table().AddColumns("Model", "Versions", "Aliases", "Latest", "Latest accuracy");
+            foreach (var model in models.EnumerateArray())
+            {
+                var versions = model.Items("versions").ToList();
+                var latest = versions.LastOrDefault();
+                table.AddRow(Markup.Escape(model.Text("name") ?? ""), versions.Count.ToString(),
+                    Markup.Escape(string.Join(", ", model.GetProperty("aliases").EnumerateObject().Select(a => $"{a.Name}→v{a.Value}"))),
+                    latest.ValueKind == JsonValueKind.Object ? $"v{latest.GetProperty("version")}" : "-",
+                    RunsCommands.Number(latest.ValueKind == JsonValueKind.Object ? latest.Child("metrics")?.Number("accuracy") : null));
+            }
+            context.Console.Write(table);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Show(Terminal terminal)
+    {
+        var name = new Argument<string>("model") { Description = "Model name" };
+        var command = new Command("show", "A model's versions: run, dataset version, metrics, aliases") { name };
+        command.SetAction(terminal.Action(async (parse, context, cancellationToken) =>
+        {
+            var model = await context.Tracker.GetJsonAsync($"/models/{Uri.EscapeDataString(parse.GetValue(name)!)}", cancellationToken);
+            if (context.Json)
+            {
+                context.WriteJson(model);
+                return ExitCodes.Success;
+            }
+            var table = new Table().AddColumns("Version", "Aliases", "Run", "Dataset", "Accuracy", "Macro F1", "Trained");
+            foreach (var version in model.Items("versions"))
+            {
+                var metrics = version.Child("metrics");
+                table.AddRow($"v{version.GetProperty("version")}", Markup.Escape(string.Join(", ", version.Items("aliases").Select(a => a.GetString()))),
+                    RunIds.Short(version.GetProperty("runId").GetGuid()), Markup.Escape($"{version.Text("datasetName")}:{version.GetProperty("datasetVersion")}"),
+                    RunsCommands.Number(metrics?.Number("accuracy")), RunsCommands.Number(metrics?.Number("macro_f1")),
+                    version.GetProperty("trainedAt").GetDateTimeOffset().ToLocalTime().ToString("g"));
+            }
+            context.Console.Write(table);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Promote(Terminal terminal)
+    {
+        var name = new Argument<string>("model") { Description = "Model name" };
+        var version = new Argument<int>("version") { Description = "Version number to promote" };
+        var alias = new Option<string>("--alias", "-a") { Description = "Alias to point at the version", DefaultValueFactory = _ => "production" };
+        var noWait = new Option<bool>("--no-wait") { Description = "Do not wait for the inference service to load the version" };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the inference service to serve the version", DefaultValueFactory = _ => 120 };
+        var command = new Command("promote", "Point an alias at a version; the inference service loads it and swaps without dropping requests")
+        {
+            name, version, alias, noWait, timeout,
+        };
+        command.SetAction(terminal.Action(async (parse, context, cancellationToken) =>
+        {
+            var modelName = parse.GetValue(name)!;
+            var number = parse.GetValue(version);
+            var aliasName = parse.GetValue(alias)!;
+            var promoted = await context.Tracker.SendJsonAsync(HttpMethod.Put, $"/models/{Uri.EscapeDataString(modelName)}/aliases/{Uri.EscapeDataString(aliasName)}",
+                new { version = number }, cancellationToken);
+            var serving = !parse.GetValue(noWait) && await WaitUntilServedAsync(context, modelName, number, aliasName, TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken);
+            if (context.Json)
+            {
+                context.WriteJson(new { model = modelName, version = number, alias = aliasName, serving, promoted });
+            }
+            else
+            {
+                context.Console.MarkupLineInterpolated($"{modelName} v{number} is now '{aliasName}'{(serving ? " and served by the inference service" : "")}.");
+                if (serving)
+                {
+                    context.Console.MarkupLineInterpolated($"predict with: platform predict {modelName} image.png");
+                }
+            }
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>Waits until the inference service serves the version under the alias (its /status lists it); throws on timeout.</summary>
+    private static async Task<bool> WaitUntilServedAsync(CliContext context, string model, int version, string alias, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        context.Note($"waiting for the inference service to serve {model} v{version} as '{alias}'");
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var status = await context.Inference.GetJsonAsync("/status", cancellationToken);
+            var served = status.Items("models").FirstOrDefault(m => m.Text("name") == model);
+            if (served.ValueKind == JsonValueKind.Object && served.Child("aliases") is { } aliases
+                && aliases.Child(alias) is { ValueKind: JsonValueKind.Number } current && current.GetInt32() == version)
+            {
+                return true;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new CliException(ExitCodes.Unavailable,
+                    $"{model} v{version} was promoted to '{alias}', but the inference service at {context.Inference.BaseAddress} did not serve it within {timeout.TotalSeconds:0} s "
+                    + "(see its /status for pending promotions and load errors).");
+            }
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+namespace Platform.Cli;
+
+/// <summary>What a script can rely on: the same failure always ends with the same code.</summary>
+public static class ExitCodes
+{
+    /// <summary>The command did what was asked (a watched run completed, an upload was published).</summary>
+    public const int Success = 0;
+
+    /// <summary>The work itself failed: a run failed or was cancelled, a dataset version failed to publish.</summary>
+    public const int Failed = 1;
+
+    /// <summary>The command line or its input is invalid (unknown option, bad configuration, rejected request); nothing was changed.</summary>
+    public const int InvalidInput = 2;
+
+    /// <summary>A service could not be reached or answered with a server error; try again later.</summary>
+    public const int Unavailable = 3;
+
+    /// <summary>A named dataset, run, model or version does not exist.</summary>
+    public const int NotFound = 4;
+
+    /// <summary>The request conflicts with the current state (e.g. cancelling a finished run).</summary>
+    public const int Conflict = 5;
+
+    /// <summary>Interrupted with Ctrl+C.</summary>
+    public const int Interrupted = 130;
+}
+
+/// <summary>A failure to report to the user in one clear message, ending the command with <see cref="ExitCode"/>.</summary>
+public sealed class CliException(int exitCode, string message, IReadOnlyList<string>? details = null) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+
+    /// <summary>Further lines, e.g. one per invalid field.</summary>
+    public IReadOnlyList<string> Details { get; } = details ?? [];
+}
