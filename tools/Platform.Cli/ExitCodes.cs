@@ -21,6 +21,9 @@ public static class ExitCodes
     /// <summary>The request conflicts with the current state (e.g. cancelling a finished run).</summary>
     public const int Conflict = 5;
 
+    /// <summary>A bug in the command itself (the message says what; PLATFORM_DEBUG=1 prints the stack trace).</summary>
+    public const int InternalError = 70;
+
     /// <summary>Interrupted with Ctrl+C.</summary>
     public const int Interrupted = 130;
 }

@@ -69,6 +69,13 @@ public sealed record Terminal(TextWriter Output, TextWriter Error, bool Interact
                 await Error.WriteLineAsync("Interrupted.");
                 return ExitCodes.Interrupted;
             }
+            catch (Exception bug) when (bug is not OperationCanceledException)
+            {
+                var debug = Environment.GetEnvironmentVariable("PLATFORM_DEBUG") is "1" or "true";
+                await ReportAsync(json, ExitCodes.InternalError, $"unexpected {bug.GetType().Name}: {bug.Message}",
+                    debug ? [bug.ToString()] : ["Set PLATFORM_DEBUG=1 for the stack trace, and please report it."]);
+                return ExitCodes.InternalError;
+            }
         };
 
     private async Task ReportAsync(bool json, int exitCode, string message, IReadOnlyList<string> details)

@@ -280,7 +280,7 @@ public static class DatasetsCommands
         console.Write(table);
 
         var size = report.Child("size") is { } imageSize ? $"{imageSize.GetProperty("width")}×{imageSize.GetProperty("height")}" : "kept";
-        console.MarkupLineInterpolated($"channels {report.GetProperty("channels")}, size {size}, mean [{string.Join(", ", report.Items("mean").Select(m => m.GetDouble().ToString("0.###")))}], std [{string.Join(", ", report.Items("std").Select(m => m.GetDouble().ToString("0.###")))}], labels from {report.Text("labelSource")}");
+        console.MarkupLineInterpolated($"channels {report.GetProperty("channels")}, size {size}, mean ({string.Join(", ", report.Items("mean").Select(m => m.GetDouble().ToString("0.###")))}), std ({string.Join(", ", report.Items("std").Select(m => m.GetDouble().ToString("0.###")))}), labels from {report.Text("labelSource")}");
         var duplicates = report.Items("duplicates").Sum(d => d.Items("dropped").Count());
         var conflicts = report.Items("conflicts").Count();
         if (duplicates > 0 || conflicts > 0)

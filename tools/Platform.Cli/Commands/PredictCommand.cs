@@ -33,6 +33,16 @@ public static class PredictCommand
         var classNames = new Option<string?>("--class-names") { Description = "With --idx: names of labels 0, 1, 2… to compare by name (comma-separated, or fashion-mnist or mnist); default: label i is the model's class i" };
         var show = new Option<int>("--show") { Description = "Rows to print (all with --json)", DefaultValueFactory = _ => 20 };
         var command = new Command("predict", "Classify images with a served model") { model, images, alias, version, topK, idx, count, offset, classNames, show };
+        foreach (var (option, minimum) in new[] { (topK, 1), (count, 1), (offset, 0) })
+        {
+            option.Validators.Add(result =>
+            {
+                if (result.GetValueOrDefault<int>() < minimum)
+                {
+                    result.AddError($"{option.Name} must be at least {minimum}.");
+                }
+            });
+        }
         command.Validators.Add(result =>
         {
             if (result.GetValue(alias) is not null && result.GetValue(version) is not null)
@@ -42,10 +52,6 @@ public static class PredictCommand
             if ((result.GetValue(images)?.Length ?? 0) == 0 && result.GetValue(idx) is not { Length: 2 })
             {
                 result.AddError("Name images (files or folders) or --idx IMAGES LABELS.");
-            }
-            if (result.GetValue(topK) < 1 || result.GetValue(count) < 1 || result.GetValue(offset) < 0)
-            {
-                result.AddError("--top-k and --count must be at least 1, --offset at least 0.");
             }
         });
         command.SetAction(terminal.Action(async (parse, context, cancellationToken) =>
