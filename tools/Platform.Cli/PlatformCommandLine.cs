@@ -20,6 +20,7 @@ public static class PlatformCommandLine
             ModelsCommands.Create(terminal),
             PredictCommand.Create(terminal),
             ConfigCommands.Create(terminal),
+            StatusCommand.Create(terminal),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

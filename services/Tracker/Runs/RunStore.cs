@@ -180,8 +180,9 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
             var latest = run.Points.GroupBy(p => p.Metric, StringComparer.Ordinal).Select(g => g.MaxBy(p => p.Step)!)
                 .SelectMany(p => new RedisValue[] { p.Metric, p.Step, p.Value.ToString("R", CultureInfo.InvariantCulture) }).ToArray();
             writes.Add(batch.ScriptEvaluateAsync(LatestScript, [LatestKey(run.RunId)], latest));
-            writes.Add(TransitionScript.EvaluateAsync(batch, new { run = RunKey(run.RunId), state = RunStates.Running, from = ",queued,", fields = "" }));
         }
+        // Any span of the run means a trainer (or script) is at work on it.
+        writes.Add(TransitionScript.EvaluateAsync(batch, new { run = RunKey(run.RunId), state = RunStates.Running, from = ",queued,", fields = "" }));
         if (run.FinalMetrics.Count > 0)
         {
             writes.Add(batch.HashSetAsync(FinalKey(run.RunId), run.FinalMetrics.Select(m => new HashEntry(m.Key, m.Value)).ToArray()));

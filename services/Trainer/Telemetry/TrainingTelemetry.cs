@@ -105,6 +105,15 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
         {
             run.SetTag(name, value);
         }
+        // The run span is exported only when the run ends; this short span tells the tracker now that the run is
+        // running, on which device, with which parameters (docs/tracking-conventions.md).
+        using (var announcement = telemetry.Source.StartActivity("training.started", ActivityKind.Internal, run.Context))
+        {
+            foreach (var (name, value) in run.TagObjects)
+            {
+                announcement?.SetTag(name, value);
+            }
+        }
         logger.LogInformation("Run {RunId} attempt {Attempt} started on {Device} at epoch {Epoch}", job.RunId, attempt, started.Device, started.StartEpoch);
     }
 

@@ -73,7 +73,7 @@ public static class ModelsCommands
     private static Command Promote(Terminal terminal)
     {
         var name = new Argument<string>("model") { Description = "Model name" };
-        var version = new Argument<int>("version") { Description = "Version number to promote" };
+        var version = new Argument<string>("version") { Description = "Version number to promote, or latest" };
         var alias = new Option<string>("--alias", "-a") { Description = "Alias to point at the version", DefaultValueFactory = _ => "production" };
         var noWait = new Option<bool>("--no-wait") { Description = "Do not wait for the inference service to load the version" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the inference service to serve the version", DefaultValueFactory = _ => 120 };
@@ -84,7 +84,7 @@ public static class ModelsCommands
         command.SetAction(terminal.Action(async (parse, context, cancellationToken) =>
         {
             var modelName = parse.GetValue(name)!;
-            var number = parse.GetValue(version);
+            var number = await ResolveVersionAsync(context, modelName, parse.GetValue(version)!, cancellationToken);
             var aliasName = parse.GetValue(alias)!;
             var promoted = await context.Tracker.SendJsonAsync(HttpMethod.Put, $"/models/{Uri.EscapeDataString(modelName)}/aliases/{Uri.EscapeDataString(aliasName)}",
                 new { version = number }, cancellationToken);
@@ -104,6 +104,22 @@ public static class ModelsCommands
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static async Task<int> ResolveVersionAsync(CliContext context, string model, string text, CancellationToken cancellationToken)
+    {
+        if (int.TryParse(text.TrimStart('v', 'V'), out var number) && number > 0)
+        {
+            return number;
+        }
+        if (!text.Equals("latest", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CliException(ExitCodes.InvalidInput, $"'{text}' is not a version: give its number (e.g. 3) or latest.");
+        }
+        var registered = await context.Tracker.GetJsonAsync($"/models/{Uri.EscapeDataString(model)}", cancellationToken);
+        return registered.Items("versions").Select(v => v.GetProperty("version").GetInt32()).DefaultIfEmpty(0).Max() is > 0 and var latest
+            ? latest
+            : throw new CliException(ExitCodes.NotFound, $"Model '{model}' has no versions.");
     }
 
     /// <summary>Waits until the inference service serves the version under the alias (its /status lists it); throws on timeout.</summary>
