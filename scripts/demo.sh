@@ -38,7 +38,7 @@ say "promote the new version to production; the inference service loads it and s
 platform models promote fashion-cnn latest --alias production
 
 say "predict 200 images of Fashion-MNIST's separate test set, which neither training nor validation saw"
-platform predict fashion-cnn --idx "$fashion/t10k-images-idx3-ubyte.gz" "$fashion/t10k-labels-idx1-ubyte.gz" --count 200 --show 10
+platform predict fashion-cnn --idx "$fashion/t10k-images-idx3-ubyte.gz" "$fashion/t10k-labels-idx1-ubyte.gz" --count 200 --show 10 --class-names fashion-mnist
 
 if [[ "${DEMO_SKIP_ART4APPS:-0}" != "1" ]]; then
   say "2/2 art4apps: upload four folders of JPEGs (one folder per class)"

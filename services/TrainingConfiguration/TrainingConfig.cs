@@ -104,6 +104,33 @@ public sealed record TrainingConfig
             : throw new ArgumentException("Invalid training configuration: " + string.Join("; ", violations));
     }
 
+    /// <summary>
+    /// The configuration as flat, named parameters for experiment tracking: dotted snake_case paths
+    /// (<c>optimizer.kind</c>, <c>schedule.warmup_epochs</c>), each value as JSON. The tracker records these names when a
+    /// run is created and the trainer reports the same ones in its telemetry, so a parameter has one name everywhere.
+    /// </summary>
+    public IReadOnlyDictionary<string, JsonElement> ToParameters()
+    {
+        var parameters = new SortedDictionary<string, JsonElement>(StringComparer.Ordinal);
+        void Walk(JsonElement element, string path)
+        {
+            if (element.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in element.EnumerateObject())
+                {
+                    var name = JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
+                    Walk(property.Value, path.Length == 0 ? name : $"{path}.{name}");
+                }
+            }
+            else if (element.ValueKind != JsonValueKind.Null && path.Length > 0)
+            {
+                parameters[path] = element.Clone();
+            }
+        }
+        Walk(JsonSerializer.SerializeToElement(this, JsonOptions), "");
+        return parameters;
+    }
+
     /// <summary>The model options this configuration builds <see cref="Architecture"/> with.</summary>
     public ModelOptions ModelOptionsFor(int numClasses) => new(numClasses, InputChannels, ImageSize, Dropout, PatchSize, Pretrained);
 

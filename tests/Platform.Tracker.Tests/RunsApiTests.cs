@@ -31,9 +31,27 @@ public sealed class RunsApiTests(TrackerFixture fixture)
         Assert.Equal("queued", run.GetProperty("state").GetString());
         Assert.Equal("adamw", run.GetProperty("params").GetProperty("optimizer.kind").GetString());
         Assert.Equal(0.001, run.GetProperty("params").GetProperty("lr").GetDouble());
+        // One name per parameter, the one the trainer's telemetry uses too (snake_case), never a camelCase twin.
+        Assert.Equal(2, run.GetProperty("params").GetProperty("checkpoint.keep_last").GetInt32());
+        Assert.False(run.GetProperty("params").TryGetProperty("checkpoint.keepLast", out _));
         var command = await fixture.WaitForPublishedAsync<TrainModel>(m => m.RunId == id);
         Assert.Equal(("create", "fashion-mnist", 2, "fashion-classifier"), (command.Experiment, command.DatasetName, command.DatasetVersion, command.ModelName));
         Assert.Equal(3, JsonDocument.Parse(command.TrainingConfigJson).RootElement.GetProperty("epochs").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_queued_run_is_running_with_its_device_as_soon_as_the_trainers_started_span_arrives()
+    {
+        var id = await CreateRunAsync("started", ValidRequest());
+        var started = new OtlpRequests.Span("training.started", OtlpRequests.TraceId(id), OtlpRequests.SpanId(1), 1_700_000_000_000_000_000UL,
+            1_700_000_000_001_000_000UL, [("platform.run_id", id.ToString()), ("platform.device", "cpu"), ("platform.experiment", "started")]);
+
+        await PostAsync(OtlpRequests.Request(started));
+
+        var run = await fixture.GetJsonAsync($"/runs/{id}");
+        Assert.Equal("running", run.GetProperty("state").GetString());
+        Assert.Equal("cpu", run.GetProperty("device").GetString());
+        Assert.Empty(run.GetProperty("curves").EnumerateArray());
     }
 
     [Fact]

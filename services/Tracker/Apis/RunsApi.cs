@@ -2,6 +2,7 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts;
+using Platform.Training.Configuration;
 using Platform.Tracker.Runs;
 using Platform.Tracker.TensorBoard;
 
@@ -64,9 +65,9 @@ public static class RunsApi
             return TypedResults.ValidationProblem(errors, title: "The run request is invalid.");
         }
         var id = Guid.NewGuid();
-        using var config = JsonDocument.Parse(configJson);
+        var parameters = TrainingConfig.FromJson(configJson).ToParameters().ToDictionary(p => p.Key, p => p.Value.GetRawText());
         await store.CreateQueuedRunAsync(id, experiment, request!.ModelName!, request.Dataset!.Name!, request.Dataset.Version!.Value,
-            configJson, RunConfigValidator.Flatten(config.RootElement));
+            configJson, parameters);
         try
         {
             await publisher.Publish(new TrainModel(id, experiment, request.Dataset.Name!, request.Dataset.Version.Value, request.ModelName!,

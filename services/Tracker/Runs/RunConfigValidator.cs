@@ -87,26 +87,4 @@ public static partial class RunConfigValidator
         }
         return violations.Select(v => ($"config.{v.Field}", v.Message)).ToList();
     }
-
-    /// <summary>The configuration as flat parameters, e.g. <c>optimizer.kind</c> → <c>"adamw"</c>, each value as JSON.</summary>
-    public static Dictionary<string, string> Flatten(JsonElement config)
-    {
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        void Walk(JsonElement element, string path)
-        {
-            if (element.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var property in element.EnumerateObject())
-                {
-                    Walk(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}");
-                }
-            }
-            else if (element.ValueKind != JsonValueKind.Null && path.Length > 0)
-            {
-                parameters[path] = element.GetRawText();
-            }
-        }
-        Walk(config, "");
-        return parameters;
-    }
 }

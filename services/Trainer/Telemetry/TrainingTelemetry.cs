@@ -101,9 +101,9 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
         run.SetTag("platform.start_epoch", started.StartEpoch);
         run.SetTag("platform.parameters.total", started.TotalParameters);
         run.SetTag("platform.parameters.trainable", started.TrainableParameters);
-        foreach (var (name, value) in Flatten(JsonSerializer.SerializeToElement(config, TrainingConfig.JsonOptions), "params"))
+        foreach (var (name, value) in config.ToParameters())
         {
-            run.SetTag(name, value);
+            run.SetTag("params." + name, Attribute(value));
         }
         // The run span is exported only when the run ends; this short span tells the tracker now that the run is
         // running, on which device, with which parameters (docs/tracking-conventions.md).
@@ -182,36 +182,15 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
         }
     }
 
-    private static IEnumerable<(string Name, object Value)> Flatten(JsonElement element, string prefix)
+    /// <summary>An OpenTelemetry attribute value keeps the parameter's type: numbers, booleans, strings, arrays of numbers.</summary>
+    private static object Attribute(JsonElement value) => value.ValueKind switch
     {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    foreach (var entry in Flatten(property.Value, $"{prefix}.{ToSnakeCase(property.Name)}"))
-                    {
-                        yield return entry;
-                    }
-                }
-                break;
-            case JsonValueKind.Number:
-                yield return (prefix, element.TryGetInt64(out var integer) ? integer : element.GetDouble());
-                break;
-            case JsonValueKind.True or JsonValueKind.False:
-                yield return (prefix, element.GetBoolean());
-                break;
-            case JsonValueKind.String:
-                yield return (prefix, element.GetString()!);
-                break;
-            case JsonValueKind.Array:
-                yield return (prefix, element.GetRawText());
-                break;
-        }
-    }
-
-    private static string ToSnakeCase(string name) =>
-        string.Concat(name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c).ToString(CultureInfo.InvariantCulture) : c.ToString()));
+        JsonValueKind.Number => value.TryGetInt64(out var integer) ? integer : value.GetDouble(),
+        JsonValueKind.True or JsonValueKind.False => value.GetBoolean(),
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Array when value.EnumerateArray().All(item => item.ValueKind == JsonValueKind.Number) => value.EnumerateArray().Select(item => item.GetDouble()).ToArray(),
+        _ => value.GetRawText(),
+    };
 
     public void Dispose() => run?.Dispose();
 }

@@ -162,16 +162,18 @@ public static class RunWatcher
         var color = state == "completed" ? "green" : "red";
         var reason = run.Text("reason") is { Length: > 0 } why ? $": {why}" : "";
         console.MarkupLine($"[{color}]run {id} {Markup.Escape(state ?? "")}[/]{Markup.Escape(reason)}");
-        var metrics = run.Child("finalMetrics") is { ValueKind: JsonValueKind.Object } final && final.EnumerateObject().Any() ? final : run.Child("metrics");
-        if (metrics is { ValueKind: JsonValueKind.Object } shown && shown.EnumerateObject().Any())
+        if (history.Count > 0)
         {
-            var table = new Table().AddColumns("Metric", "Value", "Curve");
-            foreach (var metric in shown.EnumerateObject().OrderBy(m => m.Name, StringComparer.Ordinal))
+            var table = new Table().AddColumns("Curve", "First", "Last", "Per epoch");
+            foreach (var (metric, values) in history.Where(h => h.Value.Count > 0))
             {
-                table.AddRow(Markup.Escape(metric.Name), Format(metric.Name, metric.Value.GetDouble()),
-                    history.TryGetValue(metric.Name, out var values) ? Sparkline.Render(values) : "");
+                table.AddRow(Markup.Escape(metric), Format(metric, values[0]), Format(metric, values[^1]), Sparkline.Render(values));
             }
             console.Write(table);
+        }
+        if (run.Child("finalMetrics") is { ValueKind: JsonValueKind.Object } final && final.EnumerateObject().Any())
+        {
+            console.MarkupLineInterpolated($"final: {string.Join(", ", final.EnumerateObject().Select(m => $"{m.Name} {RunsCommands.Number(m.Value.GetDouble())}"))}");
         }
         if (model is { } version)
         {
