@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Platform.Cli;
 using Platform.Testing;
@@ -27,31 +26,8 @@ public static class CliRun
     /// <summary>The built executable as its own process, as a user or a script runs it.</summary>
     public static async Task<CliResult> ProcessAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args)
     {
-        var folder = RepositoryPaths.ProjectOutput("Platform.Cli");
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(folder, "platform.dll"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepositoryPaths.Root,
-        };
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"platform {string.Join(' ', args)} did not finish within {timeout}:\n{await output}\n{await error}");
-        }
-        return new CliResult(process.ExitCode, await output, await error);
+        var executable = Path.Combine(RepositoryPaths.ProjectOutput("Platform.Cli"), "platform.dll");
+        var result = await ProcessRunner.RunAsync("dotnet", [executable, .. args], RepositoryPaths.Root, timeout, environment);
+        return new CliResult(result.ExitCode, result.StandardOutput, result.StandardError);
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Platform.Infra.Tests;
+namespace Platform.Testing;
 
 public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
 {
