@@ -93,4 +93,38 @@ public sealed class RealDataIngestTests(IngestFixture fixture)
             Directory.Delete(cache, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Oversampling_raises_each_minority_train_class_to_the_ratio_with_augmented_copies_and_leaves_val_and_test_alone()
+    {
+        var root = RepositoryPaths.RequireFolder(Path.Combine(RepositoryPaths.Data, "art4apps"), "run scripts/setup.sh (it extracts the art4apps images)");
+        // animals (128 pictures) against transport (21): an imbalance of about 6 to 1.
+        var archive = TestArchives.Zip(new[] { "animals", "transport" }.SelectMany(c => Directory.GetFiles(Path.Combine(root, c), "*.jpg")
+            .Select(file => new TestArchives.Entry($"{c}/{Path.GetFileName(file)}", File.ReadAllBytes(file)))));
+
+        var plain = await fixture.WaitForOutcomeAsync("balanced", (await fixture.UploadAsync("name=balanced&seed=4&size=32", IngestFixture.Archive(archive))).GetProperty("version").GetInt32());
+        var balanced = await fixture.WaitForOutcomeAsync("balanced",
+            (await fixture.UploadAsync("name=balanced&seed=4&size=32&balance=oversample&balanceRatio=0.5", IngestFixture.Archive(archive))).GetProperty("version").GetInt32());
+
+        Assert.Equal("Published", balanced.GetProperty("state").GetString());
+        int[] PerClass(JsonElement record, string split) => record.GetProperty("report").GetProperty("splits").EnumerateArray()
+            .Single(s => s.GetProperty("name").GetString() == split).GetProperty("perClass").EnumerateArray().Select(c => c.GetInt32()).ToArray();
+        var (before, after) = (PerClass(plain, "train"), PerClass(balanced, "train"));
+        Assert.Equal(before[0], after[0]);
+        Assert.Equal((int)Math.Ceiling(0.5 * before[0]), after[1]);
+        Assert.Equal(PerClass(plain, "val"), PerClass(balanced, "val"));
+        Assert.Equal(PerClass(plain, "test"), PerClass(balanced, "test"));
+        var addedPerClass = balanced.GetProperty("report").GetProperty("balancing").GetProperty("addedPerClass");
+        Assert.Equal(after[1] - before[1], addedPerClass.GetProperty("transport").GetInt32());
+        Assert.Equal(0, addedPerClass.GetProperty("animals").GetInt32());
+
+        // The copies are in the shards, and the progress counted every image written.
+        var progress = balanced.GetProperty("progress");
+        var total = balanced.GetProperty("report").GetProperty("splits").EnumerateArray().Sum(s => s.GetProperty("samples").GetInt32());
+        Assert.Equal(total, progress.GetProperty("written").GetInt32());
+        Assert.Equal(total, progress.GetProperty("toWrite").GetInt32());
+        var manifest = (await fixture.Ingest.Client.GetFromJsonAsync<DatasetManifest>(
+            $"/datasets/balanced/versions/{balanced.GetProperty("version").GetInt32()}/manifest", JsonSerializerOptions.Web))!;
+        Assert.Equal(after.Sum(), manifest.ShardsOf("train").Sum(shard => shard.Samples));
+    }
 }

@@ -115,6 +115,7 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
         }
 
         // Pass 2: write shards.
+        progress.WillWrite(kept.Count + copies.Sum());
         progress.Stage = "writing shards";
         var writers = IngestSettings.SplitNames.Select(split => new ShardWriter(
             shardName => store.OpenShardForWrite(record.Name, record.Version, shardName), split, limits.ShardTargetBytes)).ToArray();
@@ -154,6 +155,7 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
                 }
                 sizes.Add((image.Width, image.Height));
                 perSplitCounts[planned.Split, planned.Label]++;
+                progress.Wrote();
                 if (planned.Split == StratifiedSplitter.Train)
                 {
                     statistics.Add(image);
@@ -167,6 +169,7 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
                     sizes.Add((augmented.Width, augmented.Height));
                     perSplitCounts[planned.Split, planned.Label]++;
                     added[planned.Label]++;
+                    progress.Wrote();
                 }
             }
             var shards = writers.SelectMany((writer, split) => writer.Complete()

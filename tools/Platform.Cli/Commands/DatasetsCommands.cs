@@ -199,16 +199,25 @@ public static class DatasetsCommands
         return accepted;
     }
 
-    /// <summary>Polls the version until it is published or failed, showing the stage and counts as they change.</summary>
+    /// <summary>
+    /// Polls the version until it is published or failed, showing the stage and counts as they change, and a bar over
+    /// the images to write once the service knows how many there are.
+    /// </summary>
     private static async Task<JsonElement> FollowAsync(CliContext context, string name, int version, CancellationToken cancellationToken)
     {
         var path = $"/datasets/{Uri.EscapeDataString(name)}/versions/{version}";
         static bool Finished(JsonElement record) => record.Text("state") is "Published" or "Failed";
+        static (int Written, int ToWrite) Writing(JsonElement record) =>
+            record.GetProperty("progress") is var progress && progress.Number("toWrite") is { } toWrite
+                ? ((int)(progress.Number("written") ?? 0), (int)toWrite)
+                : (0, 0);
         static string Describe(JsonElement record)
         {
             var progress = record.GetProperty("progress");
+            var (written, toWrite) = Writing(record);
             return $"{record.Text("state")?.ToLowerInvariant()}: {progress.Text("stage")} — {progress.GetProperty("filesRead")} read, "
-                + $"{progress.GetProperty("accepted")} accepted, {progress.GetProperty("rejected")} rejected";
+                + $"{progress.GetProperty("accepted")} accepted, {progress.GetProperty("rejected")} rejected"
+                + (toWrite > 0 ? $", {written}/{toWrite} written" : "");
         }
         if (!context.Interactive)
         {
@@ -230,19 +239,30 @@ public static class DatasetsCommands
             }
         }
         JsonElement result = default;
-        await context.Status.Status().Spinner(Spinner.Known.Dots).StartAsync($"Processing {name}:{version}", async status =>
-        {
-            while (true)
+        await context.Status.Progress()
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async progress =>
             {
-                result = await context.Ingest.GetJsonAsync(path, cancellationToken);
-                status.Status(Markup.Escape($"{name}:{version} {Describe(result)}"));
-                if (Finished(result))
+                var task = progress.AddTask($"Processing {Markup.Escape($"{name}:{version}")}").IsIndeterminate();
+                while (true)
                 {
-                    return;
+                    result = await context.Ingest.GetJsonAsync(path, cancellationToken);
+                    task.Description = Markup.Escape($"{name}:{version} {Describe(result)}");
+                    var (written, toWrite) = Writing(result);
+                    if (toWrite > 0)
+                    {
+                        task.IsIndeterminate(false);
+                        task.MaxValue = toWrite;
+                        task.Value = written;
+                    }
+                    if (Finished(result))
+                    {
+                        task.StopTask();
+                        return;
+                    }
+                    await Task.Delay(PollInterval, cancellationToken);
                 }
-                await Task.Delay(PollInterval, cancellationToken);
-            }
-        });
+            });
         return result;
     }
 
