@@ -101,7 +101,7 @@ public static class OpenInferenceApi
                 var request = document.RootElement;
                 string? id = request.ValueKind == JsonValueKind.Object && request.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String
                     ? idElement.GetString() : null;
-                var prediction = await predictor.PredictAsync(name, null, version, model => ReadInput(request, model, options), context.RequestAborted);
+                var prediction = await predictor.PredictAsync(name, null, version, model => ReadInput(request, model, predictor, options), context.RequestAborted);
                 var classes = prediction.Model.Labels.Count;
                 var data = new float[prediction.Outcomes.Count * classes];
                 for (var i = 0; i < prediction.Outcomes.Count; i++)
@@ -123,7 +123,7 @@ public static class OpenInferenceApi
     }
 
     /// <summary>The one FP32 input tensor, shape [N, C, H, W] as the model takes it, split into N images.</summary>
-    private static List<float[]> ReadInput(JsonElement request, ServedModel model, InferenceOptions options)
+    private static List<float[]> ReadInput(JsonElement request, ServedModel model, Predictor predictor, InferenceOptions options)
     {
         if (request.ValueKind != JsonValueKind.Object || !request.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array || inputs.GetArrayLength() != 1)
         {
@@ -148,6 +148,7 @@ public static class OpenInferenceApi
         {
             throw BadRequest($"At most {options.MaxImagesPerRequest} images per request (Inference:MaxImagesPerRequest); got {shape[0]}.");
         }
+        predictor.EnsureFitsQueue(shape[0]);
         if (!input.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
         {
             throw BadRequest("The input needs \"data\": the tensor's values, flat or nested, in row-major order.");

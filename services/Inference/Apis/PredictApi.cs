@@ -46,7 +46,11 @@ public static class PredictApi
             }
             var images = await RequestBody.ReadImagesAsync(context, options, context.RequestAborted);
             var prediction = await predictor.PredictAsync(name, alias, version,
-                model => [.. images.Select(image => model.Preprocess(image.Bytes, predictor.DecodeOptions))], context.RequestAborted);
+                model =>
+                {
+                    predictor.EnsureFitsQueue(images.Count);
+                    return [.. images.Select(image => model.Preprocess(image.Bytes, predictor.DecodeOptions))];
+                }, context.RequestAborted);
             var k = topK ?? options.DefaultTopK;
             var results = images.Select((image, i) =>
             {

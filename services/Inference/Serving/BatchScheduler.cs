@@ -11,6 +11,15 @@ public sealed record InferenceOutcome(float[] Logits, int BatchSize, double Queu
 /// <summary>The queue is full: the caller answers 429 and the client retries.</summary>
 public sealed class QueueFullException(string message) : Exception(message);
 
+/// <summary>The request has more images than the queue can ever hold: retrying cannot help, the caller answers 413.</summary>
+public sealed class BatchExceedsQueueException(int images, int capacity)
+    : Exception($"The request carries {images} images; a model's queue holds {capacity}.")
+{
+    public int Images { get; } = images;
+
+    public int Capacity { get; } = capacity;
+}
+
 /// <summary>The version was retired after the caller chose it: the caller resolves the model again.</summary>
 public sealed class VersionRetiredException(string message) : Exception(message);
 
@@ -59,10 +68,15 @@ public sealed class BatchScheduler : IAsyncDisposable
 
     /// <summary>
     /// Queues the images (each <see cref="ImageLength"/> floats, already preprocessed) all or none, and waits for their outcomes.
-    /// Throws <see cref="QueueFullException"/> at once when they do not fit; cancellation removes them from the batch they would join.
+    /// Throws <see cref="QueueFullException"/> at once when they do not fit now, <see cref="BatchExceedsQueueException"/> when they
+    /// could never fit; cancellation removes them from the batch they would join.
     /// </summary>
     public async Task<InferenceOutcome[]> InferAsync(IReadOnlyList<float[]> images, CancellationToken cancellationToken)
     {
+        if (images.Count > options.QueueCapacity)
+        {
+            throw new BatchExceedsQueueException(images.Count, options.QueueCapacity);
+        }
         var items = new WorkItem[images.Count];
         for (var i = 0; i < images.Count; i++)
         {

@@ -62,6 +62,10 @@ public sealed class Predictor(ModelRegistry registry, IOptions<InferenceOptions>
                 }
             }
         }
+        catch (BatchExceedsQueueException exception)
+        {
+            throw Rejected(name, BatchExceedsQueue(exception.Images, exception.Capacity), activity);
+        }
         catch (QueueFullException exception)
         {
             throw Rejected(name, new InferenceRejectedException(StatusCodes.Status429TooManyRequests, "Too many requests", exception.Message, "queue_full", retryable: true), activity);
@@ -90,6 +94,23 @@ public sealed class Predictor(ModelRegistry registry, IOptions<InferenceOptions>
             throw Rejected(name, exception, activity);
         }
     }
+
+    /// <summary>
+    /// Refuses, before any image is decoded, a request with more images than a model's queue holds: such a request could never be
+    /// queued (images are queued all or none), so it gets 413 rather than a 429 that would invite a retry that cannot succeed.
+    /// </summary>
+    public void EnsureFitsQueue(long images)
+    {
+        if (images > options.Value.QueueCapacity)
+        {
+            throw BatchExceedsQueue(images, options.Value.QueueCapacity);
+        }
+    }
+
+    private static InferenceRejectedException BatchExceedsQueue(long images, int capacity) =>
+        new(StatusCodes.Status413PayloadTooLarge, "Batch larger than the queue",
+            $"The request carries {images} images but a model's queue holds at most {capacity} (Inference:QueueCapacity), so it can never be "
+            + $"accepted: send at most {capacity} images per request.", "batch_exceeds_queue");
 
     private ServedModel Resolve(string name, string? alias, int? version) =>
         registry.Resolve(name, alias, version, out var served) switch
