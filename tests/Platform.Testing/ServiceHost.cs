@@ -37,8 +37,10 @@ public sealed class ServiceHost : IAsyncDisposable
         {
             ["ASPNETCORE_URLS"] = address.ToString(),
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
         };
+        // No exporter unless the test asks for one (an OtlpReceiver): one inherited from the test runner's environment would
+        // send the service's telemetry somewhere no test looks.
+        variables.TryAdd("OTEL_EXPORTER_OTLP_ENDPOINT", null);
         var process = ManagedProcess.Start("dotnet", [Path.Combine(output, project + ".dll")], variables, output);
         var host = new ServiceHost(process, address);
         try
