@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Platform.Inference.Serving;
+using Platform.Inference.Telemetry;
 
 namespace Platform.Inference.Apis;
 
@@ -40,10 +42,10 @@ public static class OpenInferenceApi
         v2.MapGet("/models/{name}/ready", (string name, ModelRegistry registry) => ModelReady(name, null, registry)).WithName("V2ModelReady");
         v2.MapGet("/models/{name}/versions/{version:int}/ready", (string name, int version, ModelRegistry registry) => ModelReady(name, version, registry))
             .WithName("V2ModelVersionReady");
-        v2.MapPost("/models/{name}/infer", (string name, HttpContext context, Predictor predictor, IOptions<InferenceOptions> options) =>
-            InferAsync(name, null, context, predictor, options.Value)).WithName("V2Infer");
-        v2.MapPost("/models/{name}/versions/{version:int}/infer", (string name, int version, HttpContext context, Predictor predictor, IOptions<InferenceOptions> options) =>
-            InferAsync(name, version, context, predictor, options.Value)).WithName("V2InferVersion");
+        v2.MapPost("/models/{name}/infer", (string name, HttpContext context, Predictor predictor, InferenceTelemetry telemetry, IOptions<InferenceOptions> options) =>
+            InferAsync(name, null, context, predictor, telemetry, options.Value)).WithName("V2Infer");
+        v2.MapPost("/models/{name}/versions/{version:int}/infer", (string name, int version, HttpContext context, Predictor predictor, InferenceTelemetry telemetry,
+            IOptions<InferenceOptions> options) => InferAsync(name, version, context, predictor, telemetry, options.Value)).WithName("V2InferVersion");
         return v2;
     }
 
@@ -78,8 +80,10 @@ public static class OpenInferenceApi
         };
     }
 
-    private static async Task<IResult> InferAsync(string name, int? version, HttpContext context, Predictor predictor, InferenceOptions options)
+    private static async Task<IResult> InferAsync(string name, int? version, HttpContext context, Predictor predictor, InferenceTelemetry telemetry,
+        InferenceOptions options)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             RequestBody.LimitSize(context, options);
@@ -108,12 +112,14 @@ public static class OpenInferenceApi
                 {
                     prediction.Outcomes[i].Logits.CopyTo(data, i * classes);
                 }
+                telemetry.RecordAnswer(name, started, rejectionReason: null);
                 return TypedResults.Ok(new V2InferResponse(name, prediction.Model.Version.ToString(), id,
                     [new V2OutputTensor(prediction.Model.OutputName, Fp32, [prediction.Outcomes.Count, classes], data)]));
             }
         }
         catch (InferenceRejectedException rejection)
         {
+            telemetry.RecordAnswer(name, started, rejection.Reason);
             if (rejection.Retryable)
             {
                 context.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString();
