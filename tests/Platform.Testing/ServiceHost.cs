@@ -26,6 +26,9 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>The service's process id (benchmarks read its CPU time).</summary>
+    public int ProcessId => process.Id;
+
     /// <param name="project">The project name, e.g. Platform.Ingest.</param>
     /// <param name="readyPath">What to wait for: /health (every dependency reachable) or /alive (the process serves).</param>
     public static async Task<ServiceHost> StartAsync(string project, IReadOnlyDictionary<string, string?> environment, TimeSpan? healthyWithin = null,
