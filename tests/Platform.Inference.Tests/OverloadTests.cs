@@ -38,6 +38,44 @@ public sealed class OverloadTests(InferenceFixture fixture)
     }
 
     [Fact]
+    public async Task A_request_with_more_images_than_the_queue_holds_answers_413_not_429_on_predict_and_v2_infer()
+    {
+        await using var service = await fixture.StartServiceAsync(new Dictionary<string, string?>
+        {
+            ["Inference__QueueCapacity"] = "4",
+            ["Inference__MaxImagesPerRequest"] = "8",
+        });
+        var png = fixture.Png(9810);
+
+        using (var fits = Multipart(Enumerable.Repeat(png, 4)))
+        using (var response = await service.Client.PostAsync("/models/fashion-cnn/predict", fits))
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        }
+
+        using (var tooMany = Multipart(Enumerable.Repeat(png, 5)))
+        using (var response = await service.Client.PostAsync("/models/fashion-cnn/predict", tooMany))
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{(int)response.StatusCode}: {body}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Null(response.Headers.RetryAfter);
+            var problem = JsonDocument.Parse(body).RootElement;
+            Assert.Equal("batch_exceeds_queue", problem.GetProperty("reason").GetString());
+            Assert.Contains("4 (Inference:QueueCapacity)", problem.GetProperty("detail").GetString());
+        }
+
+        var infer = new { inputs = new[] { new { name = "input", shape = new[] { 5, 1, 28, 28 }, datatype = "FP32", data = new float[5 * 28 * 28] } } };
+        using (var response = await service.Client.PostAsJsonAsync("/v2/models/fashion-cnn/infer", infer))
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{(int)response.StatusCode}: {body}");
+            Assert.Null(response.Headers.RetryAfter);
+            Assert.Contains("4 (Inference:QueueCapacity)", JsonDocument.Parse(body).RootElement.GetProperty("error").GetString());
+        }
+    }
+
+    [Fact]
     public async Task A_request_that_outlives_the_request_timeout_answers_503_with_retry_after()
     {
         await using var service = await fixture.StartServiceAsync(new Dictionary<string, string?>
@@ -114,6 +152,18 @@ public sealed class OverloadTests(InferenceFixture fixture)
             return mine;
         })));
         return [.. all.SelectMany(r => r)];
+    }
+
+    private static MultipartFormDataContent Multipart(IEnumerable<byte[]> images)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var image in images)
+        {
+            var part = new ByteArrayContent(image);
+            part.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+            form.Add(part, "images", "image.png");
+        }
+        return form;
     }
 
     private static async Task<long> WorkingSetAsync(ServiceHost service) =>

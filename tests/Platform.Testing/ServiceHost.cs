@@ -26,6 +26,9 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>The service's process id (benchmarks read its CPU time).</summary>
+    public int ProcessId => process.Id;
+
     /// <param name="project">The project name, e.g. Platform.Ingest.</param>
     /// <param name="readyPath">What to wait for: /health (every dependency reachable) or /alive (the process serves).</param>
     public static async Task<ServiceHost> StartAsync(string project, IReadOnlyDictionary<string, string?> environment, TimeSpan? healthyWithin = null,
@@ -37,8 +40,10 @@ public sealed class ServiceHost : IAsyncDisposable
         {
             ["ASPNETCORE_URLS"] = address.ToString(),
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
         };
+        // No exporter unless the test asks for one (an OtlpReceiver): one inherited from the test runner's environment would
+        // send the service's telemetry somewhere no test looks.
+        variables.TryAdd("OTEL_EXPORTER_OTLP_ENDPOINT", null);
         var process = ManagedProcess.Start("dotnet", [Path.Combine(output, project + ".dll")], variables, output);
         var host = new ServiceHost(process, address);
         try

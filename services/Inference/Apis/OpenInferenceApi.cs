@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Platform.Inference.Serving;
+using Platform.Inference.Telemetry;
 
 namespace Platform.Inference.Apis;
 
@@ -40,10 +42,10 @@ public static class OpenInferenceApi
         v2.MapGet("/models/{name}/ready", (string name, ModelRegistry registry) => ModelReady(name, null, registry)).WithName("V2ModelReady");
         v2.MapGet("/models/{name}/versions/{version:int}/ready", (string name, int version, ModelRegistry registry) => ModelReady(name, version, registry))
             .WithName("V2ModelVersionReady");
-        v2.MapPost("/models/{name}/infer", (string name, HttpContext context, Predictor predictor, IOptions<InferenceOptions> options) =>
-            InferAsync(name, null, context, predictor, options.Value)).WithName("V2Infer");
-        v2.MapPost("/models/{name}/versions/{version:int}/infer", (string name, int version, HttpContext context, Predictor predictor, IOptions<InferenceOptions> options) =>
-            InferAsync(name, version, context, predictor, options.Value)).WithName("V2InferVersion");
+        v2.MapPost("/models/{name}/infer", (string name, HttpContext context, Predictor predictor, InferenceTelemetry telemetry, IOptions<InferenceOptions> options) =>
+            InferAsync(name, null, context, predictor, telemetry, options.Value)).WithName("V2Infer");
+        v2.MapPost("/models/{name}/versions/{version:int}/infer", (string name, int version, HttpContext context, Predictor predictor, InferenceTelemetry telemetry,
+            IOptions<InferenceOptions> options) => InferAsync(name, version, context, predictor, telemetry, options.Value)).WithName("V2InferVersion");
         return v2;
     }
 
@@ -78,8 +80,10 @@ public static class OpenInferenceApi
         };
     }
 
-    private static async Task<IResult> InferAsync(string name, int? version, HttpContext context, Predictor predictor, InferenceOptions options)
+    private static async Task<IResult> InferAsync(string name, int? version, HttpContext context, Predictor predictor, InferenceTelemetry telemetry,
+        InferenceOptions options)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             RequestBody.LimitSize(context, options);
@@ -101,19 +105,21 @@ public static class OpenInferenceApi
                 var request = document.RootElement;
                 string? id = request.ValueKind == JsonValueKind.Object && request.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String
                     ? idElement.GetString() : null;
-                var prediction = await predictor.PredictAsync(name, null, version, model => ReadInput(request, model, options), context.RequestAborted);
+                var prediction = await predictor.PredictAsync(name, null, version, model => ReadInput(request, model, predictor, options), context.RequestAborted);
                 var classes = prediction.Model.Labels.Count;
                 var data = new float[prediction.Outcomes.Count * classes];
                 for (var i = 0; i < prediction.Outcomes.Count; i++)
                 {
                     prediction.Outcomes[i].Logits.CopyTo(data, i * classes);
                 }
+                telemetry.RecordAnswer(name, started, rejectionReason: null);
                 return TypedResults.Ok(new V2InferResponse(name, prediction.Model.Version.ToString(), id,
                     [new V2OutputTensor(prediction.Model.OutputName, Fp32, [prediction.Outcomes.Count, classes], data)]));
             }
         }
         catch (InferenceRejectedException rejection)
         {
+            telemetry.RecordAnswer(name, started, rejection.Reason);
             if (rejection.Retryable)
             {
                 context.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString();
@@ -123,7 +129,7 @@ public static class OpenInferenceApi
     }
 
     /// <summary>The one FP32 input tensor, shape [N, C, H, W] as the model takes it, split into N images.</summary>
-    private static List<float[]> ReadInput(JsonElement request, ServedModel model, InferenceOptions options)
+    private static List<float[]> ReadInput(JsonElement request, ServedModel model, Predictor predictor, InferenceOptions options)
     {
         if (request.ValueKind != JsonValueKind.Object || !request.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array || inputs.GetArrayLength() != 1)
         {
@@ -148,6 +154,7 @@ public static class OpenInferenceApi
         {
             throw BadRequest($"At most {options.MaxImagesPerRequest} images per request (Inference:MaxImagesPerRequest); got {shape[0]}.");
         }
+        predictor.EnsureFitsQueue(shape[0]);
         if (!input.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
         {
             throw BadRequest("The input needs \"data\": the tensor's values, flat or nested, in row-major order.");

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Platform.Inference.Serving;
+using Platform.Inference.Telemetry;
 
 namespace Platform.Inference.Apis;
 
@@ -28,16 +30,17 @@ public static class PredictApi
     }
 
     public static Task<Results<Ok<PredictionResponse>, ProblemHttpResult>> PredictByAlias(string name, string? alias, int? topK, bool? logits,
-        HttpContext context, Predictor predictor, IOptions<InferenceOptions> options) =>
-        PredictAsync(name, alias, null, topK, logits, context, predictor, options.Value);
+        HttpContext context, Predictor predictor, InferenceTelemetry telemetry, IOptions<InferenceOptions> options) =>
+        PredictAsync(name, alias, null, topK, logits, context, predictor, telemetry, options.Value);
 
     public static Task<Results<Ok<PredictionResponse>, ProblemHttpResult>> PredictByVersion(string name, int version, int? topK, bool? logits,
-        HttpContext context, Predictor predictor, IOptions<InferenceOptions> options) =>
-        PredictAsync(name, null, version, topK, logits, context, predictor, options.Value);
+        HttpContext context, Predictor predictor, InferenceTelemetry telemetry, IOptions<InferenceOptions> options) =>
+        PredictAsync(name, null, version, topK, logits, context, predictor, telemetry, options.Value);
 
     private static async Task<Results<Ok<PredictionResponse>, ProblemHttpResult>> PredictAsync(string name, string? alias, int? version, int? topK,
-        bool? logits, HttpContext context, Predictor predictor, InferenceOptions options)
+        bool? logits, HttpContext context, Predictor predictor, InferenceTelemetry telemetry, InferenceOptions options)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             if (topK is < 1)
@@ -46,7 +49,11 @@ public static class PredictApi
             }
             var images = await RequestBody.ReadImagesAsync(context, options, context.RequestAborted);
             var prediction = await predictor.PredictAsync(name, alias, version,
-                model => [.. images.Select(image => model.Preprocess(image.Bytes, predictor.DecodeOptions))], context.RequestAborted);
+                model =>
+                {
+                    predictor.EnsureFitsQueue(images.Count);
+                    return [.. images.Select(image => model.Preprocess(image.Bytes, predictor.DecodeOptions))];
+                }, context.RequestAborted);
             var k = topK ?? options.DefaultTopK;
             var results = images.Select((image, i) =>
             {
@@ -54,10 +61,12 @@ public static class PredictApi
                 return new ImagePrediction(image.Name, TopK(outcome.Logits, prediction.Model.Labels, k), logits == true ? outcome.Logits : null,
                     outcome.BatchSize, outcome.QueueMs, outcome.InferenceMs);
             }).ToList();
+            telemetry.RecordAnswer(name, started, rejectionReason: null);
             return TypedResults.Ok(new PredictionResponse(prediction.Model.Name, prediction.Model.Version, prediction.Alias, prediction.Model.RunId, results, prediction.TotalMs));
         }
         catch (InferenceRejectedException rejection)
         {
+            telemetry.RecordAnswer(name, started, rejection.Reason);
             return Problem(context, rejection, options);
         }
     }

@@ -11,6 +11,15 @@ public sealed record InferenceOutcome(float[] Logits, int BatchSize, double Queu
 /// <summary>The queue is full: the caller answers 429 and the client retries.</summary>
 public sealed class QueueFullException(string message) : Exception(message);
 
+/// <summary>The request has more images than the queue can ever hold: retrying cannot help, the caller answers 413.</summary>
+public sealed class BatchExceedsQueueException(int images, int capacity)
+    : Exception($"The request carries {images} images; a model's queue holds {capacity}.")
+{
+    public int Images { get; } = images;
+
+    public int Capacity { get; } = capacity;
+}
+
 /// <summary>The version was retired after the caller chose it: the caller resolves the model again.</summary>
 public sealed class VersionRetiredException(string message) : Exception(message);
 
@@ -49,7 +58,12 @@ public sealed class BatchScheduler : IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        worker = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // The worker outlives whatever created it (a promotion's consumer, start-up): without this it would inherit that trace's
+        // Activity.Current and hang every batch span it ever makes under that one span.
+        using (ExecutionContext.SuppressFlow())
+        {
+            worker = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        }
     }
 
     /// <summary>Images waiting (including ones whose caller gave up and that the worker has not yet skipped).</summary>
@@ -59,10 +73,15 @@ public sealed class BatchScheduler : IAsyncDisposable
 
     /// <summary>
     /// Queues the images (each <see cref="ImageLength"/> floats, already preprocessed) all or none, and waits for their outcomes.
-    /// Throws <see cref="QueueFullException"/> at once when they do not fit; cancellation removes them from the batch they would join.
+    /// Throws <see cref="QueueFullException"/> at once when they do not fit now, <see cref="BatchExceedsQueueException"/> when they
+    /// could never fit; cancellation removes them from the batch they would join.
     /// </summary>
     public async Task<InferenceOutcome[]> InferAsync(IReadOnlyList<float[]> images, CancellationToken cancellationToken)
     {
+        if (images.Count > options.QueueCapacity)
+        {
+            throw new BatchExceedsQueueException(images.Count, options.QueueCapacity);
+        }
         var items = new WorkItem[images.Count];
         for (var i = 0; i < images.Count; i++)
         {
@@ -70,7 +89,7 @@ public sealed class BatchScheduler : IAsyncDisposable
             {
                 throw new ArgumentException($"Image {i} has {images[i].Length} values; the model takes {imageLength}.");
             }
-            items[i] = new WorkItem(images[i], Stopwatch.GetTimestamp());
+            items[i] = new WorkItem(images[i], Stopwatch.GetTimestamp(), Activity.Current?.Context ?? default);
             if (!queue.Writer.TryWrite(items[i]))
             {
                 for (var j = 0; j < i; j++)
@@ -163,8 +182,17 @@ public sealed class BatchScheduler : IAsyncDisposable
 
     private void RunBatch(List<WorkItem> batch)
     {
-        using var activity = InferenceTelemetry.Source.StartActivity("inference.batch");
-        activity?.SetTag("inference.batch_size", batch.Count);
+        // One call serves several requests, so its span is a root that links to each request's span rather than the child of one.
+        using var activity = InferenceTelemetry.Source.StartActivity("inference.batch", ActivityKind.Internal, parentContext: default,
+            links: batch.Select(item => item.Caller).Where(caller => caller != default).Distinct().Select(caller => new ActivityLink(caller)));
+        if (activity is not null)
+        {
+            foreach (var (key, value) in tags)
+            {
+                activity.SetTag("inference." + key, value);
+            }
+            activity.SetTag("inference.batch_size", batch.Count);
+        }
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -197,11 +225,14 @@ public sealed class BatchScheduler : IAsyncDisposable
         }
     }
 
-    private sealed class WorkItem(float[] image, long enqueuedAt)
+    private sealed class WorkItem(float[] image, long enqueuedAt, ActivityContext caller)
     {
         public float[] Image { get; } = image;
 
         public long EnqueuedAt { get; } = enqueuedAt;
+
+        /// <summary>The span of the request that queued the image (inference.predict), which the batch span links to.</summary>
+        public ActivityContext Caller { get; } = caller;
 
         public TaskCompletionSource<InferenceOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

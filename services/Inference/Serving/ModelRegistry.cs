@@ -38,6 +38,9 @@ public sealed class ModelRegistry(OnnxRuntimeHost runtime, ModelPackageReader pa
 
     public IReadOnlyCollection<ModelState> Models => models.Values;
 
+    /// <summary>True when a promotion has named this model (loaded or not).</summary>
+    public bool Knows(string name) => models.ContainsKey(name);
+
     /// <summary>Every promotion whose version is not (yet) loaded: the service is not ready while this is non-empty.</summary>
     public IReadOnlyList<string> PendingPromotions() =>
         [.. models.Values.SelectMany(model => model.Pending.Select(alias => $"{model.Name}@{alias.Key} → v{alias.Value.Version}"))];

@@ -25,7 +25,7 @@ public sealed record Prediction(ServedModel Model, string? Alias, IReadOnlyList<
 /// One path for every endpoint: resolve the model, prepare the inputs with that version's preprocessing, queue them, and wait within
 /// the request timeout or until the client goes away. A version retired between resolving and queueing is resolved again.
 /// </summary>
-public sealed class Predictor(ModelRegistry registry, IOptions<InferenceOptions> options, InferenceTelemetry telemetry)
+public sealed class Predictor(ModelRegistry registry, IOptions<InferenceOptions> options)
 {
     public DecodeOptions DecodeOptions { get; } = new DecodeOptions(
         MaxEncodedBytes: options.Value.MaxBodyBytes,
@@ -52,9 +52,8 @@ public sealed class Predictor(ModelRegistry registry, IOptions<InferenceOptions>
                 try
                 {
                     var outcomes = await model.Scheduler.InferAsync(inputs, timeout.Token);
-                    var totalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                    telemetry.RecordRequest(name, totalMs / 1000, "ok");
-                    return new Prediction(model, version is null ? alias ?? ModelRegistry.DefaultAlias : null, outcomes, totalMs);
+                    return new Prediction(model, version is null ? alias ?? ModelRegistry.DefaultAlias : null, outcomes,
+                        Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
                 catch (VersionRetiredException) when (version is null && attempt < 3)
                 {
@@ -62,17 +61,21 @@ public sealed class Predictor(ModelRegistry registry, IOptions<InferenceOptions>
                 }
             }
         }
+        catch (BatchExceedsQueueException exception)
+        {
+            throw Rejected(BatchExceedsQueue(exception.Images, exception.Capacity), activity);
+        }
         catch (QueueFullException exception)
         {
-            throw Rejected(name, new InferenceRejectedException(StatusCodes.Status429TooManyRequests, "Too many requests", exception.Message, "queue_full", retryable: true), activity);
+            throw Rejected(new InferenceRejectedException(StatusCodes.Status429TooManyRequests, "Too many requests", exception.Message, "queue_full", retryable: true), activity);
         }
         catch (VersionRetiredException exception)
         {
-            throw Rejected(name, new InferenceRejectedException(StatusCodes.Status404NotFound, "Version retired", exception.Message, "version_retired"), activity);
+            throw Rejected(new InferenceRejectedException(StatusCodes.Status404NotFound, "Version retired", exception.Message, "version_retired"), activity);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !requestAborted.IsCancellationRequested)
         {
-            throw Rejected(name, new InferenceRejectedException(StatusCodes.Status503ServiceUnavailable, "Request timed out",
+            throw Rejected(new InferenceRejectedException(StatusCodes.Status503ServiceUnavailable, "Request timed out",
                 $"No answer within {settings.RequestTimeout.TotalSeconds:0.###} s (Inference:RequestTimeout); the service is overloaded.", "timeout", retryable: true), activity);
         }
         catch (ImageRejectedException exception)
@@ -83,13 +86,30 @@ public sealed class Predictor(ModelRegistry registry, IOptions<InferenceOptions>
                 RejectionReason.UnsupportedFormat => StatusCodes.Status415UnsupportedMediaType,
                 _ => StatusCodes.Status400BadRequest,
             };
-            throw Rejected(name, new InferenceRejectedException(status, "Image rejected", exception.Message, ReasonCode(exception.Reason)), activity);
+            throw Rejected(new InferenceRejectedException(status, "Image rejected", exception.Message, ReasonCode(exception.Reason)), activity);
         }
         catch (InferenceRejectedException exception)
         {
-            throw Rejected(name, exception, activity);
+            throw Rejected(exception, activity);
         }
     }
+
+    /// <summary>
+    /// Refuses, before any image is decoded, a request with more images than a model's queue holds: such a request could never be
+    /// queued (images are queued all or none), so it gets 413 rather than a 429 that would invite a retry that cannot succeed.
+    /// </summary>
+    public void EnsureFitsQueue(long images)
+    {
+        if (images > options.Value.QueueCapacity)
+        {
+            throw BatchExceedsQueue(images, options.Value.QueueCapacity);
+        }
+    }
+
+    private static InferenceRejectedException BatchExceedsQueue(long images, int capacity) =>
+        new(StatusCodes.Status413PayloadTooLarge, "Batch larger than the queue",
+            $"The request carries {images} images but a model's queue holds at most {capacity} (Inference:QueueCapacity), so it can never be "
+            + $"accepted: send at most {capacity} images per request.", "batch_exceeds_queue");
 
     private ServedModel Resolve(string name, string? alias, int? version) =>
         registry.Resolve(name, alias, version, out var served) switch
@@ -104,9 +124,9 @@ public sealed class Predictor(ModelRegistry registry, IOptions<InferenceOptions>
                 $"Model '{name}' is promoted but still loading.", "not_ready", retryable: true),
         };
 
-    private InferenceRejectedException Rejected(string model, InferenceRejectedException exception, Activity? activity)
+    // The endpoint counts the rejection when it answers (InferenceTelemetry.RecordAnswer); the span says why it failed.
+    private static InferenceRejectedException Rejected(InferenceRejectedException exception, Activity? activity)
     {
-        telemetry.RecordRejection(model, exception.Reason);
         activity?.SetStatus(ActivityStatusCode.Error, exception.Reason);
         return exception;
     }

@@ -16,31 +16,42 @@ public sealed class InferenceTelemetry : IDisposable
     private readonly Histogram<int> batchSize;
     private readonly Histogram<double> batchDuration;
     private readonly Counter<long> rejections;
+    private readonly IServiceProvider services;
 
     public InferenceTelemetry(IMeterFactory meters, IServiceProvider services)
     {
+        this.services = services;
         meter = meters.Create(Name);
-        requestDuration = meter.CreateHistogram<double>("platform.inference.request.duration", "s", "Time from a predict request's arrival to its answer.");
+        requestDuration = meter.CreateHistogram<double>("platform.inference.request.duration", "s", "Time from a predict or infer request's arrival to its answer, by outcome (ok or the rejection reason).");
         batchSize = meter.CreateHistogram<int>("platform.inference.batch.size", "{image}", "Images per ONNX Runtime call.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128] });
         batchDuration = meter.CreateHistogram<double>("platform.inference.batch.duration", "s", "Time of one ONNX Runtime call.");
-        rejections = meter.CreateCounter<long>("platform.inference.rejections", "{request}", "Requests refused (queue full, not ready, timeout, bad input).");
-        // Resolved lazily: the registry depends on this class.
+        rejections = meter.CreateCounter<long>("platform.inference.rejections", "{request}", "Predict and infer requests refused, by reason (queue full, not ready, timeout, bad input...).");
+        // The registry is resolved when needed, not here: it depends on this class.
         meter.CreateObservableGauge("platform.inference.queue.depth", () => QueueDepths(services.GetRequiredService<ModelRegistry>()),
             "{image}", "Images waiting per model version.");
     }
 
-    public void RecordRequest(string model, double seconds, string outcome) =>
-        requestDuration.Record(seconds, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("outcome", outcome));
+    /// <summary>
+    /// Records one answered predict or infer request: its duration since <paramref name="startedTimestamp"/> with outcome <c>ok</c>
+    /// or the rejection reason, and for a rejection one count of that reason. A model name no promotion introduced is recorded as
+    /// <c>unknown</c>: names come from request paths, and each distinct one would otherwise be a new time series.
+    /// </summary>
+    public void RecordAnswer(string model, long startedTimestamp, string? rejectionReason)
+    {
+        var modelTag = new KeyValuePair<string, object?>("model", services.GetRequiredService<ModelRegistry>().Knows(model) ? model : "unknown");
+        requestDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, modelTag, new KeyValuePair<string, object?>("outcome", rejectionReason ?? "ok"));
+        if (rejectionReason is not null)
+        {
+            rejections.Add(1, modelTag, new KeyValuePair<string, object?>("reason", rejectionReason));
+        }
+    }
 
     public void RecordBatch(int size, double milliseconds, KeyValuePair<string, object?>[] tags)
     {
         batchSize.Record(size, tags);
         batchDuration.Record(milliseconds / 1000, tags);
     }
-
-    public void RecordRejection(string model, string reason) =>
-        rejections.Add(1, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("reason", reason));
 
     private static IEnumerable<Measurement<int>> QueueDepths(ModelRegistry registry) =>
         registry.Models.SelectMany(model => model.Versions.Values).Select(version => new Measurement<int>(version.Scheduler.QueueDepth,
