@@ -190,7 +190,8 @@ public static class DatasetsCommands
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
             .StartAsync(async progress =>
             {
-                var task = progress.AddTask($"Uploading {Markup.Escape(upload.Description)}", maxValue: Math.Max(1, upload.TotalBytes));
+                context.Note($"uploading {upload.Description} to {context.Ingest.BaseAddress}");
+                var task = progress.AddTask("Uploading", maxValue: Math.Max(1, upload.TotalBytes));
                 using var response = await context.Ingest.SendAsync(() => upload.CreateRequest(context.Ingest.Address(path), sent => task.Value = sent),
                     timeout: null, false, cancellationToken);
                 task.Value = task.MaxValue;
@@ -247,7 +248,9 @@ public static class DatasetsCommands
                 while (true)
                 {
                     result = await context.Ingest.GetJsonAsync(path, cancellationToken);
-                    task.Description = Markup.Escape($"{name}:{version} {Describe(result)}");
+                    // Short enough for an 80-column terminal: the bar and the report carry the rest.
+                    var counts = result.GetProperty("progress");
+                    task.Description = Markup.Escape($"{counts.Text("stage")} · {counts.GetProperty("filesRead")} read · {counts.GetProperty("rejected")} rejected");
                     var (written, toWrite) = Writing(result);
                     if (toWrite > 0)
                     {
