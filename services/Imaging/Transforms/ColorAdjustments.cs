@@ -99,7 +99,7 @@ public static class ColorAdjustments
         }
     }
 
-    private static void RotateHue(ref Vector<float> red, ref Vector<float> green, ref Vector<float> blue, Vector<float> shift)
+    internal static void RotateHue(ref Vector<float> red, ref Vector<float> green, ref Vector<float> blue, Vector<float> shift)
     {
         var max = Vector.Max(red, Vector.Max(green, blue));
         var min = Vector.Min(red, Vector.Min(green, blue));
@@ -186,5 +186,5 @@ public static class ColorAdjustments
         }
     }
 
-    private static Vector<float> ClampUnit(Vector<float> value) => Vector.Min(Vector.Max(value, Vector<float>.Zero), Vector<float>.One);
+    internal static Vector<float> ClampUnit(Vector<float> value) => Vector.Min(Vector.Max(value, Vector<float>.Zero), Vector<float>.One);
 }
