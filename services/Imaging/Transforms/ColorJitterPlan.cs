@@ -120,159 +120,190 @@ internal struct ColorJitterPlan
     /// <summary>
     /// Applies the adjustments drawn before contrast to <paramref name="count"/> pixels from <paramref name="start"/> of
     /// each plane; adds the resulting channel sums to <paramref name="sums"/> when contrast follows, and normalises
-    /// when it does not.
+    /// when it does not. Meant for a row or a small chunk: each step sweeps it while it sits in the L1 cache.
     /// </summary>
     public readonly void Before(Span<float> chw, int plane, int start, int count, ReadOnlySpan<float> mean, ReadOnlySpan<float> inverseStd, ref ChannelSums sums)
     {
-        var steps = ((ReadOnlySpan<Step>)_before)[..BeforeCount];
-        var normalise = !NeedsGrayMean;
-        ref var red = ref MemoryMarshal.GetReference(chw.Slice(start, count));
-        ref var green = ref Channels == 3 ? ref MemoryMarshal.GetReference(chw.Slice(plane + start, count)) : ref red;
-        ref var blue = ref Channels == 3 ? ref MemoryMarshal.GetReference(chw.Slice(2 * plane + start, count)) : ref red;
+        var pixels = new PixelSpan(chw, plane, start, count, Channels);
         var constants = new Constants(this, 0f, mean, inverseStd);
-
-        var redSum = Vector<float>.Zero;
-        var greenSum = Vector<float>.Zero;
-        var blueSum = Vector<float>.Zero;
-        var i = 0;
-        for (; i <= count - Vector<float>.Count; i += Vector<float>.Count)
+        Run(((ReadOnlySpan<Step>)_before)[..BeforeCount], pixels, constants);
+        if (NeedsGrayMean)
         {
-            var r = Vector.LoadUnsafe(ref red, (nuint)i);
-            var g = Vector.LoadUnsafe(ref green, (nuint)i);
-            var b = Vector.LoadUnsafe(ref blue, (nuint)i);
-            Run(steps, ref r, ref g, ref b, constants);
-            if (normalise)
-            {
-                Normalise(ref r, ref g, ref b, constants);
-            }
-            else
-            {
-                redSum += r;
-                greenSum += g;
-                blueSum += b;
-            }
-
-            Store(r, g, b, ref red, ref green, ref blue, i);
+            var sum = new SumStep();
+            pixels.ForEach(ref sum);
+            sums.Add(Vector.Sum(sum.Red), Vector.Sum(sum.Green), Vector.Sum(sum.Blue));
         }
-
-        // The tail runs the vector code on one lane so that every pixel gets identical arithmetic.
-        for (; i < count; i++)
+        else
         {
-            var r = new Vector<float>(Unsafe.Add(ref red, i));
-            var g = new Vector<float>(Unsafe.Add(ref green, i));
-            var b = new Vector<float>(Unsafe.Add(ref blue, i));
-            Run(steps, ref r, ref g, ref b, constants);
-            if (normalise)
-            {
-                Normalise(ref r, ref g, ref b, constants);
-            }
-            else
-            {
-                redSum += r * FirstLane;
-                greenSum += g * FirstLane;
-                blueSum += b * FirstLane;
-            }
-
-            StoreFirstLane(r, g, b, ref red, ref green, ref blue, i);
-        }
-
-        if (!normalise)
-        {
-            sums.Add(Vector.Sum(redSum), Vector.Sum(greenSum), Vector.Sum(blueSum));
+            var normalise = new NormaliseStep(constants);
+            pixels.ForEach(ref normalise);
         }
     }
 
     /// <summary>Contrast (with the image's grayscale mean after <see cref="Before"/>), the adjustments after it, normalisation.</summary>
     public readonly void After(Span<float> chw, int plane, float grayMean, ReadOnlySpan<float> mean, ReadOnlySpan<float> inverseStd)
     {
-        var steps = ((ReadOnlySpan<Step>)_after)[..AfterCount];
-        ref var red = ref MemoryMarshal.GetReference(chw);
-        ref var green = ref Channels == 3 ? ref Unsafe.Add(ref red, plane) : ref red;
-        ref var blue = ref Channels == 3 ? ref Unsafe.Add(ref red, 2 * plane) : ref red;
         var constants = new Constants(this, grayMean, mean, inverseStd);
-        var i = 0;
-        for (; i <= plane - Vector<float>.Count; i += Vector<float>.Count)
+        var steps = ((ReadOnlySpan<Step>)_after)[..AfterCount];
+        const int Chunk = 512;
+        for (var start = 0; start < plane; start += Chunk)
         {
-            var r = Vector.LoadUnsafe(ref red, (nuint)i);
-            var g = Vector.LoadUnsafe(ref green, (nuint)i);
-            var b = Vector.LoadUnsafe(ref blue, (nuint)i);
-            Run(steps, ref r, ref g, ref b, constants);
-            Normalise(ref r, ref g, ref b, constants);
-            Store(r, g, b, ref red, ref green, ref blue, i);
-        }
-
-        for (; i < plane; i++)
-        {
-            var r = new Vector<float>(Unsafe.Add(ref red, i));
-            var g = new Vector<float>(Unsafe.Add(ref green, i));
-            var b = new Vector<float>(Unsafe.Add(ref blue, i));
-            Run(steps, ref r, ref g, ref b, constants);
-            Normalise(ref r, ref g, ref b, constants);
-            StoreFirstLane(r, g, b, ref red, ref green, ref blue, i);
+            var pixels = new PixelSpan(chw, plane, start, Math.Min(Chunk, plane - start), Channels);
+            Run(steps, pixels, constants);
+            var normalise = new NormaliseStep(constants);
+            pixels.ForEach(ref normalise);
         }
     }
 
-    private static readonly Vector<float> FirstLane = Vector.ConditionalSelect(
-        Vector.Equals(Vector<int>.Indices, Vector<int>.Zero), Vector<float>.One, Vector<float>.Zero);
-
-    private readonly void Run(ReadOnlySpan<Step> steps, ref Vector<float> r, ref Vector<float> g, ref Vector<float> b, in Constants constants)
+    private static void Run(ReadOnlySpan<Step> steps, PixelSpan pixels, in Constants constants)
     {
         foreach (var step in steps)
         {
             switch (step)
             {
                 case Step.Brightness:
-                    // ColorAdjustments.AdjustBrightness: blend with black, x · f + 0.
-                    r = ColorAdjustments.ClampUnit(r * constants.Brightness + Vector<float>.Zero);
-                    g = ColorAdjustments.ClampUnit(g * constants.Brightness + Vector<float>.Zero);
-                    b = ColorAdjustments.ClampUnit(b * constants.Brightness + Vector<float>.Zero);
+                    var brightness = new ScaleStep(constants.Brightness, Vector<float>.Zero);
+                    pixels.ForEach(ref brightness);
                     break;
                 case Step.Contrast:
-                    r = ColorAdjustments.ClampUnit(r * constants.Contrast + constants.ContrastShift);
-                    g = ColorAdjustments.ClampUnit(g * constants.Contrast + constants.ContrastShift);
-                    b = ColorAdjustments.ClampUnit(b * constants.Contrast + constants.ContrastShift);
+                    var contrast = new ScaleStep(constants.Contrast, constants.ContrastShift);
+                    pixels.ForEach(ref contrast);
                     break;
                 case Step.Saturation:
-                    var gray = constants.SaturationKeep * (RedWeight * r + GreenWeight * g + BlueWeight * b);
-                    r = ColorAdjustments.ClampUnit(r * constants.Saturation + gray);
-                    g = ColorAdjustments.ClampUnit(g * constants.Saturation + gray);
-                    b = ColorAdjustments.ClampUnit(b * constants.Saturation + gray);
+                    var saturation = new SaturationStep(constants.Saturation, constants.SaturationKeep);
+                    pixels.ForEach(ref saturation);
                     break;
                 case Step.Hue:
-                    ColorAdjustments.RotateHue(ref r, ref g, ref b, constants.Hue);
+                    var hue = new HueStep(constants.Hue);
+                    pixels.ForEach(ref hue);
                     break;
             }
         }
     }
 
-    private static void Normalise(ref Vector<float> r, ref Vector<float> g, ref Vector<float> b, in Constants constants)
+    /// <summary>What one step does to a vector of pixels, channel by channel.</summary>
+    private interface IPixelStep
     {
-        r = (r - constants.RedMean) * constants.RedInverseStd;
-        g = (g - constants.GreenMean) * constants.GreenInverseStd;
-        b = (b - constants.BlueMean) * constants.BlueInverseStd;
+        void Apply(ref Vector<float> r, ref Vector<float> g, ref Vector<float> b);
     }
 
-    private readonly void Store(Vector<float> r, Vector<float> g, Vector<float> b, ref float red, ref float green, ref float blue, int i)
+    /// <summary>
+    /// <see cref="ColorAdjustments.AdjustBrightness"/> (x · f + 0) and <see cref="ColorAdjustments.AdjustContrast"/>
+    /// (x · f + (1 − f) · mean), clamped to [0, 1].
+    /// </summary>
+    private readonly struct ScaleStep(Vector<float> scale, Vector<float> shift) : IPixelStep
     {
-        // One-channel images alias all three references to the same plane: write only the first.
-        if (Channels == 3)
+        public void Apply(ref Vector<float> r, ref Vector<float> g, ref Vector<float> b)
         {
-            b.StoreUnsafe(ref blue, (nuint)i);
-            g.StoreUnsafe(ref green, (nuint)i);
+            r = ColorAdjustments.ClampUnit(r * scale + shift);
+            g = ColorAdjustments.ClampUnit(g * scale + shift);
+            b = ColorAdjustments.ClampUnit(b * scale + shift);
         }
-
-        r.StoreUnsafe(ref red, (nuint)i);
     }
 
-    private readonly void StoreFirstLane(Vector<float> r, Vector<float> g, Vector<float> b, ref float red, ref float green, ref float blue, int i)
+    /// <summary><see cref="ColorAdjustments.AdjustSaturation"/>: blend with the pixel's own grayscale value.</summary>
+    private readonly struct SaturationStep(Vector<float> factor, float keep) : IPixelStep
     {
-        if (Channels == 3)
+        public void Apply(ref Vector<float> r, ref Vector<float> g, ref Vector<float> b)
         {
-            Unsafe.Add(ref blue, i) = b[0];
-            Unsafe.Add(ref green, i) = g[0];
+            var gray = keep * (RedWeight * r + GreenWeight * g + BlueWeight * b);
+            r = ColorAdjustments.ClampUnit(r * factor + gray);
+            g = ColorAdjustments.ClampUnit(g * factor + gray);
+            b = ColorAdjustments.ClampUnit(b * factor + gray);
+        }
+    }
+
+    private readonly struct HueStep(Vector<float> shift) : IPixelStep
+    {
+        public void Apply(ref Vector<float> r, ref Vector<float> g, ref Vector<float> b) => ColorAdjustments.RotateHue(ref r, ref g, ref b, shift);
+    }
+
+    private readonly struct NormaliseStep(in Constants constants) : IPixelStep
+    {
+        private readonly Vector<float> _redMean = constants.RedMean;
+        private readonly Vector<float> _greenMean = constants.GreenMean;
+        private readonly Vector<float> _blueMean = constants.BlueMean;
+        private readonly Vector<float> _redInverseStd = constants.RedInverseStd;
+        private readonly Vector<float> _greenInverseStd = constants.GreenInverseStd;
+        private readonly Vector<float> _blueInverseStd = constants.BlueInverseStd;
+
+        public void Apply(ref Vector<float> r, ref Vector<float> g, ref Vector<float> b)
+        {
+            r = (r - _redMean) * _redInverseStd;
+            g = (g - _greenMean) * _greenInverseStd;
+            b = (b - _blueMean) * _blueInverseStd;
+        }
+    }
+
+    /// <summary>Adds the pixels to per-lane sums and leaves them unchanged.</summary>
+    private struct SumStep : IPixelStep
+    {
+        public Vector<float> Red;
+        public Vector<float> Green;
+        public Vector<float> Blue;
+
+        public void Apply(ref Vector<float> r, ref Vector<float> g, ref Vector<float> b)
+        {
+            Red += r;
+            Green += g;
+            Blue += b;
+        }
+    }
+
+    /// <summary>The same run of pixels in each channel plane.</summary>
+    private readonly ref struct PixelSpan
+    {
+        private readonly ref float _red;
+        private readonly ref float _green;
+        private readonly ref float _blue;
+        private readonly int _count;
+        private readonly bool _threeChannels;
+
+        public PixelSpan(Span<float> chw, int plane, int start, int count, int channels)
+        {
+            _threeChannels = channels == 3;
+            _count = count;
+            _red = ref MemoryMarshal.GetReference(chw.Slice(start, count));
+            // One channel: all three refer to the same plane and only red is stored back.
+            _green = ref _threeChannels ? ref MemoryMarshal.GetReference(chw.Slice(plane + start, count)) : ref _red;
+            _blue = ref _threeChannels ? ref MemoryMarshal.GetReference(chw.Slice(2 * plane + start, count)) : ref _red;
         }
 
-        Unsafe.Add(ref red, i) = r[0];
+        /// <summary>Runs the step over every pixel; generic over the step so each loop compiles with the step inlined.</summary>
+        public void ForEach<TStep>(ref TStep step) where TStep : struct, IPixelStep
+        {
+            var i = 0;
+            for (; i <= _count - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var r = Vector.LoadUnsafe(ref _red, (nuint)i);
+                var g = Vector.LoadUnsafe(ref _green, (nuint)i);
+                var b = Vector.LoadUnsafe(ref _blue, (nuint)i);
+                step.Apply(ref r, ref g, ref b);
+                if (_threeChannels)
+                {
+                    b.StoreUnsafe(ref _blue, (nuint)i);
+                    g.StoreUnsafe(ref _green, (nuint)i);
+                }
+
+                r.StoreUnsafe(ref _red, (nuint)i);
+            }
+
+            // The tail runs the same vector code on the first lane (the rest are zero), so every pixel gets identical arithmetic.
+            for (; i < _count; i++)
+            {
+                var r = Vector.CreateScalar(Unsafe.Add(ref _red, i));
+                var g = Vector.CreateScalar(Unsafe.Add(ref _green, i));
+                var b = Vector.CreateScalar(Unsafe.Add(ref _blue, i));
+                step.Apply(ref r, ref g, ref b);
+                if (_threeChannels)
+                {
+                    Unsafe.Add(ref _blue, i) = b[0];
+                    Unsafe.Add(ref _green, i) = g[0];
+                }
+
+                Unsafe.Add(ref _red, i) = r[0];
+            }
+        }
     }
 
     /// <summary>The plan's factors as vectors, built once per pass.</summary>
