@@ -5,8 +5,8 @@ using System.Runtime.InteropServices;
 namespace Platform.Imaging.Transforms;
 
 /// <summary>
-/// One sample's colour jitter (the drawn order and factors) and the normalisation, applied per pixel instead of one
-/// pass per adjustment. Brightness, saturation and hue depend only on the pixel itself; contrast needs the mean
+/// One sample's colour jitter (the drawn order and factors) and the normalisation, applied a row (or a small chunk)
+/// at a time while it sits in the L1 cache, instead of one pass over the whole image per adjustment. Brightness, saturation and hue depend only on the pixel itself; contrast needs the mean
 /// grayscale of the whole image as it stands at that point of the order. So the work splits at contrast:
 /// <see cref="Before"/> runs the adjustments drawn ahead of it and sums the result's channels, <see cref="After"/>
 /// runs contrast, the adjustments drawn after it and the normalisation. Without contrast, <see cref="Before"/>

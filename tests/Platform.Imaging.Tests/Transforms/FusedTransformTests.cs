@@ -107,7 +107,7 @@ public class FusedTransformTests
     [InlineData(1)]
     public void Jitter_plan_gives_the_same_values_as_the_adjustments_run_one_by_one(int channels)
     {
-        // 3 × 37 pixels: several vectors, a tail, and a chunk boundary is not needed for the sums to agree closely.
+        // 37 × 37 pixels: two chunks of the whole-image path, each with full vectors and a one-lane tail.
         var recipe = new TransformRecipe(37, channels, [.. TransformRecipe.ImageNetMean.Take(channels)], [.. TransformRecipe.ImageNetStd.Take(channels)],
             ColorJitter: ImageNetJitter);
         var inverseStd = recipe.Std.Select(s => 1f / s).ToArray();
