@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using Platform.Imaging;
 using Platform.Imaging.Data;
 using Platform.Imaging.Transforms;
@@ -35,9 +36,9 @@ internal static class LoaderBenchmark
         var recipe = TransformRecipe.Train(CropSide, TransformRecipe.ImageNetMean, TransformRecipe.ImageNetStd, colorJitter: Jitter);
         var pipeline = new TransformPipeline(recipe);
         var rates = MeasureInterleaved(seconds * 2, jpegs.Count,
-            OursOneImage(jpegs, pipeline),
-            i => ImageDecoder.Decode(jpegs[i % jpegs.Count]),
-            TorchVisionOneImage(jpegs));
+            new TimedPipeline(OursOneImage(jpegs, pipeline)),
+            new TimedPipeline(i => ImageDecoder.Decode(jpegs[i % jpegs.Count])),
+            new TimedPipeline(TorchVisionOneImage(jpegs), WithoutGarbageCollection: true));
         var (ours, decodeOnly, torchVision) = (rates[0], rates[1], rates[2]);
         var loader = MeasureDataLoader(seconds, jpegs, pipeline, Environment.ProcessorCount);
 
@@ -86,7 +87,16 @@ internal static class LoaderBenchmark
             var image = imager.DecodeImage(jpegs[i % jpegs.Count], torchvision.io.ImageReadMode.RGB);
             // TorchSharp's transforms take batches (Normalize reads channels from dimension 1), hence N = 1.
             var batch = image.unsqueeze(0);
-            foreach (var transform in transforms)
+            var cropped = transforms[0].call(batch);
+            // TorchSharp 0.107's ResizedCrop disposes its crop, which is also its result when the crop already has the
+            // output size (about 1 image in 250 here): the tensor comes back disposed. Draw again, as the next call would.
+            while (cropped.IsInvalid)
+            {
+                cropped = transforms[0].call(batch);
+            }
+
+            batch = cropped;
+            foreach (var transform in transforms.Skip(1))
             {
                 batch = transform.call(batch);
             }
@@ -120,13 +130,13 @@ internal static class LoaderBenchmark
     /// same disturbance from other processes on a shared machine, so their ratio holds even when absolute rates
     /// drift; the median ignores the worst interruptions.
     /// </summary>
-    private static double[] MeasureInterleaved(double seconds, int distinctImages, params Action<int>[] pipelines)
+    private static double[] MeasureInterleaved(double seconds, int distinctImages, params TimedPipeline[] pipelines)
     {
         foreach (var pipeline in pipelines)
         {
             for (var i = 0; i < Math.Min(8, distinctImages); i++)
             {
-                pipeline(i);
+                RunOnce(pipeline, i);
             }
         }
 
@@ -136,9 +146,7 @@ internal static class LoaderBenchmark
         {
             for (var p = 0; p < pipelines.Length; p++)
             {
-                var one = Stopwatch.StartNew();
-                pipelines[p](image);
-                times[p].Add(one.Elapsed.TotalSeconds);
+                times[p].Add(RunOnce(pipelines[p], image));
             }
         }
 
@@ -149,9 +157,38 @@ internal static class LoaderBenchmark
         }).ToArray();
     }
 
+    /// <summary>Runs one image and returns its time; a no-GC region, when asked for, is opened and closed outside the timing.</summary>
+    private static double RunOnce(TimedPipeline pipeline, int image)
+    {
+        // TorchSharp 0.107 reads a Scalar's native handle and then calls libtorch without keeping the Scalar alive, so
+        // a collection during the call can finalize (free) it mid-call: "Expected false to be true ... toFloat" or a
+        // crash. No collection may run inside a TorchSharp image; the collections its garbage needs happen later,
+        // inside whichever pipeline allocates next, which can only slow the others down, never TorchVision.
+        var holding = pipeline.WithoutGarbageCollection && GC.TryStartNoGCRegion(NoGcBudgetBytes);
+        try
+        {
+            var one = Stopwatch.StartNew();
+            pipeline.Run(image);
+            return one.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            if (holding && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+            {
+                GC.EndNoGCRegion();
+            }
+        }
+    }
+
     private static void Row(string name, int threads, double imagesPerSecond) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {name} | {threads} | {imagesPerSecond:F0} | {imagesPerSecond / threads:F0} |"));
+
+    private const long NoGcBudgetBytes = 16L << 20;
+
+    /// <param name="Run">Processes the image with the given index.</param>
+    /// <param name="WithoutGarbageCollection">Run each image inside a no-GC region (see <see cref="RunOnce"/>).</param>
+    private sealed record TimedPipeline(Action<int> Run, bool WithoutGarbageCollection = false);
 
     /// <summary>The in-memory JPEGs as a labelled source (one class), decoded on every load like a folder dataset.</summary>
     private sealed class JpegSource(List<byte[]> jpegs) : ILabeledImageSource

@@ -24,6 +24,9 @@ internal static class Resampler
     private static readonly SKSamplingOptions Bilinear = new(SKFilterMode.Linear, SKMipmapMode.None);
     private static readonly SKSamplingOptions BilinearWithMipmaps = new(SKFilterMode.Linear, SKMipmapMode.Linear);
 
+    /// <summary>Downscale factor (source / target, larger axis) above which mipmaps are blended in.</summary>
+    public const double MipmapThreshold = 2;
+
     /// <summary>Bytes the target needs for a <paramref name="width"/> × <paramref name="height"/> result.</summary>
     public static int TargetLength(ImageBuffer image, int width, int height) => width * height * (image.Channels == 1 ? 1 : 4);
 
@@ -70,7 +73,7 @@ internal static class Resampler
             using var subset = sourcePixmap.ExtractSubset(new SKRectI(region.Left, region.Top, region.Left + region.Width, region.Top + region.Height))
                 ?? throw new ArgumentOutOfRangeException(nameof(region), region, $"The region lies outside the {image.Width}x{image.Height} image.");
             using var targetPixmap = new SKPixmap(targetInfo, (IntPtr)targetPointer, width * pixelStride);
-            if (!subset.ScalePixels(targetPixmap, downscale > 2 ? BilinearWithMipmaps : Bilinear))
+            if (!subset.ScalePixels(targetPixmap, downscale > MipmapThreshold ? BilinearWithMipmaps : Bilinear))
             {
                 throw new InvalidOperationException($"SkiaSharp could not resample a {colorType} image to {width}x{height}.");
             }

@@ -3,13 +3,18 @@ using System.Buffers;
 namespace Platform.Imaging.Transforms;
 
 /// <summary>
-/// Runs a <see cref="TransformRecipe"/>: one resample of the chosen source region (SkiaSharp), then flip, channel
-/// conversion and scaling to floats in one pass, then colour jitter and normalisation over the planar output.
-/// Thread-safe: one pipeline serves all loader workers; scratch memory comes from the shared array pool.
+/// Runs a <see cref="TransformRecipe"/>. Usually in one pass: <see cref="PlanarBilinear"/> resamples the chosen source
+/// region straight into the planar float output (window, flip and scaling to [0, 1] folded in) and each finished row
+/// goes through the colour jitter drawn for the sample and the normalisation (<see cref="ColorJitterPlan"/>); a second
+/// pass follows only when contrast, which needs the whole image's mean, is drawn. Downscaling by more than
+/// <see cref="Resampler.MipmapThreshold"/> resamples with Skia (mipmaps) instead, then runs the same plan over the
+/// output. Thread-safe: one pipeline serves all loader workers; scratch memory comes from the shared array pool.
 /// </summary>
 public sealed class TransformPipeline
 {
-    private readonly float[][] _byteToNormalised;
+    /// <summary>value / 255 for every byte value.</summary>
+    private static readonly float[] UnitTable = [.. Enumerable.Range(0, 256).Select(value => value / 255f)];
+
     private readonly float[] _mean;
     private readonly float[] _inverseStd;
     private readonly bool _hasJitter;
@@ -20,17 +25,6 @@ public sealed class TransformPipeline
         _mean = [.. recipe.Mean];
         _inverseStd = [.. recipe.Std.Select(s => 1f / s)];
         _hasJitter = recipe.ColorJitter is { } jitter && jitter != new ColorJitterOptions();
-        _byteToNormalised = new float[recipe.Channels][];
-        for (var channel = 0; channel < recipe.Channels; channel++)
-        {
-            var table = new float[256];
-            for (var value = 0; value < 256; value++)
-            {
-                table[value] = _hasJitter ? value / 255f : (value / 255f - _mean[channel]) * _inverseStd[channel];
-            }
-
-            _byteToNormalised[channel] = table;
-        }
     }
 
     public TransformRecipe Recipe { get; }
@@ -84,35 +78,38 @@ public sealed class TransformPipeline
         }
 
         var flip = Recipe.HorizontalFlipProbability > 0 && random.NextDouble() < Recipe.HorizontalFlipProbability;
+        var jitter = _hasJitter ? ColorJitterPlan.Draw(Recipe.ColorJitter!, Recipe.Channels, ref random) : ColorJitterPlan.None(Recipe.Channels);
 
-        if (sourceRegion == CropRegion.Whole(image.Width, image.Height)
-            && resampledWidth == image.Width && resampledHeight == image.Height)
+        var downscale = Math.Max((double)sourceRegion.Width / resampledWidth, (double)sourceRegion.Height / resampledHeight);
+        if (downscale > Resampler.MipmapThreshold)
         {
-            // Already the right size (e.g. 28×28 MNIST): no resampling at all.
-            WriteFloats(PixelRows.Of(image), outputWindow, flip, output);
-        }
-        else
-        {
+            // Strong downscaling blends in mipmaps, which only Skia's resampler does.
             var scratch = ArrayPool<byte>.Shared.Rent(Resampler.TargetLength(image, resampledWidth, resampledHeight));
             try
             {
-                WriteFloats(Resampler.Resample(image, sourceRegion, resampledWidth, resampledHeight, scratch), outputWindow, flip, output);
+                WriteUnitFloats(Resampler.Resample(image, sourceRegion, resampledWidth, resampledHeight, scratch), outputWindow, flip, output);
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(scratch);
             }
+
+            jitter.ApplyInPlace(output, _mean, _inverseStd);
+            return;
         }
 
-        if (_hasJitter)
+        var sums = new ChannelSums();
+        PlanarBilinear.Resample(image, sourceRegion, resampledWidth, resampledHeight, outputWindow, flip, output, jitter, _mean, _inverseStd,
+            ref sums, useAvx2: true);
+        if (jitter.NeedsGrayMean)
         {
-            ApplyJitter(output, ref random);
-            Normalise(output);
+            var plane = OutputHeight * OutputWidth;
+            jitter.After(output, plane, sums.GrayMean(Recipe.Channels, plane), _mean, _inverseStd);
         }
     }
 
-    /// <summary>Reads the output window (mirrored when flipped) and writes each channel plane through its byte→float table.</summary>
-    private unsafe void WriteFloats(PixelRows rows, CropRegion window, bool flip, Span<float> output)
+    /// <summary>Reads the output window (mirrored when flipped) and writes each channel plane as value / 255.</summary>
+    private unsafe void WriteUnitFloats(PixelRows rows, CropRegion window, bool flip, Span<float> output)
     {
         if (!BitConverter.IsLittleEndian)
         {
@@ -126,9 +123,7 @@ public sealed class TransformPipeline
         var firstColumn = flip ? (size - 1) * stride : 0;
         fixed (byte* pixels = rows.Pixels)
         fixed (float* target = output)
-        fixed (float* redTable = _byteToNormalised[0])
-        fixed (float* greenTable = _byteToNormalised[Recipe.Channels == 3 ? 1 : 0])
-        fixed (float* blueTable = _byteToNormalised[^1])
+        fixed (float* table = UnitTable)
         {
             for (var y = 0; y < size; y++)
             {
@@ -138,7 +133,7 @@ public sealed class TransformPipeline
                 {
                     for (var x = 0; x < size; x++, source += step)
                     {
-                        red[x] = redTable[*source];
+                        red[x] = table[*source];
                     }
 
                     continue;
@@ -148,57 +143,10 @@ public sealed class TransformPipeline
                 var blue = green + plane;
                 for (var x = 0; x < size; x++, source += step)
                 {
-                    red[x] = redTable[source[rows.RedOffset]];
-                    green[x] = greenTable[source[rows.GreenOffset]];
-                    blue[x] = blueTable[source[rows.BlueOffset]];
+                    red[x] = table[source[rows.RedOffset]];
+                    green[x] = table[source[rows.GreenOffset]];
+                    blue[x] = table[source[rows.BlueOffset]];
                 }
-            }
-        }
-    }
-
-    /// <summary>torchvision ColorJitter: a random order of the four adjustments, each with its own random factor.</summary>
-    private void ApplyJitter(Span<float> output, ref SampleRandom random)
-    {
-        var jitter = Recipe.ColorJitter!;
-        Span<int> order = [0, 1, 2, 3];
-        random.Shuffle(order);
-        var brightness = DrawFactor(jitter.Brightness, ref random);
-        var contrast = DrawFactor(jitter.Contrast, ref random);
-        var saturation = DrawFactor(jitter.Saturation, ref random);
-        var hue = jitter.Hue > 0 ? (float)random.NextUniform(-jitter.Hue, jitter.Hue) : (float?)null;
-        foreach (var adjustment in order)
-        {
-            switch (adjustment)
-            {
-                case 0 when brightness is { } factor:
-                    ColorAdjustments.AdjustBrightness(output, factor);
-                    break;
-                case 1 when contrast is { } factor:
-                    ColorAdjustments.AdjustContrast(output, Recipe.Channels, factor);
-                    break;
-                case 2 when saturation is { } factor:
-                    ColorAdjustments.AdjustSaturation(output, Recipe.Channels, factor);
-                    break;
-                case 3 when hue is { } shift:
-                    ColorAdjustments.AdjustHue(output, Recipe.Channels, shift);
-                    break;
-            }
-        }
-    }
-
-    private static float? DrawFactor(double strength, ref SampleRandom random) =>
-        strength > 0 ? (float)random.NextUniform(Math.Max(0, 1 - strength), 1 + strength) : null;
-
-    private void Normalise(Span<float> output)
-    {
-        var plane = output.Length / Recipe.Channels;
-        for (var channel = 0; channel < Recipe.Channels; channel++)
-        {
-            var mean = _mean[channel];
-            var inverseStd = _inverseStd[channel];
-            foreach (ref var value in output.Slice(channel * plane, plane))
-            {
-                value = (value - mean) * inverseStd;
             }
         }
     }
