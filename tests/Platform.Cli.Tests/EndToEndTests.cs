@@ -33,10 +33,18 @@ public sealed class EndToEndTests(EndToEndFixture suite) : IDisposable
         Assert.Equal(IdxDataset.FashionMnistClasses, dataset.GetProperty("report").GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
         Assert.Contains("fashion-e2e:1 published", upload.Error);
 
-        var watched = await Platform(TimeSpan.FromMinutes(10), "runs", "create", "--experiment", "e2e", "--dataset", "fashion-e2e", "--model", "fashion-e2e",
-            "--config", "examples/fashion-mnist-cnn.yaml", "--set", "epochs=2", "--watch", "--json");
+        var created = await Platform(Quick, "runs", "create", "--experiment", "e2e", "--dataset", "fashion-e2e", "--model", "fashion-e2e",
+            "--config", "examples/fashion-mnist-cnn.yaml", "--set", "epochs=2", "--json");
+        var runId = created.Json.GetProperty("id").GetGuid();
+        Assert.Equal("queued", created.Json.GetProperty("state").GetString());
+        // The trainer announces the run as it starts, so the tracker shows it running (on its device) before any epoch ends.
+        var started = await suite.Tracker.PollAsync($"/runs/{runId}", r => r.GetProperty("state").GetString() != "queued", TimeSpan.FromMinutes(2));
+        Assert.Equal("running", started.GetProperty("state").GetString());
+        Assert.Empty(started.GetProperty("curves").EnumerateArray());
+        Assert.Equal("cpu", started.GetProperty("device").GetString());
+
+        var watched = await Platform(TimeSpan.FromMinutes(10), "runs", "watch", runId.ToString("D")[..8], "--json");
         var run = watched.Json.GetProperty("run");
-        var runId = run.GetProperty("id").GetGuid();
         Assert.Equal("completed", run.GetProperty("state").GetString());
         Assert.Equal(1, run.GetProperty("datasetVersion").GetInt32());
         Assert.Contains("epoch 1/2", watched.Error);

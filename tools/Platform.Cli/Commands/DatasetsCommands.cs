@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.IO.Compression;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Platform.Cli.Http;
 using Platform.Imaging.Data;
