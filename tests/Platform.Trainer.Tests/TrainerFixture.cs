@@ -58,8 +58,9 @@ public sealed class TrainerFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public Task<ServiceHost> StartTrainerAsync() =>
-        ServiceHost.StartAsync("Platform.Trainer", Servers.ServiceEnvironment().Concat(FastLeases).ToDictionary(), TimeSpan.FromMinutes(2));
+    public Task<ServiceHost> StartTrainerAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
+        ServiceHost.StartAsync("Platform.Trainer", Servers.ServiceEnvironment().Concat(FastLeases).Concat(settings ?? new Dictionary<string, string?>()).ToDictionary(),
+            TimeSpan.FromMinutes(2));
 
     public Task PublishAsync<T>(T message) where T : class => bus.Publish(message);
 

@@ -4,6 +4,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using Platform.Contracts;
 using Platform.Imaging.Data;
 using Platform.Testing;
+using Platform.Testing.Otlp;
 
 namespace Platform.Trainer.Tests;
 
@@ -13,12 +14,17 @@ public sealed class TrainerServiceTests(TrainerFixture fixture)
     [Fact]
     public async Task A_small_job_goes_from_train_model_to_model_trained_with_an_onnx_package_that_scores_above_chance()
     {
-        await using var trainer = await fixture.StartTrainerAsync();
+        await using var tracker = OtlpReceiver.Start();
+        await using var trainer = await fixture.StartTrainerAsync(new Dictionary<string, string?> { ["Trainer__TrackerOtlpEndpoint"] = tracker.Endpoint.ToString() });
         var runId = Guid.NewGuid();
 
         await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs: 2)));
         var trained = await fixture.WaitForModelAsync(runId, TimeSpan.FromMinutes(4), () => trainer.Output);
 
+        // The tracker has every epoch and the run's end before it hears that the run completed.
+        var spans = tracker.Spans.Where(s => s.Attribute("platform.run_id") == runId.ToString()).ToList();
+        Assert.Equal(["1", "2"], spans.Where(s => s.Name == "training.epoch").Select(s => s.Attribute("step")).Order());
+        Assert.Single(spans, s => s.Name == "training.run");
         Assert.Equal("fashion-cnn", trained.ModelName);
         Assert.True(trained.Metrics["accuracy"] > 0.5, $"validation accuracy {trained.Metrics["accuracy"]}");
         var prefix = StorageLayout.ModelPackagePrefix("fashion-cnn", runId);

@@ -1,6 +1,7 @@
 using Azure;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
 using Platform.Contracts;
 
 namespace Platform.Trainer.Jobs;
@@ -16,8 +17,11 @@ public sealed class TrainModelConsumer(
     TrainingJob trainingJob,
     RunningJobs running,
     IOptions<TrainerOptions> options,
-    ILogger<TrainModelConsumer> logger) : IConsumer<TrainModel>
+    ILogger<TrainModelConsumer> logger,
+    TracerProvider? tracing = null) : IConsumer<TrainModel>
 {
+    private const int TelemetryFlushMilliseconds = 5000;
+
     public async Task Consume(ConsumeContext<TrainModel> context)
     {
         var job = context.Message;
@@ -46,6 +50,7 @@ public sealed class TrainModelConsumer(
             var result = await trainingJob.RunAsync(job, lease.Attempt, cancellation.Token);
             etag = await StopHeartbeatAsync(heartbeat, cancellation);
             await leases.FinishAsync(lease, etag, JobState.Completed, $"model package {result.PackageUri}", CancellationToken.None);
+            await FlushTelemetryAsync();
             await context.Publish(new ModelTrained(job.RunId, job.ModelName, result.PackageUri.ToString(), job.DatasetName, job.DatasetVersion,
                 new Dictionary<string, double>
                 {
@@ -66,6 +71,7 @@ public sealed class TrainModelConsumer(
         {
             etag = await StopHeartbeatAsync(heartbeat, cancellation);
             await leases.FinishAsync(lease, etag, JobState.Failed, $"{failure.Reason}: {failure.Detail}", CancellationToken.None);
+            await FlushTelemetryAsync();
             await context.Publish(new Contracts.RunFailed(job.RunId, failure.Reason, failure.Detail, DateTimeOffset.UtcNow));
             logger.LogWarning("Run {RunId} failed for good: {Reason}: {Detail}", job.RunId, failure.Reason, failure.Detail);
         }
@@ -110,8 +116,21 @@ public sealed class TrainModelConsumer(
     private async Task FinishCancelledAsync(ConsumeContext<TrainModel> context, JobLease lease, ETag etag, string reason)
     {
         await leases.FinishAsync(lease, etag, JobState.Cancelled, reason, CancellationToken.None);
+        await FlushTelemetryAsync();
         await context.Publish(new RunCancelled(lease.RunId, reason, DateTimeOffset.UtcNow));
         logger.LogInformation("Run {RunId} cancelled: {Reason}", lease.RunId, reason);
+    }
+
+    /// <summary>
+    /// Spans leave in batches, while the outcome message goes at once: without a flush the tracker could hear that a
+    /// run ended before it received the run's last epoch.
+    /// </summary>
+    private async Task FlushTelemetryAsync()
+    {
+        if (tracing is not null && !await Task.Run(() => tracing.ForceFlush(TelemetryFlushMilliseconds)))
+        {
+            logger.LogWarning("Training spans were not all exported within {Milliseconds} ms; the tracker may show the run's last epoch late", TelemetryFlushMilliseconds);
+        }
     }
 
     private async Task TryInterruptAsync(JobLease lease, ETag etag, string reason)
