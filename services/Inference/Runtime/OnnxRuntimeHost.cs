@@ -61,7 +61,6 @@ public sealed class OnnxRuntimeHost
         };
         if (!options.AllowSpinning)
         {
-            // Idle ORT worker threads otherwise spin after each call, taking the cores that decode and preprocess the next requests.
             sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         }
         if (Provider == ExecutionProvider.Cuda)

@@ -45,10 +45,11 @@ public sealed class InferenceOptions
     public int? IntraOpThreads { get; set; }
 
     /// <summary>
-    /// Let ONNX Runtime's idle intra-op threads spin-wait for work. Default false: on a CPU shared with request handling, spinning
-    /// threads take the cores that decode and preprocess the next images.
+    /// Let ONNX Runtime's idle intra-op threads spin-wait for work, as it does by default. Default true: parking and waking the
+    /// threads at every operator costs about 2 ms per ResNet-18 call and a quarter to a third of the small CNN's throughput
+    /// (docs/benchmarks.md); false suits a CPU shared with other busy processes, where spinning threads take their cores.
     /// </summary>
-    public bool AllowSpinning { get; set; }
+    public bool AllowSpinning { get; set; } = true;
 
     public int ResolvedIntraOpThreads => IntraOpThreads ?? Environment.ProcessorCount;
 
