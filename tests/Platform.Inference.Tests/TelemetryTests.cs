@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using Platform.Otlp;
 using Platform.Testing;
 using Platform.Testing.Otlp;
 
@@ -61,11 +62,11 @@ public sealed class TelemetryTests(InferenceFixture fixture)
                 + $"a queue depth for version {version}, {refused} queue_full rejections and one unknown_model");
 
         var metrics = receiver.MetricExports[^1].Where(m => m.Scope == Scope).ToDictionary(m => m.Name);
-        Assert.Equal((MetricKind.Histogram, "s"), (metrics["platform.inference.request.duration"].Kind, metrics["platform.inference.request.duration"].Unit));
-        Assert.Equal(MetricKind.Histogram, metrics["platform.inference.batch.size"].Kind);
+        Assert.Equal((OtlpMetricKind.Histogram, "s"), (metrics["platform.inference.request.duration"].Kind, metrics["platform.inference.request.duration"].Unit));
+        Assert.Equal(OtlpMetricKind.Histogram, metrics["platform.inference.batch.size"].Kind);
         Assert.Equal(new double[] { 1, 2, 4, 8, 16, 32, 64, 128 }, metrics["platform.inference.batch.size"].Points[0].ExplicitBounds);
-        Assert.Equal(MetricKind.Gauge, metrics["platform.inference.queue.depth"].Kind);
-        Assert.Equal(MetricKind.Sum, metrics["platform.inference.rejections"].Kind);
+        Assert.Equal(OtlpMetricKind.Gauge, metrics["platform.inference.queue.depth"].Kind);
+        Assert.Equal(OtlpMetricKind.Sum, metrics["platform.inference.rejections"].Kind);
         // A name from a request path that no promotion introduced is not a time series of its own.
         Assert.Equal("unknown", Assert.Single(metrics["platform.inference.rejections"].Points, p => p.Attribute("reason") == "unknown_model").Attribute("model"));
         Assert.All(metrics.Values.SelectMany(m => m.Points).Where(p => p.Attribute("reason") != "unknown_model" && p.Attribute("outcome") != "unknown_model"),
@@ -84,8 +85,8 @@ public sealed class TelemetryTests(InferenceFixture fixture)
             Assert.Equal(version, predict.Attribute("inference.version"));
             Assert.Equal(request.Images.ToString(), predict.Attribute("inference.images"));
             var server = Assert.Single(trace, s => s.SpanId == predict.ParentSpanId);
-            Assert.Equal(ReceivedSpan.KindServer, server.Kind);
-            Assert.Equal(request.Status == HttpStatusCode.OK ? 0 : ReceivedSpan.StatusError, predict.StatusCode);
+            Assert.Equal(SpanKind.Server, server.Kind);
+            Assert.Equal(request.Status == HttpStatusCode.OK ? SpanStatusCode.Unset : SpanStatusCode.Error, predict.Status);
         }
 
         // A batch serves several requests, so its span belongs to none of their traces: it links to the predict span of each.
@@ -125,7 +126,7 @@ public sealed class TelemetryTests(InferenceFixture fixture)
     }
 
     /// <summary>The data points of a Platform.Inference metric in the latest export that has it (cumulative: the totals so far).</summary>
-    private static IEnumerable<ReceivedDataPoint> Points(OtlpReceiver receiver, string name) =>
+    private static IEnumerable<OtlpDataPoint> Points(OtlpReceiver receiver, string name) =>
         receiver.MetricExports.LastOrDefault(export => export.Any(m => m.Scope == Scope && m.Name == name))?
             .Where(m => m.Scope == Scope && m.Name == name).SelectMany(m => m.Points) ?? [];
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Platform.Otlp;
 using Platform.Tracker.Otlp;
 using Platform.Tracker.Runs;
 using Platform.Tracker.TensorBoard;
@@ -86,6 +87,42 @@ public sealed class UnitTests
         var run = Assert.Single(TrainingTelemetryMapper.Map([decoded]).Runs);
         Assert.Equal(RunOutcome.Failed, run.Outcome);
         Assert.Equal(0.875, run.FinalMetrics["test_accuracy"]);
+    }
+
+    [Fact]
+    public void The_json_reader_reads_scope_kind_links_and_string_encoded_numbers()
+    {
+        var json = """
+            {"resourceSpans":[{"scopeSpans":[{"scope":{"name":"Platform.Inference"},"spans":[
+              {"traceId":"5B8EFFF798038103D269B633813FC60C","spanId":"EEE19B7EC3C1B174","parentSpanId":"","name":"inference.batch",
+               "kind":"SPAN_KIND_SERVER","startTimeUnixNano":"1700000000000000000","endTimeUnixNano":1700000000500000000,
+               "attributes":[{"key":"inference.batch_size","value":{"intValue":"3"}}],
+               "links":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331"}],
+               "status":{"code":"STATUS_CODE_ERROR","message":"queue_full"}},
+              {"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"inference.predict","kind":3}]}]}]}
+            """;
+
+        var spans = OtlpJsonReader.ReadTraces(Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(2, spans.Count);
+        var batch = spans[0];
+        Assert.Equal(("Platform.Inference", SpanKind.Server, "5b8efff798038103d269b633813fc60c", null), (batch.Scope, batch.Kind, batch.TraceId, batch.ParentSpanId));
+        Assert.Equal((1_700_000_000_000_000_000UL, 1_700_000_000_500_000_000UL), (batch.StartUnixNano, batch.EndUnixNano));
+        Assert.Equal("3", batch.Attribute("inference.batch_size"));
+        Assert.Equal(new OtlpSpanLink("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"), Assert.Single(batch.Links));
+        Assert.Equal((SpanStatusCode.Error, "queue_full"), (batch.Status, batch.StatusMessage));
+        Assert.Equal((SpanKind.Client, SpanStatusCode.Unset), (spans[1].Kind, spans[1].Status));
+        Assert.Empty(spans[1].Links);
+    }
+
+    [Fact]
+    public void A_body_that_is_not_otlp_is_a_format_error_naming_the_message()
+    {
+        var protobuf = Assert.Throws<OtlpFormatException>(() => OtlpProtobufReader.ReadMetrics([0x0A, 0x05, 0x01]));
+        var json = Assert.Throws<OtlpFormatException>(() => OtlpJsonReader.ReadTraces(Encoding.UTF8.GetBytes("{\"resourceSpans\": [")));
+
+        Assert.Contains("ExportMetricsServiceRequest", protobuf.Message);
+        Assert.Contains("ExportTraceServiceRequest", json.Message);
     }
 
     [Fact]

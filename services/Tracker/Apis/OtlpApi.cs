@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Google.Protobuf;
+using Platform.Otlp;
 using Platform.Tracker.Otlp;
 using Platform.Tracker.Runs;
 using StackExchange.Redis;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Platform.Otlp;
 
 namespace Platform.Tracker.Otlp;
 

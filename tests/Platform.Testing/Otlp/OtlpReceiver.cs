@@ -1,4 +1,5 @@
 using System.Net;
+using Platform.Otlp;
 
 namespace Platform.Testing.Otlp;
 
@@ -10,8 +11,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly HttpListener listener = new();
     private readonly Lock gate = new();
-    private readonly List<IReadOnlyList<ReceivedMetric>> metricExports = [];
-    private readonly List<ReceivedSpan> spans = [];
+    private readonly List<IReadOnlyList<OtlpMetric>> metricExports = [];
+    private readonly List<OtlpSpan> spans = [];
     private readonly List<string> errors = [];
     private readonly Task loop;
 
@@ -40,7 +41,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
     };
 
     /// <summary>Every metrics export received so far, oldest first (cumulative temporality: the last one holds the totals).</summary>
-    public IReadOnlyList<IReadOnlyList<ReceivedMetric>> MetricExports
+    public IReadOnlyList<IReadOnlyList<OtlpMetric>> MetricExports
     {
         get
         {
@@ -51,7 +52,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
         }
     }
 
-    public IReadOnlyList<ReceivedSpan> Spans
+    public IReadOnlyList<OtlpSpan> Spans
     {
         get
         {
@@ -107,11 +108,11 @@ public sealed class OtlpReceiver : IAsyncDisposable
             {
                 if (path == "/v1/metrics")
                 {
-                    metricExports.Add(OtlpDecoder.ReadMetrics(bytes));
+                    metricExports.Add(OtlpProtobufReader.ReadMetrics(bytes));
                 }
                 else if (path == "/v1/traces")
                 {
-                    spans.AddRange(OtlpDecoder.ReadTraces(bytes));
+                    spans.AddRange(OtlpProtobufReader.ReadTraces(bytes));
                 }
             }
             // An empty Export*ServiceResponse: full success.

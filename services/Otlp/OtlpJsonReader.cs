@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Platform.Tracker.Otlp;
+namespace Platform.Otlp;
 
 /// <summary>
 /// Decodes the OTLP/HTTP JSON encoding of <c>ExportTraceServiceRequest</c>: lowerCamelCase field names, trace and
@@ -17,11 +17,14 @@ public static class OtlpJsonReader
             var spans = new List<OtlpSpan>();
             foreach (var resource in Array(document.RootElement, "resourceSpans"))
             {
-                foreach (var scope in Array(resource, "scopeSpans"))
+                foreach (var scopeSpans in Array(resource, "scopeSpans"))
                 {
-                    foreach (var span in Array(scope, "spans"))
+                    var scope = scopeSpans.TryGetProperty("scope", out var scopeElement) && scopeElement.ValueKind == JsonValueKind.Object
+                        ? String(scopeElement, "name") ?? ""
+                        : "";
+                    foreach (var span in Array(scopeSpans, "spans"))
                     {
-                        spans.Add(ReadSpan(span));
+                        spans.Add(ReadSpan(span, scope));
                     }
                 }
             }
@@ -46,7 +49,7 @@ public static class OtlpJsonReader
         : value.ValueKind == JsonValueKind.String ? ulong.Parse(value.GetString()!, CultureInfo.InvariantCulture)
         : value.GetUInt64();
 
-    private static OtlpSpan ReadSpan(JsonElement span)
+    private static OtlpSpan ReadSpan(JsonElement span, string scope)
     {
         var (status, message) = (SpanStatusCode.Unset, (string?)null);
         if (span.TryGetProperty("status", out var statusElement) && statusElement.ValueKind == JsonValueKind.Object)
@@ -60,17 +63,35 @@ public static class OtlpJsonReader
         }
         var parent = String(span, "parentSpanId");
         return new OtlpSpan(
-            (String(span, "traceId") ?? "").ToLowerInvariant(),
-            (String(span, "spanId") ?? "").ToLowerInvariant(),
+            scope,
+            Id(span, "traceId"),
+            Id(span, "spanId"),
             string.IsNullOrEmpty(parent) ? null : parent.ToLowerInvariant(),
             String(span, "name") ?? "",
+            Kind(span),
             UnsignedLong(span, "startTimeUnixNano"),
             UnsignedLong(span, "endTimeUnixNano"),
             Attributes(span),
             Array(span, "events").Select(e => new OtlpSpanEvent(String(e, "name") ?? "", UnsignedLong(e, "timeUnixNano"), Attributes(e))).ToList(),
+            Array(span, "links").Select(l => new OtlpSpanLink(Id(l, "traceId"), Id(l, "spanId"))).ToList(),
             status,
             string.IsNullOrEmpty(message) ? null : message);
     }
+
+    private static string Id(JsonElement element, string name) => (String(element, name) ?? "").ToLowerInvariant();
+
+    private static SpanKind Kind(JsonElement span) =>
+        !span.TryGetProperty("kind", out var kind) ? SpanKind.Unspecified
+        : kind.ValueKind == JsonValueKind.Number ? (SpanKind)kind.GetInt32()
+        : kind.GetString() switch
+        {
+            "SPAN_KIND_INTERNAL" => SpanKind.Internal,
+            "SPAN_KIND_SERVER" => SpanKind.Server,
+            "SPAN_KIND_CLIENT" => SpanKind.Client,
+            "SPAN_KIND_PRODUCER" => SpanKind.Producer,
+            "SPAN_KIND_CONSUMER" => SpanKind.Consumer,
+            _ => SpanKind.Unspecified,
+        };
 
     private static Dictionary<string, object?> Attributes(JsonElement owner, string name = "attributes")
     {
