@@ -2,11 +2,11 @@
 // Starts Azurite and RabbitMQ as local processes and the inference service as its own process; builds ResNet18 (224², 10 classes,
 // random weights: throughput does not depend on them) and the small CNN (28² gray), exports both with the project's exporter, writes
 // them as model packages and promotes them. Then, per model: raw in-process ONNX Runtime (the service's session options:
-// ORT_ENABLE_ALL, sequential, one intra-op thread per core; once with idle threads spinning, as ORT does by default, once without,
-// as the service does; the faster is the anchor) single-image latency and batch-32 throughput on preprocessed tensors, and the
-// service's throughput, p50/p99 latency and CPU time per image at 1, 8 and 32 concurrent clients posting encoded images over
-// loopback. Each load step is bounded by a request count and by --seconds. CPU time per image (process CPU time over images) is
-// the figure that the load of other processes on a shared machine disturbs least.
+// ORT_ENABLE_ALL, sequential, one intra-op thread per core; once with idle threads spinning, as ORT and the service do by default,
+// once without; the faster is the anchor) single-image latency and batch-32 throughput on preprocessed tensors, and the service's
+// throughput, p50/p99 latency, its own timing per answer (time inside the service, ORT call) and CPU time per image at 1, 8 and 32
+// concurrent clients posting encoded images over loopback. Each load step is bounded by a request count and by --seconds. CPU time
+// per image (process CPU time over images) is the figure that the load of other processes on a shared machine disturbs least.
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
