@@ -51,7 +51,7 @@ if [[ "${DEMO_SKIP_ART4APPS:-0}" != "1" ]]; then
 
   say "transfer learning: the ImageNet-pretrained ResNet-18, frozen, with a new head (examples/art4apps-feature-extraction.yaml)"
   platform runs create --experiment art4apps-demo --dataset art4apps --model art4apps-resnet18 \
-    --config examples/art4apps-feature-extraction.yaml --set epochs=3 --watch
+    --config examples/art4apps-feature-extraction.yaml --watch
   platform models promote art4apps-resnet18 latest --alias production
   platform predict art4apps-resnet18 \
     ".data/art4apps/food/$(ls .data/art4apps/food | head -1)" \
