@@ -16,19 +16,19 @@ public sealed class InferenceTelemetry : IDisposable
     private readonly Histogram<int> batchSize;
     private readonly Histogram<double> batchDuration;
     private readonly Counter<long> rejections;
-    private readonly IServiceProvider services;
+    private readonly Lazy<ModelRegistry> registry;
 
     public InferenceTelemetry(IMeterFactory meters, IServiceProvider services)
     {
-        this.services = services;
+        // The registry is resolved on first use, not here: it depends on this class.
+        registry = new Lazy<ModelRegistry>(services.GetRequiredService<ModelRegistry>);
         meter = meters.Create(Name);
         requestDuration = meter.CreateHistogram<double>("platform.inference.request.duration", "s", "Time from a predict or infer request's arrival to its answer, by outcome (ok or the rejection reason).");
         batchSize = meter.CreateHistogram<int>("platform.inference.batch.size", "{image}", "Images per ONNX Runtime call.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128] });
         batchDuration = meter.CreateHistogram<double>("platform.inference.batch.duration", "s", "Time of one ONNX Runtime call.");
         rejections = meter.CreateCounter<long>("platform.inference.rejections", "{request}", "Predict and infer requests refused, by reason (queue full, not ready, timeout, bad input...).");
-        // The registry is resolved when needed, not here: it depends on this class.
-        meter.CreateObservableGauge("platform.inference.queue.depth", () => QueueDepths(services.GetRequiredService<ModelRegistry>()),
+        meter.CreateObservableGauge("platform.inference.queue.depth", () => QueueDepths(registry.Value),
             "{image}", "Images waiting per model version.");
     }
 
@@ -39,7 +39,7 @@ public sealed class InferenceTelemetry : IDisposable
     /// </summary>
     public void RecordAnswer(string model, long startedTimestamp, string? rejectionReason)
     {
-        var modelTag = new KeyValuePair<string, object?>("model", services.GetRequiredService<ModelRegistry>().Knows(model) ? model : "unknown");
+        var modelTag = new KeyValuePair<string, object?>("model", registry.Value.Knows(model) ? model : "unknown");
         requestDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, modelTag, new KeyValuePair<string, object?>("outcome", rejectionReason ?? "ok"));
         if (rejectionReason is not null)
         {

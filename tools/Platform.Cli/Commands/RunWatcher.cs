@@ -14,7 +14,6 @@ public static class RunWatcher
     private static readonly string[] EpochColumns = ["train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr"];
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ModelRegistrationWait = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan LateEpochWait = TimeSpan.FromSeconds(15);
 
     public static async Task<int> WatchAsync(CliContext context, Guid id, CancellationToken cancellationToken)
     {
@@ -69,15 +68,6 @@ public static class RunWatcher
             }
         }
 
-        // Curves and the run's end reach the tracker by different paths; when the run reports more completed epochs
-        // than its curves show yet, wait briefly for them so that no epoch line goes missing.
-        var lateEpochDeadline = DateTime.UtcNow + LateEpochWait;
-        while (run.Child("finalMetrics") is { ValueKind: JsonValueKind.Object } final && final.Number("epochs_completed") is { } epochsCompleted
-            && printed < epochsCompleted && DateTime.UtcNow < lateEpochDeadline)
-        {
-            await Task.Delay(PollInterval, cancellationToken);
-            await PollAsync(null);
-        }
         var state = run.Text("state");
         var model = state == "completed" ? await WaitForModelVersionAsync(context, run, id, cancellationToken) : null;
         if (context.Json)
