@@ -14,7 +14,8 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
 
 cli="$repo_root/artifacts/bin/Platform.Cli/debug/platform.dll"
-[[ -f "$cli" ]] || dotnet build tools/Platform.Cli/Platform.Cli.csproj --verbosity quiet --nologo
+# Incremental: a no-op when the command is up to date, and never a stale command after a change to it.
+dotnet build tools/Platform.Cli/Platform.Cli.csproj --verbosity quiet --nologo
 platform() { dotnet "$cli" "$@"; }
 say() { printf '\n\033[1;36m[demo]\033[0m %s\n' "$*"; }
 

@@ -31,7 +31,7 @@ dotnet run --project AppHost/Platform.AppHost.csproj --no-build --launch-profile
 runner=$!
 # `dotnet run` does not pass a SIGTERM on to the AppHost gracefully, and an AppHost killed outright
 # leaves its services running: hand the signal to the AppHost itself, which stops everything it started.
-trap 'pkill -TERM -P "$runner" 2>/dev/null || true; wait "$runner"' INT TERM
+trap 'pkill -TERM -P "$runner" 2>/dev/null || true; wait "$runner"; exit 130' INT TERM
 if $demo; then
   if scripts/demo.sh; then
     printf '\n[run] the demo finished; the suite keeps running (dashboard %s). Ctrl+C stops it.\n' "$dashboard_url"

@@ -8,7 +8,7 @@ namespace Platform.Training.Configuration;
 /// <summary>One configuration problem: the JSON path of the field and what is wrong with it.</summary>
 public sealed record ConfigViolation(string Field, string Message)
 {
-    public override string ToString() => $"{Field}: {Message}";
+    public override string ToString() => Field.Length == 0 ? Message : $"{Field}: {Message}";
 }
 
 /// <summary>
@@ -91,6 +91,31 @@ public sealed record TrainingConfig
     public static TrainingConfig FromJson(string json) =>
         JsonSerializer.Deserialize<TrainingConfig>(json, JsonOptions)
         ?? throw new JsonException("The training configuration is empty (null).");
+
+    /// <summary>
+    /// Reads and validates a configuration, every problem as a violation: a JSON one (malformed, an unknown field or name)
+    /// carries the JSON path as its field (empty for the whole document). <paramref name="config"/> is set only when there is none.
+    /// </summary>
+    public static IReadOnlyList<ConfigViolation> Check(string json, out TrainingConfig? config)
+    {
+        config = null;
+        TrainingConfig parsed;
+        try
+        {
+            parsed = FromJson(json);
+        }
+        catch (JsonException exception)
+        {
+            var path = exception.Path is { Length: > 2 } jsonPath && jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : "";
+            return [new ConfigViolation(path, exception.Message)];
+        }
+        var violations = parsed.Validate();
+        if (violations.Count == 0)
+        {
+            config = parsed;
+        }
+        return violations;
+    }
 
     /// <summary>Every violation in this configuration (empty when it is valid).</summary>
     public IReadOnlyList<ConfigViolation> Validate() => TrainingConfigValidator.Validate(this);

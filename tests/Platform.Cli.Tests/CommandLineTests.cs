@@ -50,6 +50,29 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Only_commands_that_talk_to_a_service_need_its_address()
+    {
+        var offline = await CliRun.InProcessAsync("config", "validate", "--set", "epochs=3", "--tracker-url", "not-an-address");
+        var online = await CliRun.InProcessAsync("runs", "list", "--tracker-url", "not-an-address");
+
+        Assert.Equal(ExitCodes.Success, offline.ExitCode);
+        Assert.Equal(ExitCodes.InvalidInput, online.ExitCode);
+        Assert.Contains("'not-an-address' is not an http(s) address (from the command line)", online.Error);
+    }
+
+    [Fact]
+    public async Task A_usage_error_with_json_is_also_a_json_error()
+    {
+        var result = await CliRun.InProcessAsync("runs", "list", "--no-such-option", "--json");
+
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        var error = result.Json.GetProperty("error");
+        Assert.Equal(ExitCodes.InvalidInput, error.GetProperty("exitCode").GetInt32());
+        Assert.Contains("--no-such-option", error.GetProperty("message").GetString());
+        Assert.Contains("platform runs list --help", result.Error);
+    }
+
+    [Fact]
     public async Task An_unknown_option_name_lists_the_allowed_ones()
     {
         var result = await CliRun.InProcessAsync("config", "validate", "--set", "optimizer.kind=adam");

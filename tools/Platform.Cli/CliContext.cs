@@ -20,15 +20,25 @@ public sealed class CliContext : IDisposable
 
     private readonly HttpClient http = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }) { Timeout = Timeout.InfiniteTimeSpan };
 
+    private readonly Lazy<ServiceClient> ingest;
+    private readonly Lazy<ServiceClient> tracker;
+    private readonly Lazy<ServiceClient> inference;
+
     public CliContext(ServiceEndpoints endpoints, bool json, TextWriter output, TextWriter error, bool interactive)
+        : this(() => endpoints.Ingest, () => endpoints.Tracker, () => endpoints.Inference, json, output, error, interactive)
+    {
+    }
+
+    /// <summary>Each service's address is resolved when a command first talks to it, so offline commands never need one.</summary>
+    private CliContext(Func<Uri> ingestAddress, Func<Uri> trackerAddress, Func<Uri> inferenceAddress, bool json, TextWriter output, TextWriter error,
+        bool interactive)
     {
         Json = json;
         Output = output;
-        Error = error;
         Interactive = interactive && !json;
-        Ingest = new ServiceClient("ingest", GlobalOptions.IngestUrl.Name, ServiceEndpoints.IngestVariable, endpoints.Ingest, http);
-        Tracker = new ServiceClient("tracker", GlobalOptions.TrackerUrl.Name, ServiceEndpoints.TrackerVariable, endpoints.Tracker, http);
-        Inference = new ServiceClient("inference", GlobalOptions.InferenceUrl.Name, ServiceEndpoints.InferenceVariable, endpoints.Inference, http);
+        ingest = new(() => new ServiceClient("ingest", GlobalOptions.IngestUrl.Name, ServiceEndpoints.IngestVariable, ingestAddress(), http));
+        tracker = new(() => new ServiceClient("tracker", GlobalOptions.TrackerUrl.Name, ServiceEndpoints.TrackerVariable, trackerAddress(), http));
+        inference = new(() => new ServiceClient("inference", GlobalOptions.InferenceUrl.Name, ServiceEndpoints.InferenceVariable, inferenceAddress(), http));
         Console = CreateConsole(output, Interactive);
         Status = CreateConsole(error, Interactive);
     }
@@ -40,25 +50,22 @@ public sealed class CliContext : IDisposable
 
     public TextWriter Output { get; }
 
-    public TextWriter Error { get; }
-
     /// <summary>Human-readable results (standard output).</summary>
     public IAnsiConsole Console { get; }
 
     /// <summary>Progress and notes (standard error).</summary>
     public IAnsiConsole Status { get; }
 
-    public ServiceClient Ingest { get; }
+    public ServiceClient Ingest => ingest.Value;
 
-    public ServiceClient Tracker { get; }
+    public ServiceClient Tracker => tracker.Value;
 
-    public ServiceClient Inference { get; }
+    public ServiceClient Inference => inference.Value;
 
     public static CliContext From(ParseResult parse, TextWriter output, TextWriter error, bool interactive) =>
-        new(new ServiceEndpoints(
-                ServiceEndpoints.Resolve(parse.GetValue(GlobalOptions.IngestUrl), ServiceEndpoints.IngestVariable, ServiceEndpoints.DefaultIngest),
-                ServiceEndpoints.Resolve(parse.GetValue(GlobalOptions.TrackerUrl), ServiceEndpoints.TrackerVariable, ServiceEndpoints.DefaultTracker),
-                ServiceEndpoints.Resolve(parse.GetValue(GlobalOptions.InferenceUrl), ServiceEndpoints.InferenceVariable, ServiceEndpoints.DefaultInference)),
+        new(() => ServiceEndpoints.Resolve(parse.GetValue(GlobalOptions.IngestUrl), ServiceEndpoints.IngestVariable, ServiceEndpoints.DefaultIngest),
+            () => ServiceEndpoints.Resolve(parse.GetValue(GlobalOptions.TrackerUrl), ServiceEndpoints.TrackerVariable, ServiceEndpoints.DefaultTracker),
+            () => ServiceEndpoints.Resolve(parse.GetValue(GlobalOptions.InferenceUrl), ServiceEndpoints.InferenceVariable, ServiceEndpoints.DefaultInference),
             parse.GetValue(GlobalOptions.Json), output, error, interactive);
 
     public void WriteJson<T>(T value) => Output.WriteLine(JsonSerializer.Serialize(value, JsonOutput));

@@ -25,11 +25,8 @@ public static class PlatformCommandLine
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var problem in parse.Errors)
-            {
-                await error.WriteLineAsync($"error: {problem.Message}");
-            }
-            await error.WriteLineAsync($"Run '{CommandPath(parse)} --help' for usage.");
+            await terminal.ReportAsync(parse.GetValue(GlobalOptions.Json), ExitCodes.InvalidInput, string.Join("; ", parse.Errors.Select(e => e.Message)),
+                [$"Run '{CommandPath(parse)} --help' for usage."]);
             return ExitCodes.InvalidInput;
         }
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
@@ -70,7 +67,7 @@ public sealed record Terminal(TextWriter Output, TextWriter Error, bool Interact
                 await Error.WriteLineAsync("Interrupted.");
                 return ExitCodes.Interrupted;
             }
-            catch (Exception bug) when (bug is not OperationCanceledException)
+            catch (Exception bug)
             {
                 var debug = Environment.GetEnvironmentVariable("PLATFORM_DEBUG") is "1" or "true";
                 await ReportAsync(json, ExitCodes.InternalError, $"unexpected {bug.GetType().Name}: {bug.Message}",
@@ -79,7 +76,8 @@ public sealed record Terminal(TextWriter Output, TextWriter Error, bool Interact
             }
         };
 
-    private async Task ReportAsync(bool json, int exitCode, string message, IReadOnlyList<string> details)
+    /// <summary>A failure as one message (and, with --json, as {"error": …} on standard output too), then its details.</summary>
+    public async Task ReportAsync(bool json, int exitCode, string message, IReadOnlyList<string> details)
     {
         if (json)
         {

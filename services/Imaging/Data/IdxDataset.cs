@@ -130,6 +130,43 @@ public sealed class IdxDataset : ILabeledImageSource
         return sizes;
     }
 
+    /// <summary>What an IDX file holds, read from its magic number (through gzip when compressed); None for anything else.</summary>
+    public static IdxFileKind KindOf(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return IdxFileKind.None;
+        }
+        try
+        {
+            using var file = File.OpenRead(path);
+            Span<byte> start = stackalloc byte[4];
+            if (file.ReadAtLeast(start, 4, throwOnEndOfStream: false) < 4)
+            {
+                return IdxFileKind.None;
+            }
+            if (start[0] == 0x1F && start[1] == 0x8B)
+            {
+                file.Position = 0;
+                using var gzip = new GZipStream(file, CompressionMode.Decompress);
+                if (gzip.ReadAtLeast(start, 4, throwOnEndOfStream: false) < 4)
+                {
+                    return IdxFileKind.None;
+                }
+            }
+            return BinaryPrimitives.ReadInt32BigEndian(start) switch
+            {
+                ImagesMagic => IdxFileKind.Images,
+                LabelsMagic => IdxFileKind.Labels,
+                _ => IdxFileKind.None,
+            };
+        }
+        catch (InvalidDataException)
+        {
+            return IdxFileKind.None;
+        }
+    }
+
     private static byte[] ReadAll(Stream stream)
     {
         var buffered = new MemoryStream();
@@ -153,4 +190,11 @@ public sealed class IdxDataset : ILabeledImageSource
 
         return bytes;
     }
+}
+
+public enum IdxFileKind
+{
+    None,
+    Images,
+    Labels,
 }

@@ -69,22 +69,8 @@ public static partial class RunConfigValidator
     /// </summary>
     private static IEnumerable<(string Field, string Message)> CheckTrainingConfig(JsonElement config, out string? normalizedJson)
     {
-        normalizedJson = null;
-        TrainingConfig parsed;
-        try
-        {
-            parsed = TrainingConfig.FromJson(config.GetRawText());
-        }
-        catch (JsonException exception)
-        {
-            var path = exception.Path is { Length: > 1 } jsonPath && jsonPath.StartsWith("$.", StringComparison.Ordinal) ? "." + jsonPath[2..] : "";
-            return [($"config{path}", exception.Message)];
-        }
-        var violations = parsed.Validate();
-        if (violations.Count == 0)
-        {
-            normalizedJson = parsed.ToJson();
-        }
-        return violations.Select(v => ($"config.{v.Field}", v.Message)).ToList();
+        var violations = TrainingConfig.Check(config.GetRawText(), out var parsed);
+        normalizedJson = parsed?.ToJson();
+        return violations.Select(v => (v.Field.Length == 0 ? "config" : $"config.{v.Field}", v.Message)).ToList();
     }
 }

@@ -66,6 +66,32 @@ public class IdxDatasetTests
     }
 
     [Fact]
+    public void A_file_s_kind_comes_from_its_magic_number_raw_or_gzipped()
+    {
+        var folder = Directory.CreateTempSubdirectory("idx-kind-").FullName;
+        try
+        {
+            var rawImages = Path.Combine(folder, "a");
+            var rawLabels = Path.Combine(folder, "b");
+            var other = Path.Combine(folder, "c");
+            File.WriteAllBytes(rawImages, Images(1, 2, 2, new byte[4]));
+            File.WriteAllBytes(rawLabels, LabelFile([1]));
+            File.WriteAllBytes(other, [0x89, 0x50, 0x4E, 0x47, 0, 0]);
+
+            Assert.Equal(IdxFileKind.Images, IdxDataset.KindOf(rawImages));
+            Assert.Equal(IdxFileKind.Labels, IdxDataset.KindOf(rawLabels));
+            Assert.Equal(IdxFileKind.Images, IdxDataset.KindOf(DataFile("t10k-images-idx3-ubyte.gz")));
+            Assert.Equal(IdxFileKind.Labels, IdxDataset.KindOf(DataFile("t10k-labels-idx1-ubyte.gz")));
+            Assert.Equal(IdxFileKind.None, IdxDataset.KindOf(other));
+            Assert.Equal(IdxFileKind.None, IdxDataset.KindOf(Path.Combine(folder, "missing")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Wrong_magic_number_is_rejected()
     {
         var labelsAsImages = LabelFile([1, 0, 1, 0, 1, 0, 1, 0]);

@@ -62,7 +62,7 @@ public static class DatasetsCommands
             Add("balance", parse.GetValue(balance));
             Add("balanceRatio", parse.GetValue(balanceRatio)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Add("classes", parse.GetValue(classes));
-            Add("classNames", ClassNamesPreset(parse.GetValue(classNames)));
+            Add("classNames", ClassNames.Parse(parse.GetValue(classNames)) is { } names ? string.Join(',', names) : null);
 
             using var upload = UploadSource.Prepare(parse.GetValue(paths)!, context);
             var accepted = await SendAsync(context, upload, string.Join('&', query), cancellationToken);
@@ -166,13 +166,6 @@ public static class DatasetsCommands
         }));
         return command;
     }
-
-    private static string? ClassNamesPreset(string? value) => value?.Trim().ToLowerInvariant() switch
-    {
-        "fashion-mnist" => string.Join(',', IdxDataset.FashionMnistClasses),
-        "mnist" => string.Join(',', IdxDataset.MnistClasses),
-        _ => value,
-    };
 
     private static async Task<JsonElement> SendAsync(CliContext context, UploadSource upload, string query, CancellationToken cancellationToken)
     {

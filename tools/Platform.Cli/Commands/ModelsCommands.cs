@@ -140,7 +140,7 @@ public static class ModelsCommands
             {
                 throw new CliException(ExitCodes.Unavailable,
                     $"{model} v{version} was promoted to '{alias}', but the inference service at {context.Inference.BaseAddress} did not serve it within {timeout.TotalSeconds:0} s "
-                    + "(see its /status for pending promotions and load errors).");
+                    + "(its /status lists pending promotions; its log says why a version failed to load).");
             }
             await Task.Delay(PollInterval, cancellationToken);
         }

@@ -193,13 +193,7 @@ public static class PredictCommand
         {
             throw new CliException(ExitCodes.InvalidInput, $"--offset {offset} is past the {dataset.Count} samples of {imagesPath}.");
         }
-        var names = classNames?.Trim().ToLowerInvariant() switch
-        {
-            null or "" => null,
-            "fashion-mnist" => IdxDataset.FashionMnistClasses,
-            "mnist" => IdxDataset.MnistClasses,
-            _ => classNames.Split(',', StringSplitOptions.TrimEntries),
-        };
+        var names = ClassNames.Parse(classNames);
         for (var index = offset; index < Math.Min(dataset.Count, offset + count); index++)
         {
             var label = dataset.GetLabel(index);

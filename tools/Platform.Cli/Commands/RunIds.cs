@@ -23,7 +23,7 @@ public static class RunIds
         return matches.Count switch
         {
             1 => matches[0],
-            0 => throw new CliException(ExitCodes.NotFound, $"No run id starts with '{text}' (see: platform runs list)."),
+            0 => throw new CliException(ExitCodes.NotFound, $"No run id starts with '{text}' among the newest 1000 runs (see: platform runs list; give the whole id for an older run)."),
             _ => throw new CliException(ExitCodes.InvalidInput, $"'{text}' matches {matches.Count} runs; give more of the id.",
                 matches.Take(10).Select(m => m.ToString("D")).ToList()),
         };

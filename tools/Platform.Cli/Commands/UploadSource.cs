@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Net.Http.Headers;
 using Platform.Cli.Http;
+using Platform.Imaging.Data;
 
 namespace Platform.Cli.Commands;
 
@@ -11,9 +11,6 @@ namespace Platform.Cli.Commands;
 /// </summary>
 public sealed class UploadSource : IDisposable
 {
-    private const int IdxImagesMagic = 0x00000803;
-    private const int IdxLabelsMagic = 0x00000801;
-
     private readonly string[] files;
     private readonly string? temporaryFile;
     private readonly bool idx;
@@ -42,9 +39,9 @@ public sealed class UploadSource : IDisposable
         }
         if (paths.Count == 2)
         {
-            var kinds = paths.Select(IdxKind).ToArray();
-            var images = Array.IndexOf(kinds, IdxImagesMagic);
-            var labels = Array.IndexOf(kinds, IdxLabelsMagic);
+            var kinds = paths.Select(IdxDataset.KindOf).ToArray();
+            var images = Array.IndexOf(kinds, IdxFileKind.Images);
+            var labels = Array.IndexOf(kinds, IdxFileKind.Labels);
             if (images < 0 || labels < 0)
             {
                 throw new CliException(ExitCodes.InvalidInput,
@@ -70,7 +67,7 @@ public sealed class UploadSource : IDisposable
             }
             return new UploadSource([zip], $"folder {Path.GetFileName(folder)}", zip, idx: false);
         }
-        if (IdxKind(single) is IdxImagesMagic or IdxLabelsMagic)
+        if (IdxDataset.KindOf(single) is not IdxFileKind.None)
         {
             throw new CliException(ExitCodes.InvalidInput, $"'{single}' is an IDX file; give the images and the labels file together.");
         }
@@ -106,42 +103,10 @@ public sealed class UploadSource : IDisposable
         }
     }
 
-    /// <summary>The IDX magic number at the start of the file (through gzip when compressed), or 0.</summary>
-    private static int IdxKind(string path)
+    private static string Describe(IdxFileKind kind) => kind switch
     {
-        if (!File.Exists(path))
-        {
-            return 0;
-        }
-        try
-        {
-            using var file = File.OpenRead(path);
-            Span<byte> start = stackalloc byte[4];
-            if (file.ReadAtLeast(start, 4, throwOnEndOfStream: false) < 4)
-            {
-                return 0;
-            }
-            if (start[0] == 0x1f && start[1] == 0x8b)
-            {
-                file.Position = 0;
-                using var gzip = new GZipStream(file, CompressionMode.Decompress);
-                if (gzip.ReadAtLeast(start, 4, throwOnEndOfStream: false) < 4)
-                {
-                    return 0;
-                }
-            }
-            return BinaryPrimitives.ReadInt32BigEndian(start);
-        }
-        catch (InvalidDataException)
-        {
-            return 0;
-        }
-    }
-
-    private static string Describe(int magic) => magic switch
-    {
-        IdxImagesMagic => "IDX images",
-        IdxLabelsMagic => "IDX labels",
+        IdxFileKind.Images => "IDX images",
+        IdxFileKind.Labels => "IDX labels",
         _ => "not IDX",
     };
 }

@@ -28,25 +28,10 @@ public static class RunConfiguration
         return (config, Validate(config, origin));
     }
 
-    private static TrainingConfig Validate(JsonObject config, string origin)
-    {
-        TrainingConfig parsed;
-        try
-        {
-            parsed = TrainingConfig.FromJson(config.ToJsonString());
-        }
-        catch (JsonException exception)
-        {
-            throw new CliException(ExitCodes.InvalidInput, $"The training configuration ({origin}) is invalid.", [Describe(exception)]);
-        }
-        var violations = parsed.Validate();
-        if (violations.Count > 0)
-        {
-            throw new CliException(ExitCodes.InvalidInput, $"The training configuration ({origin}) is invalid.",
-                violations.Select(v => v.ToString()).ToList());
-        }
-        return parsed;
-    }
+    private static TrainingConfig Validate(JsonObject config, string origin) =>
+        TrainingConfig.Check(config.ToJsonString(), out var parsed) is { Count: > 0 } violations
+            ? throw new CliException(ExitCodes.InvalidInput, $"The training configuration ({origin}) is invalid.", violations.Select(v => v.ToString()).ToList())
+            : parsed!;
 
     /// <summary>
     /// Applies <c>path=value</c>: the path names nested fields with dots (<c>optimizer.kind</c>, <c>loss.labelSmoothing</c>);
@@ -175,11 +160,5 @@ public static class RunConfiguration
             return JsonValue.Create(number);
         }
         return JsonValue.Create(value);
-    }
-
-    private static string Describe(JsonException exception)
-    {
-        var path = exception.Path is { Length: > 1 } jsonPath && jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : null;
-        return path is null ? exception.Message : $"{path}: {exception.Message}";
     }
 }
