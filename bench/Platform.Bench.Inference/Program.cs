@@ -1,4 +1,5 @@
 // Usage: dotnet run -c Release --project bench/Platform.Bench.Inference [-- --seconds 20] [--models resnet18,small-cnn] [--clients 1,8,32]
+//        [--service-setting Inference:Models:small-cnn:ConcurrentBatches=2 ...] (any number: configuration the service starts with)
 // Starts Azurite and RabbitMQ as local processes and the inference service as its own process; builds ResNet18 (224², 10 classes,
 // random weights: throughput does not depend on them) and the small CNN (28² gray), exports both with the project's exporter, writes
 // them as model packages and promotes them. Then, per model: raw in-process ONNX Runtime (the service's session options:
@@ -25,6 +26,8 @@ var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).Fi
 var onlyModels = args.SkipWhile(a => a != "--models").Skip(1).Select(v => v.Split(',')).FirstOrDefault();
 var clientCounts = args.SkipWhile(a => a != "--clients").Skip(1).Select(v => v.Split(',').Select(int.Parse).ToArray()).FirstOrDefault([1, 8, 32]);
 var threads = Environment.ProcessorCount;
+var serviceSettings = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--service-setting" && a.i + 1 < args.Length)
+    .Select(a => args[a.i + 1].Split('=', 2)).ToDictionary(pair => pair[0].Replace(":", "__"), pair => (string?)pair.ElementAtOrDefault(1));
 
 await using var servers = await LocalServers.StartAsync(blobs: true, messaging: true);
 var blobs = new BlobServiceClient(servers.BlobConnectionString);
@@ -47,9 +50,10 @@ foreach (var model in models)
     await WritePackageAsync(model);
 }
 
-var service = await ServiceHost.StartAsync("Platform.Inference", servers.ServiceEnvironment());
+var service = await ServiceHost.StartAsync("Platform.Inference", servers.ServiceEnvironment().Concat(serviceSettings).ToDictionary());
 var status = await service.Client.GetFromJsonAsync<JsonElement>("/status");
-Console.WriteLine($"Inference at {service.Address}; {threads} cores; provider {status.GetProperty("provider").GetString()}; ONNX Runtime {status.GetProperty("onnxRuntimeVersion").GetString()}");
+Console.WriteLine($"Inference at {service.Address}; {threads} cores; provider {status.GetProperty("provider").GetString()}; ONNX Runtime {status.GetProperty("onnxRuntimeVersion").GetString()}; "
+    + $"settings: {(serviceSettings.Count == 0 ? "defaults" : string.Join(", ", serviceSettings.Select(pair => $"{pair.Key}={pair.Value}")))}");
 for (var version = 0; version < models.Length; version++)
 {
     var model = models[version];

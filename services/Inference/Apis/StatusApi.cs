@@ -3,7 +3,8 @@ using Platform.Inference.Serving;
 
 namespace Platform.Inference.Apis;
 
-public sealed record VersionStatus(int Version, Guid RunId, int QueueDepth, IReadOnlyList<string> Labels, IReadOnlyList<long> InputShape);
+public sealed record VersionStatus(int Version, Guid RunId, int QueueDepth, IReadOnlyList<string> Labels, IReadOnlyList<long> InputShape,
+    int ConcurrentBatches, int IntraOpThreads);
 
 public sealed record ModelStatus(string Name, IReadOnlyDictionary<string, int> Aliases, IReadOnlyDictionary<string, int> PreviousVersions, IReadOnlyList<VersionStatus> Versions);
 
@@ -15,7 +16,7 @@ public static class StatusApi
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/status", GetStatus).WithTags("Status").WithName("GetStatus")
-            .WithSummary("Execution provider (and why not CUDA), threads, readiness, memory, and per model its aliases, loaded versions and queue depths");
+            .WithSummary("Execution provider (and why not CUDA), threads, readiness, memory, and per model its aliases, loaded versions, queue depths and how they run");
         return app;
     }
 
@@ -26,7 +27,8 @@ public static class StatusApi
             model.Name,
             model.Aliases.ToDictionary(a => a.Key, a => a.Value.Version),
             model.PreviousVersions,
-            [.. model.Versions.Values.OrderBy(v => v.Version).Select(v => new VersionStatus(v.Version, v.RunId, v.Scheduler.QueueDepth, v.Labels, v.ImageShape))])).ToList();
+            [.. model.Versions.Values.OrderBy(v => v.Version).Select(v => new VersionStatus(v.Version, v.RunId, v.Scheduler.QueueDepth, v.Labels, v.ImageShape,
+                v.Scheduler.Execution.ConcurrentBatches, v.Scheduler.Execution.IntraOpThreads))])).ToList();
         return new ServiceStatus(runtime.Provider.ToString(), runtime.FallbackReason, OnnxRuntimeHost.RuntimeVersion, runtime.IntraOpThreads,
             registry.StartupComplete && pending.Count == 0, pending, Environment.WorkingSet, models);
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Platform.Inference.Runtime;
 using Platform.Inference.Serving;
 using Platform.Inference.Telemetry;
@@ -22,9 +23,8 @@ internal static class Extensions
             });
         });
 
-        builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName)
-            .Validate(o => !o.Violations().Any(), "Inference options are invalid: see the Inference:* ranges in docs/inference.md.")
-            .ValidateOnStart();
+        builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
         builder.Services.AddSingleton<InferenceTelemetry>();
         builder.Services.AddSingleton<OnnxRuntimeHost>();
         builder.Services.AddSingleton<ModelPackageReader>();

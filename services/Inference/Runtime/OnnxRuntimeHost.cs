@@ -49,14 +49,14 @@ public sealed class OnnxRuntimeHost
 
     public static string RuntimeVersion => OrtEnv.Instance().GetVersionString();
 
-    public InferenceSession CreateSession(byte[] model)
+    public InferenceSession CreateSession(byte[] model, int intraOpThreads)
     {
         using var sessionOptions = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            // One batch runs at a time per model; parallelism lives inside the operators.
-            IntraOpNumThreads = options.ResolvedIntraOpThreads,
+            // Batches of one session run concurrently only when ConcurrentBatches says so; the rest of the parallelism lives inside the operators.
+            IntraOpNumThreads = intraOpThreads,
             InterOpNumThreads = 1,
         };
         if (!options.AllowSpinning)

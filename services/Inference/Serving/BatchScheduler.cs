@@ -24,10 +24,11 @@ public sealed class BatchExceedsQueueException(int images, int capacity)
 public sealed class VersionRetiredException(string message) : Exception(message);
 
 /// <summary>
-/// Dynamic batching for one model version: a bounded queue of preprocessed images and one worker that takes up to
-/// <see cref="InferenceOptions.MaxBatchSize"/> of them (waiting at most <see cref="InferenceOptions.MaxQueueDelay"/> for more)
-/// and runs them as one ONNX Runtime call. The worker owns the session: <see cref="Retire"/> closes the queue, the worker
-/// finishes what is queued, and only then is the session disposed, so a retired version never fails a request it accepted.
+/// Dynamic batching for one model version: a bounded queue of preprocessed images and <see cref="ModelExecution.ConcurrentBatches"/>
+/// workers, each taking up to <see cref="InferenceOptions.MaxBatchSize"/> of them (waiting at most
+/// <see cref="InferenceOptions.MaxQueueDelay"/> for more) and running them as one ONNX Runtime call on the shared session. The
+/// workers own the session: <see cref="Retire"/> closes the queue, the workers finish what is queued, and only then is the session
+/// disposed, so a retired version never fails a request it accepted.
 /// </summary>
 public sealed class BatchScheduler : IAsyncDisposable
 {
@@ -40,12 +41,14 @@ public sealed class BatchScheduler : IAsyncDisposable
     private readonly string inputName;
     private readonly string outputName;
     private readonly KeyValuePair<string, object?>[] tags;
-    private readonly Task worker;
+    private readonly Task workers;
     private volatile bool retired;
 
-    public BatchScheduler(InferenceSession session, long[] imageShape, string model, int version, InferenceOptions options, InferenceTelemetry telemetry)
+    public BatchScheduler(InferenceSession session, long[] imageShape, string model, int version, ModelExecution execution, InferenceOptions options,
+        InferenceTelemetry telemetry)
     {
         this.session = session;
+        Execution = execution;
         this.imageShape = imageShape;
         this.options = options;
         this.telemetry = telemetry;
@@ -55,16 +58,18 @@ public sealed class BatchScheduler : IAsyncDisposable
         tags = [new("model", model), new("version", version)];
         queue = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.QueueCapacity)
         {
-            SingleReader = true,
+            SingleReader = execution.ConcurrentBatches == 1,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        // The worker outlives whatever created it (a promotion's consumer, start-up): without this it would inherit that trace's
-        // Activity.Current and hang every batch span it ever makes under that one span.
+        // The workers outlive whatever created them (a promotion's consumer, start-up): without this they would inherit that trace's
+        // Activity.Current and hang every batch span they ever make under that one span.
         using (ExecutionContext.SuppressFlow())
         {
-            worker = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+            workers = ServeAsync(execution.ConcurrentBatches);
         }
     }
+
+    public ModelExecution Execution { get; }
 
     /// <summary>Images waiting (including ones whose caller gave up and that the worker has not yet skipped).</summary>
     public int QueueDepth => queue.Reader.Count;
@@ -123,27 +128,33 @@ public sealed class BatchScheduler : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Retire();
-        await worker;
+        await workers;
     }
 
-    private async Task RunAsync()
+    private async Task ServeAsync(int concurrentBatches)
     {
-        var batch = new List<WorkItem>(options.MaxBatchSize);
         try
         {
-            while (await queue.Reader.WaitToReadAsync())
-            {
-                await CollectBatchAsync(batch);
-                if (batch.Count > 0)
-                {
-                    RunBatch(batch);
-                }
-                batch.Clear();
-            }
+            await Task.WhenAll(Enumerable.Range(0, concurrentBatches)
+                .Select(_ => Task.Factory.StartNew(WorkAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()));
         }
         finally
         {
             session.Dispose();
+        }
+    }
+
+    private async Task WorkAsync()
+    {
+        var batch = new List<WorkItem>(options.MaxBatchSize);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            await CollectBatchAsync(batch);
+            if (batch.Count > 0)
+            {
+                RunBatch(batch);
+            }
+            batch.Clear();
         }
     }
 

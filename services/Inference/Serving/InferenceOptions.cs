@@ -1,9 +1,13 @@
+using Microsoft.Extensions.Options;
+
 namespace Platform.Inference.Serving;
 
 /// <summary>Settings of the inference service (configuration section <c>Inference</c>). Every limit is enforced before work starts.</summary>
 public sealed class InferenceOptions
 {
     public const string SectionName = "Inference";
+
+    private const int MaxConcurrentBatches = 64;
 
     /// <summary>Largest request body accepted (one image or a multipart batch). Default 16 MiB.</summary>
     public long MaxBodyBytes { get; set; } = 16L * 1024 * 1024;
@@ -51,7 +55,23 @@ public sealed class InferenceOptions
     /// </summary>
     public bool AllowSpinning { get; set; } = true;
 
+    /// <summary>
+    /// Batches of one model version that run at once, each its own ONNX Runtime call on the version's session. Default 1: one
+    /// batch at a time, its operators spread over <see cref="IntraOpThreads"/>. A small model on the CPU serves more with 2 and one
+    /// intra-op thread each (no thread pool to hand each operator over to, and the next batch starts while the answers of the last
+    /// one are written); a large one keeps its single-request latency with the default (docs/inference.md, docs/benchmarks.md).
+    /// </summary>
+    public int ConcurrentBatches { get; set; } = 1;
+
+    /// <summary>Per-model overrides (Inference:Models:{name}:ConcurrentBatches, …:IntraOpThreads), keyed by model name as promoted.</summary>
+    public Dictionary<string, ModelExecutionOptions> Models { get; set; } = new(StringComparer.Ordinal);
+
     public int ResolvedIntraOpThreads => IntraOpThreads ?? Environment.ProcessorCount;
+
+    /// <summary>How the versions of <paramref name="model"/> run: its overrides where set, the service-wide settings otherwise.</summary>
+    public ModelExecution ExecutionFor(string model) => Models.TryGetValue(model, out var overrides)
+        ? new ModelExecution(overrides.ConcurrentBatches ?? ConcurrentBatches, overrides.IntraOpThreads ?? ResolvedIntraOpThreads)
+        : new ModelExecution(ConcurrentBatches, ResolvedIntraOpThreads);
 
     public IEnumerable<string> Violations()
     {
@@ -65,5 +85,29 @@ public sealed class InferenceOptions
         if (RetryAfterSeconds < 1) yield return "Inference:RetryAfterSeconds must be positive.";
         if (DefaultTopK < 1) yield return "Inference:DefaultTopK must be positive.";
         if (IntraOpThreads is < 1) yield return "Inference:IntraOpThreads must be positive when set.";
+        if (ConcurrentBatches is < 1 or > MaxConcurrentBatches) yield return $"Inference:ConcurrentBatches must be between 1 and {MaxConcurrentBatches}.";
+        foreach (var (model, overrides) in Models)
+        {
+            if (overrides.ConcurrentBatches is < 1 or > MaxConcurrentBatches) yield return $"Inference:Models:{model}:ConcurrentBatches must be between 1 and {MaxConcurrentBatches}.";
+            if (overrides.IntraOpThreads is < 1) yield return $"Inference:Models:{model}:IntraOpThreads must be positive when set.";
+        }
     }
+}
+
+/// <summary>One model's overrides of the service-wide execution settings; unset ones take the service's.</summary>
+public sealed class ModelExecutionOptions
+{
+    public int? ConcurrentBatches { get; set; }
+
+    public int? IntraOpThreads { get; set; }
+}
+
+/// <summary>How one model's versions run: batches at once, and ONNX Runtime intra-op threads per batch.</summary>
+public sealed record ModelExecution(int ConcurrentBatches, int IntraOpThreads);
+
+/// <summary>Stops the service at start with every rule its settings break, by name.</summary>
+public sealed class InferenceOptionsValidator : IValidateOptions<InferenceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, InferenceOptions options) =>
+        options.Violations().ToList() is { Count: > 0 } violations ? ValidateOptionsResult.Fail(violations) : ValidateOptionsResult.Success;
 }

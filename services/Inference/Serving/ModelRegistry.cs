@@ -150,7 +150,8 @@ public sealed class ModelRegistry(OnnxRuntimeHost runtime, ModelPackageReader pa
     {
         var package = await packages.ReadAsync(promotion.ModelName, promotion.RunId, cancellationToken);
         var pipeline = new TransformPipeline(package.Preprocessing);
-        var session = await Task.Run(() => runtime.CreateSession(package.Model), cancellationToken);
+        var execution = options.Value.ExecutionFor(promotion.ModelName);
+        var session = await Task.Run(() => runtime.CreateSession(package.Model, execution.IntraOpThreads), cancellationToken);
         try
         {
             var input = session.InputMetadata.Single();
@@ -165,8 +166,9 @@ public sealed class ModelRegistry(OnnxRuntimeHost runtime, ModelPackageReader pa
             {
                 throw new ModelPackageException($"The model outputs {classes} classes but labels.json names {package.Labels.Count}.");
             }
-            var scheduler = new BatchScheduler(session, imageShape, promotion.ModelName, promotion.Version, options.Value, telemetry);
-            logger.LogInformation("Loaded {Model} v{Version} (run {RunId}) on the {Provider} provider.", promotion.ModelName, promotion.Version, promotion.RunId, runtime.Provider);
+            var scheduler = new BatchScheduler(session, imageShape, promotion.ModelName, promotion.Version, execution, options.Value, telemetry);
+            logger.LogInformation("Loaded {Model} v{Version} (run {RunId}) on the {Provider} provider: {Batches} batch(es) at once, {Threads} intra-op thread(s) each.",
+                promotion.ModelName, promotion.Version, promotion.RunId, runtime.Provider, execution.ConcurrentBatches, execution.IntraOpThreads);
             return new ServedModel(promotion.ModelName, promotion.Version, promotion.RunId, package.Labels, pipeline, scheduler, input.Key, output.Key);
         }
         catch

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Platform.Otlp;
+using Platform.Testing;
+using Platform.Testing.Otlp;
+
+namespace Platform.Inference.Tests;
+
+/// <summary>Per-model execution settings: several batches of one version at once on one session, and the checks on those settings.</summary>
+[Collection(InferenceCollection.Name)]
+public sealed class ConcurrentBatchesTests(InferenceFixture fixture)
+{
+    private const float LogitTolerance = 1e-4f;
+    private const string ModelSettings = "Inference__Models__" + InferenceFixture.ModelName + "__";
+
+    [Fact]
+    public async Task Two_batches_at_once_overlap_and_every_image_gets_its_own_logits()
+    {
+        await using var receiver = OtlpReceiver.Start();
+        await using var service = await fixture.StartServiceAsync(new Dictionary<string, string?>(receiver.ExporterEnvironment())
+        {
+            [ModelSettings + "ConcurrentBatches"] = "2",
+            [ModelSettings + "IntraOpThreads"] = "1",
+            ["Inference__MaxBatchSize"] = "2",
+        });
+        var version = await fixture.ServingVersionAsync(service);
+        var status = await service.Client.GetFromJsonAsync<JsonElement>("/status");
+        var served = status.GetProperty("models").EnumerateArray().Single().GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("version").GetInt32() == version);
+        Assert.Equal(2, served.GetProperty("concurrentBatches").GetInt32());
+        Assert.Equal(1, served.GetProperty("intraOpThreads").GetInt32());
+
+        // Sixteen clients, each image distinct: an answer carrying another batch's or another slot's logits would not match its reference.
+        var reference = fixture.Versions[version];
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(client => Task.Run(async () =>
+        {
+            var mine = new List<(int Index, float[] Logits)>();
+            for (var i = 0; i < 8; i++)
+            {
+                var index = 9300 + client * 8 + i;
+                using var response = await service.Client.PostAsync("/models/fashion-cnn/predict?logits=true&topK=1", new ByteArrayContent(fixture.Png(index)));
+                var body = await response.Content.ReadAsStringAsync();
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+                var result = JsonDocument.Parse(body).RootElement.GetProperty("results")[0];
+                mine.Add((index, [.. result.GetProperty("logits").EnumerateArray().Select(v => v.GetSingle())]));
+            }
+            return mine;
+        })));
+        foreach (var (index, logits) in answers.SelectMany(a => a))
+        {
+            var expected = reference.Logits(fixture.TestImages.Load(index));
+            Assert.All(expected.Zip(logits), pair => Assert.InRange(Math.Abs(pair.First - pair.Second), 0, LogitTolerance));
+        }
+
+        // The batch spans show the two workers at work at the same time: some ONNX Runtime calls overlap.
+        await receiver.WaitForAsync(r => r.Spans.Count(s => s.Name == "inference.batch") >= 64, TimeSpan.FromSeconds(30), "the batch spans of 128 images in batches of at most 2");
+        var batches = receiver.Spans.Where(s => s.Name == "inference.batch").OrderBy(s => s.StartUnixNano).ToList();
+        Assert.Contains(batches.Zip(batches.Skip(1)), pair => pair.Second.StartUnixNano < pair.First.EndUnixNano);
+    }
+
+    [Fact]
+    public async Task One_batch_at_a_time_by_default_never_overlaps()
+    {
+        await using var receiver = OtlpReceiver.Start();
+        await using var service = await fixture.StartServiceAsync(new Dictionary<string, string?>(receiver.ExporterEnvironment())
+        {
+            ["Inference__MaxBatchSize"] = "2",
+        });
+        var version = await fixture.ServingVersionAsync(service);
+        var status = await service.Client.GetFromJsonAsync<JsonElement>("/status");
+        var served = status.GetProperty("models").EnumerateArray().Single().GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("version").GetInt32() == version);
+        Assert.Equal(1, served.GetProperty("concurrentBatches").GetInt32());
+        Assert.Equal(status.GetProperty("intraOpThreads").GetInt32(), served.GetProperty("intraOpThreads").GetInt32());
+
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(client => Task.Run(async () =>
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                using var response = await service.Client.PostAsync("/models/fashion-cnn/predict", new ByteArrayContent(fixture.Png(9300 + client * 8 + i)));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+        })));
+        await receiver.WaitForAsync(r => r.Spans.Count(s => s.Name == "inference.batch") >= 64, TimeSpan.FromSeconds(30), "the batch spans of 128 images in batches of at most 2");
+        var batches = receiver.Spans.Where(s => s.Name == "inference.batch").OrderBy(s => s.StartUnixNano).ToList();
+        Assert.DoesNotContain(batches.Zip(batches.Skip(1)), pair => pair.Second.StartUnixNano < pair.First.EndUnixNano);
+    }
+
+    [Fact]
+    public async Task Invalid_execution_settings_stop_the_service_at_start_naming_each_broken_rule()
+    {
+        var start = fixture.StartServiceAsync(new Dictionary<string, string?>
+        {
+            [ModelSettings + "ConcurrentBatches"] = "0",
+            [ModelSettings + "IntraOpThreads"] = "-1",
+            ["Inference__ConcurrentBatches"] = "65",
+        });
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => start);
+        Assert.Contains("Inference:ConcurrentBatches must be between 1 and 64.", failure.Message);
+        Assert.Contains($"Inference:Models:{InferenceFixture.ModelName}:ConcurrentBatches must be between 1 and 64.", failure.Message);
+        Assert.Contains($"Inference:Models:{InferenceFixture.ModelName}:IntraOpThreads must be positive when set.", failure.Message);
+    }
+}
