@@ -118,6 +118,19 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Something_other_than_the_service_at_its_address_is_reported_as_unavailable_with_the_address_to_fix()
+    {
+        await using var webPage = await FakeService.StartAsync(routes =>
+            routes.MapGet("/models", () => Results.Content("<!DOCTYPE html>\n<html>a web page</html>", "text/html")));
+
+        var result = await CliRun.InProcessAsync("models", "list", "--tracker-url", webPage.Address);
+
+        Assert.Equal(ExitCodes.Unavailable, result.ExitCode);
+        Assert.Contains($"What answers at {webPage.Address}/ is not the tracker service: GET /models got 200 with a body that is not JSON (text/html: \"<!DOCTYPE html>\")", result.Error);
+        Assert.Contains("PLATFORM_TRACKER_URL", result.Error);
+    }
+
+    [Fact]
     public async Task With_json_a_failure_is_also_a_json_object_on_standard_output()
     {
         var result = await CliRun.InProcessAsync("runs", "list", "--json", "--tracker-url", $"http://127.0.0.1:{FreePort.Next()}");
@@ -134,7 +147,8 @@ public sealed class CommandLineTests
         var other = "6f1c2a9e-ffff-4c55-9e1a-2d3f4b5c6d7e";
         await using var tracker = await FakeService.StartAsync(routes =>
         {
-            routes.MapGet("/runs", () => Results.Json(new[] { new { id = RunId }, new { id = other } }));
+            // As the tracker does: the prefix filters every run (this fake holds two), and nothing answers a request without one.
+            routes.MapGet("/runs", (string idPrefix) => Results.Json(new[] { RunId, other }.Where(id => id.StartsWith(idPrefix, StringComparison.Ordinal)).Select(id => new { id })));
             routes.MapPost($"/runs/{RunId}/resume", () => Results.Json(new { id = RunId, state = "queued" }, statusCode: 202));
         });
 

@@ -192,6 +192,23 @@ public sealed class RunsApiTests(TrackerFixture fixture)
     }
 
     [Fact]
+    public async Task Search_by_id_prefix_applies_the_prefix_before_the_limit_and_refuses_a_prefix_that_is_no_id()
+    {
+        var experiment = $"prefix-{Guid.NewGuid():N}"[..20];
+        var older = await CreateRunAsync(experiment, ValidRequest());
+        var newer = await CreateRunAsync(experiment, ValidRequest());
+
+        // Newest first, so limit=1 alone would give the newer run: the older one is found because the prefix is applied first.
+        var found = await fixture.GetJsonAsync($"/runs?idPrefix={older.ToString("D")[..9].ToUpperInvariant()}&limit=1");
+        Assert.Equal([older], found.EnumerateArray().Select(r => r.GetProperty("id").GetGuid()));
+        var unfiltered = await fixture.GetJsonAsync($"/runs?experiment={experiment}&idPrefix=");
+        Assert.Equal([newer, older], unfiltered.EnumerateArray().Select(r => r.GetProperty("id").GetGuid()));
+        var (status, problem) = await fixture.SendJsonAsync(HttpMethod.Get, "/runs?idPrefix=not-hex", null);
+        Assert.Equal(400, status);
+        Assert.Contains("idPrefix must be the start of a run id", problem.GetProperty("errors").GetProperty("idPrefix")[0].GetString());
+    }
+
+    [Fact]
     public async Task Compare_shows_parameter_differences_and_the_curves_side_by_side()
     {
         var a = await CreateRunAsync("compare", ValidRequest(lr: 0.001));

@@ -24,7 +24,7 @@ public static class RunsApi
 
         var runs = app.MapGroup("/runs").WithTags("Runs");
         runs.MapGet("/", SearchRuns).WithName("SearchRuns")
-            .WithSummary("Search runs: filter=metrics.val_accuracy > 0.9 and params.optimizer = 'adamw', orderBy=metrics.val_accuracy desc, experiment, limit");
+            .WithSummary("Search runs: filter=metrics.val_accuracy > 0.9 and params.optimizer = 'adamw', orderBy=metrics.val_accuracy desc, experiment, idPrefix, limit");
         runs.MapGet("/compare", CompareRuns).WithName("CompareRuns")
             .WithSummary("Compare runs: ids=a,b,…; parameter differences and the chosen metrics' curves side by side (metrics=…, maxPoints)");
         runs.MapGet("/{id:guid}", GetRun).WithName("GetRun").WithSummary("A run: state, parameters, metrics, curves, configuration, per-class figures and confusion matrix");
@@ -85,7 +85,7 @@ public static class RunsApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<RunRecord>>, ValidationProblem>> SearchRuns(
-        RunStore store, string? experiment, string? filter, string? orderBy, int? limit)
+        RunStore store, string? experiment, string? filter, string? orderBy, string? idPrefix, int? limit)
     {
         if (!RunFilter.TryParse(filter, out var parsed, out var filterError))
         {
@@ -96,7 +96,17 @@ public static class RunsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxListedRuns}."] },
                 title: "The search is invalid.");
         }
+        var prefix = string.IsNullOrWhiteSpace(idPrefix) ? null : idPrefix.Trim().ToLowerInvariant();
+        if (prefix is not null && (prefix.Length > 36 || !prefix.All(c => char.IsAsciiHexDigit(c) || c == '-')))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["idPrefix"] = ["idPrefix must be the start of a run id: up to 36 hex digits and dashes."] },
+                title: "The search is invalid.");
+        }
         var ids = await store.ListRunIdsAsync(string.IsNullOrWhiteSpace(experiment) ? null : experiment);
+        if (prefix is not null)
+        {
+            ids = [.. ids.Where(id => id.ToString("D").StartsWith(prefix, StringComparison.Ordinal))];
+        }
         var runs = (await store.GetManyAsync(ids, details: false)).OfType<RunRecord>().Where(parsed.Matches);
         if (!RunFilter.TryOrder(runs, orderBy, out var ordered, out var orderError))
         {

@@ -174,7 +174,7 @@ public static class DatasetsCommands
         {
             context.Note($"uploading {upload.Description} ({Bytes(upload.TotalBytes)}) to {context.Ingest.BaseAddress}");
             using var response = await context.Ingest.SendAsync(() => upload.CreateRequest(context.Ingest.Address(path), _ => { }), timeout: null, false, cancellationToken);
-            return await ServiceClient.ReadJsonAsync(response, cancellationToken);
+            return await context.Ingest.ReadJsonAsync(response, cancellationToken);
         }
         JsonElement accepted = default;
         await context.Status.Progress()
@@ -186,7 +186,7 @@ public static class DatasetsCommands
                 using var response = await context.Ingest.SendAsync(() => upload.CreateRequest(context.Ingest.Address(path), sent => task.Value = sent),
                     timeout: null, false, cancellationToken);
                 task.Value = task.MaxValue;
-                accepted = await ServiceClient.ReadJsonAsync(response, cancellationToken);
+                accepted = await context.Ingest.ReadJsonAsync(response, cancellationToken);
             });
         return accepted;
     }

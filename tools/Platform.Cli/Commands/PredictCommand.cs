@@ -73,7 +73,7 @@ public static class PredictCommand
             {
                 using var response = await context.Inference.SendAsync(() => Request(context.Inference.Address(path), chunk), ServiceClient.DefaultTimeout,
                     retryWhenBusy: true, cancellationToken);
-                last = await ServiceClient.ReadJsonAsync(response, cancellationToken);
+                last = await context.Inference.ReadJsonAsync(response, cancellationToken);
                 results.AddRange(chunk.Zip(last.GetProperty("results").EnumerateArray()));
             }
             var scored = results.Where(r => r.Input.ExpectedIndex is not null || r.Input.ExpectedLabel is not null).ToList();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Platform.Cli.Http;
 
 namespace Platform.Cli.Commands;
@@ -6,6 +7,8 @@ namespace Platform.Cli.Commands;
 public static class RunIds
 {
     public const int MinimumPrefix = 4;
+
+    private const int ListedMatches = 10;
 
     public static async Task<Guid> ResolveAsync(string text, ServiceClient tracker, CancellationToken cancellationToken)
     {
@@ -18,14 +21,16 @@ public static class RunIds
         {
             throw new CliException(ExitCodes.InvalidInput, $"'{text}' is not a run id (a GUID, or at least {MinimumPrefix} of its first hex digits).");
         }
-        var runs = await tracker.GetJsonAsync("/runs?limit=1000", cancellationToken);
-        var matches = runs.EnumerateArray().Select(r => r.GetProperty("id").GetGuid()).Where(g => g.ToString("D").StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        // The tracker applies the prefix to every run it holds; a few more than are listed tell "10" from "more than 10".
+        var runs = await tracker.GetJsonAsync($"/runs?idPrefix={Uri.EscapeDataString(prefix)}&limit={ListedMatches + 1}", cancellationToken);
+        var matches = runs.EnumerateArray().Select(r => r.GetProperty("id").GetGuid()).ToList();
         return matches.Count switch
         {
             1 => matches[0],
-            0 => throw new CliException(ExitCodes.NotFound, $"No run id starts with '{text}' among the newest 1000 runs (see: platform runs list; give the whole id for an older run)."),
-            _ => throw new CliException(ExitCodes.InvalidInput, $"'{text}' matches {matches.Count} runs; give more of the id.",
-                matches.Take(10).Select(m => m.ToString("D")).ToList()),
+            0 => throw new CliException(ExitCodes.NotFound, $"No run id starts with '{text}' (see: platform runs list)."),
+            _ => throw new CliException(ExitCodes.InvalidInput,
+                $"'{text}' matches {(matches.Count > ListedMatches ? $"more than {ListedMatches}" : matches.Count.ToString(CultureInfo.InvariantCulture))} runs; give more of the id.",
+                matches.Take(ListedMatches).Select(m => m.ToString("D")).ToList()),
         };
     }
 

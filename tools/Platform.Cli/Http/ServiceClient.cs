@@ -79,15 +79,30 @@ public sealed class ServiceClient(string serviceName, string addressOption, stri
 
     public Uri Address(string path) => new(BaseAddress, path);
 
-    public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// The JSON body of a successful answer (default for an empty one). A body that is not JSON means something other than the
+    /// service answers at its address: that is reported as the service being unavailable, naming the address and how to change it.
+    /// </summary>
+    public async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         if (text.Length == 0)
         {
             return default;
         }
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            var firstLine = text.Split('\n', 2)[0].Trim();
+            throw new CliException(ExitCodes.Unavailable,
+                $"What answers at {BaseAddress} is not the {ServiceName} service: {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath} "
+                + $"got {(int)response.StatusCode} with a body that is not JSON ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}: "
+                + $"\"{(firstLine.Length > 80 ? firstLine[..80] + "…" : firstLine)}\"). Point the command at the {ServiceName} service with {addressOption} or {addressVariable}.");
+        }
     }
 
     private CliException Unreachable(HttpRequestException exception)
