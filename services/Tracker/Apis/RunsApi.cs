@@ -59,13 +59,14 @@ public static class RunsApi
     public static async Task<Results<Created<RunRecord>, ValidationProblem, ProblemHttpResult>> CreateRun(
         string experiment, CreateRunRequest? request, RunStore store, IPublishEndpoint publisher, TimeProvider time, ILoggerFactory loggers)
     {
-        var errors = RunConfigValidator.Validate(experiment, request, out var configJson);
-        if (errors.Count > 0 || configJson is null)
+        var errors = RunConfigValidator.Validate(experiment, request, out var config);
+        if (errors.Count > 0 || config is null)
         {
             return TypedResults.ValidationProblem(errors, title: "The run request is invalid.");
         }
         var id = Guid.NewGuid();
-        var parameters = TrainingConfig.FromJson(configJson).ToParameters().ToDictionary(p => p.Key, p => p.Value.GetRawText());
+        var configJson = config.ToJson();
+        var parameters = config.ToParameters().ToDictionary(p => p.Key, p => p.Value.GetRawText());
         await store.CreateQueuedRunAsync(id, experiment, request!.ModelName!, request.Dataset!.Name!, request.Dataset.Version!.Value,
             configJson, parameters);
         try

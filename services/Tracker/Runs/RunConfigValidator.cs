@@ -22,10 +22,10 @@ public static partial class RunConfigValidator
 
     public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
 
-    /// <param name="configJson">The configuration to record and send to the trainer when the request is valid.</param>
-    public static Dictionary<string, string[]> Validate(string experiment, CreateRunRequest? request, out string? configJson)
+    /// <param name="config">The configuration, every default filled in, to record and send to the trainer when the request is valid.</param>
+    public static Dictionary<string, string[]> Validate(string experiment, CreateRunRequest? request, out TrainingConfig? config)
     {
-        configJson = null;
+        config = null;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (!IsValidName(experiment))
         {
@@ -48,13 +48,13 @@ public static partial class RunConfigValidator
         {
             errors["modelName"] = [$"modelName is required: {NameRule}."];
         }
-        if (request.Config is not { ValueKind: JsonValueKind.Object } config)
+        if (request.Config is not { ValueKind: JsonValueKind.Object } requested)
         {
             errors["config"] = ["config is required: a JSON object with the training configuration (see docs/training.md)."];
         }
         else
         {
-            foreach (var (field, message) in CheckTrainingConfig(config, out configJson))
+            foreach (var (field, message) in CheckTrainingConfig(requested, out config))
             {
                 errors[field] = errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
             }
@@ -64,13 +64,12 @@ public static partial class RunConfigValidator
 
     /// <summary>
     /// The trainer's own rules (Platform.Training.Configuration): unknown fields and enum names, ranges and
-    /// consistency. On success, <paramref name="normalizedJson"/> is the configuration with every default filled in,
-    /// exactly what the trainer will run with.
+    /// consistency. On success, <paramref name="parsed"/> is the configuration with every default filled in, exactly what the
+    /// trainer will run with.
     /// </summary>
-    private static IEnumerable<(string Field, string Message)> CheckTrainingConfig(JsonElement config, out string? normalizedJson)
+    private static IEnumerable<(string Field, string Message)> CheckTrainingConfig(JsonElement config, out TrainingConfig? parsed)
     {
-        var violations = TrainingConfig.Check(config.GetRawText(), out var parsed);
-        normalizedJson = parsed?.ToJson();
+        var violations = TrainingConfig.Check(config.GetRawText(), out parsed);
         return violations.Select(v => (v.Field.Length == 0 ? "config" : $"config.{v.Field}", v.Message)).ToList();
     }
 }
