@@ -162,6 +162,50 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Predict_sends_a_folder_in_batches_of_32_and_keeps_each_answer_with_its_image()
+    {
+        var folder = Directory.CreateTempSubdirectory("platform-predict-");
+        try
+        {
+            // 70 files whose bytes name them: the fake classifies each image as its own content, so a mixed-up answer shows.
+            for (var i = 0; i < 70; i++)
+            {
+                await File.WriteAllTextAsync(Path.Combine(folder.FullName, $"{i:D3}.png"), $"image-{i:D3}");
+            }
+            var batches = new List<int>();
+            await using var inference = await FakeService.StartAsync(routes => routes.MapPost("/models/pets/predict", async (HttpRequest request) =>
+            {
+                var form = await request.ReadFormAsync();
+                lock (batches)
+                {
+                    batches.Add(form.Files.Count);
+                }
+                var results = new List<object>();
+                foreach (var file in form.Files)
+                {
+                    using var reader = new StreamReader(file.OpenReadStream());
+                    var label = await reader.ReadToEndAsync();
+                    results.Add(new { name = file.FileName, predictions = new[] { new { label, index = 0, probability = 0.9 } } });
+                }
+                return Results.Json(new { model = "pets", version = 1, alias = "production", results });
+            }));
+
+            var result = await CliRun.InProcessAsync("predict", "pets", folder.FullName, "--json", "--inference-url", inference.Address);
+
+            Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+            Assert.Equal([32, 32, 6], batches);
+            var answers = result.Json.GetProperty("results").EnumerateArray().ToList();
+            Assert.Equal(70, answers.Count);
+            Assert.All(answers, answer => Assert.Equal("image-" + Path.GetFileNameWithoutExtension(answer.GetProperty("name").GetString()),
+                answer.GetProperty("predictions")[0].GetProperty("label").GetString()));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Predict_needs_images_and_not_both_an_alias_and_a_version()
     {
         var nothing = await CliRun.InProcessAsync("predict", "fashion");

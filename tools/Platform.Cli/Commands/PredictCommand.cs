@@ -18,7 +18,8 @@ public static class PredictCommand
     private const int ImagesPerRequest = 32;
     private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".bmp"];
 
-    private sealed record Input(string Name, byte[] Bytes, int? ExpectedIndex, string? ExpectedLabel);
+    /// <summary>One image to classify; its bytes are read (or encoded) only when its batch is sent, so memory holds one batch.</summary>
+    private sealed record Input(string Name, Func<byte[]> Read, int? ExpectedIndex, string? ExpectedLabel);
 
     public static Command Create(Terminal terminal)
     {
@@ -71,7 +72,8 @@ public static class PredictCommand
             JsonElement last = default;
             foreach (var chunk in inputs.Chunk(ImagesPerRequest))
             {
-                using var response = await context.Inference.SendAsync(() => Request(context.Inference.Address(path), chunk), ServiceClient.DefaultTimeout,
+                var bytes = chunk.Select(ReadBytes).ToArray();
+                using var response = await context.Inference.SendAsync(() => Request(context.Inference.Address(path), chunk, bytes), ServiceClient.DefaultTimeout,
                     retryWhenBusy: true, cancellationToken);
                 last = await context.Inference.ReadJsonAsync(response, cancellationToken);
                 results.AddRange(chunk.Zip(last.GetProperty("results").EnumerateArray()));
@@ -137,12 +139,25 @@ public static class PredictCommand
         return input.ExpectedLabel is { } label ? top.Text("label") == label : top.GetProperty("index").GetInt32() == input.ExpectedIndex;
     }
 
-    private static HttpRequestMessage Request(Uri address, Input[] chunk)
+    private static byte[] ReadBytes(Input input)
+    {
+        try
+        {
+            return input.Read();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.InvalidInput, $"Could not read {input.Name}: {exception.Message}");
+        }
+    }
+
+    private static HttpRequestMessage Request(Uri address, Input[] chunk, byte[][] bytes)
     {
         var multipart = new MultipartFormDataContent();
-        foreach (var input in chunk)
+        for (var i = 0; i < chunk.Length; i++)
         {
-            var part = new ByteArrayContent(input.Bytes);
+            var input = chunk[i];
+            var part = new ByteArrayContent(bytes[i]);
             part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             multipart.Add(part, "image", input.Name);
         }
@@ -164,12 +179,12 @@ public static class PredictCommand
                 }
                 foreach (var file in files)
                 {
-                    yield return new Input(Path.GetRelativePath(path, file), File.ReadAllBytes(file), null, null);
+                    yield return new Input(Path.GetRelativePath(path, file), () => File.ReadAllBytes(file), null, null);
                 }
             }
             else if (File.Exists(path))
             {
-                yield return new Input(Path.GetFileName(path), File.ReadAllBytes(path), null, null);
+                yield return new Input(Path.GetFileName(path), () => File.ReadAllBytes(path), null, null);
             }
             else
             {
@@ -201,7 +216,8 @@ public static class PredictCommand
             {
                 throw new CliException(ExitCodes.InvalidInput, $"Sample {index} has label {label}, but --class-names names only {names.Count} classes.");
             }
-            yield return new Input($"{Path.GetFileName(imagesPath)}[{index}]", ImageEncoder.Encode(dataset.Load(index), ImageFormat.Png),
+            var sample = index;
+            yield return new Input($"{Path.GetFileName(imagesPath)}[{index}]", () => ImageEncoder.Encode(dataset.Load(sample), ImageFormat.Png),
                 names is null ? label : null, names?[label]);
         }
     }
