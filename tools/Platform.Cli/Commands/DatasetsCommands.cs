@@ -214,21 +214,15 @@ public static class DatasetsCommands
         if (!context.Interactive)
         {
             var last = "";
-            while (true)
+            return await PollAsync(record =>
             {
-                var record = await context.Ingest.GetJsonAsync(path, cancellationToken);
                 var line = Describe(record);
                 if (line != last)
                 {
                     context.Note($"{name}:{version} {line}");
                     last = line;
                 }
-                if (Finished(record))
-                {
-                    return record;
-                }
-                await Task.Delay(PollInterval, cancellationToken);
-            }
+            });
         }
         JsonElement result = default;
         await context.Status.Progress()
@@ -236,28 +230,36 @@ public static class DatasetsCommands
             .StartAsync(async progress =>
             {
                 var task = progress.AddTask($"Processing {Markup.Escape($"{name}:{version}")}").IsIndeterminate();
-                while (true)
+                result = await PollAsync(record =>
                 {
-                    result = await context.Ingest.GetJsonAsync(path, cancellationToken);
                     // Short enough for an 80-column terminal: the bar and the report carry the rest.
-                    var counts = result.GetProperty("progress");
+                    var counts = record.GetProperty("progress");
                     task.Description = Markup.Escape($"{counts.Text("stage")} · {counts.GetProperty("filesRead")} read · {counts.GetProperty("rejected")} rejected");
-                    var (written, toWrite) = Writing(result);
+                    var (written, toWrite) = Writing(record);
                     if (toWrite > 0)
                     {
                         task.IsIndeterminate(false);
                         task.MaxValue = toWrite;
                         task.Value = written;
                     }
-                    if (Finished(result))
-                    {
-                        task.StopTask();
-                        return;
-                    }
-                    await Task.Delay(PollInterval, cancellationToken);
-                }
+                });
+                task.StopTask();
             });
         return result;
+
+        async Task<JsonElement> PollAsync(Action<JsonElement> show)
+        {
+            while (true)
+            {
+                var record = await context.Ingest.GetJsonAsync(path, cancellationToken);
+                show(record);
+                if (Finished(record))
+                {
+                    return record;
+                }
+                await Task.Delay(PollInterval, cancellationToken);
+            }
+        }
     }
 
     /// <summary>Prints a version's outcome and report; exit code 1 when it failed.</summary>
