@@ -15,11 +15,16 @@ public sealed record CliResult(int ExitCode, string Output, string Error)
 public static class CliRun
 {
     /// <summary>In-process, through the same entry point the executable uses.</summary>
-    public static async Task<CliResult> InProcessAsync(params string[] args)
+    public static Task<CliResult> InProcessAsync(params string[] args) => RunInProcessAsync(args, interactive: false);
+
+    /// <summary>In-process as on a terminal: live progress views instead of progress lines.</summary>
+    public static Task<CliResult> InTerminalAsync(params string[] args) => RunInProcessAsync(args, interactive: true);
+
+    private static async Task<CliResult> RunInProcessAsync(string[] args, bool interactive)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await PlatformCommandLine.RunAsync(args, output, error, interactive: false);
+        var code = await PlatformCommandLine.RunAsync(args, output, error, interactive);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 

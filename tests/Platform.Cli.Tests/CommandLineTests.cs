@@ -205,6 +205,51 @@ public sealed class CommandLineTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Upload_follows_the_version_until_it_is_published_in_a_pipe_and_on_a_terminal(bool terminal)
+    {
+        var folder = Directory.CreateTempSubdirectory("platform-follow-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(folder.FullName, "cats"));
+            await File.WriteAllBytesAsync(Path.Combine(folder.FullName, "cats", "a.png"), [1, 2, 3]);
+            var polls = 0;
+            await using var ingest = await FakeService.StartAsync(routes =>
+            {
+                routes.MapPost("/datasets", () => Results.Json(new { name = "pets", version = 3, state = "Pending" }, statusCode: 202));
+                routes.MapGet("/datasets/pets/versions/3", () =>
+                {
+                    // Reading, then writing 1 of 2, then published: the command must keep polling through the unfinished states.
+                    var poll = Interlocked.Increment(ref polls);
+                    object progress = poll switch
+                    {
+                        1 => new { stage = "reading", filesRead = 1, accepted = 1, rejected = 0 },
+                        2 => new { stage = "writing", filesRead = 1, accepted = 1, rejected = 0, written = 1, toWrite = 2 },
+                        _ => new { stage = "done", filesRead = 1, accepted = 1, rejected = 0, written = 2, toWrite = 2 },
+                    };
+                    return Results.Json(new { name = "pets", version = 3, state = poll < 3 ? "Processing" : "Published", progress });
+                });
+            });
+            string[] args = ["datasets", "upload", folder.FullName, "--name", "pets", "--ingest-url", ingest.Address];
+
+            var result = terminal ? await CliRun.InTerminalAsync(args) : await CliRun.InProcessAsync(args);
+
+            Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+            Assert.Equal(3, polls);
+            Assert.Contains("pets:3 published", result.Output);
+            if (!terminal)
+            {
+                Assert.Contains("pets:3 processing: writing — 1 read, 1 accepted, 0 rejected, 1/2 written", result.Error);
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Predict_needs_images_and_not_both_an_alias_and_a_version()
     {
