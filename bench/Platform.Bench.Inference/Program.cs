@@ -27,7 +27,7 @@ var onlyModels = args.SkipWhile(a => a != "--models").Skip(1).Select(v => v.Spli
 var clientCounts = args.SkipWhile(a => a != "--clients").Skip(1).Select(v => v.Split(',').Select(int.Parse).ToArray()).FirstOrDefault([1, 8, 32]);
 var threads = Environment.ProcessorCount;
 var serviceSettings = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--service-setting" && a.i + 1 < args.Length)
-    .Select(a => args[a.i + 1].Split('=', 2)).ToDictionary(pair => pair[0].Replace(":", "__"), pair => (string?)pair.ElementAtOrDefault(1));
+    .Select(a => args[a.i + 1].Split('=', 2)).GroupBy(pair => pair[0].Replace(":", "__")).ToDictionary(g => g.Key, g => (string?)g.Last().ElementAtOrDefault(1));
 
 await using var servers = await LocalServers.StartAsync(blobs: true, messaging: true);
 var blobs = new BlobServiceClient(servers.BlobConnectionString);
@@ -50,7 +50,12 @@ foreach (var model in models)
     await WritePackageAsync(model);
 }
 
-var service = await ServiceHost.StartAsync("Platform.Inference", servers.ServiceEnvironment().Concat(serviceSettings).ToDictionary());
+var serviceEnvironment = new Dictionary<string, string?>(servers.ServiceEnvironment());
+foreach (var (key, value) in serviceSettings)
+{
+    serviceEnvironment[key] = value;
+}
+var service = await ServiceHost.StartAsync("Platform.Inference", serviceEnvironment);
 var status = await service.Client.GetFromJsonAsync<JsonElement>("/status");
 Console.WriteLine($"Inference at {service.Address}; {threads} cores; provider {status.GetProperty("provider").GetString()}; ONNX Runtime {status.GetProperty("onnxRuntimeVersion").GetString()}; "
     + $"settings: {(serviceSettings.Count == 0 ? "defaults" : string.Join(", ", serviceSettings.Select(pair => $"{pair.Key}={pair.Value}")))}");

@@ -40,6 +40,34 @@ public sealed class ConcurrentBatchesTests(InferenceFixture fixture)
     }
 
     [Fact]
+    public async Task With_a_queue_delay_one_worker_fills_a_batch_rather_than_each_taking_a_share()
+    {
+        await using var service = await fixture.StartServiceAsync(new Dictionary<string, string?>
+        {
+            [ModelSettings + "ConcurrentBatches"] = "2",
+            ["Inference__MaxBatchSize"] = "4",
+            ["Inference__MaxQueueDelay"] = "00:00:00.5",
+        });
+        for (var i = 0; i < 3; i++)
+        {
+            // Warm-up, so that the timed requests are not held back by the request path's first compilation.
+            using var warmUp = await service.Client.PostAsync("/models/fashion-cnn/predict", new ByteArrayContent(fixture.Png(9400 + i)));
+            Assert.Equal(HttpStatusCode.OK, warmUp.StatusCode);
+        }
+
+        // Four requests at once and a window of half a second: one worker takes them all, the batch is full and runs at once.
+        var sizes = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
+        {
+            using var response = await service.Client.PostAsync("/models/fashion-cnn/predict", new ByteArrayContent(fixture.Png(9410 + i)));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+            return JsonDocument.Parse(body).RootElement.GetProperty("results")[0].GetProperty("batchSize").GetInt32();
+        })));
+
+        Assert.Equal([4, 4, 4, 4], sizes);
+    }
+
+    [Fact]
     public async Task One_batch_at_a_time_by_default_never_overlaps()
     {
         await using var receiver = OtlpReceiver.Start();

@@ -41,7 +41,10 @@ public sealed class BatchScheduler : IAsyncDisposable
     private readonly string inputName;
     private readonly string outputName;
     private readonly KeyValuePair<string, object?>[] tags;
-    private readonly Task workers;
+    private readonly Task serving;
+    // One worker forms a batch at a time and hands it to itself to run; the others run theirs meanwhile. Without it, workers
+    // woken by the same images would each take a share and wait out MaxQueueDelay on a fraction of a batch.
+    private readonly SemaphoreSlim forming = new(1, 1);
     private volatile bool retired;
 
     public BatchScheduler(InferenceSession session, long[] imageShape, string model, int version, ModelExecution execution, InferenceOptions options,
@@ -65,13 +68,13 @@ public sealed class BatchScheduler : IAsyncDisposable
         // Activity.Current and hang every batch span they ever make under that one span.
         using (ExecutionContext.SuppressFlow())
         {
-            workers = ServeAsync(execution.ConcurrentBatches);
+            serving = ServeAsync(execution.ConcurrentBatches);
         }
     }
 
     public ModelExecution Execution { get; }
 
-    /// <summary>Images waiting (including ones whose caller gave up and that the worker has not yet skipped).</summary>
+    /// <summary>Images waiting (including ones whose caller gave up and that a worker has not yet skipped).</summary>
     public int QueueDepth => queue.Reader.Count;
 
     public int ImageLength => imageLength;
@@ -128,7 +131,7 @@ public sealed class BatchScheduler : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Retire();
-        await workers;
+        await serving;
     }
 
     private async Task ServeAsync(int concurrentBatches)
@@ -136,7 +139,7 @@ public sealed class BatchScheduler : IAsyncDisposable
         try
         {
             await Task.WhenAll(Enumerable.Range(0, concurrentBatches)
-                .Select(_ => Task.Factory.StartNew(WorkAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()));
+                .Select(_ => Task.Run(WorkAsync)));
         }
         finally
         {
@@ -147,9 +150,21 @@ public sealed class BatchScheduler : IAsyncDisposable
     private async Task WorkAsync()
     {
         var batch = new List<WorkItem>(options.MaxBatchSize);
-        while (await queue.Reader.WaitToReadAsync())
+        while (true)
         {
-            await CollectBatchAsync(batch);
+            await forming.WaitAsync();
+            try
+            {
+                if (!await queue.Reader.WaitToReadAsync())
+                {
+                    return;
+                }
+                await CollectBatchAsync(batch);
+            }
+            finally
+            {
+                forming.Release();
+            }
             if (batch.Count > 0)
             {
                 RunBatch(batch);

@@ -63,7 +63,7 @@ public sealed class InferenceOptions
     /// </summary>
     public int ConcurrentBatches { get; set; } = 1;
 
-    /// <summary>Per-model overrides (Inference:Models:{name}:ConcurrentBatches, …:IntraOpThreads), keyed by model name as promoted.</summary>
+    /// <summary>Per-model overrides (Inference:Models:{name}:ConcurrentBatches, …:IntraOpThreads), keyed by the model name exactly as promoted (case included).</summary>
     public Dictionary<string, ModelExecutionOptions> Models { get; set; } = new(StringComparer.Ordinal);
 
     public int ResolvedIntraOpThreads => IntraOpThreads ?? Environment.ProcessorCount;
@@ -102,7 +102,7 @@ public sealed class ModelExecutionOptions
     public int? IntraOpThreads { get; set; }
 }
 
-/// <summary>How one model's versions run: batches at once, and ONNX Runtime intra-op threads per batch.</summary>
+/// <summary>How one model's versions run: batches at once, and the ONNX Runtime intra-op threads of the session they share.</summary>
 public sealed record ModelExecution(int ConcurrentBatches, int IntraOpThreads);
 
 /// <summary>Stops the service at start with every rule its settings break, by name.</summary>

@@ -167,7 +167,7 @@ public sealed class ModelRegistry(OnnxRuntimeHost runtime, ModelPackageReader pa
                 throw new ModelPackageException($"The model outputs {classes} classes but labels.json names {package.Labels.Count}.");
             }
             var scheduler = new BatchScheduler(session, imageShape, promotion.ModelName, promotion.Version, execution, options.Value, telemetry);
-            logger.LogInformation("Loaded {Model} v{Version} (run {RunId}) on the {Provider} provider: {Batches} batch(es) at once, {Threads} intra-op thread(s) each.",
+            logger.LogInformation("Loaded {Model} v{Version} (run {RunId}) on the {Provider} provider: {Batches} batch(es) at once sharing {Threads} intra-op thread(s).",
                 promotion.ModelName, promotion.Version, promotion.RunId, runtime.Provider, execution.ConcurrentBatches, execution.IntraOpThreads);
             return new ServedModel(promotion.ModelName, promotion.Version, promotion.RunId, package.Labels, pipeline, scheduler, input.Key, output.Key);
         }

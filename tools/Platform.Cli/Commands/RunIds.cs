@@ -23,7 +23,8 @@ public static class RunIds
         }
         // The tracker applies the prefix to every run it holds; a few more than are listed tell "10" from "more than 10".
         var runs = await tracker.GetJsonAsync($"/runs?idPrefix={Uri.EscapeDataString(prefix)}&limit={ListedMatches + 1}", cancellationToken);
-        var matches = runs.EnumerateArray().Select(r => r.GetProperty("id").GetGuid()).ToList();
+        // Checked here too: a tracker that predates idPrefix ignores it and would answer its newest runs.
+        var matches = runs.EnumerateArray().Select(r => r.GetProperty("id").GetGuid()).Where(g => g.ToString("D").StartsWith(prefix, StringComparison.Ordinal)).ToList();
         return matches.Count switch
         {
             1 => matches[0],
