@@ -57,9 +57,9 @@ public sealed class InferenceOptions
 
     /// <summary>
     /// Batches of one model version that run at once, each its own ONNX Runtime call on the version's session. Default 1: one
-    /// batch at a time, its operators spread over <see cref="IntraOpThreads"/>. A small model on the CPU serves more with 2 and one
-    /// intra-op thread each (no thread pool to hand each operator over to, and the next batch starts while the answers of the last
-    /// one are written); a large one keeps its single-request latency with the default (docs/inference.md, docs/benchmarks.md).
+    /// batch at a time, its operators spread over <see cref="IntraOpThreads"/>. A small model on the CPU serves more with 2 and
+    /// <see cref="IntraOpThreads"/> 1 (the session's intra-op pool is shared by concurrent calls; with one thread there is no pool to
+    /// spin, and the next batch runs while the answers of the last one are written); a large one keeps its single-request latency with the default (docs/inference.md, docs/benchmarks.md).
     /// </summary>
     public int ConcurrentBatches { get; set; } = 1;
 
@@ -69,9 +69,11 @@ public sealed class InferenceOptions
     public int ResolvedIntraOpThreads => IntraOpThreads ?? Environment.ProcessorCount;
 
     /// <summary>How the versions of <paramref name="model"/> run: its overrides where set, the service-wide settings otherwise.</summary>
-    public ModelExecution ExecutionFor(string model) => Models.TryGetValue(model, out var overrides)
-        ? new ModelExecution(overrides.ConcurrentBatches ?? ConcurrentBatches, overrides.IntraOpThreads ?? ResolvedIntraOpThreads)
-        : new ModelExecution(ConcurrentBatches, ResolvedIntraOpThreads);
+    public ModelExecution ExecutionFor(string model)
+    {
+        var overrides = Models.GetValueOrDefault(model);
+        return new ModelExecution(overrides?.ConcurrentBatches ?? ConcurrentBatches, overrides?.IntraOpThreads ?? ResolvedIntraOpThreads);
+    }
 
     public IEnumerable<string> Violations()
     {
