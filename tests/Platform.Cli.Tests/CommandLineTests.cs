@@ -261,4 +261,42 @@ public sealed class CommandLineTests
         Assert.Equal(ExitCodes.InvalidInput, both.ExitCode);
         Assert.Contains("not both", both.Error);
     }
+
+    [Fact]
+    public async Task Watching_a_run_reads_curves_only_when_more_than_one_epoch_ended_between_polls()
+    {
+        // What each poll of the run sees: running with no epoch, epoch 1, epoch 3 (two ended between polls), completed.
+        long[] epochsAtPoll = [0, 1, 3, 3];
+        string[] stateAtPoll = ["running", "running", "running", "completed"];
+        static double Value(string metric, long epoch) => metric == "train_loss" ? 1.0 / epoch : epoch / 10.0;
+        var polls = 0;
+        var curveReads = 0;
+        long EpochsNow() => epochsAtPoll[Math.Clamp(Volatile.Read(ref polls) - 1, 0, epochsAtPoll.Length - 1)];
+        await using var tracker = await FakeService.StartAsync(routes =>
+        {
+            routes.MapGet($"/runs/{RunId}", () =>
+            {
+                var poll = Math.Min(Interlocked.Increment(ref polls), epochsAtPoll.Length) - 1;
+                var epochs = epochsAtPoll[poll];
+                var curves = epochs == 0 ? [] : new[] { "train_loss", "val_accuracy" }
+                    .Select(name => new { name, points = epochs, lastStep = epochs, lastValue = Value(name, epochs) }).ToArray();
+                return Results.Json(new { id = RunId, state = stateAtPoll[poll], config = new { epochs = 3 }, curves });
+            });
+            routes.MapGet($"/runs/{RunId}/metrics/{{metric}}", (string metric) =>
+            {
+                Interlocked.Increment(ref curveReads);
+                var steps = Enumerable.Range(1, (int)EpochsNow()).Select(step => (long)step).ToArray();
+                return Results.Json(new { metric, steps, values = steps.Select(step => Value(metric, step)) });
+            });
+        });
+
+        var result = await CliRun.InProcessAsync("runs", "watch", RunId, "--tracker-url", tracker.Address);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.Contains("epoch 1/3  train_loss 1.0000  val_accuracy 0.1000", result.Error);
+        Assert.Contains("epoch 2/3  train_loss 0.5000  val_accuracy 0.2000", result.Error);
+        Assert.Contains("epoch 3/3  train_loss 0.3333  val_accuracy 0.3000", result.Error);
+        Assert.Equal(2, curveReads);
+        Assert.Matches(@"train_loss\s*│\s*1\.0000\s*│\s*0\.3333", result.Output);
+    }
 }

@@ -98,15 +98,30 @@ public static class RunWatcher
     private static async Task<List<string>> EpochLinesAsync(CliContext context, JsonElement run, Guid id, long from, long to, int totalEpochs,
         Dictionary<string, List<double>> history, CancellationToken cancellationToken)
     {
-        var available = run.Items("curves").Select(c => c.Text("name")).ToHashSet();
+        var summaries = run.Items("curves").Where(c => c.Text("name") is { } name && EpochColumns.Contains(name)).ToDictionary(c => c.Text("name")!);
+        var metrics = EpochColumns.Where(summaries.ContainsKey).ToList();
         var columns = new Dictionary<string, Dictionary<long, double>>();
-        foreach (var metric in EpochColumns.Where(available.Contains))
+        if (IsNextEpochOnly(summaries, metrics, from, to, history))
         {
-            var curve = await context.Tracker.GetJsonAsync($"/runs/{id}/metrics/{metric}?full=true", cancellationToken);
-            var steps = curve.Items("steps").Select(s => s.GetInt64()).ToList();
-            var values = curve.Items("values").Select(v => v.GetDouble()).ToList();
-            columns[metric] = steps.Zip(values).ToDictionary(p => p.First, p => p.Second);
-            history[metric] = values;
+            // The usual poll: one more epoch, whose values the run's curve summaries already carry; no curve needs reading.
+            foreach (var metric in metrics)
+            {
+                var value = summaries[metric].GetProperty("lastValue").GetDouble();
+                columns[metric] = new() { [to] = value };
+                history.TryAdd(metric, []);
+                history[metric].Add(value);
+            }
+        }
+        else
+        {
+            foreach (var metric in metrics)
+            {
+                var curve = await context.Tracker.GetJsonAsync($"/runs/{id}/metrics/{metric}?full=true", cancellationToken);
+                var steps = curve.Items("steps").Select(s => s.GetInt64()).ToList();
+                var values = curve.Items("values").Select(v => v.GetDouble()).ToList();
+                columns[metric] = steps.Zip(values).ToDictionary(p => p.First, p => p.Second);
+                history[metric] = values;
+            }
         }
         var lines = new List<string>();
         for (var epoch = from + 1; epoch <= to; epoch++)
@@ -117,6 +132,16 @@ public static class RunWatcher
         }
         return lines;
     }
+
+    /// <summary>
+    /// True when exactly one epoch ended since the last poll and every column's curve reached it with exactly one point more than
+    /// this watcher holds: then the latest values are that epoch's and the history stays whole by appending them.
+    /// </summary>
+    private static bool IsNextEpochOnly(Dictionary<string, JsonElement> summaries, List<string> metrics, long from, long to,
+        Dictionary<string, List<double>> history) =>
+        to == from + 1 && metrics.All(metric =>
+            summaries[metric].GetProperty("lastStep").GetInt64() == to
+            && summaries[metric].GetProperty("points").GetInt64() == (history.TryGetValue(metric, out var seen) ? seen.Count : 0) + 1);
 
     private static string Describe(JsonElement run, long done, int totalEpochs, Dictionary<string, List<double>> history)
     {
