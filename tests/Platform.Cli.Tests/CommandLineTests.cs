@@ -265,38 +265,67 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Watching_a_run_reads_curves_only_when_more_than_one_epoch_ended_between_polls()
     {
-        // What each poll of the run sees: running with no epoch, epoch 1, epoch 3 (two ended between polls), completed.
-        long[] epochsAtPoll = [0, 1, 3, 3];
-        string[] stateAtPoll = ["running", "running", "running", "completed"];
-        static double Value(string metric, long epoch) => metric == "train_loss" ? 1.0 / epoch : epoch / 10.0;
-        var polls = 0;
-        var curveReads = 0;
-        long EpochsNow() => epochsAtPoll[Math.Clamp(Volatile.Read(ref polls) - 1, 0, epochsAtPoll.Length - 1)];
-        await using var tracker = await FakeService.StartAsync(routes =>
-        {
-            routes.MapGet($"/runs/{RunId}", () =>
-            {
-                var poll = Math.Min(Interlocked.Increment(ref polls), epochsAtPoll.Length) - 1;
-                var epochs = epochsAtPoll[poll];
-                var curves = epochs == 0 ? [] : new[] { "train_loss", "val_accuracy" }
-                    .Select(name => new { name, points = epochs, lastStep = epochs, lastValue = Value(name, epochs) }).ToArray();
-                return Results.Json(new { id = RunId, state = stateAtPoll[poll], config = new { epochs = 3 }, curves });
-            });
-            routes.MapGet($"/runs/{RunId}/metrics/{{metric}}", (string metric) =>
-            {
-                Interlocked.Increment(ref curveReads);
-                var steps = Enumerable.Range(1, (int)EpochsNow()).Select(step => (long)step).ToArray();
-                return Results.Json(new { metric, steps, values = steps.Select(step => Value(metric, step)) });
-            });
-        });
+        // Running with no epoch, epoch 1, epoch 3 (two ended between polls), completed.
+        await using var tracker = await WatchedRunAsync(("running", 0, 0), ("running", 1, 1), ("running", 3, 3), ("completed", 3, 3));
 
-        var result = await CliRun.InProcessAsync("runs", "watch", RunId, "--tracker-url", tracker.Address);
+        var result = await CliRun.InProcessAsync("runs", "watch", RunId, "--tracker-url", tracker.Service.Address);
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         Assert.Contains("epoch 1/3  train_loss 1.0000  val_accuracy 0.1000", result.Error);
         Assert.Contains("epoch 2/3  train_loss 0.5000  val_accuracy 0.2000", result.Error);
         Assert.Contains("epoch 3/3  train_loss 0.3333  val_accuracy 0.3000", result.Error);
-        Assert.Equal(2, curveReads);
+        Assert.Equal(2, tracker.CurveReads);
         Assert.Matches(@"train_loss\s*│\s*1\.0000\s*│\s*0\.3333", result.Output);
+    }
+
+    [Fact]
+    public async Task Watching_a_run_whose_validation_curve_lagged_an_epoch_still_keeps_its_whole_history()
+    {
+        // At the second poll epoch 1's validation point has not arrived yet; at the third it has, with epoch 2's.
+        await using var tracker = await WatchedRunAsync(("running", 0, 0), ("running", 1, 0), ("running", 2, 2), ("completed", 3, 3));
+
+        var result = await CliRun.InProcessAsync("runs", "watch", RunId, "--tracker-url", tracker.Service.Address);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.Contains("epoch 1/3  train_loss 1.0000", result.Error);
+        Assert.Contains("epoch 3/3  train_loss 0.3333  val_accuracy 0.3000", result.Error);
+        Assert.Matches(@"val_accuracy\s*│\s*0\.1000\s*│\s*0\.3000", result.Output);
+    }
+
+    private sealed record FakeTracker(FakeService Service, Func<int> CurveReadCount) : IAsyncDisposable
+    {
+        public int CurveReads => CurveReadCount();
+
+        public ValueTask DisposeAsync() => Service.DisposeAsync();
+    }
+
+    /// <summary>
+    /// A tracker with one run of 3 epochs whose successive GETs show the given state and each curve's number of epochs
+    /// (train_loss is 1/epoch, val_accuracy epoch/10); a curve read answers the points of the latest GET.
+    /// </summary>
+    private static async Task<FakeTracker> WatchedRunAsync(params (string State, long TrainLoss, long ValAccuracy)[] polls)
+    {
+        static double Value(string metric, long epoch) => metric == "train_loss" ? 1.0 / epoch : epoch / 10.0;
+        var seen = 0;
+        var curveReads = 0;
+        (string State, long TrainLoss, long ValAccuracy) Latest() => polls[Math.Clamp(Volatile.Read(ref seen) - 1, 0, polls.Length - 1)];
+        long Epochs(string metric) => metric == "train_loss" ? Latest().TrainLoss : Latest().ValAccuracy;
+        var service = await FakeService.StartAsync(routes =>
+        {
+            routes.MapGet($"/runs/{RunId}", () =>
+            {
+                Interlocked.Increment(ref seen);
+                var curves = new[] { "train_loss", "val_accuracy" }.Where(name => Epochs(name) > 0)
+                    .Select(name => new { name, points = Epochs(name), lastStep = Epochs(name), lastValue = Value(name, Epochs(name)) });
+                return Results.Json(new { id = RunId, state = Latest().State, config = new { epochs = 3 }, curves });
+            });
+            routes.MapGet($"/runs/{RunId}/metrics/{{metric}}", (string metric) =>
+            {
+                Interlocked.Increment(ref curveReads);
+                var steps = Enumerable.Range(1, (int)Epochs(metric)).Select(step => (long)step).ToArray();
+                return Results.Json(new { metric, steps, values = steps.Select(step => Value(metric, step)) });
+            });
+        });
+        return new FakeTracker(service, () => Volatile.Read(ref curveReads));
     }
 }
