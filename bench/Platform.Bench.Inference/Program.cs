@@ -21,6 +21,10 @@ using Platform.Imaging.Data;
 using Platform.Imaging.Transforms;
 using Platform.Testing;
 using Platform.Training.Models;
+using Platform.Imaging.Formats;
+using Platform.Imaging.Formats.Data;
+using Platform.Imaging.Formats.Recipes;
+using Platform.Training.Configuration.Architectures;
 
 var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).FirstOrDefault(20);
 var onlyModels = args.SkipWhile(a => a != "--models").Skip(1).Select(v => v.Split(',')).FirstOrDefault();

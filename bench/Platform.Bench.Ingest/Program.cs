@@ -7,6 +7,7 @@ using Platform.Ingest.Datasets;
 using Platform.Ingest.Processing;
 using Platform.Ingest.Sources;
 using Platform.Testing;
+using Platform.Imaging.Formats;
 
 // Ingest throughput: an archive of 200×200 JPEGs (art4apps, repeated with a changed pixel so none is a
 // duplicate) through the real pipeline into shards on a local Azurite, beside the raw blob put rate of

@@ -6,6 +6,7 @@ using Platform.Imaging.Data;
 using Platform.Testing;
 using Platform.Training.Configuration;
 using Platform.Training.Engine;
+using Platform.Imaging.Formats.Data;
 
 // The trainer service (its own process, dataset from blob storage, checkpoints to blob, telemetry on) against the
 // engine's bare in-memory training loop: same model, batch and data, measured in one run.

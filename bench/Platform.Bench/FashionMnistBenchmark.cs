@@ -4,6 +4,8 @@ using Platform.Imaging.Data;
 using Platform.Imaging.Transforms;
 using Platform.Training.Configuration;
 using Platform.Training.Engine;
+using Platform.Imaging.Formats.Data;
+using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Bench;
 

@@ -6,6 +6,9 @@ using Platform.Imaging.Data;
 using Platform.Imaging.Transforms;
 using TorchSharp;
 using static TorchSharp.torch;
+using Platform.Imaging.Formats;
+using Platform.Imaging.Formats.Data;
+using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Bench;
 

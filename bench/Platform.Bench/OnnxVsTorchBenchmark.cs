@@ -6,6 +6,8 @@ using Platform.Imaging.Transforms;
 using Platform.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using Platform.Imaging.Formats.Recipes;
+using Platform.Training.Configuration.Architectures;
 
 namespace Platform.Bench;
 

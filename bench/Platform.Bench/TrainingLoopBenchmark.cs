@@ -3,6 +3,7 @@ using System.Globalization;
 using Platform.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using Platform.Training.Configuration.Architectures;
 
 namespace Platform.Bench;
 

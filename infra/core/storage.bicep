@@ -39,7 +39,7 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
 }
 
 // The services create these on first use too; creating them here makes a fresh deployment browsable at once.
-// Names match services/Contracts/StorageLayout.cs.
+// Names match libs/Platform.Contracts/StorageLayout.cs.
 resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in [
   'datasets'
   'runs'

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Platform.Imaging;
 using Platform.Imaging.Data;
 using Platform.Testing;
+using Platform.Imaging.Formats;
+using Platform.Imaging.Formats.Data;
 
 namespace Platform.Cli.Tests;
 

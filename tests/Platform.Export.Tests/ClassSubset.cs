@@ -1,5 +1,7 @@
 using Platform.Imaging;
 using Platform.Imaging.Data;
+using Platform.Imaging.Formats;
+using Platform.Imaging.Formats.Data;
 
 namespace Platform.Export.Tests;
 

@@ -6,6 +6,8 @@ using Platform.Imaging.Transforms;
 using Platform.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using Platform.Imaging.Formats.Data;
+using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Export.Tests;
 

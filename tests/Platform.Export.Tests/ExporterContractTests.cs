@@ -5,6 +5,7 @@ using Platform.Export.Runtime;
 using Platform.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using Platform.Training.Configuration.Architectures;
 
 namespace Platform.Export.Tests;
 
@@ -33,7 +34,7 @@ public sealed class ExporterContractTests
     public void MetadataCarriesLabelsInputSizeAndNormalisation()
     {
         using var model = ModelRegistry.Create("small_cnn", new ModelOptions(NumClasses: 3, ImageSize: 28));
-        var recipe = new Platform.Imaging.Transforms.TransformRecipe(28, 3, [0.5f, 0.4f, 0.3f], [0.2f, 0.25f, 0.3f]);
+        var recipe = new Platform.Imaging.Formats.Recipes.TransformRecipe(28, 3, [0.5f, 0.4f, 0.3f], [0.2f, 0.25f, 0.3f]);
         var metadata = new OnnxModelMetadata("small_cnn", ["cat", "dog", "bird"], recipe);
 
         using var session = OnnxSession.Create(OnnxExporter.ExportToBytes(model, metadata), ExportFixtures.CpuSession);

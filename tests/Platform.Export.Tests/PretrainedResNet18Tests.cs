@@ -7,6 +7,8 @@ using Platform.Training.Models.Pretrained;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using Platform.Imaging.Formats.Recipes;
+using Platform.Training.Configuration.Architectures;
 
 namespace Platform.Export.Tests;
 

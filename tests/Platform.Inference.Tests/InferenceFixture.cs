@@ -10,6 +10,10 @@ using Platform.Imaging.Data;
 using Platform.Imaging.Shards;
 using Platform.Imaging.Transforms;
 using Platform.Testing;
+using Platform.Imaging.Formats;
+using Platform.Imaging.Formats.Data;
+using Platform.Imaging.Formats.Recipes;
+using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Inference.Tests;
 

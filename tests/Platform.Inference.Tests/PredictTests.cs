@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Platform.Imaging;
 using Platform.Testing;
+using Platform.Imaging.Formats;
 
 namespace Platform.Inference.Tests;
 

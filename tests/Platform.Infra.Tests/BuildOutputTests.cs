@@ -8,7 +8,7 @@ namespace Platform.Infra.Tests;
 /// </summary>
 public sealed class BuildOutputTests
 {
-    private const string TrainingProject = "services/Training/Platform.Training.csproj";
+    private const string TrainingProject = "libs/Platform.Training/Platform.Training.csproj";
     private const string NativeItems = "RuntimeTargetsCopyLocalItems";
 
     [Fact]
@@ -37,6 +37,32 @@ public sealed class BuildOutputTests
         Assert.Contains("linux-x64", natives);
         Assert.Contains("win-x64", natives);
         Assert.Contains("osx-arm64", natives);
+    }
+
+    [Theory]
+    [InlineData("services/Tracker/Platform.Tracker.csproj")]
+    [InlineData("tools/Platform.Cli/Platform.Cli.csproj")]
+    public async Task The_tracker_and_the_cli_carry_no_imaging_or_torch_native_library(string project)
+    {
+        var evaluation = await MsBuildEvaluation.EvaluateAsync(project, "ResolvePackageAssets", [], [NativeItems]);
+
+        var files = NativeFiles(evaluation).ToList();
+
+        Assert.DoesNotContain(files, file => file.Contains("SkiaSharp", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(files, file => file.Contains("torch", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData("services/Ingest/Platform.Ingest.csproj")]
+    [InlineData("services/Inference/Platform.Inference.csproj")]
+    public async Task Ingest_and_inference_carry_skiasharp_but_no_libtorch(string project)
+    {
+        var evaluation = await MsBuildEvaluation.EvaluateAsync(project, "ResolvePackageAssets", [], [NativeItems]);
+
+        var files = NativeFiles(evaluation).ToList();
+
+        Assert.Contains(files, file => file.StartsWith("libSkiaSharp", StringComparison.Ordinal) || file == "libSkiaSharp.dll");
+        Assert.DoesNotContain(files, file => file.Contains("torch", StringComparison.OrdinalIgnoreCase));
     }
 
     private static Task<JsonElement> ResolveNativesAsync(IReadOnlyDictionary<string, string>? properties = null) =>

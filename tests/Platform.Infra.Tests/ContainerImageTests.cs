@@ -41,8 +41,8 @@ public sealed class ContainerImageTests
     [Fact]
     public async Task Cuda_flavour_swaps_the_cpu_libtorch_package_for_the_cuda_one()
     {
-        var cpu = await MsBuildEvaluation.EvaluateAsync("services/Training/Platform.Training.csproj", null, [], ["PackageReference"]);
-        var cuda = await MsBuildEvaluation.EvaluateAsync("services/Training/Platform.Training.csproj", null, [], ["PackageReference"],
+        var cpu = await MsBuildEvaluation.EvaluateAsync("libs/Platform.Training/Platform.Training.csproj", null, [], ["PackageReference"]);
+        var cuda = await MsBuildEvaluation.EvaluateAsync("libs/Platform.Training/Platform.Training.csproj", null, [], ["PackageReference"],
             new Dictionary<string, string> { ["TorchSharpFlavor"] = "cuda" });
 
         Assert.Contains("TorchSharp-cpu", cpu.ItemIdentities("PackageReference"));

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Platform.Imaging;
 using Platform.Testing;
+using Platform.Imaging.Formats;
 
 namespace Platform.Ingest.Tests;
 

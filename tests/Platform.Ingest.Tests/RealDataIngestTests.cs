@@ -5,6 +5,8 @@ using System.Text.Json;
 using Platform.Imaging.Data;
 using Platform.Imaging.Shards;
 using Platform.Testing;
+using Platform.Imaging.Formats.Data;
+using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Ingest.Tests;
 

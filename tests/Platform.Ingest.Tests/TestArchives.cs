@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Platform.Imaging;
+using Platform.Imaging.Formats;
 
 namespace Platform.Ingest.Tests;
 

@@ -2,6 +2,8 @@ using Azure.Storage.Blobs;
 using Platform.Contracts;
 using Platform.Imaging.Data;
 using Platform.Imaging.Shards;
+using Platform.Imaging.Formats.Data;
+using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Testing;
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 
 using Platform.Imaging;
+using Platform.Imaging.Formats;
 
 namespace Platform.Testing;
 

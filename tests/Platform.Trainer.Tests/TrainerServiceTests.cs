@@ -5,6 +5,7 @@ using Platform.Contracts;
 using Platform.Imaging.Data;
 using Platform.Testing;
 using Platform.Testing.Otlp;
+using Platform.Imaging.Formats.Data;
 
 namespace Platform.Trainer.Tests;
 

@@ -1,6 +1,7 @@
 using Platform.Imaging.Transforms;
 using Platform.Training.Configuration;
 using Platform.Training.Engine;
+using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Training.Tests;
 

@@ -1,4 +1,5 @@
 using Platform.Imaging.Data;
+using Platform.Imaging.Formats.Data;
 
 namespace Platform.Training.Tests;
 

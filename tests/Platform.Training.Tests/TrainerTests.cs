@@ -5,6 +5,7 @@ using Platform.Training.Engine;
 using Platform.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using Platform.Imaging.Formats.Data;
 
 namespace Platform.Training.Tests;
 

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Platform.Contracts;
 using Platform.Imaging.Transforms;
+using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Inference.Serving;
 

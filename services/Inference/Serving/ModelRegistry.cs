@@ -3,6 +3,7 @@ using Platform.Contracts;
 using Platform.Imaging.Transforms;
 using Platform.Inference.Runtime;
 using Platform.Inference.Telemetry;
+using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Inference.Serving;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Platform.Imaging;
 using Platform.Inference.Telemetry;
+using Platform.Imaging.Formats;
 
 namespace Platform.Inference.Serving;
 

@@ -6,6 +6,7 @@ using Platform.Imaging.Shards;
 using Platform.Ingest.Datasets;
 using Platform.Ingest.Processing;
 using Platform.Ingest.Sources;
+using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Ingest.Apis;
 

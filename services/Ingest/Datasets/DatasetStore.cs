@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Platform.Contracts;
 using Platform.Imaging.Shards;
+using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Ingest.Datasets;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Platform.Imaging.Shards;
+using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Ingest.Datasets;
 

@@ -1,5 +1,7 @@
 using Platform.Imaging;
 using Platform.Imaging.Transforms;
+using Platform.Imaging.Formats;
+using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Ingest.Processing;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Platform.Imaging.Shards;
 using Platform.Ingest.Datasets;
 using Platform.Ingest.Sources;
+using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Ingest.Processing;
 

@@ -4,6 +4,8 @@ using Platform.Imaging;
 using Platform.Imaging.Shards;
 using Platform.Ingest.Datasets;
 using Platform.Ingest.Sources;
+using Platform.Imaging.Formats;
+using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Ingest.Processing;
 

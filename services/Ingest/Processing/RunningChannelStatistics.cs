@@ -1,4 +1,5 @@
 using Platform.Imaging;
+using Platform.Imaging.Formats;
 
 namespace Platform.Ingest.Processing;
 

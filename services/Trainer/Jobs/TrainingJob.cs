@@ -10,6 +10,7 @@ using Platform.Trainer.Telemetry;
 using Platform.Training.Configuration;
 using Platform.Training.Engine;
 using EngineTrainer = Platform.Training.Engine.Trainer;
+using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Trainer.Jobs;
 

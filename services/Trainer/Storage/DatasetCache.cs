@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Platform.Contracts;
 using Platform.Imaging.Shards;
 using Platform.Trainer.Jobs;
+using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Trainer.Storage;
 

@@ -1,6 +1,10 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using Platform.Imaging.Data;
+using Platform.Imaging.Formats.Data;
+using Platform.Imaging.Formats;
+using Platform.Imaging.Formats.Recipes;
+using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Imaging.Tests.Data;
 

@@ -1,5 +1,9 @@
 using Platform.Testing;
 using SkiaSharp;
+using Platform.Imaging.Formats;
+using Platform.Imaging.Formats.Data;
+using Platform.Imaging.Formats.Recipes;
+using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Imaging.Tests.Decoding;
 
@@ -42,6 +46,20 @@ public class ImageDecoderTests
 
     private static ImageRejectedException Rejected(byte[] data, DecodeOptions? options = null) =>
         Assert.Throws<ImageRejectedException>(() => ImageDecoder.Decode(data, options));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void The_plain_png_writer_writes_what_the_decoder_reads_back_exactly(int channels)
+    {
+        var original = Quadrants(width: 7, height: 5).WithChannels(channels);
+        original.Pixels[0] = 17; // a value no quadrant has, at the first byte a row filter would touch
+
+        var decoded = ImageDecoder.Decode(PngWriter.Encode(original), new DecodeOptions(Channels: channels));
+
+        Assert.Equal((original.Width, original.Height, original.Channels), (decoded.Width, decoded.Height, decoded.Channels));
+        Assert.Equal(original.Pixels, decoded.Pixels);
+    }
 
     [Theory]
     [InlineData(ImageFormat.Png, 0)]

@@ -1,3 +1,7 @@
+using Platform.Imaging.Formats;
+using Platform.Imaging.Formats.Data;
+using Platform.Imaging.Formats.Recipes;
+using Platform.Imaging.Formats.Shards;
 namespace Platform.Imaging.Tests.Transforms;
 
 public class ImageResizerTests

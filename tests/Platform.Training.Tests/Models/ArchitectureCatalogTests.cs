@@ -1,4 +1,5 @@
 using Platform.Training.Models;
+using Platform.Training.Configuration.Architectures;
 
 namespace Platform.Training.Tests.Models;
 

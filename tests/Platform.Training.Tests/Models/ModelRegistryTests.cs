@@ -1,6 +1,7 @@
 using Platform.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using Platform.Training.Configuration.Architectures;
 
 namespace Platform.Training.Tests.Models;
 

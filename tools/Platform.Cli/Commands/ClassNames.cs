@@ -1,4 +1,4 @@
-using Platform.Imaging.Data;
+using Platform.Imaging.Formats.Data;
 
 namespace Platform.Cli.Commands;
 

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using Platform.Cli.Configuration;
 using Platform.Training.Configuration;
-using Platform.Training.Models;
 using Spectre.Console;
+using Platform.Training.Configuration.Architectures;
 
 namespace Platform.Cli.Commands;
 

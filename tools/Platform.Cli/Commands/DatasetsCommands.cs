@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Platform.Cli.Http;
-using Platform.Imaging.Data;
 using Spectre.Console;
+using Platform.Imaging.Formats.Data;
 
 namespace Platform.Cli.Commands;
 

@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Platform.Cli.Http;
-using Platform.Imaging;
-using Platform.Imaging.Data;
 using Spectre.Console;
+using Platform.Imaging.Formats;
+using Platform.Imaging.Formats.Data;
 
 namespace Platform.Cli.Commands;
 
@@ -217,7 +217,7 @@ public static class PredictCommand
                 throw new CliException(ExitCodes.InvalidInput, $"Sample {index} has label {label}, but --class-names names only {names.Count} classes.");
             }
             var sample = index;
-            yield return new Input($"{Path.GetFileName(imagesPath)}[{index}]", () => ImageEncoder.Encode(dataset.Load(sample), ImageFormat.Png),
+            yield return new Input($"{Path.GetFileName(imagesPath)}[{index}]", () => PngWriter.Encode(dataset.Load(sample)),
                 names is null ? label : null, names?[label]);
         }
     }

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Net.Http.Headers;
 using Platform.Cli.Http;
-using Platform.Imaging.Data;
+using Platform.Imaging.Formats.Data;
 
 namespace Platform.Cli.Commands;
 

@@ -1,0 +1,239 @@
+using Platform.Imaging.Transforms;
+using Platform.Imaging.Formats;
+using Platform.Imaging.Formats.Data;
+using Platform.Imaging.Formats.Recipes;
+using Platform.Imaging.Formats.Shards;
+
+namespace Platform.Imaging.Data;
+
+/// <summary>
+/// Turns a source, a transform pipeline and a sampler into batches. Worker threads decode and transform samples in
+/// sampler order into at most <see cref="LoaderOptions.PrefetchBatches"/> batches ahead of the consumer; batches
+/// come out in sampler order whatever the workers' timing. A sample's random augmentation is drawn from
+/// (Seed, epoch, position of the sample in the epoch), so output does not depend on the number of workers, and
+/// repeated draws of one image within an epoch (oversampling) get different augmentations.
+/// </summary>
+public sealed class DataLoader
+{
+    private readonly ILabeledImageSource _source;
+    private readonly TransformPipeline _pipeline;
+    private readonly ISampler _sampler;
+    private readonly LoaderOptions _options;
+
+    public DataLoader(ILabeledImageSource source, TransformPipeline pipeline, ISampler sampler, LoaderOptions options)
+    {
+        _source = source ?? throw new ArgumentNullException(nameof(source));
+        _pipeline = pipeline ?? throw new ArgumentNullException(nameof(pipeline));
+        _sampler = sampler ?? throw new ArgumentNullException(nameof(sampler));
+        _options = (options ?? throw new ArgumentNullException(nameof(options))).Validated();
+    }
+
+    public LoaderOptions Options => _options;
+
+    /// <summary>Samples delivered per epoch (the sampler's length, less the dropped tail when DropLast).</summary>
+    public int SamplesPerEpoch => _options.DropLast
+        ? _sampler.SamplesPerEpoch / _options.BatchSize * _options.BatchSize
+        : _sampler.SamplesPerEpoch;
+
+    public int BatchesPerEpoch => (SamplesPerEpoch + _options.BatchSize - 1) / _options.BatchSize;
+
+    /// <summary>
+    /// The batches of one epoch in sampler order. Stopping the enumeration early stops the workers. A failing sample
+    /// surfaces as <see cref="SampleLoadException"/>; cancellation as <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public IEnumerable<ImageBatch> ReadEpoch(int epoch, CancellationToken cancellationToken = default)
+    {
+        var indices = _sampler.Indices(epoch);
+        if (indices.Length != _sampler.SamplesPerEpoch)
+        {
+            throw new InvalidOperationException($"The sampler returned {indices.Length} indices but declares {_sampler.SamplesPerEpoch}.");
+        }
+
+        return _options.Workers == 0
+            ? ReadOnCallingThread(indices, epoch, cancellationToken)
+            : ReadWithWorkers(indices, epoch, cancellationToken);
+    }
+
+    private IEnumerable<ImageBatch> ReadOnCallingThread(int[] indices, int epoch, CancellationToken cancellationToken)
+    {
+        for (var batchNumber = 0; batchNumber < BatchesPerEpoch; batchNumber++)
+        {
+            var batch = CreateBatch(batchNumber);
+            for (var slot = 0; slot < batch.Count; slot++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                FillSlot(batch, slot, indices, epoch);
+            }
+
+            yield return batch;
+        }
+    }
+
+    private IEnumerable<ImageBatch> ReadWithWorkers(int[] indices, int epoch, CancellationToken cancellationToken)
+    {
+        using var run = new EpochRun(this, indices, epoch, cancellationToken);
+        for (var batchNumber = 0; batchNumber < BatchesPerEpoch; batchNumber++)
+        {
+            yield return run.Take(batchNumber);
+        }
+    }
+
+    private ImageBatch CreateBatch(int batchNumber) =>
+        new(batchNumber, Math.Min(_options.BatchSize, SamplesPerEpoch - batchNumber * _options.BatchSize),
+            _pipeline.OutputChannels, _pipeline.OutputHeight, _pipeline.OutputWidth);
+
+    private void FillSlot(ImageBatch batch, int slot, int[] indices, int epoch)
+    {
+        var position = batch.BatchNumber * _options.BatchSize + slot;
+        var sampleIndex = indices[position];
+        try
+        {
+            var image = _source.Load(sampleIndex);
+            var length = _pipeline.OutputLength;
+            _pipeline.Apply(image, batch.Pixels.AsSpan(slot * length, length), _options.Seed, epoch, position);
+            batch.Labels[slot] = _source.GetLabel(sampleIndex);
+            batch.SampleIndices[slot] = sampleIndex;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            throw new SampleLoadException(sampleIndex, exception);
+        }
+    }
+
+    /// <summary>The shared state of one epoch's workers; every field is guarded by <see cref="_gate"/>.</summary>
+    private sealed class EpochRun : IDisposable
+    {
+        private readonly DataLoader _loader;
+        private readonly int[] _indices;
+        private readonly int _epoch;
+        private readonly CancellationToken _cancellationToken;
+        private readonly object _gate = new();
+        private readonly ImageBatch?[] _batches;
+        private readonly int[] _pendingSamples;
+        private readonly Thread[] _workers;
+        private readonly CancellationTokenRegistration _registration;
+        private int _nextPosition;
+        private int _batchesHandedOut;
+        private bool _stopping;
+        private Exception? _failure;
+
+        public EpochRun(DataLoader loader, int[] indices, int epoch, CancellationToken cancellationToken)
+        {
+            _loader = loader;
+            _indices = indices;
+            _epoch = epoch;
+            _cancellationToken = cancellationToken;
+            var batchCount = loader.BatchesPerEpoch;
+            _batches = new ImageBatch?[batchCount];
+            _pendingSamples = new int[batchCount];
+            for (var batchNumber = 0; batchNumber < batchCount; batchNumber++)
+            {
+                _pendingSamples[batchNumber] = Math.Min(loader._options.BatchSize, loader.SamplesPerEpoch - batchNumber * loader._options.BatchSize);
+            }
+
+            _registration = cancellationToken.Register(Stop);
+            _workers = new Thread[loader._options.Workers];
+            for (var i = 0; i < _workers.Length; i++)
+            {
+                _workers[i] = new Thread(Work) { IsBackground = true, Name = $"DataLoader worker {i}" };
+                _workers[i].Start();
+            }
+        }
+
+        /// <summary>Waits for batch <paramref name="batchNumber"/>, hands it out and lets the workers start one more.</summary>
+        public ImageBatch Take(int batchNumber)
+        {
+            lock (_gate)
+            {
+                while (_failure is null && !_cancellationToken.IsCancellationRequested && _pendingSamples[batchNumber] > 0)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                if (_failure is not null)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure);
+                }
+
+                _cancellationToken.ThrowIfCancellationRequested();
+                var batch = _batches[batchNumber]!;
+                _batches[batchNumber] = null;
+                _batchesHandedOut = batchNumber + 1;
+                Monitor.PulseAll(_gate);
+                return batch;
+            }
+        }
+
+        public void Dispose()
+        {
+            Stop();
+            foreach (var worker in _workers)
+            {
+                worker.Join();
+            }
+
+            _registration.Dispose();
+        }
+
+        private void Stop()
+        {
+            lock (_gate)
+            {
+                _stopping = true;
+                Monitor.PulseAll(_gate);
+            }
+        }
+
+        private void Work()
+        {
+            var options = _loader._options;
+            var sampleCount = _loader.SamplesPerEpoch;
+            while (true)
+            {
+                ImageBatch batch;
+                int position;
+                lock (_gate)
+                {
+                    // Claim only positions inside the prefetch window: the batch the consumer holds plus PrefetchBatches.
+                    while (!_stopping && _failure is null && _nextPosition < sampleCount
+                           && _nextPosition >= (_batchesHandedOut + options.PrefetchBatches) * options.BatchSize)
+                    {
+                        Monitor.Wait(_gate);
+                    }
+
+                    if (_stopping || _failure is not null || _nextPosition >= sampleCount)
+                    {
+                        return;
+                    }
+
+                    position = _nextPosition++;
+                    var batchNumber = position / options.BatchSize;
+                    batch = _batches[batchNumber] ??= _loader.CreateBatch(batchNumber);
+                }
+
+                try
+                {
+                    _loader.FillSlot(batch, position % options.BatchSize, _indices, _epoch);
+                }
+                catch (Exception exception)
+                {
+                    lock (_gate)
+                    {
+                        _failure ??= exception;
+                        Monitor.PulseAll(_gate);
+                    }
+
+                    return;
+                }
+
+                lock (_gate)
+                {
+                    if (--_pendingSamples[batch.BatchNumber] == 0)
+                    {
+                        Monitor.PulseAll(_gate);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using Platform.Imaging.Formats;
+using Platform.Imaging.Formats.Data;
+using Platform.Imaging.Formats.Recipes;
+using Platform.Imaging.Formats.Shards;
+namespace Platform.Imaging.Data;
+
+/// <summary>Decides which samples an epoch visits and in what order; the same epoch always gives the same order.</summary>
+public interface ISampler
+{
+    /// <summary>How many indices <see cref="Indices"/> returns for every epoch.</summary>
+    int SamplesPerEpoch { get; }
+
+    int[] Indices(int epoch);
+}

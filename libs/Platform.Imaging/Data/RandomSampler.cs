@@ -1,0 +1,21 @@
+using Platform.Imaging.Transforms;
+using Platform.Imaging.Formats;
+using Platform.Imaging.Formats.Data;
+using Platform.Imaging.Formats.Recipes;
+using Platform.Imaging.Formats.Shards;
+
+namespace Platform.Imaging.Data;
+
+/// <summary>Every sample once per epoch, reshuffled each epoch from (seed, epoch).</summary>
+public sealed class RandomSampler(int count, int seed) : ISampler
+{
+    public int SamplesPerEpoch { get; } = count >= 0 ? count : throw new ArgumentOutOfRangeException(nameof(count));
+
+    public int[] Indices(int epoch)
+    {
+        int[] indices = [.. Enumerable.Range(0, SamplesPerEpoch)];
+        var random = SampleRandom.ForEpoch(seed, epoch);
+        random.Shuffle(indices);
+        return indices;
+    }
+}

@@ -1,0 +1,298 @@
+using Platform.Training.Configuration.Architectures;
+
+namespace Platform.Training.Configuration;
+
+/// <summary>Range and consistency checks of <see cref="TrainingConfig"/>; collects every violation.</summary>
+internal sealed class TrainingConfigValidator
+{
+    private readonly List<ConfigViolation> violations = [];
+
+    public static IReadOnlyList<ConfigViolation> Validate(TrainingConfig config)
+    {
+        var validator = new TrainingConfigValidator();
+        validator.Check(config);
+        return validator.violations;
+    }
+
+    private void Check(TrainingConfig c)
+    {
+        CheckModel(c);
+        Range("lr", c.Lr, 1e-8, 10);
+        Range("weightDecay", c.WeightDecay, 0, 1);
+        Range("epochs", c.Epochs, 1, 10_000);
+        Range("batchSize", c.BatchSize, 1, 4096);
+        Range("dropout", c.Dropout, 0, 1, maxExclusive: true);
+        if (c.GradientClipNorm is { } clip)
+        {
+            Range("gradientClipNorm", clip, 1e-6, 1e6);
+        }
+
+        Range("seed", c.Seed, 0, int.MaxValue);
+        if (c.Threads is { } threads)
+        {
+            Range("threads", threads, 1, 1024);
+        }
+
+        Range("loaderWorkers", c.LoaderWorkers, 1, 64);
+        if (c.TimeBudgetSeconds is { } budget)
+        {
+            Range("timeBudgetSeconds", budget, 1, 30 * 24 * 3600);
+        }
+
+        if (Present("fineTune", c.FineTune) is { } fineTune)
+        {
+            CheckFineTune(fineTune, c.Epochs);
+        }
+
+        if (Present("optimizer", c.Optimizer) is { } optimizer)
+        {
+            CheckOptimizer(optimizer);
+        }
+
+        if (Present("schedule", c.Schedule) is { } schedule)
+        {
+            CheckSchedule(schedule, c);
+        }
+
+        if (Present("augmentation", c.Augmentation) is { } augmentation)
+        {
+            CheckAugmentation(augmentation, c);
+            CheckRequiredNormalization(augmentation, c);
+        }
+
+        if (Present("loss", c.Loss) is { } loss)
+        {
+            CheckLoss(loss);
+        }
+
+        if (c.EarlyStopping is { } early)
+        {
+            Range("earlyStopping.patience", early.Patience, 1, 10_000);
+            Range("earlyStopping.minDelta", early.MinDelta, 0, 1e6);
+        }
+
+        if (Present("checkpoint", c.Checkpoint) is { } checkpoint)
+        {
+            Range("checkpoint.keepLast", checkpoint.KeepLast, 1, 1000);
+        }
+
+        if (Present("lossScaling", c.LossScaling) is { } scaling)
+        {
+            Range("lossScaling.initialScale", scaling.InitialScale, 1, Math.Pow(2, 24));
+            Range("lossScaling.growthInterval", scaling.GrowthInterval, 1, 1_000_000);
+        }
+    }
+
+    private void CheckModel(TrainingConfig c)
+    {
+        Range("inputChannels", c.InputChannels, 1, 3);
+        if (c.InputChannels == 2)
+        {
+            Add("inputChannels", "must be 1 (grayscale) or 3 (RGB).");
+        }
+
+        Range("imageSize", c.ImageSize, ModelOptions.MinImageSize, ModelOptions.MaxImageSize);
+        Range("patchSize", c.PatchSize, 1, ModelOptions.MaxImageSize);
+        if (string.IsNullOrWhiteSpace(c.Architecture) || !ArchitectureCatalog.Contains(c.Architecture))
+        {
+            Add("architecture", $"'{c.Architecture}' is not a known architecture; choose one of {string.Join(", ", ArchitectureCatalog.Names)}.");
+            return;
+        }
+
+        if (c.Pretrained && !PretrainedWeights.Available(c.Architecture))
+        {
+            Add("pretrained", $"no pretrained weights are available for '{c.Architecture}'"
+                              + (PretrainedWeights.Architectures.Count == 0
+                                  ? " (no architecture has pretrained weights in this version); set pretrained to false."
+                                  : $"; architectures with pretrained weights: {string.Join(", ", PretrainedWeights.Architectures)}."));
+        }
+
+        bool modelOptionsInRange = c.InputChannels is 1 or 3
+                                   && c.ImageSize is >= ModelOptions.MinImageSize and <= ModelOptions.MaxImageSize
+                                   && c.PatchSize is >= 1 and <= ModelOptions.MaxImageSize
+                                   && c.Dropout is >= 0 and < 1;
+        if (modelOptionsInRange)
+        {
+            // The class count is only known from the data; 2 is a stand-in that every architecture accepts.
+            foreach (var problem in ArchitectureCatalog.Validate(c.Architecture, c.ModelOptionsFor(numClasses: 2)))
+            {
+                Add("architecture", problem);
+            }
+        }
+    }
+
+    private void CheckFineTune(FineTuneOptions f, int epochs)
+    {
+        if (f.Mode != FineTuneMode.Staged)
+        {
+            return;
+        }
+
+        Range("fineTune.headEpochs", f.HeadEpochs, 1, 10_000);
+        if (f.HeadEpochs >= epochs)
+        {
+            Add("fineTune.headEpochs", $"must be less than epochs ({epochs}) so the backbone is unfrozen at some point.");
+        }
+
+        Range("fineTune.backboneLrFactor", f.BackboneLrFactor, 1e-6, 10);
+    }
+
+    private void CheckOptimizer(OptimizerOptions o)
+    {
+        if (o.Kind == OptimizerKind.AdamW)
+        {
+            Range("optimizer.beta1", o.Beta1, 0, 1, maxExclusive: true);
+            Range("optimizer.beta2", o.Beta2, 0, 1, maxExclusive: true);
+            Range("optimizer.eps", o.Eps, 1e-12, 1);
+            return;
+        }
+
+        Range("optimizer.momentum", o.Momentum, 0, 1, maxExclusive: true);
+        if (o.Nesterov && o.Momentum <= 0)
+        {
+            Add("optimizer.nesterov", "Nesterov momentum needs momentum > 0.");
+        }
+    }
+
+    private void CheckSchedule(ScheduleOptions s, TrainingConfig c)
+    {
+        Range("schedule.warmupEpochs", s.WarmupEpochs, 0, 10_000);
+        Range("schedule.warmupSteps", s.WarmupSteps, 0, 100_000_000);
+        if (s.WarmupSteps == 0 && s.WarmupEpochs >= c.Epochs && s.WarmupEpochs > 0)
+        {
+            Add("schedule.warmupEpochs", $"must be less than epochs ({c.Epochs}).");
+        }
+
+        switch (s.Kind)
+        {
+            case ScheduleKind.Cosine:
+                Range("schedule.etaMin", s.EtaMin, 0, double.MaxValue);
+                if (s.EtaMin > c.Lr)
+                {
+                    Add("schedule.etaMin", $"must not exceed lr ({c.Lr}).");
+                }
+
+                break;
+            case ScheduleKind.Step:
+                Range("schedule.stepSize", s.StepSize, 1, 10_000);
+                Range("schedule.gamma", s.Gamma, 1e-6, 1);
+                break;
+        }
+    }
+
+    private void CheckAugmentation(AugmentationOptions a, TrainingConfig c)
+    {
+        CheckStatistics("augmentation.mean", a.Mean, c.InputChannels, positive: false);
+        CheckStatistics("augmentation.std", a.Std, c.InputChannels, positive: true);
+        if (a.Recipe is not { } recipe)
+        {
+            return;
+        }
+
+        try
+        {
+            recipe.Validated();
+        }
+        catch (ArgumentException ex)
+        {
+            Add("augmentation.recipe", ex.Message);
+            return;
+        }
+
+        if (recipe.Size != c.ImageSize)
+        {
+            Add("augmentation.recipe.size", $"must equal imageSize ({c.ImageSize}).");
+        }
+
+        if (recipe.Channels != c.InputChannels)
+        {
+            Add("augmentation.recipe.channels", $"must equal inputChannels ({c.InputChannels}).");
+        }
+    }
+
+    /// <summary>Architectures whose first layer inverts a fixed normalisation (resnet18_imagenet) need exactly it.</summary>
+    private void CheckRequiredNormalization(AugmentationOptions a, TrainingConfig c)
+    {
+        if (!ArchitectureCatalog.Contains(c.Architecture) || ArchitectureCatalog.Describe(c.Architecture).RequiredNormalization is not { } required)
+        {
+            return;
+        }
+
+        var (mean, std, field) = a.Recipe is { } recipe
+            ? (recipe.Mean, recipe.Std, "augmentation.recipe")
+            : (a.Mean ?? required.Mean, a.Std ?? required.Std, "augmentation");
+        static bool Same(float[] x, float[] y) => x.Length == y.Length && x.Zip(y).All(p => Math.Abs(p.First - p.Second) < 1e-6f);
+        if (!Same(mean, required.Mean) || !Same(std, required.Std))
+        {
+            Add(field, $"{c.Architecture} is built for inputs normalised with mean [{string.Join(", ", required.Mean)}] and std "
+                       + $"[{string.Join(", ", required.Std)}]; leave augmentation.mean/std unset or use those values.");
+        }
+    }
+
+    private void CheckStatistics(string field, float[]? values, int channels, bool positive)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        if (values.Length != channels)
+        {
+            Add(field, $"needs one value per input channel ({channels}), has {values.Length}.");
+        }
+
+        if (values.Any(v => !float.IsFinite(v) || (positive && v <= 0)))
+        {
+            Add(field, positive ? "every value must be positive and finite." : "every value must be finite.");
+        }
+    }
+
+    private void CheckLoss(LossOptions l)
+    {
+        if (l.Kind != LossKind.Focal)
+        {
+            Range("loss.labelSmoothing", l.LabelSmoothing, 0, 1, maxExclusive: true);
+            return;
+        }
+
+        Range("loss.gamma", l.Gamma, 0, 10);
+        if (l.Alpha is { } alpha)
+        {
+            Range("loss.alpha", alpha, 1e-6, 1000);
+        }
+
+        if (l.ClassAlpha is { } classAlpha && (classAlpha.Length == 0 || classAlpha.Any(v => !double.IsFinite(v) || v <= 0)))
+        {
+            Add("loss.classAlpha", "needs one positive, finite weight per class.");
+        }
+    }
+
+    private T? Present<T>(string field, T? value) where T : class
+    {
+        if (value is null)
+        {
+            Add(field, "must be given (omit the field to use the defaults, not null).");
+        }
+
+        return value;
+    }
+
+    private void Range(string field, double value, double min, double max, bool maxExclusive = false)
+    {
+        bool inside = double.IsFinite(value) && value >= min && (maxExclusive ? value < max : value <= max);
+        if (!inside)
+        {
+            Add(field, $"must be in [{min}, {max}{(maxExclusive ? ")" : "]")}; was {value}.");
+        }
+    }
+
+    private void Range(string field, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            Add(field, $"must be between {min} and {max}; was {value}.");
+        }
+    }
+
+    private void Add(string field, string message) => violations.Add(new ConfigViolation(field, message));
+}

@@ -1,0 +1,361 @@
+using System.Diagnostics;
+using Platform.Imaging.Data;
+using Platform.Imaging.Transforms;
+using Platform.Training.Checkpoints;
+using Platform.Training.Configuration;
+using Platform.Training.FineTuning;
+using Platform.Training.Losses;
+using Platform.Training.Models;
+using Platform.Training.Optimization;
+using Platform.Training.Precision;
+using TorchSharp;
+using static TorchSharp.torch;
+using Platform.Imaging.Formats.Data;
+using Platform.Imaging.Formats.Recipes;
+
+namespace Platform.Training.Engine;
+
+/// <summary>
+/// Trains an image classifier from a configuration: builds the model, loaders, loss, optimizer and schedule; runs
+/// epochs of training and validation; reports progress to the observer; writes checkpoints and resumes from them;
+/// stops early, on a time budget, or within one batch of cancellation. Run it on a thread of its own: it blocks.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly TrainingConfig config;
+    private readonly TrainingRunOptions options;
+
+    public Trainer(TrainingConfig config, TrainingRunOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        this.config = config.EnsureValid();
+        this.options = options ?? new TrainingRunOptions();
+    }
+
+    /// <exception cref="OperationCanceledException">Cancelled (after a <see cref="RunCancelled"/> event).</exception>
+    public TrainingResult Run(ILabeledImageSource train, ILabeledImageSource validation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(validation);
+        var run = new RunSession(config, options, train, validation, cancellationToken);
+        try
+        {
+            return run.Execute();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            options.Observer?.OnEvent(new RunCancelled(run.Epoch + 1, run.Step));
+            throw;
+        }
+        catch (Exception ex)
+        {
+            options.Observer?.OnEvent(new RunFailed(ex.Message, ex.GetType().Name));
+            throw;
+        }
+    }
+
+    /// <summary>The state of one run.</summary>
+    private sealed class RunSession(TrainingConfig config, TrainingRunOptions options, ILabeledImageSource train, ILabeledImageSource validation, CancellationToken cancellationToken)
+    {
+        private readonly List<EpochMetrics> history = [];
+        private readonly Stopwatch clock = new();
+        private MetricProgress best = new(config.Checkpoint.Metric, null, 0, 0);
+        private MetricProgress? earlyStopping = config.EarlyStopping is { } e ? new(e.Metric, null, 0, 0) : null;
+
+        /// <summary>0-based epoch in progress (or next to run).</summary>
+        public int Epoch { get; private set; }
+
+        public long Step { get; private set; }
+
+        public TrainingResult Execute()
+        {
+            var classes = train.Classes;
+            if (train.Count == 0 || validation.Count == 0)
+            {
+                throw new ArgumentException($"Training needs images in both sources (training has {train.Count}, validation {validation.Count}).");
+            }
+
+            if (validation.Classes.Count != classes.Count || !validation.Classes.SequenceEqual(classes))
+            {
+                throw new ArgumentException("The training and validation sources must have the same classes in the same order.");
+            }
+
+            int threads = TorchRuntime.ConfigureThreads(config.Threads, config.LoaderWorkers);
+            var device = TorchRuntime.SelectDevice(config.Device);
+            var trainLoader = new DataLoader(train, new TransformPipeline(AugmentationRecipes.Train(config)), Sampler(),
+                new LoaderOptions(config.BatchSize, DropLast: train.Count > config.BatchSize, Seed: config.Seed, Workers: config.LoaderWorkers));
+            var validationLoader = new DataLoader(validation, new TransformPipeline(AugmentationRecipes.Evaluation(config)), new SequentialSampler(validation.Count),
+                new LoaderOptions(config.BatchSize, Seed: config.Seed, Workers: config.LoaderWorkers));
+
+            TorchRuntime.Seed(config.Seed);
+            var model = CreateModel(classes.Count);
+            try
+            {
+                model.to(device);
+                return Train(model, classes, device, threads, trainLoader, validationLoader);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        }
+
+        private TrainingResult Train(ImageClassifier model, IReadOnlyList<string> classes, Device device, int threads, DataLoader trainLoader, DataLoader validationLoader)
+        {
+            var strategy = new FineTuneStrategy(config.FineTune);
+            using var optimizer = ParameterGroupOptimizer.Create(config.Optimizer, config.Lr, config.WeightDecay, strategy.ParameterGroups(model));
+            var schedule = new LearningRateSchedule(config.Schedule, config.Lr, config.Epochs, trainLoader.BatchesPerEpoch);
+            var scaler = UsesLossScaling ? new DynamicLossScaler(config.LossScaling.InitialScale, config.LossScaling.GrowthInterval) : null;
+            using var loss = LossFactory.Create(config.Loss, Labels.CountPerClass(Labels.Of(train), classes.Count));
+            var checkpoints = options.CheckpointStore is { } store ? new CheckpointKeeper(store, config.Checkpoint) : null;
+            if (checkpoints is not null && options.Resume && checkpoints.Latest is { } latest)
+            {
+                Restore(checkpoints, latest, model, optimizer, scaler, classes);
+            }
+
+            using var stepper = new TrainingStepper(model, config.Precision, () => CreateModel(classes.Count), scaler);
+            strategy.ApplyTo(model, Epoch);
+            options.Observer?.OnEvent(new RunStarted(device.ToString(), threads, config,
+                model.parameters().Sum(p => p.numel()), model.parameters().Where(p => p.requires_grad).Sum(p => p.numel()),
+                train.Count, validation.Count, classes, Epoch + 1));
+            var tensorBoard = options.TensorBoardDirectory is { } logDirectory ? utils.tensorboard.SummaryWriter(logDirectory) : null;
+
+            clock.Start();
+            var stopReason = StopReason.Completed;
+            Evaluation? lastEvaluation = null;
+            for (; Epoch < config.Epochs; Epoch++)
+            {
+                TorchRuntime.Seed(EpochSeed(Epoch));
+                bool frozen = strategy.ApplyTo(model, Epoch);
+                stepper.SynchroniseFromMaster();
+                strategy.SetTrainingMode(stepper.ComputeModel, Epoch);
+                var trained = TrainEpoch(trainLoader, stepper, optimizer, schedule, loss, device, classes.Count);
+                lastEvaluation = Evaluate(model, validationLoader, loss, device, classes.Count);
+                var metrics = Metrics(trained, lastEvaluation, optimizer, frozen, scaler);
+                history.Add(metrics);
+                options.Observer?.OnEvent(new EpochCompleted(metrics));
+                WriteTensorBoard(tensorBoard, metrics);
+
+                bool isBest = Improve(ref best, metrics, minDelta: 0);
+                if (trained.Partial)
+                {
+                    stopReason = StopReason.TimeBudgetReached;
+                    break;
+                }
+
+                if (checkpoints is not null)
+                {
+                    SaveCheckpoint(checkpoints, isBest, model, optimizer, scaler, classes);
+                }
+
+                if (earlyStopping is { } progress && config.EarlyStopping is { } early)
+                {
+                    Improve(ref progress, metrics, early.MinDelta);
+                    earlyStopping = progress;
+                    if (progress.EpochsWithoutImprovement >= early.Patience && Epoch + 1 < config.Epochs)
+                    {
+                        Epoch++;
+                        stopReason = StopReason.EarlyStopped;
+                        break;
+                    }
+                }
+            }
+
+            clock.Stop();
+            lastEvaluation ??= Evaluate(model, validationLoader, loss, device, classes.Count);
+            var report = Report(lastEvaluation, classes, stopReason);
+            options.Observer?.OnEvent(new RunCompleted(report));
+            model.eval();
+            return new TrainingResult(model, report);
+        }
+
+        private bool UsesLossScaling =>
+            config.Precision == NumericPrecision.Fp16 || (config.Precision == NumericPrecision.Bf16 && config.LossScaling.Bf16LossScaling);
+
+        private long EpochSeed(int epoch) => config.Seed * 1_000_003L + epoch;
+
+        private ImageClassifier CreateModel(int classCount) =>
+            options.ModelFactory?.Invoke(config, classCount) ?? ModelRegistry.Create(config.Architecture, config.ModelOptionsFor(classCount));
+
+        private ISampler Sampler() => config.Sampler == SamplerKind.ClassBalanced
+            ? WeightedRandomSampler.ClassBalanced(train, config.Seed)
+            : new RandomSampler(train.Count, config.Seed);
+
+        private sealed record EpochTraining(double Loss, double Accuracy, double? Top5, double MeanGradientNorm, double MaxGradientNorm,
+            int Samples, double Seconds, int SkippedSteps, bool Partial);
+
+        private EpochTraining TrainEpoch(DataLoader loader, TrainingStepper stepper, ParameterGroupOptimizer optimizer,
+            LearningRateSchedule schedule, ClassificationLoss loss, Device device, int classCount)
+        {
+            var watch = Stopwatch.StartNew();
+            double lossSum = 0, normSum = 0, normMax = 0;
+            long correct = 0, correctTop5 = 0;
+            int samples = 0, finiteSteps = 0, skipped = 0;
+            bool partial = false;
+            foreach (var batch in loader.ReadEpoch(Epoch, cancellationToken))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var images = tensor(batch.Pixels, batch.Shape).to(device);
+                var labels = tensor(batch.Labels).to(device);
+                optimizer.SetLearningRate(schedule.LearningRate(Step));
+                var outcome = stepper.Step(images, labels, loss, optimizer, config.GradientClipNorm);
+                Step++;
+                samples += batch.Count;
+                lossSum += outcome.Loss.item<float>() * batch.Count;
+                (long top1, long top5) = Correct(outcome.Logits, labels, classCount);
+                correct += top1;
+                correctTop5 += top5;
+                if (outcome.Skipped)
+                {
+                    skipped++;
+                }
+                else if (double.IsFinite(outcome.GradientNorm))
+                {
+                    finiteSteps++;
+                    normSum += outcome.GradientNorm;
+                    normMax = Math.Max(normMax, outcome.GradientNorm);
+                }
+
+                if (config.TimeBudgetSeconds is { } budget && clock.Elapsed.TotalSeconds >= budget)
+                {
+                    partial = true;
+                    break;
+                }
+            }
+
+            int count = Math.Max(samples, 1);
+            return new EpochTraining(lossSum / count, correct / (double)count, classCount > 5 ? correctTop5 / (double)count : null,
+                finiteSteps == 0 ? 0 : normSum / finiteSteps, normMax, samples, watch.Elapsed.TotalSeconds, skipped, partial);
+        }
+
+        private sealed record Evaluation(double Loss, double Accuracy, double? Top5, ConfusionMatrix Confusion, double Seconds);
+
+        private Evaluation Evaluate(ImageClassifier model, DataLoader loader, ClassificationLoss loss, Device device, int classCount)
+        {
+            var watch = Stopwatch.StartNew();
+            var confusion = new ConfusionMatrix(classCount);
+            double lossSum = 0;
+            long correctTop5 = 0;
+            bool wasTraining = model.training;
+            model.eval();
+            using (no_grad())
+            {
+                foreach (var batch in loader.ReadEpoch(0, cancellationToken))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    using var scope = NewDisposeScope();
+                    var images = tensor(batch.Pixels, batch.Shape).to(device);
+                    var labels = tensor(batch.Labels).to(device);
+                    var logits = model.call(images);
+                    lossSum += loss.Compute(logits, labels).item<float>() * batch.Count;
+                    correctTop5 += Correct(logits, labels, classCount).Top5;
+                    var predicted = logits.argmax(1).cpu().data<long>().ToArray();
+                    confusion.Add(batch.Labels, predicted);
+                }
+            }
+
+            model.train(wasTraining);
+            long total = Math.Max(confusion.Total, 1);
+            return new Evaluation(lossSum / total, confusion.Accuracy, classCount > 5 ? correctTop5 / (double)total : null, confusion, watch.Elapsed.TotalSeconds);
+        }
+
+        private static (long Top1, long Top5) Correct(Tensor logits, Tensor labels, int classCount)
+        {
+            using var scope = NewDisposeScope();
+            long top1 = logits.argmax(1).eq(labels).sum().item<long>();
+            if (classCount <= 5)
+            {
+                return (top1, top1);
+            }
+
+            var top5 = logits.topk(5, dim: 1).indexes.eq(labels.unsqueeze(1)).any(1).sum().item<long>();
+            return (top1, top5);
+        }
+
+        private EpochMetrics Metrics(EpochTraining trained, Evaluation evaluation, ParameterGroupOptimizer optimizer, bool frozen, DynamicLossScaler? scaler) =>
+            new(Epoch + 1, Step, trained.Loss, trained.Accuracy, trained.Top5, evaluation.Loss, evaluation.Accuracy, evaluation.Top5,
+                optimizer.LearningRates[FineTuneStrategy.HeadGroup], trained.MeanGradientNorm, trained.MaxGradientNorm,
+                trained.Seconds > 0 ? trained.Samples / trained.Seconds : 0, trained.Seconds, evaluation.Seconds, frozen, trained.Partial,
+                scaler?.Scale, trained.SkippedSteps);
+
+        /// <summary>Updates <paramref name="progress"/> with this epoch's value; returns whether it improved.</summary>
+        private bool Improve(ref MetricProgress progress, EpochMetrics metrics, double minDelta)
+        {
+            double value = progress.Metric == MonitoredMetric.ValLoss ? metrics.ValidationLoss : metrics.ValidationAccuracy;
+            bool improved = progress.Best is not { } bestValue
+                            || (progress.Metric == MonitoredMetric.ValLoss ? value < bestValue - minDelta : value > bestValue + minDelta);
+            progress = improved
+                ? progress with { Best = value, BestEpoch = Epoch + 1, EpochsWithoutImprovement = 0 }
+                : progress with { EpochsWithoutImprovement = progress.EpochsWithoutImprovement + 1 };
+            return improved;
+        }
+
+        private void SaveCheckpoint(CheckpointKeeper checkpoints, bool isBest, ImageClassifier model, ParameterGroupOptimizer optimizer,
+            DynamicLossScaler? scaler, IReadOnlyList<string> classes)
+        {
+            var manifest = new CheckpointManifest(CheckpointManifest.CurrentFormatVersion, config, classes, Epoch + 1, Step,
+                optimizer.LearningRates[FineTuneStrategy.HeadGroup], best, earlyStopping, scaler?.State, history.ToArray(), DateTimeOffset.UtcNow);
+            foreach (var name in checkpoints.Save(Epoch + 1, isBest, stream => CheckpointFile.Write(stream, manifest, model, optimizer)))
+            {
+                options.Observer?.OnEvent(new CheckpointSaved(name, Epoch + 1, name == CheckpointKeeper.BestName));
+            }
+        }
+
+        private void Restore(CheckpointKeeper checkpoints, string name, ImageClassifier model, ParameterGroupOptimizer optimizer,
+            DynamicLossScaler? scaler, IReadOnlyList<string> classes)
+        {
+            Stream Open() => checkpoints.Open(name) ?? throw new InvalidOperationException($"Checkpoint '{name}' disappeared.");
+            CheckpointManifest manifest;
+            using (var stream = Open())
+            {
+                manifest = CheckpointFile.ReadManifest(stream);
+            }
+
+            if (manifest.Config.Architecture != config.Architecture || !manifest.Classes.SequenceEqual(classes))
+            {
+                throw new InvalidOperationException(
+                    $"Checkpoint '{name}' was written for {manifest.Config.Architecture} with classes [{string.Join(", ", manifest.Classes)}]; it cannot resume this run.");
+            }
+
+            // Opened again rather than rewound: a store may hand out streams that cannot seek.
+            using (var stream = Open())
+            {
+                CheckpointFile.Read(stream, model, optimizer);
+            }
+            Epoch = manifest.EpochsCompleted;
+            Step = manifest.Step;
+            best = manifest.Best;
+            earlyStopping = manifest.EarlyStopping ?? earlyStopping;
+            history.AddRange(manifest.History);
+            if (scaler is not null && manifest.LossScaler is { } scalerState)
+            {
+                scaler.Restore(scalerState);
+            }
+        }
+
+        private static void WriteTensorBoard(TorchSharp.Modules.SummaryWriter? writer, EpochMetrics metrics)
+        {
+            if (writer is null)
+            {
+                return;
+            }
+
+            writer.add_scalar("loss/train", (float)metrics.TrainLoss, metrics.Epoch);
+            writer.add_scalar("loss/validation", (float)metrics.ValidationLoss, metrics.Epoch);
+            writer.add_scalar("accuracy/train", (float)metrics.TrainAccuracy, metrics.Epoch);
+            writer.add_scalar("accuracy/validation", (float)metrics.ValidationAccuracy, metrics.Epoch);
+            writer.add_scalar("lr", (float)metrics.LearningRate, metrics.Epoch);
+            writer.add_scalar("gradient_norm", (float)metrics.GradientNorm, metrics.Epoch);
+            writer.add_scalar("images_per_second", (float)metrics.ImagesPerSecond, metrics.Epoch);
+        }
+
+        private FinalReport Report(Evaluation evaluation, IReadOnlyList<string> classes, StopReason stopReason)
+        {
+            var perClass = evaluation.Confusion.PerClass(classes);
+            return new FinalReport(classes, perClass, evaluation.Confusion.ToArray(), evaluation.Accuracy, perClass.Average(c => c.F1),
+                evaluation.Loss, best.BestEpoch, best.Best, history.Count(h => !h.Partial), Step, stopReason, clock.Elapsed.TotalSeconds, history.ToArray());
+        }
+    }
+}
