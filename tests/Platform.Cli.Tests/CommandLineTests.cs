@@ -49,6 +49,23 @@ public sealed class CommandLineTests
         Assert.Equal(0, tracker.Requests);
     }
 
+    [Theory]
+    [InlineData("runs", "create", "--experiment", "e", "--dataset", "Fashion_MNIST:1")]
+    [InlineData("runs", "create", "--experiment", "bad/name", "--dataset", "pets:1")]
+    [InlineData("datasets", "upload", ".", "--name", "Pets")]
+    [InlineData("models", "promote", "pets", "1", "--alias", "prod/uction")]
+    public async Task A_name_the_services_would_refuse_is_refused_before_any_service_is_asked(params string[] arguments)
+    {
+        await using var service = await FakeService.StartAsync(_ => { });
+
+        var result = await CliRun.InProcessAsync([.. arguments, "--tracker-url", service.Address, "--ingest-url", service.Address,
+            "--inference-url", service.Address]);
+
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.Contains("is not a valid", result.Error);
+        Assert.Equal(0, service.Requests);
+    }
+
     [Fact]
     public async Task Only_commands_that_talk_to_a_service_need_its_address()
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Primitives;
 using Platform.Ingest.Datasets;
 using Platform.Ingest.Processing;
 using Platform.Ingest.Sources;
+using Platform.Contracts.Naming;
 
 namespace Platform.Ingest.Tests;
 
@@ -106,7 +107,8 @@ public sealed class IngestSettingsTests
     [InlineData("", false)]
     public void Dataset_names_are_lowercase_slugs(string name, bool valid)
     {
-        Assert.Equal(valid, DatasetNames.IsValid(name));
+        Assert.Equal(valid, ResourceNames.Dataset.IsValid(name));
+        Assert.Equal(valid, ResourceNames.Dataset.Problem(name) is null);
     }
 }
 

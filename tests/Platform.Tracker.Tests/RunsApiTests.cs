@@ -72,6 +72,22 @@ public sealed class RunsApiTests(TrackerFixture fixture)
     }
 
     [Fact]
+    public async Task A_dataset_name_ingest_could_never_create_is_refused_at_once()
+    {
+        var (status, problem) = await fixture.SendJsonAsync(HttpMethod.Post, "/experiments/names/runs", new
+        {
+            dataset = new { name = "Fashion_MNIST", version = 1 },
+            modelName = "m",
+            config = new { epochs = 1 },
+        });
+
+        Assert.Equal(400, status);
+        Assert.Equal(["dataset.name"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        Assert.Contains("lowercase", problem.GetProperty("errors").GetProperty("dataset.name")[0].GetString());
+        Assert.DoesNotContain(fixture.Published.OfType<TrainModel>(), m => m.Experiment == "names");
+    }
+
+    [Fact]
     public async Task A_configuration_with_an_unknown_field_is_refused_naming_the_field()
     {
         var (status, problem) = await fixture.SendJsonAsync(HttpMethod.Post, "/experiments/typo/runs", new

@@ -7,6 +7,7 @@ using Platform.Ingest.Datasets;
 using Platform.Ingest.Processing;
 using Platform.Ingest.Sources;
 using Platform.Imaging.Formats.Shards;
+using Platform.Contracts.Naming;
 
 namespace Platform.Ingest.Apis;
 
@@ -48,9 +49,9 @@ public static class DatasetsApi
         var request = context.Request;
         var name = request.Query["name"].ToString();
         var (settings, errors) = IngestSettings.Parse(request.Query);
-        if (!DatasetNames.IsValid(name))
+        if (ResourceNames.Dataset.Problem(name) is { } nameProblem)
         {
-            errors["name"] = [$"name is required: {DatasetNames.Rule}."];
+            errors["name"] = [nameProblem];
         }
         if (errors.Count > 0)
         {
@@ -151,7 +152,7 @@ public static class DatasetsApi
 
     public static async Task<Results<Ok<DatasetDetails>, ProblemHttpResult>> GetDataset(string name, DatasetStore store, CancellationToken cancellationToken)
     {
-        var versions = DatasetNames.IsValid(name) ? await store.ListVersionsAsync(name, cancellationToken) : [];
+        var versions = ResourceNames.Dataset.IsValid(name) ? await store.ListVersionsAsync(name, cancellationToken) : [];
         return versions.Count == 0
             ? Problem(StatusCodes.Status404NotFound, "Dataset not found", $"There is no dataset '{name}'.")
             : TypedResults.Ok(new DatasetDetails(name, versions.Select(v => new DatasetVersionSummary(
@@ -161,7 +162,7 @@ public static class DatasetsApi
     public static async Task<Results<Ok<DatasetVersionRecord>, ProblemHttpResult>> GetVersion(
         string name, int version, DatasetStore store, CancellationToken cancellationToken)
     {
-        var record = DatasetNames.IsValid(name) ? await store.GetAsync(name, version, cancellationToken) : null;
+        var record = ResourceNames.Dataset.IsValid(name) ? await store.GetAsync(name, version, cancellationToken) : null;
         return record is null
             ? Problem(StatusCodes.Status404NotFound, "Dataset version not found", $"Dataset '{name}' has no version {version}.")
             : TypedResults.Ok(record);
@@ -170,7 +171,7 @@ public static class DatasetsApi
     public static async Task<Results<Ok<DatasetManifest>, ProblemHttpResult>> GetManifest(
         string name, int version, DatasetStore store, CancellationToken cancellationToken)
     {
-        var manifest = DatasetNames.IsValid(name) ? await store.GetManifestAsync(name, version, cancellationToken) : null;
+        var manifest = ResourceNames.Dataset.IsValid(name) ? await store.GetManifestAsync(name, version, cancellationToken) : null;
         return manifest is null
             ? Problem(StatusCodes.Status404NotFound, "Manifest not found", $"Dataset '{name}' v{version} is not published (or does not exist).")
             : TypedResults.Ok(manifest);
@@ -179,7 +180,7 @@ public static class DatasetsApi
     public static async Task<Results<Ok<IReadOnlyList<Guid>>, ProblemHttpResult>> GetRunsUsingVersion(
         string name, int version, DatasetStore store, CancellationToken cancellationToken)
     {
-        var record = DatasetNames.IsValid(name) ? await store.GetAsync(name, version, cancellationToken) : null;
+        var record = ResourceNames.Dataset.IsValid(name) ? await store.GetAsync(name, version, cancellationToken) : null;
         return record is null
             ? Problem(StatusCodes.Status404NotFound, "Dataset version not found", $"Dataset '{name}' has no version {version}.")
             : TypedResults.Ok(await store.RunsUsingAsync(name, version, cancellationToken));
@@ -188,7 +189,7 @@ public static class DatasetsApi
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteVersion(
         string name, int version, DatasetStore store, CancellationToken cancellationToken)
     {
-        var record = DatasetNames.IsValid(name) ? await store.GetAsync(name, version, cancellationToken) : null;
+        var record = ResourceNames.Dataset.IsValid(name) ? await store.GetAsync(name, version, cancellationToken) : null;
         if (record is null)
         {
             return Problem(StatusCodes.Status404NotFound, "Dataset version not found", $"Dataset '{name}' has no version {version}.");

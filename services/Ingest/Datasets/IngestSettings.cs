@@ -132,13 +132,3 @@ public sealed record IngestSettings(
         return (settings, errors);
     }
 }
-
-public static partial class DatasetNames
-{
-    public const string Rule = "a lowercase name of letters, digits and dashes, 1–63 characters, starting with a letter or digit";
-
-    public static bool IsValid(string? name) => name is not null && Pattern().IsMatch(name);
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
-    private static partial Regex Pattern();
-}

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts;
 using Platform.Tracker.Registry;
 using Platform.Tracker.Runs;
+using Platform.Contracts.Naming;
 
 namespace Platform.Tracker.Apis;
 
@@ -39,12 +40,13 @@ public static class ModelsApi
     public static async Task<Results<Ok<ModelVersion>, ValidationProblem, ProblemHttpResult>> SetAlias(
         string name, string alias, SetAliasRequest? request, ModelRegistry registry, IPublishEndpoint publisher, TimeProvider time)
     {
-        if (!RunConfigValidator.IsValidName(alias) || request?.Version is not > 0)
+        var aliasProblem = ResourceNames.Alias.Problem(alias);
+        if (aliasProblem is not null || request?.Version is not > 0)
         {
             var errors = new Dictionary<string, string[]>();
-            if (!RunConfigValidator.IsValidName(alias))
+            if (aliasProblem is not null)
             {
-                errors["alias"] = [$"The alias must be {RunConfigValidator.NameRule}."];
+                errors["alias"] = [aliasProblem];
             }
             if (request?.Version is not > 0)
             {

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Platform.Training.Configuration;
+using Platform.Contracts.Naming;
 
 namespace Platform.Tracker.Runs;
 
@@ -13,40 +13,34 @@ public sealed record DatasetReference(string? Name, int? Version);
 /// Validates a run request; every problem is reported at once, keyed by the field's JSON path, so a caller can fix
 /// them all in one go. The training configuration is checked with the trainer's own validator.
 /// </summary>
-public static partial class RunConfigValidator
+public static class RunConfigValidator
 {
-    public const string NameRule = "1-100 characters: letters, digits, '.', '_' or '-', starting with a letter or digit";
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
-    private static partial Regex NamePattern();
-
-    public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
-
     /// <param name="config">The configuration, every default filled in, to record and send to the trainer when the request is valid.</param>
     public static Dictionary<string, string[]> Validate(string experiment, CreateRunRequest? request, out TrainingConfig? config)
     {
         config = null;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!IsValidName(experiment))
+        if (ResourceNames.Experiment.Problem(experiment) is { } experimentProblem)
         {
-            errors["experiment"] = [$"The experiment name must be {NameRule}."];
+            errors["experiment"] = [experimentProblem];
         }
         if (request is null)
         {
             errors["body"] = ["Send {\"dataset\": {\"name\", \"version\"}, \"modelName\", \"config\": {...}}."];
             return errors;
         }
-        if (!IsValidName(request.Dataset?.Name))
+        // The dataset rule is ingest's: a name ingest can never create would only fail later, in the trainer.
+        if (ResourceNames.Dataset.Problem(request.Dataset?.Name) is { } datasetProblem)
         {
-            errors["dataset.name"] = [$"dataset.name is required: {NameRule}."];
+            errors["dataset.name"] = [datasetProblem];
         }
         if (request.Dataset?.Version is not > 0)
         {
             errors["dataset.version"] = ["dataset.version is required: a published version number (1 or more)."];
         }
-        if (!IsValidName(request.ModelName))
+        if (ResourceNames.Model.Problem(request.ModelName) is { } modelProblem)
         {
-            errors["modelName"] = [$"modelName is required: {NameRule}."];
+            errors["modelName"] = [modelProblem];
         }
         if (request.Config is not { ValueKind: JsonValueKind.Object } requested)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Platform.Cli.Http;
+using Platform.Contracts.Naming;
 
 namespace Platform.Cli.Commands;
 
@@ -11,14 +12,14 @@ public sealed record DatasetReference(string Name, int? Version)
         var colon = text.LastIndexOf(':');
         if (colon < 0)
         {
-            return new DatasetReference(text.Trim(), null);
+            return new DatasetReference(ResourceNames.Dataset.Checked(text.Trim()), null);
         }
         var versionText = text[(colon + 1)..].TrimStart('v', 'V');
         if (colon == 0 || !int.TryParse(versionText, out var version) || version < 1)
         {
             throw new CliException(ExitCodes.InvalidInput, $"'{text}' is not a dataset reference: write name or name:version (e.g. fashion-mnist:3).");
         }
-        return new DatasetReference(text[..colon].Trim(), version);
+        return new DatasetReference(ResourceNames.Dataset.Checked(text[..colon].Trim()), version);
     }
 
     /// <summary>The version to use: the one given, else the dataset's latest published version.</summary>

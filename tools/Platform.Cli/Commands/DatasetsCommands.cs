@@ -3,6 +3,7 @@ using System.Text.Json;
 using Platform.Cli.Http;
 using Spectre.Console;
 using Platform.Imaging.Formats.Data;
+using Platform.Contracts.Naming;
 
 namespace Platform.Cli.Commands;
 
@@ -47,7 +48,7 @@ public static class DatasetsCommands
         };
         command.SetAction(terminal.Action(async (parse, context, cancellationToken) =>
         {
-            var query = new List<string> { "name=" + Uri.EscapeDataString(parse.GetValue(name)!) };
+            var query = new List<string> { "name=" + Uri.EscapeDataString(ResourceNames.Dataset.Checked(parse.GetValue(name))) };
             void Add(string key, string? value)
             {
                 if (!string.IsNullOrWhiteSpace(value))

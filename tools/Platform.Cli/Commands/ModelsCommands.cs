@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
+using Platform.Contracts.Naming;
 
 namespace Platform.Cli.Commands;
 
@@ -83,9 +84,9 @@ public static class ModelsCommands
         };
         command.SetAction(terminal.Action(async (parse, context, cancellationToken) =>
         {
-            var modelName = parse.GetValue(name)!;
+            var modelName = ResourceNames.Model.Checked(parse.GetValue(name));
+            var aliasName = ResourceNames.Alias.Checked(parse.GetValue(alias));
             var number = await ResolveVersionAsync(context, modelName, parse.GetValue(version)!, cancellationToken);
-            var aliasName = parse.GetValue(alias)!;
             var promoted = await context.Tracker.SendJsonAsync(HttpMethod.Put, $"/models/{Uri.EscapeDataString(modelName)}/aliases/{Uri.EscapeDataString(aliasName)}",
                 new { version = number }, cancellationToken);
             var serving = !parse.GetValue(noWait) && await WaitUntilServedAsync(context, modelName, number, aliasName, TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken);

@@ -5,6 +5,7 @@ using Platform.Cli.Configuration;
 using Platform.Cli.Http;
 using Platform.Cli.Rendering;
 using Spectre.Console;
+using Platform.Contracts.Naming;
 
 namespace Platform.Cli.Commands;
 
@@ -36,11 +37,11 @@ public static class RunsCommands
             var (body, validated) = RunConfiguration.Load(parse.GetValue(config), parse.GetValue(set) ?? []);
             var reference = DatasetReference.Parse(parse.GetValue(dataset)!);
             var version = await reference.ResolveVersionAsync(context.Ingest, cancellationToken);
-            var experimentName = parse.GetValue(experiment)!;
+            var experimentName = ResourceNames.Experiment.Checked(parse.GetValue(experiment));
             var request = new
             {
                 dataset = new { name = reference.Name, version },
-                modelName = parse.GetValue(model) ?? experimentName,
+                modelName = ResourceNames.Model.Checked(parse.GetValue(model) ?? experimentName),
                 config = body,
             };
             var run = await context.Tracker.SendJsonAsync(HttpMethod.Post, $"/experiments/{Uri.EscapeDataString(experimentName)}/runs", request, cancellationToken);
