@@ -16,11 +16,7 @@ public sealed class AppHostLifecycleTests
 
         await suite.DisposeAsync();
 
-        var survivors = await WaitUntilAsync(
-            () => processIds.Where(entry => ProcessTable.IsAlive(entry.Value)).Select(entry => $"{entry.Key} ({entry.Value})")
-                .Concat(ProcessTable.WorkingInside(dataFolder)).ToList(),
-            TimeSpan.FromSeconds(30));
-        Assert.Empty(survivors);
+        await ProcessTable.WaitUntilGoneAsync(processIds.Values, dataFolder, TimeSpan.FromSeconds(30));
         Assert.False(Directory.Exists(dataFolder), $"{dataFolder} was left behind");
     }
 
@@ -73,17 +69,5 @@ public sealed class AppHostLifecycleTests
             error = error.InnerException;
         }
         return error;
-    }
-
-    private static async Task<List<string>> WaitUntilAsync(Func<List<string>> survivors, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var current = survivors();
-        while (current.Count > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-            current = survivors();
-        }
-        return current;
     }
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Xunit.Abstractions;
+using Platform.Testing;
 
 namespace Platform.AppHost.Tests;
 
@@ -17,7 +17,7 @@ public sealed class AppHostProcessTests(ITestOutputHelper output)
     public async Task Started_like_a_user_it_shows_every_services_telemetry_on_an_anonymous_dashboard_and_stops_cleanly_on_sigterm()
     {
         var dataFolder = Path.Combine(Path.GetTempPath(), "platform-apphost-tests", Guid.NewGuid().ToString("N")[..12]);
-        var dashboardUrl = $"http://127.0.0.1:{FreePort()}";
+        var dashboardUrl = $"http://127.0.0.1:{FreePort.Next()}";
         using var appHost = StartAppHost(dashboardUrl, dataFolder);
         var started = Stopwatch.StartNew();
         IReadOnlyList<int> descendants = [];
@@ -38,8 +38,7 @@ public sealed class AppHostProcessTests(ITestOutputHelper output)
         }
 
         await appHost.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
-        var survivors = await WaitUntilGoneAsync(descendants, dataFolder, TimeSpan.FromSeconds(30));
-        Assert.Empty(survivors);
+        await ProcessTable.WaitUntilGoneAsync(descendants, dataFolder, TimeSpan.FromSeconds(30));
         Assert.False(Directory.Exists(dataFolder), $"{dataFolder} was left behind");
     }
 
@@ -63,8 +62,8 @@ public sealed class AppHostProcessTests(ITestOutputHelper output)
             start.Environment[name] = value;
         }
         start.Environment["ASPNETCORE_URLS"] = dashboardUrl;
-        start.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
-        start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort.Next()}";
+        start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort.Next()}";
         start.Environment["BackingServices__Mode"] = "processes";
         start.Environment["BackingServices__DataFolder"] = dataFolder;
 
@@ -127,27 +126,5 @@ public sealed class AppHostProcessTests(ITestOutputHelper output)
             await Task.Delay(500);
         }
         throw new TimeoutException($"Within {timeout} only [{string.Join(", ", reporting)}] sent logs, traces and metrics to the dashboard.");
-    }
-
-    private static async Task<List<string>> WaitUntilGoneAsync(IReadOnlyList<int> processes, string dataFolder, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var survivors = processes.Where(ProcessTable.IsAlive).Select(pid => $"{pid} {ProcessTable.CommandLine(pid)}")
-                .Concat(ProcessTable.WorkingInside(dataFolder)).Distinct().ToList();
-            if (survivors.Count == 0 || DateTime.UtcNow > deadline)
-            {
-                return survivors;
-            }
-            await Task.Delay(200);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

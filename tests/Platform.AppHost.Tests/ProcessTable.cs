@@ -1,3 +1,4 @@
+using Platform.Testing;
 namespace Platform.AppHost.Tests;
 
 /// <summary>Reads the Linux process table: which processes exist and where they work.</summary>
@@ -99,5 +100,17 @@ internal static class ProcessTable
         {
             return [];
         }
+    }
+
+    /// <summary>
+    /// Waits until none of <paramref name="processes"/> lives and no process works inside <paramref name="dataFolder"/>;
+    /// on timeout names the survivors.
+    /// </summary>
+    public static Task WaitUntilGoneAsync(IEnumerable<int> processes, string dataFolder, TimeSpan timeout)
+    {
+        var watched = processes.ToList();
+        List<string> Survivors() => watched.Where(IsAlive).Select(pid => $"{pid} {CommandLine(pid)}")
+            .Concat(WorkingInside(dataFolder)).Distinct().ToList();
+        return Eventually.UntilAsync(() => Survivors().Count == 0, timeout, () => $"still running: {string.Join("; ", Survivors())}");
     }
 }

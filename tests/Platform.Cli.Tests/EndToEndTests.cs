@@ -80,7 +80,7 @@ public sealed class EndToEndTests(EndToEndFixture suite) : IDisposable
     [Fact]
     public async Task A_folder_upload_reports_the_file_it_rejected_and_keeps_the_rest()
     {
-        var art4apps = RepositoryPaths.RequireFolder(Path.Combine(RepositoryPaths.Data, "art4apps"), "run scripts/setup.sh");
+        var art4apps = RepositoryPaths.Art4Apps;
         var expected = 0;
         foreach (var label in new[] { "food", "transport" })
         {

@@ -1,5 +1,6 @@
 using Platform.Imaging.Data;
 using Platform.Imaging.Formats.Data;
+using Platform.Testing;
 
 namespace Platform.Export.Tests;
 
@@ -10,13 +11,7 @@ internal static class Art4Apps
 
     public static FolderDataset Dataset => All.Value;
 
-    public static string Root()
-    {
-        var path = Path.Combine(RepositoryRoot(), ".data", "art4apps");
-        return Directory.Exists(path)
-            ? path
-            : throw new InvalidOperationException($"{path} is missing: run scripts/setup.sh to extract the art4apps images.");
-    }
+    public static string Root() => RepositoryPaths.Art4Apps;
 
     /// <summary>The first <paramref name="perClass"/> images of each of the given classes, in class order.</summary>
     public static SubsetSource Take(int perClass, params string[] classes) =>
@@ -49,18 +44,5 @@ internal static class Art4Apps
         var label = dataset.Classes.ToList().IndexOf(className);
         Assert.True(label >= 0, $"art4apps has no class '{className}'.");
         return Enumerable.Range(0, dataset.Count).Where(i => dataset.GetLabel(i) == label);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Platform.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Platform.sln was not found above {AppContext.BaseDirectory}.");
     }
 }

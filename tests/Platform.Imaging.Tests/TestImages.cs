@@ -39,19 +39,6 @@ internal static class TestImages
         return image;
     }
 
-    /// <summary>Finds the repository root (the folder holding Platform.sln) above the test binaries.</summary>
-    public static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Platform.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Platform.sln was not found above {AppContext.BaseDirectory}.");
-    }
 }
 
 /// <summary>An in-memory source over given images and labels; counts loads so tests can observe the loader.</summary>

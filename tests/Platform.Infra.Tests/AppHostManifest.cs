@@ -1,5 +1,6 @@
 using System.Text.Json;
 
+
 namespace Platform.Infra.Tests;
 
 /// <summary>

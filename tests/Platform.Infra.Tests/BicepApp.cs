@@ -22,7 +22,7 @@ public sealed partial class BicepApp
     public static string RelativePath(string serviceName) => $"apps/{serviceName}.bicep";
 
     public static BicepApp Load(string serviceName) =>
-        new(serviceName, File.ReadAllText(RepositoryPaths.InfraFile(RelativePath(serviceName))));
+        new(serviceName, File.ReadAllText(InfraFiles.Path(RelativePath(serviceName))));
 
     /// <summary>From <c>key:</c> to the closing bracket of the first array after it (<c>key: cond ? [...] : []</c> included).</summary>
     public static string ArrayBlock(string text, string key)

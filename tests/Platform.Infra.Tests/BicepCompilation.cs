@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 
+
 namespace Platform.Infra.Tests;
 
 /// <summary>
@@ -8,7 +9,7 @@ namespace Platform.Infra.Tests;
 /// </summary>
 public sealed class BicepCompilation : IAsyncLifetime
 {
-    public static string MainTemplate => RepositoryPaths.InfraFile("main.bicep");
+    public static string MainTemplate => InfraFiles.Path("main.bicep");
 
     public ProcessResult Build { get; private set; } = null!;
 
@@ -29,11 +30,11 @@ public sealed class BicepCompilation : IAsyncLifetime
         var pending = new Queue<string>(["main.bicep"]);
         while (pending.TryDequeue(out var file))
         {
-            var text = File.ReadAllText(RepositoryPaths.InfraFile(file));
+            var text = File.ReadAllText(InfraFiles.Path(file));
             foreach (Match module in ModuleReference().Matches(text))
             {
                 var target = Path.GetRelativePath(RepositoryPaths.Infra,
-                        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(RepositoryPaths.InfraFile(file))!, module.Groups["path"].Value)))
+                        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(InfraFiles.Path(file))!, module.Groups["path"].Value)))
                     .Replace(Path.DirectorySeparatorChar, '/');
                 if (reached.Add(target))
                 {

@@ -25,7 +25,7 @@ public sealed class BicepTemplateTests(BicepCompilation compilation) : IClassFix
     public void Every_bicep_file_in_infra_is_a_module_of_main_so_the_build_and_lint_cover_it()
     {
         var modules = BicepCompilation.ModulesReachableFromMain();
-        var orphans = RepositoryPaths.BicepFiles().Where(file => file != "main.bicep" && !modules.Contains(file)).ToList();
+        var orphans = InfraFiles.Bicep().Where(file => file != "main.bicep" && !modules.Contains(file)).ToList();
         Assert.True(orphans.Count == 0, $"Not used by main.bicep, so neither built nor linted: {string.Join(", ", orphans)}");
     }
 

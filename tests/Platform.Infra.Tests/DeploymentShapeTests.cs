@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
+
 namespace Platform.Infra.Tests;
 
 /// <summary>What the issue asks of the deployment, read from the Bicep: exposure, authentication, scaling, keys.</summary>
@@ -9,13 +10,13 @@ public sealed class DeploymentShapeTests
     private static readonly string[] Services = ["ingest", "tracker", "trainer", "inference"];
 
     private static IEnumerable<string> AppFiles() =>
-        RepositoryPaths.BicepFiles().Where(file => file.StartsWith("apps/", StringComparison.Ordinal));
+        InfraFiles.Bicep().Where(file => file.StartsWith("apps/", StringComparison.Ordinal));
 
     [Fact]
     public void Only_inference_and_the_tracker_accept_traffic_from_outside_the_environment()
     {
         var public_ = AppFiles()
-            .Where(file => Regex.IsMatch(File.ReadAllText(RepositoryPaths.InfraFile(file)), @"\bexternal:\s*true\b"))
+            .Where(file => Regex.IsMatch(File.ReadAllText(InfraFiles.Path(file)), @"\bexternal:\s*true\b"))
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(["apps/inference.bicep", "apps/tracker.bicep"], public_);
@@ -65,7 +66,7 @@ public sealed class DeploymentShapeTests
     [Fact]
     public void Blob_storage_accepts_only_the_managed_identity_and_no_key_appears_in_any_configuration()
     {
-        var storage = File.ReadAllText(RepositoryPaths.InfraFile("core/storage.bicep"));
+        var storage = File.ReadAllText(InfraFiles.Path("core/storage.bicep"));
         Assert.Contains("allowSharedKeyAccess: false", storage);
         // Storage Blob Data Contributor for the services' identity.
         Assert.Contains("'ba92f5b4-2d11-453d-a403-e96b0029c9fe'", storage);
@@ -76,8 +77,8 @@ public sealed class DeploymentShapeTests
             Assert.Equal("value: blobEndpoint", app.Environment["ConnectionStrings__blobs"]);
             Assert.Contains("AZURE_CLIENT_ID", app.Environment.Keys);
         }
-        Assert.All(RepositoryPaths.BicepFiles(), file =>
-            Assert.DoesNotContain("AccountKey=", File.ReadAllText(RepositoryPaths.InfraFile(file)), StringComparison.OrdinalIgnoreCase));
+        Assert.All(InfraFiles.Bicep(), file =>
+            Assert.DoesNotContain("AccountKey=", File.ReadAllText(InfraFiles.Path(file)), StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
@@ -96,7 +97,7 @@ public sealed class DeploymentShapeTests
     [Fact]
     public void Rabbitmq_keeps_its_store_on_a_persistent_share_under_a_fixed_node_name_and_stays_internal()
     {
-        var rabbitMq = File.ReadAllText(RepositoryPaths.InfraFile("apps/rabbitmq.bicep"));
+        var rabbitMq = File.ReadAllText(InfraFiles.Path("apps/rabbitmq.bicep"));
 
         Assert.Contains("storageType: 'AzureFile'", rabbitMq);
         Assert.Contains("mountPath: '/var/lib/rabbitmq/mnesia'", rabbitMq);
@@ -113,7 +114,7 @@ public sealed class DeploymentShapeTests
         var azureYaml = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "azure.yaml"));
         Assert.Contains($"run: infra/{hook}", azureYaml);
 
-        var syntax = await ProcessRunner.RunAsync("sh", ["-n", RepositoryPaths.InfraFile(hook)], RepositoryPaths.Infra, TimeSpan.FromSeconds(30));
+        var syntax = await ProcessRunner.RunAsync("sh", ["-n", InfraFiles.Path(hook)], RepositoryPaths.Infra, TimeSpan.FromSeconds(30));
 
         Assert.True(syntax.ExitCode == 0, syntax.Describe());
     }
@@ -124,7 +125,7 @@ public sealed class DeploymentShapeTests
         var main = File.ReadAllText(BicepCompilation.MainTemplate);
         var declared = Regex.Matches(main, @"^param\s+(?<name>\w+)\s+\w+(?<default>\s*=)?", RegexOptions.Multiline)
             .ToDictionary(match => match.Groups["name"].Value, match => match.Groups["default"].Success);
-        using var parameterFile = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.InfraFile("main.parameters.json")));
+        using var parameterFile = JsonDocument.Parse(File.ReadAllText(InfraFiles.Path("main.parameters.json")));
         var supplied = parameterFile.RootElement.GetProperty("parameters").EnumerateObject().Select(parameter => parameter.Name).ToList();
 
         Assert.All(supplied, name => Assert.True(declared.ContainsKey(name), $"main.parameters.json sets '{name}', which main.bicep does not declare."));
@@ -141,7 +142,7 @@ public sealed class DeploymentShapeTests
     [InlineData("inference")]
     public void Each_service_image_comes_from_the_variable_azd_sets_after_deploying_it(string service)
     {
-        using var parameterFile = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.InfraFile("main.parameters.json")));
+        using var parameterFile = JsonDocument.Parse(File.ReadAllText(InfraFiles.Path("main.parameters.json")));
 
         var image = parameterFile.RootElement.GetProperty("parameters").GetProperty($"{service}Image").GetProperty("value").GetString();
 

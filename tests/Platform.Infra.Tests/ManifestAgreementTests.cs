@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 
+
 namespace Platform.Infra.Tests;
 
 /// <summary>The AppHost's published manifest and the Bicep describe the same services, variables and connection strings.</summary>
@@ -30,7 +31,7 @@ public sealed partial class ManifestAgreementTests(AppHostManifest manifest) : I
         var main = File.ReadAllText(BicepCompilation.MainTemplate);
         foreach (var project in manifest.Projects.Keys)
         {
-            Assert.True(File.Exists(RepositoryPaths.InfraFile(BicepApp.RelativePath(project))), $"infra/{BicepApp.RelativePath(project)} is missing.");
+            Assert.True(File.Exists(InfraFiles.Path(BicepApp.RelativePath(project))), $"infra/{BicepApp.RelativePath(project)} is missing.");
             Assert.Matches(new Regex($@"module\s+\w+\s+'{Regex.Escape(BicepApp.RelativePath(project))}'"), main);
             var app = BicepApp.Load(project);
             Assert.Contains($"'azd-service-name': '{project}'", app.Text);

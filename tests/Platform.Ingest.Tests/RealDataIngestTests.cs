@@ -49,7 +49,7 @@ public sealed class RealDataIngestTests(IngestFixture fixture)
     [Fact]
     public async Task An_art4apps_folder_archive_keeps_every_image_with_its_class_and_stats_that_match_the_shards()
     {
-        var root = RepositoryPaths.RequireFolder(Path.Combine(RepositoryPaths.Data, "art4apps"), "run scripts/setup.sh (it extracts the art4apps images)");
+        var root = RepositoryPaths.Art4Apps;
         var classes = new[] { "clothes_n_accessories", "food", "fruit_n_veg", "transport" };
         var expected = classes.ToDictionary(c => c, c => Directory.GetFiles(Path.Combine(root, c), "*.jpg").Length);
         var archive = TestArchives.Zip(classes.SelectMany(c => Directory.GetFiles(Path.Combine(root, c), "*.jpg")
@@ -99,7 +99,7 @@ public sealed class RealDataIngestTests(IngestFixture fixture)
     [Fact]
     public async Task Oversampling_raises_each_minority_train_class_to_the_ratio_with_augmented_copies_and_leaves_val_and_test_alone()
     {
-        var root = RepositoryPaths.RequireFolder(Path.Combine(RepositoryPaths.Data, "art4apps"), "run scripts/setup.sh (it extracts the art4apps images)");
+        var root = RepositoryPaths.Art4Apps;
         // animals (128 pictures) against transport (21): an imbalance of about 6 to 1.
         var archive = TestArchives.Zip(new[] { "animals", "transport" }.SelectMany(c => Directory.GetFiles(Path.Combine(root, c), "*.jpg")
             .Select(file => new TestArchives.Entry($"{c}/{Path.GetFileName(file)}", File.ReadAllBytes(file)))));

@@ -12,22 +12,18 @@ public static class FreePort
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task WaitUntilListeningAsync(int port, TimeSpan timeout, Func<string>? diagnostics = null)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+    public static Task WaitUntilListeningAsync(int port, TimeSpan timeout, Func<string>? diagnostics = null) =>
+        Eventually.UntilAsync(async () =>
         {
             try
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
+                return true;
             }
             catch (SocketException)
             {
-                await Task.Delay(100);
+                return false;
             }
-        }
-        throw new TimeoutException($"Nothing listened on 127.0.0.1:{port} within {timeout}. {diagnostics?.Invoke()}");
-    }
+        }, timeout, () => $"nothing listened on 127.0.0.1:{port}. {diagnostics?.Invoke()}", TimeSpan.FromMilliseconds(100));
 }

@@ -8,7 +8,14 @@ public static class RepositoryPaths
     /// <summary>The data that scripts/setup.sh installs (art4apps images).</summary>
     public static string Data => Path.Combine(Root, ".data");
 
+    /// <summary>Fashion-MNIST's IDX files, as Debian's dataset-fashion-mnist installs them.</summary>
     public const string FashionMnistFolder = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>The art4apps folder-per-class JPEGs that scripts/setup.sh extracts; fails with what to run when missing.</summary>
+    public static string Art4Apps => RequireFolder(Path.Combine(Data, "art4apps"), "run scripts/setup.sh (it extracts the art4apps images)");
+
+    /// <summary>The repository's infra/ folder (Bicep, hooks).</summary>
+    public static string Infra => Path.Combine(Root, "infra");
 
     /// <summary>A project's own build output (artifacts/bin/{project}/{configuration}/), where its runtimeconfig lives.</summary>
     public static string ProjectOutput(string project)

@@ -1,12 +1,13 @@
 using Platform.Imaging.Data;
 using Platform.Imaging.Formats.Data;
+using Platform.Testing;
 
 namespace Platform.Training.Tests;
 
 /// <summary>Fashion-MNIST as installed by the set-up (Debian package dataset-fashion-mnist), read once per test run.</summary>
 internal static class FashionMnist
 {
-    public const string Directory = "/usr/share/datasets/fashion-mnist";
+    public const string Directory = RepositoryPaths.FashionMnistFolder;
 
     private static readonly Lazy<IdxDataset> TrainSet = new(() => Open("train"));
     private static readonly Lazy<IdxDataset> TestSet = new(() => Open("t10k"));

@@ -3,6 +3,7 @@ using Platform.Imaging.Formats.Data;
 using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Recipes;
 using Platform.Imaging.Formats.Shards;
+using Platform.Testing;
 
 namespace Platform.Imaging.Tests.Data;
 
@@ -37,7 +38,7 @@ public class FashionMnistStatisticsTests
     [Fact]
     public void Fashion_mnist_train_statistics_match_the_published_values()
     {
-        const string folder = "/usr/share/datasets/fashion-mnist";
+        const string folder = RepositoryPaths.FashionMnistFolder;
         Assert.True(File.Exists($"{folder}/train-images-idx3-ubyte.gz"), $"{folder} is missing: run scripts/setup.sh.");
         var train = IdxDataset.Open($"{folder}/train-images-idx3-ubyte.gz", $"{folder}/train-labels-idx1-ubyte.gz");
 

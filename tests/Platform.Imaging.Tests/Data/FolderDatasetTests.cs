@@ -3,6 +3,7 @@ using Platform.Imaging.Formats.Data;
 using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Recipes;
 using Platform.Imaging.Formats.Shards;
+using Platform.Testing;
 
 namespace Platform.Imaging.Tests.Data;
 
@@ -14,7 +15,7 @@ public sealed class FolderDatasetTests : IDisposable
 
     private static string Art4Apps()
     {
-        var path = Path.Combine(TestImages.RepositoryRoot(), ".data", "art4apps");
+        var path = RepositoryPaths.Art4Apps;
         Assert.True(Directory.Exists(path), $"{path} is missing: run scripts/setup.sh to extract the art4apps images.");
         return path;
     }

@@ -5,12 +5,13 @@ using Platform.Imaging.Formats.Data;
 using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Recipes;
 using Platform.Imaging.Formats.Shards;
+using Platform.Testing;
 
 namespace Platform.Imaging.Tests.Data;
 
 public class IdxDatasetTests
 {
-    private const string FashionMnist = "/usr/share/datasets/fashion-mnist";
+    private const string FashionMnist = RepositoryPaths.FashionMnistFolder;
 
     private static string DataFile(string name)
     {
