@@ -229,6 +229,25 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(precision == NumericPrecision.Fp16, metrics.LossScale is not null);
     }
 
+    [Theory]
+    [InlineData(SamplerKind.Shuffle, 240 / 32)]
+    [InlineData(SamplerKind.Oversample, 96 * 10 / 32)]
+    [InlineData(SamplerKind.Undersample, 16 * 10 / 32)]
+    public void ResamplingSamplersSetTheEpochToEqualClassCounts(SamplerKind sampler, int expectedSteps)
+    {
+        // Class 0 has 96 images, the nine others 16 each.
+        var labels = Enumerable.Range(0, 20_000).Select(i => (Index: i, Label: FashionMnist.Train.GetLabel(i))).ToList();
+        var indices = labels.GroupBy(sample => sample.Label)
+            .SelectMany(group => group.Take(group.Key == 0 ? 96 : 16).Select(sample => sample.Index)).ToArray();
+        var train = new SubsetSource(FashionMnist.Train, indices);
+        var observer = new RecordingObserver();
+
+        using var result = new Trainer(SmallRun(epochs: 1) with { Sampler = sampler }, new TrainingRunOptions { Observer = observer })
+            .Run(train, FashionMnist.Slice(FashionMnist.Train, 50_000, 32));
+
+        Assert.Equal(expectedSteps, Assert.Single(observer.Events.OfType<EpochCompleted>()).Metrics.Step);
+    }
+
     [Fact]
     public void StagedRunFreezesTheBackboneForTheHeadEpochsOnly()
     {

@@ -14,47 +14,15 @@ public sealed record ChannelStatistics(float[] Mean, float[] Std, long PixelsPer
     public static ChannelStatistics Compute(ILabeledImageSource source, int channels, int? maxSamples = null)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (channels is not (1 or 3))
-        {
-            throw new ArgumentOutOfRangeException(nameof(channels), channels, "Channels must be 1 or 3.");
-        }
-
-        var sums = new long[channels];
-        var sumsOfSquares = new long[channels];
-        long pixels = 0;
+        var accumulator = new ChannelStatisticsAccumulator(channels);
         var count = Math.Min(source.Count, maxSamples ?? int.MaxValue);
         for (var index = 0; index < count; index++)
         {
-            var image = source.Load(index).WithChannels(channels);
-            var values = image.Pixels;
-            for (var i = 0; i < values.Length; i += channels)
-            {
-                for (var channel = 0; channel < channels; channel++)
-                {
-                    long value = values[i + channel];
-                    sums[channel] += value;
-                    sumsOfSquares[channel] += value * value;
-                }
-            }
-
-            pixels += (long)image.Width * image.Height;
+            accumulator.Add(source.Load(index).WithChannels(channels));
         }
 
-        if (pixels == 0)
-        {
-            throw new InvalidOperationException("The source has no pixels to compute statistics over.");
-        }
-
-        var mean = new float[channels];
-        var std = new float[channels];
-        for (var channel = 0; channel < channels; channel++)
-        {
-            var average = (double)sums[channel] / pixels;
-            var variance = Math.Max(0, (double)sumsOfSquares[channel] / pixels - average * average);
-            mean[channel] = (float)(average / 255);
-            std[channel] = (float)(Math.Sqrt(variance) / 255);
-        }
-
-        return new ChannelStatistics(mean, std, pixels);
+        return accumulator.Pixels > 0
+            ? accumulator.Result()
+            : throw new InvalidOperationException("The source has no pixels to compute statistics over.");
     }
 }

@@ -82,8 +82,9 @@ public sealed class Trainer
 
             int threads = TorchRuntime.ConfigureThreads(config.Threads, config.LoaderWorkers);
             var device = TorchRuntime.SelectDevice(config.Device);
-            var trainLoader = new DataLoader(train, new TransformPipeline(AugmentationRecipes.Train(config)), Sampler(),
-                new LoaderOptions(config.BatchSize, DropLast: train.Count > config.BatchSize, Seed: config.Seed, Workers: config.LoaderWorkers));
+            var sampler = Sampler();
+            var trainLoader = new DataLoader(train, new TransformPipeline(AugmentationRecipes.Train(config)), sampler,
+                new LoaderOptions(config.BatchSize, DropLast: sampler.SamplesPerEpoch > config.BatchSize, Seed: config.Seed, Workers: config.LoaderWorkers));
             var validationLoader = new DataLoader(validation, new TransformPipeline(AugmentationRecipes.Evaluation(config)), new SequentialSampler(validation.Count),
                 new LoaderOptions(config.BatchSize, Seed: config.Seed, Workers: config.LoaderWorkers));
 
@@ -178,9 +179,13 @@ public sealed class Trainer
         private ImageClassifier CreateModel(int classCount) =>
             options.ModelFactory?.Invoke(config, classCount) ?? ModelRegistry.Create(config.Architecture, config.ModelOptionsFor(classCount));
 
-        private ISampler Sampler() => config.Sampler == SamplerKind.ClassBalanced
-            ? WeightedRandomSampler.ClassBalanced(train, config.Seed)
-            : new RandomSampler(train.Count, config.Seed);
+        private ISampler Sampler() => config.Sampler switch
+        {
+            SamplerKind.ClassBalanced => WeightedRandomSampler.ClassBalanced(train, config.Seed),
+            SamplerKind.Oversample => ClassResamplingSampler.Oversample(train, config.Seed),
+            SamplerKind.Undersample => ClassResamplingSampler.Undersample(train, config.Seed),
+            _ => new RandomSampler(train.Count, config.Seed),
+        };
 
         private sealed record EpochTraining(double Loss, double Accuracy, double? Top5, double MeanGradientNorm, double MaxGradientNorm,
             int Samples, double Seconds, int SkippedSteps, bool Partial);

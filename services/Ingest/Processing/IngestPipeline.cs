@@ -6,6 +6,7 @@ using Platform.Ingest.Datasets;
 using Platform.Ingest.Sources;
 using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Shards;
+using Platform.Imaging.Data;
 
 namespace Platform.Ingest.Processing;
 
@@ -121,7 +122,7 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
         progress.Stage = "writing shards";
         var writers = IngestSettings.SplitNames.Select(split => new ShardWriter(
             shardName => store.OpenShardForWrite(record.Name, record.Version, shardName), split, limits.ShardTargetBytes)).ToArray();
-        var statistics = new RunningChannelStatistics(channels);
+        var statistics = new ChannelStatisticsAccumulator(channels);
         var perSplitCounts = new int[3, classes.Count];
         var added = new int[classes.Count];
         var sizes = new HashSet<(int, int)>();
@@ -184,7 +185,8 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
                 return new SplitSummary(name, perClass.Sum(), perClass);
             }).ToList();
             var imageSize = sizes.Count == 1 ? new ImageSize(sizes.First().Item1, sizes.First().Item2) : null;
-            var (mean, std) = statistics.Result();
+            // A dataset too small to put an image in the training split still publishes; its statistics are zero.
+            var (mean, std, _) = statistics.Pixels > 0 ? statistics.Result() : new ChannelStatistics(new float[channels], new float[channels], 0);
             var balancing = settings.Balance == BalanceMethod.Oversample
                 ? new BalancingReport("oversample", settings.BalanceRatio, classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => added[p.i]))
                 : null;
