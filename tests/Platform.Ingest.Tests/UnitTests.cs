@@ -98,6 +98,17 @@ public sealed class IngestSettingsTests
         Assert.Equal(["balance", "balanceRatio", "channels", "classes", "seed", "size", "split"], errors.Keys.Order());
     }
 
+    [Fact]
+    public void Ingest_options_name_every_rule_they_break_and_the_defaults_break_none()
+    {
+        Assert.Empty(new IngestOptions().Violations());
+
+        var broken = new IngestOptions { MaxUploadBytes = 0, MaxCompressionRatio = 1, HeartbeatInterval = TimeSpan.FromSeconds(10), AbandonedAfter = TimeSpan.FromSeconds(5) };
+
+        Assert.Equal(["Ingest:MaxUploadBytes must be positive.", "Ingest:MaxCompressionRatio must be greater than 1.",
+            "Ingest:AbandonedAfter must be longer than Ingest:HeartbeatInterval."], broken.Violations());
+    }
+
     [Theory]
     [InlineData("fashion-mnist", true)]
     [InlineData("a", true)]

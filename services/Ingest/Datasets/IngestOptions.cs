@@ -5,7 +5,7 @@ namespace Platform.Ingest.Datasets;
 /// before the work it guards: upload size while receiving, archive limits while listing entries, pixel
 /// limits from an image's header before it is decoded.
 /// </summary>
-public sealed class IngestOptions
+public sealed class IngestOptions : ISelfValidatingOptions
 {
     public const string SectionName = "Ingest";
 
@@ -46,4 +46,19 @@ public sealed class IngestOptions
     public string? WorkFolder { get; set; }
 
     public string ResolvedWorkFolder => WorkFolder ?? Path.Combine(Path.GetTempPath(), "platform-ingest");
+
+    public IEnumerable<string> Violations()
+    {
+        if (MaxUploadBytes < 1) yield return "Ingest:MaxUploadBytes must be positive.";
+        if (MaxArchiveEntries < 1) yield return "Ingest:MaxArchiveEntries must be positive.";
+        if (MaxUncompressedBytes < 1) yield return "Ingest:MaxUncompressedBytes must be positive.";
+        if (MaxCompressionRatio <= 1) yield return "Ingest:MaxCompressionRatio must be greater than 1.";
+        if (MaxFileBytes < 1) yield return "Ingest:MaxFileBytes must be positive.";
+        if (MaxImagePixels < 1) yield return "Ingest:MaxImagePixels must be positive.";
+        if (MaxAnnotationBytes < 1) yield return "Ingest:MaxAnnotationBytes must be positive.";
+        if (MaxQueuedIngests < 1) yield return "Ingest:MaxQueuedIngests must be positive.";
+        if (ShardTargetBytes < 1) yield return "Ingest:ShardTargetBytes must be positive.";
+        if (HeartbeatInterval <= TimeSpan.Zero) yield return "Ingest:HeartbeatInterval must be positive.";
+        if (AbandonedAfter <= HeartbeatInterval) yield return "Ingest:AbandonedAfter must be longer than Ingest:HeartbeatInterval.";
+    }
 }

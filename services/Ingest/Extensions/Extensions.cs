@@ -12,12 +12,7 @@ internal static class Extensions
         builder.AddPlatformBlobStorage();
         builder.AddPlatformMessaging(ServiceName, bus => bus.AddConsumer<DatasetUsageConsumer>());
 
-        builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName)
-            .Validate(o => o.MaxUploadBytes > 0 && o.MaxArchiveEntries > 0 && o.MaxFileBytes > 0 && o.MaxImagePixels > 0
-                && o.MaxCompressionRatio > 1 && o.MaxQueuedIngests > 0 && o.ShardTargetBytes > 0
-                && o.HeartbeatInterval > TimeSpan.Zero && o.AbandonedAfter > o.HeartbeatInterval,
-                "Ingest limits must be positive, and AbandonedAfter longer than HeartbeatInterval.")
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<IngestOptions>(IngestOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DatasetStore>();
         builder.Services.AddSingleton<IngestQueue>();

@@ -21,10 +21,7 @@ internal static class Extensions
             bus.AddConsumer<CancelTrainingConsumer>();
         });
 
-        builder.Services.AddOptions<TrainerOptions>().BindConfiguration(TrainerOptions.SectionName)
-            .Validate(o => o.LeaseDuration > o.HeartbeatInterval * 2 && o.HeartbeatInterval > TimeSpan.Zero && o.ParityImages > 0,
-                "Trainer:LeaseDuration must exceed two heartbeat intervals, and ParityImages must be positive.")
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<TrainerOptions>(TrainerOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<JobLeases>();
         builder.Services.AddSingleton<RunningJobs>();

@@ -1,7 +1,7 @@
 namespace Platform.Trainer.Jobs;
 
 /// <summary>Settings of the trainer service (configuration section <c>Trainer</c>).</summary>
-public sealed class TrainerOptions
+public sealed class TrainerOptions : ISelfValidatingOptions
 {
     public const string SectionName = "Trainer";
 
@@ -21,4 +21,16 @@ public sealed class TrainerOptions
     public string? TrackerOtlpEndpoint { get; set; }
 
     public string ResolvedCacheFolder => CacheFolder ?? Path.Combine(Path.GetTempPath(), "platform-trainer-cache");
+
+    public IEnumerable<string> Violations()
+    {
+        if (HeartbeatInterval <= TimeSpan.Zero) yield return "Trainer:HeartbeatInterval must be positive.";
+        if (LeaseDuration <= HeartbeatInterval * 2) yield return "Trainer:LeaseDuration must exceed two Trainer:HeartbeatInterval (a lease must survive a missed heartbeat).";
+        if (ParityImages < 1) yield return "Trainer:ParityImages must be positive.";
+        if (TrackerOtlpEndpoint is { Length: > 0 } endpoint
+            && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var address) && address.Scheme is "http" or "https"))
+        {
+            yield return $"Trainer:TrackerOtlpEndpoint must be an absolute http(s) address (got '{endpoint}').";
+        }
+    }
 }
