@@ -280,7 +280,7 @@ public sealed class RunsApiTests(TrackerFixture fixture)
         using var file = new MemoryStream();
         await entry.DataStream!.CopyToAsync(file);
 
-        var events = Platform.Tracker.TensorBoard.TensorBoardEventReader.Read(file.ToArray());
+        var events = TensorBoardEventReader.Read(file.ToArray());
         Assert.Equal("brain.Event:2", events[0].FileVersion);
         Assert.Equal([0L, 1, 2, 3, 4], events.Skip(1).Select(e => e.Step));
         Assert.All(events.Skip(1), e => Assert.Equal(["lr", "train_loss"], e.Scalars.Select(s => s.Tag).Order()));

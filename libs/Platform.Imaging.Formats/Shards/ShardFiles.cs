@@ -8,6 +8,13 @@ public static class ShardFiles
     /// <summary>Lowercase hex SHA-256 of a stream's remaining content.</summary>
     public static string Sha256(Stream stream) => Convert.ToHexStringLower(SHA256.HashData(stream));
 
+    /// <summary>Lowercase hex SHA-256 of a file's content.</summary>
+    public static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
+    }
+
     /// <summary>Throws <see cref="InvalidDataException"/> when the file's size or (if given) SHA-256 differ.</summary>
     public static void Verify(string path, long expectedBytes, string? expectedSha256)
     {

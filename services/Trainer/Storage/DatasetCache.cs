@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
@@ -46,13 +45,13 @@ public sealed class DatasetCache(BlobServiceClient blobs, IOptions<TrainerOption
             foreach (var shard in manifest.Shards)
             {
                 var path = Path.Combine(folder, shard.Name);
-                if (File.Exists(path) && new FileInfo(path).Length == shard.Bytes && await Sha256Async(path, cancellationToken) == shard.Sha256)
+                if (File.Exists(path) && new FileInfo(path).Length == shard.Bytes && await ShardFiles.Sha256Async(path, cancellationToken) == shard.Sha256)
                 {
                     continue;
                 }
                 var partial = path + ".partial";
                 await container.GetBlobClient(StorageLayout.DatasetShard(dataset, version, shard.Name)).DownloadToAsync(partial, cancellationToken);
-                var actual = await Sha256Async(partial, cancellationToken);
+                var actual = await ShardFiles.Sha256Async(partial, cancellationToken);
                 if (actual != shard.Sha256)
                 {
                     File.Delete(partial);
@@ -67,11 +66,5 @@ public sealed class DatasetCache(BlobServiceClient blobs, IOptions<TrainerOption
             Downloads.Release();
         }
         return (manifest, folder);
-    }
-
-    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
     }
 }

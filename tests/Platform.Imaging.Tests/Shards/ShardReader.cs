@@ -1,11 +1,13 @@
-namespace Platform.Imaging.Formats.Shards;
+using Platform.Imaging.Formats.Shards;
+
+namespace Platform.Imaging.Tests.Shards;
 
 /// <summary>
 /// Reads a shard front to back from any stream (network, blob download, file) without holding more than one record.
 /// Each payload is checked against its SHA-256, and the closing index and trailer against the records read, so a
 /// truncated or altered shard raises <see cref="InvalidDataException"/>.
 /// </summary>
-public sealed class ShardReader(Stream stream, string shardName = "shard", bool leaveOpen = false) : IDisposable
+internal sealed class ShardReader(Stream stream, string shardName = "shard", bool leaveOpen = false) : IDisposable
 {
     private readonly Stream _stream = stream ?? throw new ArgumentNullException(nameof(stream));
     private bool _started;
