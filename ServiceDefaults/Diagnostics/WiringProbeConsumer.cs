@@ -15,6 +15,7 @@ namespace Platform.ServiceDefaults.Diagnostics;
 public sealed class WiringProbeConsumer(
     BlobServiceClient blobs,
     ServiceIdentity identity,
+    TimeProvider time,
     ILogger<WiringProbeConsumer> logger) : IConsumer<WiringProbeRequested>
 {
     public async Task Consume(ConsumeContext<WiringProbeRequested> context)
@@ -39,6 +40,6 @@ public sealed class WiringProbeConsumer(
         }
 
         logger.LogInformation("Wiring probe {ProbeId} from {RequestedBy}: {Detail}", probe.ProbeId, probe.RequestedBy, detail);
-        await context.Publish(new WiringProbeAnswered(probe.ProbeId, identity.Name, verified, detail, DateTimeOffset.UtcNow));
+        await context.Publish(new WiringProbeAnswered(probe.ProbeId, identity.Name, verified, detail, time.GetUtcNow()));
     }
 }

@@ -8,14 +8,14 @@ using Platform.Contracts;
 namespace Platform.ServiceDefaults.Diagnostics;
 
 /// <summary>Writes a probe blob with fresh content and broadcasts a <see cref="WiringProbeRequested"/>.</summary>
-public sealed class WiringProbeRequester(BlobServiceClient blobs, IPublishEndpoint publisher, ServiceIdentity identity)
+public sealed class WiringProbeRequester(BlobServiceClient blobs, IPublishEndpoint publisher, ServiceIdentity identity, TimeProvider time)
 {
     public const string Container = "diagnostics";
 
     public async Task<WiringProbeRequested> RequestAsync(CancellationToken cancellationToken)
     {
         var probeId = Guid.NewGuid();
-        var content = Encoding.UTF8.GetBytes($"wiring probe {probeId} from {identity.Name} at {DateTimeOffset.UtcNow:O}");
+        var content = Encoding.UTF8.GetBytes($"wiring probe {probeId} from {identity.Name} at {time.GetUtcNow():O}");
         var container = blobs.GetBlobContainerClient(Container);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var blobName = $"wiring-probes/{probeId}.txt";
@@ -27,7 +27,7 @@ public sealed class WiringProbeRequester(BlobServiceClient blobs, IPublishEndpoi
             Container,
             blobName,
             Convert.ToHexStringLower(SHA256.HashData(content)),
-            DateTimeOffset.UtcNow);
+            time.GetUtcNow());
         await publisher.Publish(request, cancellationToken);
         return request;
     }

@@ -46,8 +46,8 @@ using (var archive = ZipFile.Open(archivePath, ZipArchiveMode.Create))
 await using var servers = await LocalServers.StartAsync(blobs: true, messaging: false);
 var blobs = new BlobServiceClient(servers.BlobConnectionString);
 var options = Options.Create(new IngestOptions());
-var store = new DatasetStore(blobs);
-var pipeline = new IngestPipeline(store, options);
+var store = new DatasetStore(blobs, TimeProvider.System);
+var pipeline = new IngestPipeline(store, options, TimeProvider.System);
 
 // Warm-up on a small archive so JIT and connection set-up are not measured.
 await RunAsync("warmup", archivePath, maxSeconds: 2);

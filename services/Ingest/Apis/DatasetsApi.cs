@@ -43,6 +43,7 @@ public static class DatasetsApi
         DatasetStore store,
         IngestQueue queue,
         IOptions<IngestOptions> options,
+        TimeProvider time,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
@@ -106,7 +107,7 @@ public static class DatasetsApi
             {
                 context.Response.Headers.RetryAfter = "30";
             }
-            await store.SaveAsync(record with { State = DatasetVersionState.Failed, Error = $"{title}: {exception.Message}", HeartbeatAt = DateTimeOffset.UtcNow },
+            await store.SaveAsync(record with { State = DatasetVersionState.Failed, Error = $"{title}: {exception.Message}", HeartbeatAt = time.GetUtcNow() },
                 CancellationToken.None);
             loggers.CreateLogger(typeof(DatasetsApi)).LogWarning("Upload for {Dataset} v{Version} refused: {Error}", name, record.Version, exception.Message);
             return Problem(status, title, exception.Message, $"/datasets/{name}/versions/{record.Version}");

@@ -14,7 +14,7 @@ namespace Platform.Ingest.Datasets;
 /// <c>{name}/v{n}/usage/{runId}</c> (runs that train on it) and, written last, <c>{name}/v{n}/manifest.json</c>.
 /// Nothing is ever written outside <c>{name}/v{n}/</c>.
 /// </summary>
-public sealed class DatasetStore(BlobServiceClient blobs)
+public sealed class DatasetStore(BlobServiceClient blobs, TimeProvider time)
 {
     public const string ContainerName = StorageLayout.DatasetsContainer;
     private const string RecordFile = "version.json";
@@ -36,7 +36,7 @@ public sealed class DatasetStore(BlobServiceClient blobs)
         var version = (await ListVersionNumbersAsync(name, cancellationToken)).DefaultIfEmpty(0).Max() + 1;
         while (true)
         {
-            var now = DateTimeOffset.UtcNow;
+            var now = time.GetUtcNow();
             var record = new DatasetVersionRecord(name, version, DatasetVersionState.Receiving, settings, source,
                 IngestProgress.None, null, null, null, now, now, now);
             try
@@ -56,7 +56,7 @@ public sealed class DatasetStore(BlobServiceClient blobs)
 
     public async Task SaveAsync(DatasetVersionRecord record, CancellationToken cancellationToken) =>
         await Container.GetBlobClient(VersionPrefix(record.Name, record.Version) + RecordFile).UploadAsync(
-            BinaryData.FromObjectAsJson(record with { UpdatedAt = DateTimeOffset.UtcNow }, Json), overwrite: true, cancellationToken);
+            BinaryData.FromObjectAsJson(record with { UpdatedAt = time.GetUtcNow() }, Json), overwrite: true, cancellationToken);
 
     public async Task<DatasetVersionRecord?> GetAsync(string name, int version, CancellationToken cancellationToken) =>
         (await GetWithETagAsync(name, version, cancellationToken))?.Record;
@@ -84,7 +84,7 @@ public sealed class DatasetStore(BlobServiceClient blobs)
         try
         {
             await Container.GetBlobClient(VersionPrefix(record.Name, record.Version) + RecordFile).UploadAsync(
-                BinaryData.FromObjectAsJson(record with { UpdatedAt = DateTimeOffset.UtcNow }, Json),
+                BinaryData.FromObjectAsJson(record with { UpdatedAt = time.GetUtcNow() }, Json),
                 new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } }, cancellationToken);
             return true;
         }
@@ -182,7 +182,7 @@ public sealed class DatasetStore(BlobServiceClient blobs)
     /// <summary>Records that a run trains on a version; the same run twice leaves one marker.</summary>
     public Task MarkUsedAsync(string name, int version, Guid runId, CancellationToken cancellationToken) =>
         Container.GetBlobClient($"{VersionPrefix(name, version)}usage/{runId:N}")
-            .UploadAsync(BinaryData.FromString(DateTimeOffset.UtcNow.ToString("O")), overwrite: true, cancellationToken);
+            .UploadAsync(BinaryData.FromString(time.GetUtcNow().ToString("O")), overwrite: true, cancellationToken);
 
     public async Task<IReadOnlyList<Guid>> RunsUsingAsync(string name, int version, CancellationToken cancellationToken)
     {

@@ -25,7 +25,7 @@ public sealed class NothingToPublishException(string message, IngestReport repor
 /// Pass 2 reads the upload again and writes the accepted samples (and oversampled copies) to shards. The
 /// manifest is written last, so a version is either complete or invisible.
 /// </summary>
-public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> options)
+public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> options, TimeProvider time)
 {
     private const int MinimumImagesPerClass = 10;
     private const int RawEncodingMaxPixels = 64 * 64;
@@ -191,7 +191,7 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
                 ? new BalancingReport("oversample", settings.BalanceRatio, classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => added[p.i]))
                 : null;
             var manifest = new DatasetManifest(record.Name, $"v{record.Version}", classes, channels, imageSize, mean, std,
-                splitSummaries, shards, uploads, DateTimeOffset.UtcNow).Validated();
+                splitSummaries, shards, uploads, time.GetUtcNow()).Validated();
             var report = new IngestReport(classes, splitSummaries, channels, imageSize, mean, std, duplicates, conflicts, rejected, warnings, balancing, labelSource);
             var manifestUri = await store.WriteManifestAsync(manifest, record.Name, record.Version, cancellationToken);
             return new IngestResult(manifest, manifestUri, report);

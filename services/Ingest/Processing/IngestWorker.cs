@@ -17,6 +17,7 @@ public sealed class IngestWorker(
     DatasetStore store,
     IServiceScopeFactory scopes,
     IOptions<IngestOptions> options,
+    TimeProvider time,
     ILogger<IngestWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -55,7 +56,7 @@ public sealed class IngestWorker(
         var progress = queue.Own(job.Name, job.Version);
         var record = await store.GetAsync(job.Name, job.Version, stoppingToken)
             ?? throw new InvalidOperationException($"Dataset {job.Name} v{job.Version} has no record.");
-        record = record with { State = DatasetVersionState.Processing, HeartbeatAt = DateTimeOffset.UtcNow };
+        record = record with { State = DatasetVersionState.Processing, HeartbeatAt = time.GetUtcNow() };
         await store.SaveAsync(record, stoppingToken);
         logger.LogInformation("Ingesting {Dataset} v{Version}: {Source}", job.Name, job.Version, record.SourceDescription);
         try
@@ -69,13 +70,13 @@ public sealed class IngestWorker(
                 Progress = progress.Snapshot(),
                 Report = result.Report,
                 ManifestUri = result.ManifestUri.ToString(),
-                HeartbeatAt = DateTimeOffset.UtcNow,
+                HeartbeatAt = time.GetUtcNow(),
             }, CancellationToken.None);
             using var scope = scopes.CreateScope();
             await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new DatasetPublished(
                 job.Name, job.Version, result.ManifestUri.ToString(), result.Manifest.Classes,
                 result.Manifest.Split("train")?.Samples ?? 0, result.Manifest.Split("val")?.Samples ?? 0, result.Manifest.Split("test")?.Samples ?? 0,
-                DateTimeOffset.UtcNow), CancellationToken.None);
+                time.GetUtcNow()), CancellationToken.None);
             logger.LogInformation("Published {Dataset} v{Version}: {Accepted} accepted, {Rejected} rejected",
                 job.Name, job.Version, progress.Snapshot().Accepted, progress.Snapshot().Rejected);
         }
@@ -109,7 +110,7 @@ public sealed class IngestWorker(
             Error = error,
             Report = report,
             Progress = progress.Snapshot(),
-            HeartbeatAt = DateTimeOffset.UtcNow,
+            HeartbeatAt = time.GetUtcNow(),
         }, CancellationToken.None);
         logger.LogWarning("Ingest of {Dataset} v{Version} failed: {Error}", record.Name, record.Version, error);
     }
@@ -125,7 +126,7 @@ public sealed class IngestWorker(
                 {
                     if (await store.GetWithETagAsync(name, version, stoppingToken) is ({ State: not (DatasetVersionState.Published or DatasetVersionState.Failed) } record, var etag))
                     {
-                        await store.TrySaveIfUnchangedAsync(record with { Progress = progress.Snapshot(), HeartbeatAt = DateTimeOffset.UtcNow }, etag, stoppingToken);
+                        await store.TrySaveIfUnchangedAsync(record with { Progress = progress.Snapshot(), HeartbeatAt = time.GetUtcNow() }, etag, stoppingToken);
                     }
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)

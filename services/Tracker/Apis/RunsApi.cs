@@ -179,12 +179,12 @@ public static class RunsApi
         return TypedResults.Ok(new RunComparison(found, parameters, series));
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadTensorBoard(Guid id, RunStore store, CurveReader curves)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadTensorBoard(Guid id, RunStore store, CurveReader curves, TimeProvider time)
     {
         var run = await store.GetAsync(id, details: false);
         return run is null
             ? UnknownRun(id)
-            : TypedResults.File(await TensorBoardExport.CreateArchiveAsync(run, curves), "application/x-tar", $"run-{id:D}-tensorboard.tar");
+            : TypedResults.File(await TensorBoardExport.CreateArchiveAsync(run, curves, time.GetUtcNow()), "application/x-tar", $"run-{id:D}-tensorboard.tar");
     }
 
     public static async Task<Results<Accepted<RunRecord>, ProblemHttpResult>> CancelRun(

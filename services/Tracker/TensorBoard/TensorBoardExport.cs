@@ -7,7 +7,7 @@ namespace Platform.Tracker.TensorBoard;
 /// <summary>A run's curves as a TensorBoard log directory (one event file) in a tar archive: <c>tar xf</c> it and point <c>tensorboard --logdir</c> at it.</summary>
 public static class TensorBoardExport
 {
-    public static async Task<byte[]> CreateArchiveAsync(RunRecord run, CurveReader curves)
+    public static async Task<byte[]> CreateArchiveAsync(RunRecord run, CurveReader curves, DateTimeOffset writtenAt)
     {
         var byStep = new SortedDictionary<long, (double WallTime, List<(string, float)> Scalars)>();
         foreach (var summary in run.Curves)
@@ -37,7 +37,7 @@ public static class TensorBoardExport
         {
             events.Position = 0;
             var name = string.Create(CultureInfo.InvariantCulture, $"{run.Id:D}/events.out.tfevents.{(long)start}.platform-tracker");
-            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = events, ModificationTime = DateTimeOffset.UtcNow });
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = events, ModificationTime = writtenAt });
         }
         return archive.ToArray();
     }
