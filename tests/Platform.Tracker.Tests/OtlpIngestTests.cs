@@ -3,6 +3,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Platform.Testing.Otlp;
+using MetricNames = Platform.Contracts.Telemetry.TrainingTelemetryConventions.MetricNames;
+using PerClassFigures = Platform.Contracts.Telemetry.TrainingTelemetryConventions.PerClassFigures;
+using Conventions = Platform.Contracts.Telemetry.TrainingTelemetryConventions;
 
 namespace Platform.Tracker.Tests;
 
@@ -48,6 +52,39 @@ public sealed class OtlpIngestTests(TrackerFixture fixture)
     }
 
     [Fact]
+    public async Task The_sample_client_spells_every_name_as_the_telemetry_contract_does()
+    {
+        // OtelClientSample stands for a script that knows nothing of Platform, so it writes the names out itself.
+        var runId = Guid.NewGuid();
+        await using var receiver = OtlpReceiver.Start();
+        await OtelClient.RunToCompletionAsync(receiver.Endpoint, ["--run-id", runId.ToString(), "--epochs", "2"]);
+
+        var spans = receiver.Spans;
+        var run = Assert.Single(spans, s => s.Name == Conventions.RunSpan);
+        var epochs = spans.Where(s => s.Name == Conventions.EpochSpan).ToList();
+        Assert.Equal(3, spans.Count);
+        Assert.Equal(["0", "1"], epochs.Select(e => e.Attribute(Conventions.Step)!).Order());
+        Assert.All(spans, s => Assert.Equal(runId.ToString(), s.Attribute(Conventions.RunId)));
+        Assert.Equal([Conventions.DatasetName, Conventions.DatasetVersion, Conventions.Device, Conventions.Experiment, Conventions.ModelName, Conventions.RunId],
+            run.Attributes.Keys.Where(k => !k.StartsWith(Conventions.ParamsPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Contains(Conventions.Param("lr"), run.Attributes.Keys);
+        Assert.All(epochs, e => Assert.Equal(
+            new[] { MetricNames.TrainLoss, MetricNames.ValidationAccuracy, MetricNames.LearningRate, MetricNames.GradientNorm }
+                .Select(Conventions.Metric).Append(Conventions.RunId).Append(Conventions.Step).Order(StringComparer.Ordinal),
+            e.Attributes.Keys.Order(StringComparer.Ordinal)));
+        var result = Assert.Single(run.Events);
+        Assert.Equal(Conventions.ResultEvent, result.Name);
+        Assert.Equal(
+            new[]
+            {
+                Conventions.Metric("test_accuracy"), Conventions.ConfusionMatrix,
+                Conventions.PerClass("cat", PerClassFigures.Precision), Conventions.PerClass("cat", PerClassFigures.Recall),
+                Conventions.PerClass("dog", PerClassFigures.Precision), Conventions.PerClass("dog", PerClassFigures.Recall),
+            }.Order(StringComparer.Ordinal),
+            result.Attributes.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_failed_run_span_marks_the_run_failed_with_its_status_message()
     {
         var runId = Guid.NewGuid();
@@ -90,8 +127,8 @@ public sealed class OtlpIngestTests(TrackerFixture fixture)
     public async Task Spans_without_a_run_id_are_ignored_and_a_bad_run_id_is_reported_as_partial_success()
     {
         var other = new OtlpRequests.Span("GET /", OtlpRequests.TraceId(Guid.NewGuid()), OtlpRequests.SpanId(1), 1, 2, [("http.method", "GET")]);
-        var bad = new OtlpRequests.Span("training.epoch", OtlpRequests.TraceId(Guid.NewGuid()), OtlpRequests.SpanId(2), 1, 2,
-            [("platform.run_id", "run-7"), ("step", 1L), ("metrics.loss", 1.0)]);
+        var bad = new OtlpRequests.Span(Conventions.EpochSpan, OtlpRequests.TraceId(Guid.NewGuid()), OtlpRequests.SpanId(2), 1, 2,
+            [(Conventions.RunId, "run-7"), (Conventions.Step, 1L), (Conventions.Metric("loss"), 1.0)]);
 
         using var response = await PostProtobufAsync(OtlpRequests.Request(other, bad));
         var body = await response.Content.ReadAsByteArrayAsync();

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Conventions = Platform.Contracts.Telemetry.TrainingTelemetryConventions;
 
 namespace Platform.Tracker.Tests;
 
@@ -16,9 +17,9 @@ public static class OtlpRequests
     public static byte[] SpanId(long n) => BitConverter.GetBytes(n);
 
     public static Span Epoch(Guid runId, long step, IReadOnlyList<(string Metric, double Value)> metrics) =>
-        new("training.epoch", TraceId(runId), SpanId(1000 + step), 1_700_000_000_000_000_000UL + (ulong)step * 1_000_000_000UL,
+        new(Conventions.EpochSpan, TraceId(runId), SpanId(1000 + step), 1_700_000_000_000_000_000UL + (ulong)step * 1_000_000_000UL,
             1_700_000_000_500_000_000UL + (ulong)step * 1_000_000_000UL,
-            [("platform.run_id", runId.ToString()), ("step", step), .. metrics.Select(m => ("metrics." + m.Metric, (object)m.Value))]);
+            [(Conventions.RunId, runId.ToString()), (Conventions.Step, step), .. metrics.Select(m => (Conventions.Metric(m.Metric), (object)m.Value))]);
 
     public static byte[] Request(params Span[] spans)
     {

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Platform.Contracts;
+using Conventions = Platform.Contracts.Telemetry.TrainingTelemetryConventions;
 
 namespace Platform.Tracker.Tests;
 
@@ -43,8 +44,8 @@ public sealed class RunsApiTests(TrackerFixture fixture)
     public async Task A_queued_run_is_running_with_its_device_as_soon_as_the_trainers_started_span_arrives()
     {
         var id = await CreateRunAsync("started", ValidRequest());
-        var started = new OtlpRequests.Span("training.started", OtlpRequests.TraceId(id), OtlpRequests.SpanId(1), 1_700_000_000_000_000_000UL,
-            1_700_000_000_001_000_000UL, [("platform.run_id", id.ToString()), ("platform.device", "cpu"), ("platform.experiment", "started")]);
+        var started = new OtlpRequests.Span(Conventions.StartedSpan, OtlpRequests.TraceId(id), OtlpRequests.SpanId(1), 1_700_000_000_000_000_000UL,
+            1_700_000_000_001_000_000UL, [(Conventions.RunId, id.ToString()), (Conventions.Device, "cpu"), (Conventions.Experiment, "started")]);
 
         await PostAsync(OtlpRequests.Request(started));
 

@@ -3,6 +3,7 @@ using Platform.Otlp;
 using Platform.Tracker.Otlp;
 using Platform.Tracker.Runs;
 using Platform.Tracker.TensorBoard;
+using Conventions = Platform.Contracts.Telemetry.TrainingTelemetryConventions;
 
 namespace Platform.Tracker.Tests;
 
@@ -69,20 +70,20 @@ public sealed class UnitTests
     public void The_protobuf_reader_decodes_every_attribute_kind_events_and_status()
     {
         var runId = Guid.NewGuid();
-        var span = new OtlpRequests.Span("training.run", OtlpRequests.TraceId(runId), OtlpRequests.SpanId(7), 10, 20,
-            [("platform.run_id", runId.ToString()), ("flag", true), ("count", 42L), ("ratio", 0.5), ("list", new object[] { "a", 2L }), ("raw", new byte[] { 1, 2 })],
+        var span = new OtlpRequests.Span(Conventions.RunSpan, OtlpRequests.TraceId(runId), OtlpRequests.SpanId(7), 10, 20,
+            [(Conventions.RunId, runId.ToString()), ("flag", true), ("count", 42L), ("ratio", 0.5), ("list", new object[] { "a", 2L }), ("raw", new byte[] { 1, 2 })],
             StatusCode: 2, StatusMessage: "boom",
-            Events: [("training.result", 15UL, [("metrics.test_accuracy", 0.875)])]);
+            Events: [(Conventions.ResultEvent, 15UL, [(Conventions.Metric("test_accuracy"), 0.875)])]);
 
         var decoded = Assert.Single(OtlpProtobufReader.ReadTraces(OtlpRequests.Request(span)));
 
-        Assert.Equal(("training.run", 10UL, 20UL, SpanStatusCode.Error, "boom"), (decoded.Name, decoded.StartUnixNano, decoded.EndUnixNano, decoded.Status, decoded.StatusMessage));
+        Assert.Equal((Conventions.RunSpan, 10UL, 20UL, SpanStatusCode.Error, "boom"), (decoded.Name, decoded.StartUnixNano, decoded.EndUnixNano, decoded.Status, decoded.StatusMessage));
         Assert.Equal(Convert.ToHexStringLower(runId.ToByteArray()), decoded.TraceId);
         Assert.Equal((true, 42L, 0.5), ((bool)decoded.Attributes["flag"]!, (long)decoded.Attributes["count"]!, (double)decoded.Attributes["ratio"]!));
         Assert.Equal(["a", 2L], (object?[])decoded.Attributes["list"]!);
         Assert.Equal([1, 2], (byte[])decoded.Attributes["raw"]!);
         var result = Assert.Single(decoded.Events);
-        Assert.Equal(0.875, result.Attributes["metrics.test_accuracy"]);
+        Assert.Equal(0.875, result.Attributes[Conventions.Metric("test_accuracy")]);
 
         var run = Assert.Single(TrainingTelemetryMapper.Map([decoded]).Runs);
         Assert.Equal(RunOutcome.Failed, run.Outcome);

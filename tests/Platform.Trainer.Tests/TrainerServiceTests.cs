@@ -6,6 +6,7 @@ using Platform.Imaging.Data;
 using Platform.Testing;
 using Platform.Testing.Otlp;
 using Platform.Imaging.Formats.Data;
+using Conventions = Platform.Contracts.Telemetry.TrainingTelemetryConventions;
 
 namespace Platform.Trainer.Tests;
 
@@ -23,9 +24,9 @@ public sealed class TrainerServiceTests(TrainerFixture fixture)
         var trained = await fixture.WaitForModelAsync(runId, TimeSpan.FromMinutes(4), () => trainer.Output);
 
         // The tracker has every epoch and the run's end before it hears that the run completed.
-        var spans = tracker.Spans.Where(s => s.Attribute("platform.run_id") == runId.ToString()).ToList();
-        Assert.Equal(["1", "2"], spans.Where(s => s.Name == "training.epoch").Select(s => s.Attribute("step")).Order());
-        Assert.Single(spans, s => s.Name == "training.run");
+        var spans = tracker.Spans.Where(s => s.Attribute(Conventions.RunId) == runId.ToString()).ToList();
+        Assert.Equal(["1", "2"], spans.Where(s => s.Name == Conventions.EpochSpan).Select(s => s.Attribute(Conventions.Step)).Order());
+        Assert.Single(spans, s => s.Name == Conventions.RunSpan);
         Assert.Equal("fashion-cnn", trained.ModelName);
         Assert.True(trained.Metrics["accuracy"] > 0.5, $"validation accuracy {trained.Metrics["accuracy"]}");
         var prefix = StorageLayout.ModelPackagePrefix("fashion-cnn", runId);

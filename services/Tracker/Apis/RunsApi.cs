@@ -201,7 +201,7 @@ public static class RunsApi
         }
         await store.MarkCancelRequestedAsync(id);
         await publisher.Publish(new CancelTraining(id, "Cancelled through the tracker API", time.GetUtcNow()));
-        // A queued run has no trainer to report back yet; a running one becomes cancelled when its run span says so.
+        // A queued run has no trainer to report back yet; a running one becomes cancelled when the trainer's RunCancelled arrives.
         await store.TransitionAsync(id, RunStates.Cancelled, [RunStates.Queued],
             new Dictionary<string, string> { ["reason"] = "Cancelled before training started" });
         return TypedResults.Accepted($"/runs/{id}", await store.GetAsync(id));

@@ -19,6 +19,7 @@ internal static class Extensions
             bus.AddConsumer<WiringProbeAnsweredConsumer>();
             bus.AddConsumer<ModelTrainedConsumer>();
             bus.AddConsumer<RunFailedConsumer>();
+            bus.AddConsumer<RunCancelledConsumer>();
         });
         builder.Services.AddSingleton<WiringProbeStore>();
 

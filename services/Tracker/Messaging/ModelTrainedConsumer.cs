@@ -21,17 +21,3 @@ public sealed class ModelTrainedConsumer(ModelRegistry registry, RunStore runs, 
         logger.LogInformation("Run {RunId} produced {Model} v{Version}", trained.RunId, trained.ModelName, version);
     }
 }
-
-/// <summary>A run the trainer gave up on is failed, with the trainer's reason.</summary>
-public sealed class RunFailedConsumer(RunStore runs) : IConsumer<RunFailed>
-{
-    public Task Consume(ConsumeContext<RunFailed> context)
-    {
-        var failed = context.Message;
-        return runs.TransitionAsync(failed.RunId, RunStates.Failed, [RunStates.Queued, RunStates.Running], new Dictionary<string, string>
-        {
-            ["reason"] = failed.Detail is null ? failed.Reason : $"{failed.Reason}: {failed.Detail}",
-            ["endedAt"] = failed.FailedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-        });
-    }
-}

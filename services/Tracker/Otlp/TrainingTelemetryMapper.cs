@@ -1,27 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using Platform.Contracts.Telemetry;
 using Platform.Otlp;
 
 namespace Platform.Tracker.Otlp;
-
-/// <summary>The attribute and span names training telemetry uses (docs/tracking-conventions.md).</summary>
-public static class TrainingConventions
-{
-    public const string RunSpan = "training.run";
-    public const string ResultEvent = "training.result";
-    public const string RunId = "platform.run_id";
-    public const string Experiment = "platform.experiment";
-    public const string ModelName = "platform.model_name";
-    public const string DatasetName = "platform.dataset.name";
-    public const string DatasetVersion = "platform.dataset.version";
-    public const string Device = "platform.device";
-    public const string Cancelled = "platform.run.cancelled";
-    public const string Step = "step";
-    public const string ParamsPrefix = "params.";
-    public const string MetricsPrefix = "metrics.";
-    public const string PerClassPrefix = "per_class.";
-    public const string ConfusionMatrix = "confusion_matrix";
-}
 
 public enum RunOutcome
 {
@@ -55,6 +37,7 @@ public sealed class RunObservation(Guid runId)
 
     public DateTimeOffset? EndedAt { get; set; }
 
+    /// <summary>How the run span ended; it decides the state only of a run that exists through telemetry alone.</summary>
     public RunOutcome? Outcome { get; set; }
 
     public string? OutcomeReason { get; set; }
@@ -66,7 +49,9 @@ public sealed record MappedBatch(IReadOnlyList<RunObservation> Runs, int Rejecte
 /// <summary>
 /// Maps OTLP spans to runs. A span belongs to a run when it carries <c>platform.run_id</c>; spans without it (HTTP
 /// requests, anything else an application traces) are ignored. Any span or span event with a <c>step</c> attribute
-/// contributes its <c>metrics.*</c> attributes as curve points; the run span's end decides the run's outcome.
+/// contributes its <c>metrics.*</c> attributes as curve points; the run span's end gives the run's outcome, which
+/// <see cref="Runs.RunStore.ApplyAsync"/> applies only to a run the tracker did not queue (docs/tracking-conventions.md, "Run state").
+/// The names are <see cref="TrainingTelemetryConventions"/>.
 /// </summary>
 public static class TrainingTelemetryMapper
 {
@@ -77,14 +62,14 @@ public static class TrainingTelemetryMapper
         string? rejection = null;
         foreach (var span in spans)
         {
-            if (!span.Attributes.TryGetValue(TrainingConventions.RunId, out var rawId))
+            if (!span.Attributes.TryGetValue(TrainingTelemetryConventions.RunId, out var rawId))
             {
                 continue;
             }
             if (rawId is not string text || !Guid.TryParse(text, out var runId))
             {
                 rejected++;
-                rejection = $"Span '{span.Name}' has {TrainingConventions.RunId} = '{rawId}', which is not a GUID.";
+                rejection = $"Span '{span.Name}' has {TrainingTelemetryConventions.RunId} = '{rawId}', which is not a GUID.";
                 continue;
             }
             if (!runs.TryGetValue(runId, out var run))
@@ -110,11 +95,11 @@ public static class TrainingTelemetryMapper
         {
             AddPoints(span.Attributes, step, spanEnd, run);
         }
-        if (span.Name == TrainingConventions.RunSpan)
+        if (span.Name == TrainingTelemetryConventions.RunSpan)
         {
             run.StartedAt = Time(span.StartUnixNano);
             run.EndedAt = Time(span.EndUnixNano);
-            run.Outcome = span.Attributes.TryGetValue(TrainingConventions.Cancelled, out var cancelled) && cancelled is true
+            run.Outcome = span.Attributes.TryGetValue(TrainingTelemetryConventions.Cancelled, out var cancelled) && cancelled is true
                 ? RunOutcome.Cancelled
                 : span.Status == SpanStatusCode.Error ? RunOutcome.Failed : RunOutcome.Completed;
             run.OutcomeReason = span.StatusMessage;
@@ -130,7 +115,7 @@ public static class TrainingTelemetryMapper
             {
                 AddPoints(spanEvent.Attributes, eventStep, Seconds(spanEvent.TimeUnixNano), run);
             }
-            else if (spanEvent.Name == TrainingConventions.ResultEvent)
+            else if (spanEvent.Name == TrainingTelemetryConventions.ResultEvent)
             {
                 problem = AddResult(spanEvent.Attributes, run) ?? problem;
             }
@@ -144,16 +129,16 @@ public static class TrainingTelemetryMapper
         {
             switch (key)
             {
-                case TrainingConventions.Experiment: CopyField("experiment", value, run); break;
-                case TrainingConventions.ModelName: CopyField("modelName", value, run); break;
-                case TrainingConventions.DatasetName: CopyField("datasetName", value, run); break;
-                case TrainingConventions.DatasetVersion: CopyField("datasetVersion", value, run); break;
-                case TrainingConventions.Device: CopyField("device", value, run); break;
+                case TrainingTelemetryConventions.Experiment: CopyField("experiment", value, run); break;
+                case TrainingTelemetryConventions.ModelName: CopyField("modelName", value, run); break;
+                case TrainingTelemetryConventions.DatasetName: CopyField("datasetName", value, run); break;
+                case TrainingTelemetryConventions.DatasetVersion: CopyField("datasetVersion", value, run); break;
+                case TrainingTelemetryConventions.Device: CopyField("device", value, run); break;
                 default:
-                    if (key.StartsWith(TrainingConventions.ParamsPrefix, StringComparison.Ordinal) && key.Length > TrainingConventions.ParamsPrefix.Length
+                    if (key.StartsWith(TrainingTelemetryConventions.ParamsPrefix, StringComparison.Ordinal) && key.Length > TrainingTelemetryConventions.ParamsPrefix.Length
                         && ParamJson(value) is { } json)
                     {
-                        run.Params[key[TrainingConventions.ParamsPrefix.Length..]] = json;
+                        run.Params[key[TrainingTelemetryConventions.ParamsPrefix.Length..]] = json;
                     }
                     break;
             }
@@ -184,7 +169,7 @@ public static class TrainingTelemetryMapper
     };
 
     private static long? StepOf(IReadOnlyDictionary<string, object?> attributes) =>
-        attributes.TryGetValue(TrainingConventions.Step, out var step) ? step switch
+        attributes.TryGetValue(TrainingTelemetryConventions.Step, out var step) ? step switch
         {
             long l => l,
             double d when d == Math.Floor(d) && Math.Abs(d) < 1e15 => (long)d,
@@ -203,10 +188,10 @@ public static class TrainingTelemetryMapper
     {
         foreach (var (key, value) in attributes)
         {
-            if (key.StartsWith(TrainingConventions.MetricsPrefix, StringComparison.Ordinal) && Number(value) is { } number
-                && key.Length > TrainingConventions.MetricsPrefix.Length)
+            if (key.StartsWith(TrainingTelemetryConventions.MetricsPrefix, StringComparison.Ordinal) && Number(value) is { } number
+                && key.Length > TrainingTelemetryConventions.MetricsPrefix.Length)
             {
-                run.Points.Add(new MetricPoint(key[TrainingConventions.MetricsPrefix.Length..], step, number, wallTime));
+                run.Points.Add(new MetricPoint(key[TrainingTelemetryConventions.MetricsPrefix.Length..], step, number, wallTime));
             }
         }
     }
@@ -215,16 +200,16 @@ public static class TrainingTelemetryMapper
     {
         foreach (var (key, value) in attributes)
         {
-            if (key.StartsWith(TrainingConventions.MetricsPrefix, StringComparison.Ordinal) && Number(value) is { } metric)
+            if (key.StartsWith(TrainingTelemetryConventions.MetricsPrefix, StringComparison.Ordinal) && Number(value) is { } metric)
             {
-                run.FinalMetrics[key[TrainingConventions.MetricsPrefix.Length..]] = metric;
+                run.FinalMetrics[key[TrainingTelemetryConventions.MetricsPrefix.Length..]] = metric;
             }
-            else if (key.StartsWith(TrainingConventions.PerClassPrefix, StringComparison.Ordinal) && Number(value) is { } figure)
+            else if (key.StartsWith(TrainingTelemetryConventions.PerClassPrefix, StringComparison.Ordinal) && Number(value) is { } figure)
             {
-                run.PerClass[key[TrainingConventions.PerClassPrefix.Length..]] = figure;
+                run.PerClass[key[TrainingTelemetryConventions.PerClassPrefix.Length..]] = figure;
             }
         }
-        if (attributes.TryGetValue(TrainingConventions.ConfusionMatrix, out var matrix) && matrix is string json)
+        if (attributes.TryGetValue(TrainingTelemetryConventions.ConfusionMatrix, out var matrix) && matrix is string json)
         {
             if (ConfusionMatrix.TryParse(json, out _, out var problem))
             {
@@ -232,7 +217,7 @@ public static class TrainingTelemetryMapper
             }
             else
             {
-                return $"The {TrainingConventions.ConfusionMatrix} of run {run.RunId} is not usable: {problem}";
+                return $"The {TrainingTelemetryConventions.ConfusionMatrix} of run {run.RunId} is not usable: {problem}";
             }
         }
         return null;

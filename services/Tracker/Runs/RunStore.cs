@@ -20,6 +20,12 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
     private static readonly RedisKey AllRuns = Prefix + "runs";
     private static readonly RedisKey Experiments = Prefix + "experiments";
 
+    // Who created a run, set once with the run: the API, which queued it (TrainModel published), or telemetry from a client
+    // the tracker never queued. A queued run's end comes from the trainer's messages, a telemetry-only run's from its run span.
+    private const string OriginField = "origin";
+    private const string QueuedOrigin = "api";
+    private const string TelemetryOrigin = "telemetry";
+
     public static RedisKey RunKey(Guid id) => $"{Prefix}run:{id:D}";
     private static RedisKey ParamsKey(Guid id) => $"{Prefix}run:{id:D}:params";
     private static RedisKey LatestKey(Guid id) => $"{Prefix}run:{id:D}:latest";
@@ -61,7 +67,7 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         local exists = redis.call('EXISTS', @run)
         local named = @experimentNamed == '1'
         if exists == 0 then
-          redis.call('HSET', @run, 'id', @id, 'experiment', @experiment, 'state', @state, 'createdAt', @now, 'attempt', '1')
+          redis.call('HSET', @run, 'id', @id, 'experiment', @experiment, 'state', @state, 'createdAt', @now, 'attempt', '1', 'origin', @origin)
           if not named then redis.call('HSET', @run, 'experimentDefaulted', '1') end
           redis.call('ZADD', @allRuns, 'NX', @now, @id)
           redis.call('ZADD', @experiments, 'NX', @now, @experiment)
@@ -114,7 +120,7 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         string configJson, IReadOnlyDictionary<string, string> parameters)
     {
         var database = Database;
-        await EnsureRunAsync(database, id, experiment, experimentNamed: true, RunStates.Queued, time.GetUtcNow());
+        await EnsureRunAsync(database, id, experiment, experimentNamed: true, RunStates.Queued, QueuedOrigin, time.GetUtcNow());
         var fields = new HashEntry[]
         {
             new("modelName", modelName), new("datasetName", datasetName),
@@ -125,7 +131,8 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
             parameters.Count == 0 ? Task.CompletedTask : database.HashSetAsync(ParamsKey(id), parameters.Select(p => new HashEntry(p.Key, p.Value)).ToArray()));
     }
 
-    private static async Task EnsureRunAsync(IDatabase database, Guid id, string experiment, bool experimentNamed, string initialState, DateTimeOffset now) =>
+    private static async Task EnsureRunAsync(IDatabase database, Guid id, string experiment, bool experimentNamed, string initialState, string origin,
+        DateTimeOffset now) =>
         await database.ScriptEvaluateAsync(EnsureRunScript, new
         {
             run = RunKey(id),
@@ -135,18 +142,20 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
             experiment,
             experimentNamed = experimentNamed ? "1" : "0",
             state = initialState,
+            origin,
             now = now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
         });
 
     /// <summary>
-    /// Applies what telemetry says about a run. Safe to apply again: nothing is counted twice. Returns the curve writes
-    /// with the version number each one gave its curve.
+    /// Applies what telemetry says about a run: any span moves a queued run to running, and the run span's end ends a run
+    /// that exists only through telemetry. Safe to apply again: nothing is counted twice. Returns the curve writes with
+    /// the version number each one gave its curve.
     /// </summary>
     public async Task<IReadOnlyList<CurveWrite>> ApplyAsync(RunObservation run)
     {
         var database = Database;
         var experiment = run.Fields.GetValueOrDefault("experiment");
-        await EnsureRunAsync(database, run.RunId, experiment ?? DefaultExperiment, experiment is not null, RunStates.Running, time.GetUtcNow());
+        await EnsureRunAsync(database, run.RunId, experiment ?? DefaultExperiment, experiment is not null, RunStates.Running, TelemetryOrigin, time.GetUtcNow());
 
         var writes = new List<Task>();
         var curveWrites = new List<(string Metric, MetricPoint[] Points, Task<long> Version)>();
@@ -198,7 +207,9 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         batch.Execute();
         await Task.WhenAll(writes);
 
-        if (run.Outcome is { } outcome)
+        // Spans are best-effort and leave in batches; the trainer's ModelTrained, RunFailed and RunCancelled messages are
+        // durable. So the run span's end decides only a run the tracker did not queue (the origin never changes once set).
+        if (run.Outcome is { } outcome && await database.HashGetAsync(RunKey(run.RunId), OriginField) != QueuedOrigin)
         {
             var fields = new Dictionary<string, string>();
             if (run.EndedAt is { } ended)

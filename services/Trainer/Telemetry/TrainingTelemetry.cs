@@ -3,29 +3,35 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json;
 using Platform.Contracts;
+using Platform.Contracts.Telemetry;
 using Platform.Training.Configuration;
 using Platform.Training.Engine;
+using MetricNames = Platform.Contracts.Telemetry.TrainingTelemetryConventions.MetricNames;
+using PerClassFigures = Platform.Contracts.Telemetry.TrainingTelemetryConventions.PerClassFigures;
 
 namespace Platform.Trainer.Telemetry;
 
 /// <summary>
-/// The trainer's training telemetry, following docs/tracking-conventions.md: a <c>training.run</c> span per
+/// The trainer's training telemetry, following docs/tracking-conventions.md (names in
+/// <see cref="TrainingTelemetryConventions"/>): a <c>training.run</c> span per
 /// attempt (hyperparameters as <c>params.*</c>), a <c>training.epoch</c> span per epoch (metrics as
 /// <c>metrics.*</c>, <c>step</c> = epoch) and a <c>training.result</c> event with the final figures. The trace
 /// id is the run id, so every attempt of a resumed run lands in the same trace.
 /// </summary>
 public sealed class TrainingTelemetry : IDisposable
 {
+    // The trainer's own name: the tracker reads spans by their platform.run_id, whatever their source; this name only
+    // picks the spans the trainer sends to the tracker (Extensions.AddTrackerExport).
     public const string SourceName = "Platform.Trainer.Runs";
 
     public TrainingTelemetry()
     {
         Source = new ActivitySource(SourceName);
         Meter = new Meter(SourceName);
-        ImagesTrained = Meter.CreateCounter<long>("platform.trainer.images", "{image}", "Training images processed");
-        EpochsCompleted = Meter.CreateCounter<long>("platform.trainer.epochs", "{epoch}", "Epochs completed");
-        Throughput = Meter.CreateHistogram<double>("platform.trainer.throughput", "{image}/s", "Training images per second, per epoch");
-        Meter.CreateObservableGauge("platform.trainer.progress", () => progress, "1", "Fraction of the current run's epochs done");
+        ImagesTrained = Meter.CreateCounter<long>(TrainingTelemetryConventions.InstrumentNames.Images, "{image}", "Training images processed");
+        EpochsCompleted = Meter.CreateCounter<long>(TrainingTelemetryConventions.InstrumentNames.Epochs, "{epoch}", "Epochs completed");
+        Throughput = Meter.CreateHistogram<double>(TrainingTelemetryConventions.InstrumentNames.Throughput, "{image}/s", "Training images per second, per epoch");
+        Meter.CreateObservableGauge(TrainingTelemetryConventions.InstrumentNames.Progress, () => progress, "1", "Fraction of the current run's epochs done");
     }
 
     public ActivitySource Source { get; }
@@ -70,8 +76,8 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
                 ReportResult(report);
                 break;
             case Training.Engine.RunCancelled cancelled:
-                run?.SetTag("platform.run.cancelled", true);
-                run?.AddEvent(new ActivityEvent("training.cancelled", tags: new ActivityTagsCollection { ["step"] = cancelled.Epoch }));
+                run?.SetTag(TrainingTelemetryConventions.Cancelled, true);
+                run?.AddEvent(new ActivityEvent(TrainingTelemetryConventions.CancelledEvent, tags: new ActivityTagsCollection { [TrainingTelemetryConventions.Step] = cancelled.Epoch }));
                 break;
             case Training.Engine.RunFailed failed:
                 run?.SetStatus(ActivityStatusCode.Error, failed.Error);
@@ -86,28 +92,28 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
     {
         // A parent context with the run's trace id and no span makes every attempt a root span of the same trace.
         var parent = new ActivityContext(TrainingTelemetry.TraceIdOf(job.RunId), default, ActivityTraceFlags.Recorded);
-        run = telemetry.Source.StartActivity("training.run", ActivityKind.Internal, parent);
+        run = telemetry.Source.StartActivity(TrainingTelemetryConventions.RunSpan, ActivityKind.Internal, parent);
         if (run is null)
         {
             return;
         }
-        run.SetTag("platform.run_id", job.RunId.ToString());
-        run.SetTag("platform.experiment", job.Experiment);
-        run.SetTag("platform.model_name", job.ModelName);
-        run.SetTag("platform.dataset.name", job.DatasetName);
-        run.SetTag("platform.dataset.version", job.DatasetVersion);
-        run.SetTag("platform.device", started.Device);
-        run.SetTag("platform.attempt", attempt);
-        run.SetTag("platform.start_epoch", started.StartEpoch);
-        run.SetTag("platform.parameters.total", started.TotalParameters);
-        run.SetTag("platform.parameters.trainable", started.TrainableParameters);
+        run.SetTag(TrainingTelemetryConventions.RunId, job.RunId.ToString());
+        run.SetTag(TrainingTelemetryConventions.Experiment, job.Experiment);
+        run.SetTag(TrainingTelemetryConventions.ModelName, job.ModelName);
+        run.SetTag(TrainingTelemetryConventions.DatasetName, job.DatasetName);
+        run.SetTag(TrainingTelemetryConventions.DatasetVersion, job.DatasetVersion);
+        run.SetTag(TrainingTelemetryConventions.Device, started.Device);
+        run.SetTag(TrainingTelemetryConventions.Attempt, attempt);
+        run.SetTag(TrainingTelemetryConventions.StartEpoch, started.StartEpoch);
+        run.SetTag(TrainingTelemetryConventions.TotalParameters, started.TotalParameters);
+        run.SetTag(TrainingTelemetryConventions.TrainableParameters, started.TrainableParameters);
         foreach (var (name, value) in config.ToParameters())
         {
-            run.SetTag("params." + name, Attribute(value));
+            run.SetTag(TrainingTelemetryConventions.Param(name), Attribute(value));
         }
         // The run span is exported only when the run ends; this short span tells the tracker now that the run is
         // running, on which device, with which parameters (docs/tracking-conventions.md).
-        using (var announcement = telemetry.Source.StartActivity("training.started", ActivityKind.Internal, run.Context))
+        using (var announcement = telemetry.Source.StartActivity(TrainingTelemetryConventions.StartedSpan, ActivityKind.Internal, run.Context))
         {
             foreach (var (name, value) in run.TagObjects)
             {
@@ -120,13 +126,13 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
     private void ReportEpoch(EpochMetrics metrics)
     {
         var start = DateTimeOffset.UtcNow - TimeSpan.FromSeconds(metrics.TrainSeconds + metrics.ValidationSeconds);
-        using (var epoch = telemetry.Source.StartActivity("training.epoch", ActivityKind.Internal, run?.Context ?? default, startTime: start))
+        using (var epoch = telemetry.Source.StartActivity(TrainingTelemetryConventions.EpochSpan, ActivityKind.Internal, run?.Context ?? default, startTime: start))
         {
-            epoch?.SetTag("platform.run_id", job.RunId.ToString());
-            epoch?.SetTag("step", metrics.Epoch);
+            epoch?.SetTag(TrainingTelemetryConventions.RunId, job.RunId.ToString());
+            epoch?.SetTag(TrainingTelemetryConventions.Step, metrics.Epoch);
             foreach (var (name, value) in MetricsOf(metrics))
             {
-                epoch?.SetTag($"metrics.{name}", value);
+                epoch?.SetTag(TrainingTelemetryConventions.Metric(name), value);
             }
         }
         telemetry.EpochsCompleted.Add(1);
@@ -141,51 +147,52 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
     {
         var tags = new ActivityTagsCollection
         {
-            ["metrics.accuracy"] = report.Accuracy,
-            ["metrics.macro_f1"] = report.MacroF1,
-            ["metrics.val_loss"] = report.ValidationLoss,
-            ["metrics.best_epoch"] = report.BestEpoch,
-            ["metrics.epochs_completed"] = report.EpochsCompleted,
-            ["confusion_matrix"] = JsonSerializer.Serialize(new { labels = report.Classes, matrix = report.ConfusionMatrix }),
+            [TrainingTelemetryConventions.Metric(MetricNames.Accuracy)] = report.Accuracy,
+            [TrainingTelemetryConventions.Metric(MetricNames.MacroF1)] = report.MacroF1,
+            [TrainingTelemetryConventions.Metric(MetricNames.ValidationLoss)] = report.ValidationLoss,
+            [TrainingTelemetryConventions.Metric(MetricNames.BestEpoch)] = report.BestEpoch,
+            [TrainingTelemetryConventions.Metric(MetricNames.EpochsCompleted)] = report.EpochsCompleted,
+            [TrainingTelemetryConventions.ConfusionMatrix] = JsonSerializer.Serialize(new { labels = report.Classes, matrix = report.ConfusionMatrix }),
         };
         foreach (var perClass in report.PerClass)
         {
-            tags[$"per_class.{perClass.Class}.precision"] = perClass.Precision;
-            tags[$"per_class.{perClass.Class}.recall"] = perClass.Recall;
-            tags[$"per_class.{perClass.Class}.f1"] = perClass.F1;
-            tags[$"per_class.{perClass.Class}.support"] = perClass.Support;
+            tags[TrainingTelemetryConventions.PerClass(perClass.Class, PerClassFigures.Precision)] = perClass.Precision;
+            tags[TrainingTelemetryConventions.PerClass(perClass.Class, PerClassFigures.Recall)] = perClass.Recall;
+            tags[TrainingTelemetryConventions.PerClass(perClass.Class, PerClassFigures.F1)] = perClass.F1;
+            tags[TrainingTelemetryConventions.PerClass(perClass.Class, PerClassFigures.Support)] = perClass.Support;
         }
-        run?.AddEvent(new ActivityEvent("training.result", tags: tags));
+        run?.AddEvent(new ActivityEvent(TrainingTelemetryConventions.ResultEvent, tags: tags));
         run?.SetStatus(ActivityStatusCode.Ok);
     }
 
     public static IEnumerable<(string Name, double Value)> MetricsOf(EpochMetrics metrics)
     {
-        yield return ("train_loss", metrics.TrainLoss);
-        yield return ("train_accuracy", metrics.TrainAccuracy);
-        yield return ("val_loss", metrics.ValidationLoss);
-        yield return ("val_accuracy", metrics.ValidationAccuracy);
+        yield return (MetricNames.TrainLoss, metrics.TrainLoss);
+        yield return (MetricNames.TrainAccuracy, metrics.TrainAccuracy);
+        yield return (MetricNames.ValidationLoss, metrics.ValidationLoss);
+        yield return (MetricNames.ValidationAccuracy, metrics.ValidationAccuracy);
         if (metrics.TrainTop5Accuracy is { } trainTop5)
         {
-            yield return ("train_top5_accuracy", trainTop5);
+            yield return (MetricNames.TrainTop5Accuracy, trainTop5);
         }
         if (metrics.ValidationTop5Accuracy is { } validationTop5)
         {
-            yield return ("val_top5_accuracy", validationTop5);
+            yield return (MetricNames.ValidationTop5Accuracy, validationTop5);
         }
-        yield return ("lr", metrics.LearningRate);
-        yield return ("grad_norm", metrics.GradientNorm);
-        yield return ("images_per_second", metrics.ImagesPerSecond);
+        yield return (MetricNames.LearningRate, metrics.LearningRate);
+        yield return (MetricNames.GradientNorm, metrics.GradientNorm);
+        yield return (MetricNames.ImagesPerSecond, metrics.ImagesPerSecond);
         if (metrics.LossScale is { } scale)
         {
-            yield return ("loss_scale", scale);
+            yield return (MetricNames.LossScale, scale);
         }
     }
 
     /// <summary>An OpenTelemetry attribute value keeps the parameter's type: numbers, booleans, strings, arrays of numbers.</summary>
     private static object Attribute(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.Number => value.TryGetInt64(out var integer) ? integer : value.GetDouble(),
+        // The cast keeps an integer a long: without it the conditional's type would be double.
+        JsonValueKind.Number => value.TryGetInt64(out var integer) ? (object)integer : value.GetDouble(),
         JsonValueKind.True or JsonValueKind.False => value.GetBoolean(),
         JsonValueKind.String => value.GetString()!,
         JsonValueKind.Array when value.EnumerateArray().All(item => item.ValueKind == JsonValueKind.Number) => value.EnumerateArray().Select(item => item.GetDouble()).ToArray(),

@@ -1,0 +1,109 @@
+namespace Platform.Contracts.Telemetry;
+
+/// <summary>
+/// The names training telemetry uses between processes (docs/tracking-conventions.md): the trainer writes them, the
+/// tracker's OTLP receiver reads them, and any OpenTelemetry client that logs a run to the tracker uses them too.
+/// Changing one changes the wire format: the tracker and every client must change with it.
+/// </summary>
+public static class TrainingTelemetryConventions
+{
+    /// <summary>Span covering one attempt of a run; its end decides the state of a run that exists only through telemetry.</summary>
+    public const string RunSpan = "training.run";
+
+    /// <summary>Short span with the run span's attributes, sent as a run starts (an SDK exports the run span only when it ends).</summary>
+    public const string StartedSpan = "training.started";
+
+    /// <summary>Span per epoch carrying <see cref="Step"/> and that epoch's <see cref="MetricsPrefix"/> attributes.</summary>
+    public const string EpochSpan = "training.epoch";
+
+    /// <summary>Event with the final figures: <see cref="MetricsPrefix"/>, <see cref="PerClassPrefix"/> and <see cref="ConfusionMatrix"/>.</summary>
+    public const string ResultEvent = "training.result";
+
+    /// <summary>Event on the run span when a run is cancelled, with the <see cref="Step"/> (epoch) it stopped in.</summary>
+    public const string CancelledEvent = "training.cancelled";
+
+    /// <summary>The run id (a GUID, the job id); a span without it is not training telemetry.</summary>
+    public const string RunId = "platform.run_id";
+
+    public const string Experiment = "platform.experiment";
+    public const string ModelName = "platform.model_name";
+    public const string DatasetName = "platform.dataset.name";
+    public const string DatasetVersion = "platform.dataset.version";
+    public const string Device = "platform.device";
+
+    /// <summary>1-based attempt of the run (above 1 once resumed).</summary>
+    public const string Attempt = "platform.attempt";
+
+    /// <summary>1-based epoch the attempt starts at (above 1 when resuming from a checkpoint).</summary>
+    public const string StartEpoch = "platform.start_epoch";
+
+    public const string TotalParameters = "platform.parameters.total";
+    public const string TrainableParameters = "platform.parameters.trainable";
+
+    /// <summary>
+    /// <c>true</c> on a run span whose run was cancelled. Only a run the tracker knows through telemetry alone takes its
+    /// state from it; a run the tracker queued is cancelled by the <see cref="Platform.Contracts.RunCancelled"/> message.
+    /// </summary>
+    public const string Cancelled = "platform.run.cancelled";
+
+    /// <summary>Integer x-axis of a curve point (the epoch, or a global step).</summary>
+    public const string Step = "step";
+
+    /// <summary>Prefix of a hyperparameter, e.g. <c>params.lr</c>; nested settings use dots (<c>params.optimizer.kind</c>).</summary>
+    public const string ParamsPrefix = "params.";
+
+    /// <summary>Prefix of a metric value, e.g. <c>metrics.val_loss</c>; see <see cref="MetricNames"/>.</summary>
+    public const string MetricsPrefix = "metrics.";
+
+    /// <summary>Prefix of a per-class figure, <c>per_class.&lt;label&gt;.&lt;figure&gt;</c>; see <see cref="PerClassFigures"/>.</summary>
+    public const string PerClassPrefix = "per_class.";
+
+    /// <summary>JSON string <c>{"labels": [...], "matrix": [[...], ...]}</c>, rows = true class, columns = predicted.</summary>
+    public const string ConfusionMatrix = "confusion_matrix";
+
+    public static string Param(string name) => ParamsPrefix + name;
+
+    public static string Metric(string name) => MetricsPrefix + name;
+
+    public static string PerClass(string label, string figure) => $"{PerClassPrefix}{label}.{figure}";
+
+    /// <summary>The metrics the Platform trainer reports under <see cref="MetricsPrefix"/>.</summary>
+    public static class MetricNames
+    {
+        // Per epoch (curve points).
+        public const string TrainLoss = "train_loss";
+        public const string TrainAccuracy = "train_accuracy";
+        public const string TrainTop5Accuracy = "train_top5_accuracy";
+        public const string ValidationLoss = "val_loss";
+        public const string ValidationAccuracy = "val_accuracy";
+        public const string ValidationTop5Accuracy = "val_top5_accuracy";
+        public const string LearningRate = "lr";
+        public const string GradientNorm = "grad_norm";
+        public const string ImagesPerSecond = "images_per_second";
+        public const string LossScale = "loss_scale";
+
+        // Final (on the result event).
+        public const string Accuracy = "accuracy";
+        public const string MacroF1 = "macro_f1";
+        public const string BestEpoch = "best_epoch";
+        public const string EpochsCompleted = "epochs_completed";
+    }
+
+    /// <summary>The figures of one class under <see cref="PerClassPrefix"/>.</summary>
+    public static class PerClassFigures
+    {
+        public const string Precision = "precision";
+        public const string Recall = "recall";
+        public const string F1 = "f1";
+        public const string Support = "support";
+    }
+
+    /// <summary>The trainer's metric instruments, as dashboards and alerts query them.</summary>
+    public static class InstrumentNames
+    {
+        public const string Images = "platform.trainer.images";
+        public const string Epochs = "platform.trainer.epochs";
+        public const string Throughput = "platform.trainer.throughput";
+        public const string Progress = "platform.trainer.progress";
+    }
+}
