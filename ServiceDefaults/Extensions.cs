@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -11,7 +14,7 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// What every Platform service shares: OpenTelemetry, health checks split into liveness and readiness,
-/// service discovery and HTTP resilience.
+/// service discovery, HTTP resilience, quiet logging defaults and one way of answering unhandled exceptions.
 /// </summary>
 public static class Extensions
 {
@@ -20,8 +23,33 @@ public static class Extensions
     public const string HealthEndpointPath = "/health";
     public const string AlivenessEndpointPath = "/alive";
 
+    /// <summary>Set to <c>true</c> to trace GET and HEAD requests that arrive without a trace context (polling, browsing).</summary>
+    public const string TraceReadsKey = "Telemetry:TraceReads";
+
+    /// <summary>
+    /// Categories that log every HTTP call at Information: the HttpClient factory's handlers, the resilience pipeline
+    /// (Polly) and the Azure SDK. An idle trainer would write dozens of lines a minute. These are the lowest-priority
+    /// configuration, so <c>Logging:LogLevel:{category}</c> in appsettings or the environment overrides them.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, string?> QuietLogLevels = new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:System.Net.Http.HttpClient"] = nameof(LogLevel.Warning),
+        ["Logging:LogLevel:Polly"] = nameof(LogLevel.Warning),
+        ["Logging:LogLevel:Microsoft.Extensions.Http.Resilience"] = nameof(LogLevel.Warning),
+        ["Logging:LogLevel:Azure.Core"] = nameof(LogLevel.Warning),
+        ["Logging:LogLevel:Azure.Storage"] = nameof(LogLevel.Warning),
+    };
+
+    /// <summary>
+    /// Paths never traced: probes (every few seconds from the AppHost and Container Apps) and the tracker's OTLP receiver
+    /// (every trainer export would be a trace about telemetry). Either would bury the runs a user is looking for.
+    /// </summary>
+    private static readonly PathString[] UntracedPaths =
+        [HealthEndpointPath, AlivenessEndpointPath, "/v1/traces", "/v1/metrics", "/v1/logs"];
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.AddQuietLoggingDefaults();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
 
@@ -35,6 +63,12 @@ public static class Extensions
         return builder;
     }
 
+    private static void AddQuietLoggingDefaults(this IHostApplicationBuilder builder)
+    {
+        // First in the list: every later source (appsettings, environment, command line) wins over these.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = QuietLogLevels });
+    }
+
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddOpenTelemetry(logging =>
@@ -43,6 +77,7 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
+        var traceReads = builder.Configuration.GetValue<bool>(TraceReadsKey);
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -52,12 +87,8 @@ public static class Extensions
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(PlatformTelemetry.ActivitySourceNames)
-                .AddAspNetCoreInstrumentation(options =>
-                    // Probes would drown the traces a user is looking for.
-                    options.Filter = context =>
-                        !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => IsTraced(context.Request, traceReads))
+                .AddHttpClientInstrumentation(options => options.EnrichWithHttpResponseMessage = ExpectedStorageAnswers.ClearErrorStatus));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -66,24 +97,55 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>
+    /// A request starts a trace worth keeping when it changes something or belongs to a trace already under way. A GET
+    /// with no <c>traceparent</c> is a read on its own, such as the CLI polling a run once a second; untraced, its
+    /// children (blob and Redis calls) are dropped with it, since child spans follow their parent's sampling decision.
+    /// </summary>
+    internal static bool IsTraced(HttpRequest request, bool traceReads)
+    {
+        if (UntracedPaths.Any(path => request.Path.StartsWithSegments(path)))
+        {
+            return false;
+        }
+        var isRead = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
+        return traceReads || !isRead || request.Headers.ContainsKey("traceparent");
+    }
+
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LivenessTag]);
+        builder.AddStartupHealthGrace();
         return builder;
     }
 
     /// <summary>
     /// <c>/alive</c> answers while the process can serve at all; <c>/health</c> answers healthy only when
     /// every dependency check passes. Both are mapped in every environment: Container Apps probes them too.
+    /// Unhandled exceptions are answered here too (<see cref="UseDefaultExceptionHandling"/>), so every service
+    /// that maps these endpoints answers errors the same way.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseDefaultExceptionHandling();
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(LivenessTag),
         });
+        return app;
+    }
+
+    /// <summary>
+    /// An unhandled exception answers RFC 7807 problem details with status 500 (from <c>AddProblemDetails</c>), in every
+    /// environment: the exception, with its message, paths and stack, goes to the log, never into the answer. Error
+    /// statuses without a body (an unknown route's 404, a 405) are answered as problem details too.
+    /// </summary>
+    public static WebApplication UseDefaultExceptionHandling(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         return app;
     }
 }

@@ -10,19 +10,29 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 internal static class HealthReportWriter
 {
+    private const string Starting = "Starting";
+
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {
+        // A check still starting reports Degraded so that it logs no error (StartupHealthGrace), but the service is
+        // not ready yet: the AppHost's WaitFor and Container Apps must keep waiting. The status code is set before the
+        // writer runs and can still change, since nothing has been written.
+        var starting = report.Entries.Values.Any(StartupHealthGrace.IsStartingResult);
+        if (starting)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        }
         context.Response.ContentType = "application/json";
         var body = new
         {
-            status = report.Status.ToString(),
+            status = starting && report.Status != HealthStatus.Unhealthy ? Starting : report.Status.ToString(),
             durationMs = report.TotalDuration.TotalMilliseconds,
             checks = report.Entries.Select(entry => new
             {
                 name = entry.Key,
-                status = entry.Value.Status.ToString(),
+                status = StartupHealthGrace.IsStartingResult(entry.Value) ? Starting : entry.Value.Status.ToString(),
                 description = entry.Value.Description ?? entry.Value.Exception?.Message,
                 durationMs = entry.Value.Duration.TotalMilliseconds,
                 tags = entry.Value.Tags,

@@ -9,7 +9,6 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapStaticAssets();

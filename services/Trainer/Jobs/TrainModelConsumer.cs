@@ -1,6 +1,7 @@
 using Azure;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Platform.Contracts;
 
@@ -148,6 +149,11 @@ public sealed class TrainModelConsumer(
     /// <summary>Renews the lease and watches for a cancel request until the run ends; returns the latest ETag.</summary>
     private async Task<ETag> KeepLeaseAsync(JobLease lease, ETag etag, CancellationTokenSource run)
     {
+        // Two blob calls every heartbeat would each be a span in the run's trace, hundreds in an hour's run, burying
+        // its epochs and checkpoints. Suppressing instrumentation records nothing for them. Clearing Activity.Current
+        // instead would not: each renewal would become a root trace of its own. The scope is an AsyncLocal set inside
+        // this async method, so it covers the loop only, never the training it runs beside.
+        using var untraced = SuppressInstrumentationScope.Begin();
         using var timer = new PeriodicTimer(options.Value.HeartbeatInterval);
         try
         {

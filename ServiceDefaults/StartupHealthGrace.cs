@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// A service that is still starting is not failing. The first probes run before MassTransit has connected, before
+/// inference has loaded its models; ASP.NET Core logs every Unhealthy result at Error, so each start-up would leave
+/// error badges on the dashboard. For a start-up grace period, and only until a check has passed once, an Unhealthy
+/// readiness result is reported as "starting": Degraded (logged at Warning), without its exception, and
+/// <c>/health</c> still answers 503 (see <see cref="HealthReportWriter"/>). After that, failures log at Error.
+/// </summary>
+internal sealed class StartupHealthGrace(TimeProvider clock, IOptions<StartupHealthGraceOptions> options) : IHostedService
+{
+    /// <summary>Marks a result in <see cref="HealthCheckResult.Data"/> as one of a check that has not passed yet.</summary>
+    public const string StartingKey = "starting";
+
+    private readonly ConcurrentDictionary<string, bool> passed = new();
+    private long startedAt = clock.GetTimestamp();
+
+    /// <summary>Whether the named check still counts as starting: it has never passed and the grace period lasts.</summary>
+    public bool IsStarting(string check) =>
+        !passed.ContainsKey(check) && clock.GetElapsedTime(startedAt) < options.Value.StartupGracePeriod;
+
+    public void Passed(string check) => passed.TryAdd(check, true);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // The grace period counts from the host's start, not from the container's construction.
+        startedAt = clock.GetTimestamp();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public static bool IsStartingResult(HealthReportEntry entry) => entry.Data.ContainsKey(StartingKey);
+}
+
+/// <summary>Bound from the <c>HealthChecks</c> section.</summary>
+internal sealed class StartupHealthGraceOptions
+{
+    public const string Section = "HealthChecks";
+
+    /// <summary>
+    /// How long after start an Unhealthy readiness check is reported as starting rather than failed. Default 60 s:
+    /// the broker connects within seconds, and models load within a minute. Zero logs failures from the first probe.
+    /// </summary>
+    public TimeSpan StartupGracePeriod { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>Wraps one readiness check; the factory makes one per probe, so what it learns lives in <see cref="StartupHealthGrace"/>.</summary>
+internal sealed class StartingAwareHealthCheck(string name, IHealthCheck inner, StartupHealthGrace grace) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var result = await inner.CheckHealthAsync(context, cancellationToken);
+        if (result.Status == HealthStatus.Healthy)
+        {
+            grace.Passed(name);
+        }
+        if (result.Status != HealthStatus.Unhealthy || !grace.IsStarting(name))
+        {
+            return result;
+        }
+        var data = new Dictionary<string, object>(result.Data) { [StartupHealthGrace.StartingKey] = true };
+        return HealthCheckResult.Degraded($"Starting: {result.Description ?? result.Exception?.Message ?? "not ready yet"}", exception: null, data);
+    }
+}
+
+internal static class StartupHealthGraceExtensions
+{
+    public static void AddStartupHealthGrace(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.Configure<StartupHealthGraceOptions>(builder.Configuration.GetSection(StartupHealthGraceOptions.Section));
+        builder.Services.AddSingleton<StartupHealthGrace>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<StartupHealthGrace>());
+        // PostConfigure: runs after every Configure, including MassTransit's, which adds the bus check there.
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            foreach (var registration in options.Registrations.Where(r => !r.Tags.Contains(Extensions.LivenessTag)))
+            {
+                var (name, create) = (registration.Name, registration.Factory);
+                registration.Factory = services => new StartingAwareHealthCheck(name, create(services), services.GetRequiredService<StartupHealthGrace>());
+            }
+        });
+    }
+}
