@@ -3,7 +3,7 @@
 // Starts Azurite and RabbitMQ as local processes and the inference service as its own process; builds ResNet18 (224², 10 classes,
 // random weights: throughput does not depend on them) and the small CNN (28² gray), exports both with the project's exporter, writes
 // them as model packages and promotes them. Then, per model: raw in-process ONNX Runtime (the service's session options:
-// ORT_ENABLE_ALL, sequential, one intra-op thread per core; once with idle threads spinning, as ORT and the service do by default,
+// the same OnnxSessionFactory, CPU provider: ORT_ENABLE_ALL, sequential, one intra-op thread per core; once with idle threads spinning, as ORT and the service do by default,
 // once without; the faster is the anchor) single-image latency and batch-32 throughput on preprocessed tensors, and the service's
 // throughput, p50/p99 latency, its own timing per answer (time inside the service, ORT call) and CPU time per image at 1, 8 and 32
 // concurrent clients posting encoded images over loopback. Each load step is bounded by a request count and by --seconds. CPU time
@@ -15,10 +15,12 @@ using Azure.Storage.Blobs;
 using MassTransit;
 using Microsoft.ML.OnnxRuntime;
 using Platform.Contracts;
+using Platform.Contracts.ModelPackages;
 using Platform.Export.Onnx;
 using Platform.Imaging;
 using Platform.Imaging.Data;
 using Platform.Imaging.Transforms;
+using Platform.OnnxRuntime;
 using Platform.Testing;
 using Platform.Training.Models;
 using Platform.Imaging.Formats;
@@ -112,27 +114,26 @@ async Task WritePackageAsync(BenchModel model)
     model.Onnx = OnnxExporter.ExportToBytes(classifier, new OnnxModelMetadata(model.Architecture, labels, model.Recipe));
     var container = blobs.GetBlobContainerClient(StorageLayout.ModelsContainer);
     await container.CreateIfNotExistsAsync();
-    var prefix = StorageLayout.ModelPackagePrefix(model.Name, model.RunId);
-    await container.GetBlobClient(prefix + "model.onnx").UploadAsync(BinaryData.FromBytes(model.Onnx), overwrite: true);
-    await container.GetBlobClient(prefix + "labels.json").UploadAsync(BinaryData.FromObjectAsJson(labels), overwrite: true);
-    await container.GetBlobClient(prefix + "preprocessing.json").UploadAsync(BinaryData.FromString(model.Recipe.ToJson()), overwrite: true);
-    await container.GetBlobClient(prefix + "package.json").UploadAsync(BinaryData.FromObjectAsJson(new { model.Name, model.RunId, model.Architecture }), overwrite: true);
+    var files = new Dictionary<string, BinaryData>
+    {
+        [ModelPackageLayout.ModelFile] = BinaryData.FromBytes(model.Onnx),
+        [ModelPackageLayout.LabelsFile] = BinaryData.FromObjectAsJson(labels),
+        [ModelPackageLayout.PreprocessingFile] = BinaryData.FromString(model.Recipe.ToJson()),
+    };
+    foreach (var (name, content) in files)
+    {
+        await container.GetBlobClient(StorageLayout.ModelPackageFile(model.Name, model.RunId, name)).UploadAsync(content, overwrite: true);
+    }
+    // Untrained and never through the parity gate: no dataset, no accuracy, no images compared.
+    var index = new ModelPackageIndex(model.RunId, model.Name, model.Architecture, labels, [.. files.Keys], new ModelPackageDataset("none", 0), 0,
+        new ModelPackageParity(0, 0, 0, "none"), DateTimeOffset.UtcNow);
+    await container.GetBlobClient(StorageLayout.ModelPackageFile(model.Name, model.RunId, ModelPackageLayout.IndexFile)).UploadAsync(BinaryData.FromString(index.ToJson()), overwrite: true);
 }
 
 (double SingleMs, double BatchThroughput, double BatchCpuMs) RawOnnxRuntime(BenchModel model, bool spinning)
 {
-    using var options = new SessionOptions
-    {
-        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-        IntraOpNumThreads = threads,
-        InterOpNumThreads = 1,
-    };
-    if (!spinning)
-    {
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-    }
-    using var session = new InferenceSession(model.Onnx, options);
+    using var onnx = new OnnxSessionFactory(new OnnxSessionOptions(PreferCuda: false, IntraOpThreads: threads, AllowSpinning: spinning)).Create(model.Onnx);
+    var session = onnx.InferenceSession;
     var pipeline = new TransformPipeline(model.Recipe);
     var tensors = model.Images.Select(bytes =>
     {
@@ -140,8 +141,8 @@ async Task WritePackageAsync(BenchModel model)
         pipeline.Apply(ImageDecoder.Decode(bytes, new DecodeOptions(Channels: model.Recipe.Channels)), tensor);
         return tensor;
     }).ToList();
-    var input = session.InputMetadata.Keys.Single();
-    var output = session.OutputMetadata.Keys.First();
+    var input = onnx.InputName;
+    var output = onnx.OutputName;
     double Run(int batch, int offset)
     {
         var data = new float[batch * pipeline.OutputLength];

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using MassTransit;
 using Platform.Contracts;
+using Platform.Contracts.ModelPackages;
 using Platform.Imaging.Data;
 using Platform.Testing;
 using Platform.Training.Configuration;
@@ -50,7 +51,7 @@ await using (var trainer = await ServiceHost.StartAsync("Platform.Trainer", serv
     await bus.Publish(new TrainModel(runId, "bench", "bench", 1, "bench-cnn", configJson, DateTimeOffset.UtcNow));
     await trained.Task.WaitAsync(TimeSpan.FromMinutes(30));
     var metrics = JsonDocument.Parse((await blobs.GetBlobContainerClient(StorageLayout.ModelsContainer)
-        .GetBlobClient(StorageLayout.ModelPackagePrefix("bench-cnn", runId) + "metrics.json").DownloadContentAsync()).Value.Content.ToString()).RootElement;
+        .GetBlobClient(StorageLayout.ModelPackageFile("bench-cnn", runId, ModelPackageLayout.MetricsFile)).DownloadContentAsync()).Value.Content.ToString()).RootElement;
     var serviceRates = metrics.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("imagesPerSecond").GetDouble()).ToList();
     await bus.StopAsync();
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Platform.Export.Onnx;
-using Platform.Export.Runtime;
 using Platform.Imaging.Transforms;
+using Platform.OnnxRuntime;
 using Platform.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -41,7 +41,7 @@ internal static class OnnxVsTorchBenchmark
         model.eval();
         var recipe = new TransformRecipe(size, 3, TransformRecipe.ImageNetMean, TransformRecipe.ImageNetStd);
         var metadata = new OnnxModelMetadata(name, Enumerable.Range(0, 1000).Select(i => $"class{i}").ToArray(), recipe);
-        using var session = OnnxSession.Create(OnnxExporter.ExportToBytes(model, metadata), new OnnxSessionOptions(preferCuda, threads, AllowSpinning: spinning));
+        using var session = new OnnxSessionFactory(new OnnxSessionOptions(preferCuda, threads, AllowSpinning: spinning)).Create(OnnxExporter.ExportToBytes(model, metadata));
         Console.WriteLine($"ONNX Runtime provider: {session.Provider}{(session.FallbackReason is { } why ? $" ({why})" : "")}; spinning {spinning}; load average {LoadAverage()}");
 
         var rows = new List<string>();

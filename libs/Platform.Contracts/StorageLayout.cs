@@ -20,6 +20,9 @@ public static class StorageLayout
 
     public static string RunCheckpoint(Guid runId, string checkpoint) => $"{RunPrefix(runId)}checkpoints/{checkpoint}";
 
-    /// <summary>A model package: model.onnx, labels.json, preprocessing.json, metrics.json and the rest, under one prefix per run.</summary>
+    /// <summary>A model package: the files <see cref="ModelPackages.ModelPackageLayout"/> names, under one prefix per run.</summary>
     public static string ModelPackagePrefix(string modelName, Guid runId) => $"{modelName}/{runId:N}/";
+
+    /// <summary>One file of a model package, named by <see cref="ModelPackages.ModelPackageLayout"/>.</summary>
+    public static string ModelPackageFile(string modelName, Guid runId, string file) => $"{ModelPackagePrefix(modelName, runId)}{file}";
 }

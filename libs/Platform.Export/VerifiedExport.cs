@@ -1,6 +1,6 @@
 using Platform.Export.Onnx;
 using Platform.Export.Parity;
-using Platform.Export.Runtime;
+using Platform.OnnxRuntime;
 using Platform.Imaging.Data;
 using Platform.Training.Models;
 using Platform.Imaging.Formats.Data;
@@ -17,6 +17,7 @@ public sealed record ExportResult(byte[] Model, ParityReport Parity, string? Fal
 /// </summary>
 public static class VerifiedExport
 {
+    /// <param name="sessionOptions">The ONNX Runtime sessions the gate runs the export on; null = serving's defaults.</param>
     /// <exception cref="OnnxExportException">The model contains a module the exporter does not support.</exception>
     /// <exception cref="ParityGateException">ONNX Runtime's outputs are outside the thresholds (the report is attached).</exception>
     public static ExportResult Run(
@@ -25,7 +26,7 @@ public static class VerifiedExport
     {
         ArgumentNullException.ThrowIfNull(metadata);
         var bytes = OnnxExporter.ExportToBytes(model, metadata);
-        using var session = OnnxSession.Create(bytes, sessionOptions);
+        using var session = new OnnxSessionFactory(sessionOptions).Create(bytes);
         var report = ParityGate.Enforce(model, session, validationImages, metadata.Preprocessing, maxImages, thresholds: thresholds);
         return new ExportResult(bytes, report, session.FallbackReason);
     }

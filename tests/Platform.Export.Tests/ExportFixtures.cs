@@ -1,6 +1,5 @@
 using Platform.Export.Onnx;
 using Platform.Export.Parity;
-using Platform.Export.Runtime;
 using Platform.Imaging.Data;
 using Platform.Imaging.Transforms;
 using Platform.Training.Models;
@@ -8,6 +7,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using Platform.Imaging.Formats.Data;
 using Platform.Imaging.Formats.Recipes;
+using Platform.OnnxRuntime;
 
 namespace Platform.Export.Tests;
 
@@ -15,6 +15,9 @@ namespace Platform.Export.Tests;
 internal static class ExportFixtures
 {
     public static readonly OnnxSessionOptions CpuSession = new(PreferCuda: false, IntraOpThreads: 2, AllowSpinning: false);
+
+    /// <summary>Sessions on the CPU provider with <see cref="CpuSession"/>'s settings.</summary>
+    public static readonly OnnxSessionFactory CpuSessions = new(CpuSession);
 
     public static TransformRecipe Recipe(int size, int channels = 3) =>
         new(size, channels, channels == 3 ? TransformRecipe.ImageNetMean : [0.449f], channels == 3 ? TransformRecipe.ImageNetStd : [0.226f]);
@@ -60,7 +63,7 @@ internal static class ExportFixtures
     public static ParityReport ExportAndCompare(ImageClassifier model, ILabeledImageSource images, TransformRecipe recipe, int maxImages = 7, int batchSize = 7)
     {
         var bytes = OnnxExporter.ExportToBytes(model, Metadata(model, recipe));
-        using var session = OnnxSession.Create(bytes, CpuSession);
+        using var session = CpuSessions.Create(bytes);
         return ParityGate.Compare(model, session, images, recipe, maxImages, batchSize);
     }
 

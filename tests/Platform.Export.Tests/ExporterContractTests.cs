@@ -1,11 +1,11 @@
 using Onnx;
 using Platform.Export.Onnx;
 using Platform.Export.Parity;
-using Platform.Export.Runtime;
 using Platform.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 using Platform.Training.Configuration.Architectures;
+using Platform.OnnxRuntime;
 
 namespace Platform.Export.Tests;
 
@@ -37,7 +37,7 @@ public sealed class ExporterContractTests
         var recipe = new Platform.Imaging.Formats.Recipes.TransformRecipe(28, 3, [0.5f, 0.4f, 0.3f], [0.2f, 0.25f, 0.3f]);
         var metadata = new OnnxModelMetadata("small_cnn", ["cat", "dog", "bird"], recipe);
 
-        using var session = OnnxSession.Create(OnnxExporter.ExportToBytes(model, metadata), ExportFixtures.CpuSession);
+        using var session = ExportFixtures.CpuSessions.Create(OnnxExporter.ExportToBytes(model, metadata));
         var read = OnnxModelMetadata.FromProperties(session.MetadataProperties);
 
         Assert.Equal(["cat", "dog", "bird"], read.Labels);
@@ -71,7 +71,7 @@ public sealed class ExporterContractTests
     {
         using var model = ModelRegistry.Create("resnet18_small", new ModelOptions(NumClasses: 4, ImageSize: 32));
         var recipe = ExportFixtures.Recipe(32);
-        using var session = OnnxSession.Create(OnnxExporter.ExportToBytes(model, ExportFixtures.Metadata(model, recipe)), ExportFixtures.CpuSession);
+        using var session = ExportFixtures.CpuSessions.Create(OnnxExporter.ExportToBytes(model, ExportFixtures.Metadata(model, recipe)));
         using (no_grad())
         {
             model.Classifier.bias!.add_(1e-3);
@@ -92,7 +92,7 @@ public sealed class ExporterContractTests
     {
         using var model = ModelRegistry.Create(architecture, new ModelOptions(NumClasses: 4, ImageSize: size, PatchSize: 8));
         var recipe = ExportFixtures.Recipe(size);
-        using var session = OnnxSession.Create(OnnxExporter.ExportToBytes(model, ExportFixtures.Metadata(model, recipe)), ExportFixtures.CpuSession);
+        using var session = ExportFixtures.CpuSessions.Create(OnnxExporter.ExportToBytes(model, ExportFixtures.Metadata(model, recipe)));
         var (pixels, shape) = ParityGate.Batches(Images, new Platform.Imaging.Transforms.TransformPipeline(recipe), 7, 7).Single();
         var perImage = pixels.Length / 7;
 
@@ -115,7 +115,7 @@ public sealed class ExporterContractTests
     {
         using var model = ModelRegistry.Create("small_cnn", new ModelOptions(NumClasses: 2, ImageSize: 28));
 
-        using var session = OnnxSession.Create(OnnxExporter.ExportToBytes(model, ExportFixtures.Metadata(model, ExportFixtures.Recipe(28))), ExportFixtures.CpuSession);
+        using var session = ExportFixtures.CpuSessions.Create(OnnxExporter.ExportToBytes(model, ExportFixtures.Metadata(model, ExportFixtures.Recipe(28))));
 
         Assert.Equal(ExecutionProvider.Cpu, session.Provider);
         Assert.Null(session.FallbackReason);
@@ -126,7 +126,7 @@ public sealed class ExporterContractTests
     {
         using var model = ModelRegistry.Create("small_cnn", new ModelOptions(NumClasses: 2, ImageSize: 28));
 
-        using var session = OnnxSession.Create(OnnxExporter.ExportToBytes(model, ExportFixtures.Metadata(model, ExportFixtures.Recipe(28))), new OnnxSessionOptions(PreferCuda: true));
+        using var session = new OnnxSessionFactory(new OnnxSessionOptions(PreferCuda: true)).Create(OnnxExporter.ExportToBytes(model, ExportFixtures.Metadata(model, ExportFixtures.Recipe(28))));
 
         if (session.Provider == ExecutionProvider.Cuda)
         {
@@ -150,6 +150,18 @@ public sealed class ExporterContractTests
         Assert.Equal(8, result.Parity.ImagesCompared);
         Assert.Equal(1.0, result.Parity.Top1Agreement);
         Assert.Equal("small_cnn", ModelProto.Parser.ParseFrom(result.Model).Graph.Name);
+    }
+
+    [Fact]
+    public void VerifiedExportWithoutSessionOptionsRunsTheGateOnTheProviderServingChoosesWithItsDefaults()
+    {
+        using var model = ModelRegistry.Create("small_cnn", new ModelOptions(NumClasses: 4, ImageSize: 28));
+        var serving = new OnnxSessionFactory(OnnxSessionOptions.Default);
+
+        var result = VerifiedExport.Run(model, ExportFixtures.Metadata(model, ExportFixtures.Recipe(28)), Images, maxImages: 4);
+
+        Assert.Equal(serving.Provider, result.Parity.Provider);
+        Assert.Equal(serving.FallbackReason, result.FallbackReason);
     }
 
     private static string DimText(TensorShapeProto.Types.Dimension dim) =>

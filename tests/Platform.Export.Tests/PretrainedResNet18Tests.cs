@@ -1,4 +1,3 @@
-using Platform.Export.Runtime;
 using Platform.Imaging.Transforms;
 using Platform.Training.Configuration;
 using Platform.Training.Engine;
@@ -9,6 +8,7 @@ using Xunit.Abstractions;
 using static TorchSharp.torch;
 using Platform.Imaging.Formats.Recipes;
 using Platform.Training.Configuration.Architectures;
+using Platform.OnnxRuntime;
 
 namespace Platform.Export.Tests;
 
@@ -27,8 +27,8 @@ public sealed class PretrainedResNet18Tests(ITestOutputHelper output)
         // The original pipeline sees raw RGB 0–255 (std 1/255 undoes the scaling to [0, 1]); ours sees ImageNet-normalised RGB.
         var raw = new TransformPipeline(new TransformRecipe(224, 3, [0f, 0f, 0f], [1f / 255, 1f / 255, 1f / 255]));
         var normalised = new TransformPipeline(new TransformRecipe(224, 3, TransformRecipe.ImageNetMean, TransformRecipe.ImageNetStd));
-        using var preprocess = OnnxSession.Create(PretrainedFiles.Locate(PretrainedFiles.ResNetPreprocess), ExportFixtures.CpuSession);
-        using var original = OnnxSession.Create(PretrainedFiles.Locate(PretrainedFiles.ResNet18), ExportFixtures.CpuSession);
+        using var preprocess = ExportFixtures.CpuSessions.Create(PretrainedFiles.Locate(PretrainedFiles.ResNetPreprocess));
+        using var original = ExportFixtures.CpuSessions.Create(PretrainedFiles.Locate(PretrainedFiles.ResNet18));
 
         for (var i = 0; i < images.Count; i++)
         {

@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using MassTransit;
 using Microsoft.ML.OnnxRuntime;
 using Platform.Contracts;
+using Platform.Contracts.ModelPackages;
 using Platform.Imaging;
 using Platform.Imaging.Data;
 using Platform.Imaging.Shards;
@@ -137,7 +138,7 @@ public sealed class InferenceFixture : IAsyncLifetime
     /// </summary>
     private async Task WaitForPackageAsync(Guid runId, TimeSpan timeout, Func<string> diagnostics)
     {
-        var index = Blobs.GetBlobContainerClient(StorageLayout.ModelsContainer).GetBlobClient(StorageLayout.ModelPackagePrefix(ModelName, runId) + "package.json");
+        var index = Blobs.GetBlobContainerClient(StorageLayout.ModelsContainer).GetBlobClient(StorageLayout.ModelPackageFile(ModelName, runId, ModelPackageLayout.IndexFile));
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
@@ -233,11 +234,10 @@ public sealed class ReferenceModel : IDisposable
     public static async Task<ReferenceModel> LoadAsync(BlobServiceClient blobs, string modelName, int version, Guid runId)
     {
         var container = blobs.GetBlobContainerClient(StorageLayout.ModelsContainer);
-        var prefix = StorageLayout.ModelPackagePrefix(modelName, runId);
-        async Task<BinaryData> Read(string name) => (await container.GetBlobClient(prefix + name).DownloadContentAsync()).Value.Content;
-        var recipe = TransformRecipe.FromJson((await Read("preprocessing.json")).ToString());
-        var labels = (await Read("labels.json")).ToObjectFromJson<string[]>()!;
-        return new ReferenceModel(version, runId, new InferenceSession((await Read("model.onnx")).ToArray()), new TransformPipeline(recipe), labels);
+        async Task<BinaryData> Read(string file) => (await container.GetBlobClient(StorageLayout.ModelPackageFile(modelName, runId, file)).DownloadContentAsync()).Value.Content;
+        var recipe = TransformRecipe.FromJson((await Read(ModelPackageLayout.PreprocessingFile)).ToString());
+        var labels = (await Read(ModelPackageLayout.LabelsFile)).ToObjectFromJson<string[]>()!;
+        return new ReferenceModel(version, runId, new InferenceSession((await Read(ModelPackageLayout.ModelFile)).ToArray()), new TransformPipeline(recipe), labels);
     }
 
     /// <summary>Logits for an image given as decoded pixels, preprocessed exactly as the package says.</summary>

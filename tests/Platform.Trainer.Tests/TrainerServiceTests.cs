@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Platform.Contracts;
+using Platform.Contracts.ModelPackages;
 using Platform.Imaging.Data;
 using Platform.Testing;
 using Platform.Testing.Otlp;
@@ -29,13 +30,16 @@ public sealed class TrainerServiceTests(TrainerFixture fixture)
         Assert.Single(spans, s => s.Name == Conventions.RunSpan);
         Assert.Equal("fashion-cnn", trained.ModelName);
         Assert.True(trained.Metrics["accuracy"] > 0.5, $"validation accuracy {trained.Metrics["accuracy"]}");
-        var prefix = StorageLayout.ModelPackagePrefix("fashion-cnn", runId);
         var models = fixture.Blobs.GetBlobContainerClient(StorageLayout.ModelsContainer);
-        var onnx = (await models.GetBlobClient(prefix + "model.onnx").DownloadContentAsync()).Value.Content.ToArray();
-        var labels = (await models.GetBlobClient(prefix + "labels.json").DownloadContentAsync()).Value.Content.ToObjectFromJson<string[]>()!;
-        var package = JsonDocument.Parse((await models.GetBlobClient(prefix + "package.json").DownloadContentAsync()).Value.Content.ToString()).RootElement;
+        async Task<BinaryData> Read(string file) =>
+            (await models.GetBlobClient(StorageLayout.ModelPackageFile("fashion-cnn", runId, file)).DownloadContentAsync()).Value.Content;
+        var onnx = (await Read(ModelPackageLayout.ModelFile)).ToArray();
+        var labels = (await Read(ModelPackageLayout.LabelsFile)).ToObjectFromJson<string[]>()!;
+        var package = ModelPackageIndex.FromJson((await Read(ModelPackageLayout.IndexFile)).ToString());
         Assert.Equal(IdxDataset.FashionMnistClasses, labels);
-        Assert.True(package.GetProperty("parity").GetProperty("maxAbsLogitDifference").GetDouble() <= 1e-4);
+        Assert.Equal(IdxDataset.FashionMnistClasses, package.Labels);
+        Assert.Equal((runId, "fashion-cnn", "small_cnn"), (package.RunId, package.ModelName, package.Architecture));
+        Assert.True(package.Parity.MaxAbsLogitDifference <= 1e-4);
 
         // The exported model, run by ONNX Runtime on held-out images (test-set images 5000–5499, never trained on).
         Assert.True(ScoreWithOnnxRuntime(onnx, from: 5000, count: 500) > 0.5);
@@ -58,7 +62,7 @@ public sealed class TrainerServiceTests(TrainerFixture fixture)
         var trained = await fixture.WaitForModelAsync(runId, TimeSpan.FromMinutes(4), () => second.Output);
 
         var models = fixture.Blobs.GetBlobContainerClient(StorageLayout.ModelsContainer);
-        var metrics = JsonDocument.Parse((await models.GetBlobClient(StorageLayout.ModelPackagePrefix("fashion-cnn", runId) + "metrics.json").DownloadContentAsync()).Value.Content.ToString()).RootElement;
+        var metrics = JsonDocument.Parse((await models.GetBlobClient(StorageLayout.ModelPackageFile("fashion-cnn", runId, ModelPackageLayout.MetricsFile)).DownloadContentAsync()).Value.Content.ToString()).RootElement;
         var history = metrics.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("epoch").GetInt32()).ToList();
         Assert.Equal(Enumerable.Range(1, epochs), history);
         Assert.Contains("attempt 2", second.Output);

@@ -1,4 +1,4 @@
-using Platform.Export.Runtime;
+using Platform.OnnxRuntime;
 using Platform.Imaging.Data;
 using Platform.Imaging.Transforms;
 using Platform.Training.Models;

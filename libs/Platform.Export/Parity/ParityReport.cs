@@ -1,4 +1,4 @@
-using Platform.Export.Runtime;
+using Platform.OnnxRuntime;
 
 namespace Platform.Export.Parity;
 

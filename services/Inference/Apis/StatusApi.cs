@@ -1,5 +1,5 @@
-using Platform.Inference.Runtime;
 using Platform.Inference.Serving;
+using Platform.OnnxRuntime;
 
 namespace Platform.Inference.Apis;
 
@@ -20,7 +20,7 @@ public static class StatusApi
         return app;
     }
 
-    public static ServiceStatus GetStatus(OnnxRuntimeHost runtime, ModelRegistry registry)
+    public static ServiceStatus GetStatus(OnnxSessionFactory sessions, ModelRegistry registry)
     {
         var pending = registry.PendingPromotions();
         var models = registry.Models.OrderBy(m => m.Name).Select(model => new ModelStatus(
@@ -29,7 +29,7 @@ public static class StatusApi
             model.PreviousVersions,
             [.. model.Versions.Values.OrderBy(v => v.Version).Select(v => new VersionStatus(v.Version, v.RunId, v.Scheduler.QueueDepth, v.Labels, v.ImageShape,
                 v.Scheduler.Execution.ConcurrentBatches, v.Scheduler.Execution.IntraOpThreads))])).ToList();
-        return new ServiceStatus(runtime.Provider.ToString(), runtime.FallbackReason, OnnxRuntimeHost.RuntimeVersion, runtime.IntraOpThreads,
+        return new ServiceStatus(sessions.Provider.ToString(), sessions.FallbackReason, OnnxSessionFactory.RuntimeVersion, sessions.Options.ResolvedIntraOpThreads,
             registry.StartupComplete && pending.Count == 0, pending, Environment.WorkingSet, models);
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using Platform.Inference.Runtime;
 using Platform.Inference.Serving;
 using Platform.Inference.Telemetry;
+using Platform.OnnxRuntime;
 
 namespace Platform.Inference.Extensions;
 
@@ -26,12 +26,22 @@ internal static class Extensions
         builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
         builder.Services.AddSingleton<InferenceTelemetry>();
-        builder.Services.AddSingleton<OnnxRuntimeHost>();
+        builder.Services.AddSingleton(services => CreateSessionFactory(
+            services.GetRequiredService<IOptions<InferenceOptions>>().Value, services.GetRequiredService<ILogger<OnnxSessionFactory>>()));
         builder.Services.AddSingleton<ModelPackageReader>();
         builder.Services.AddSingleton<PromotionStore>();
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddSingleton<Predictor>();
         builder.Services.AddHostedService<StartupModelLoader>();
         builder.Services.AddHealthChecks().AddCheck<ModelsReadyHealthCheck>("models", tags: [Microsoft.Extensions.Hosting.Extensions.ReadinessTag]);
+    }
+
+    /// <summary>The execution provider is chosen here, once for the service; the log says which and, when not CUDA, why.</summary>
+    private static OnnxSessionFactory CreateSessionFactory(InferenceOptions options, ILogger logger)
+    {
+        var factory = new OnnxSessionFactory(options.SessionOptions());
+        logger.LogInformation("ONNX Runtime {Version}: {Provider} provider, {Threads} intra-op threads. {Reason}",
+            OnnxSessionFactory.RuntimeVersion, factory.Provider, factory.Options.ResolvedIntraOpThreads, factory.FallbackReason);
+        return factory;
     }
 }

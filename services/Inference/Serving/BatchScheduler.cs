@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.ML.OnnxRuntime;
 using Platform.Inference.Telemetry;
+using Platform.OnnxRuntime;
 
 namespace Platform.Inference.Serving;
 
@@ -32,7 +33,7 @@ public sealed class VersionRetiredException(string message) : Exception(message)
 /// </summary>
 public sealed class BatchScheduler : IAsyncDisposable
 {
-    private readonly InferenceSession session;
+    private readonly OnnxSession session;
     private readonly Channel<WorkItem> queue;
     private readonly InferenceOptions options;
     private readonly InferenceTelemetry telemetry;
@@ -47,7 +48,7 @@ public sealed class BatchScheduler : IAsyncDisposable
     private readonly SemaphoreSlim forming = new(1, 1);
     private volatile bool retired;
 
-    public BatchScheduler(InferenceSession session, long[] imageShape, string model, int version, ModelExecution execution, InferenceOptions options,
+    public BatchScheduler(OnnxSession session, long[] imageShape, string model, int version, ModelExecution execution, InferenceOptions options,
         InferenceTelemetry telemetry)
     {
         this.session = session;
@@ -56,8 +57,8 @@ public sealed class BatchScheduler : IAsyncDisposable
         this.options = options;
         this.telemetry = telemetry;
         imageLength = (int)imageShape.Aggregate(1L, (a, b) => a * b);
-        inputName = session.InputMetadata.Keys.Single();
-        outputName = session.OutputMetadata.Keys.First();
+        inputName = session.InputName;
+        outputName = session.OutputName;
         tags = [new("model", model), new("version", version)];
         queue = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.QueueCapacity)
         {
@@ -230,7 +231,7 @@ public sealed class BatchScheduler : IAsyncDisposable
             long[] shape = [batch.Count, .. imageShape];
             using var value = OrtValue.CreateTensorValueFromMemory(input, shape);
             using var runOptions = new RunOptions();
-            using var outputs = session.Run(runOptions, [inputName], [value], [outputName]);
+            using var outputs = session.InferenceSession.Run(runOptions, [inputName], [value], [outputName]);
             var logits = outputs[0].GetTensorDataAsSpan<float>();
             var classes = logits.Length / batch.Count;
             var inferenceMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.OnnxRuntime;
 
 namespace Platform.Inference.Serving;
 
@@ -39,21 +40,23 @@ public sealed class InferenceOptions
     /// <summary>Labels returned when the request does not say (?topK=). Default 5.</summary>
     public int DefaultTopK { get; set; } = 5;
 
+    // The session settings start from OnnxSessionOptions' defaults, which the parity gate uses: it checks what serving runs.
+
     /// <summary>Try the CUDA execution provider first. Default true; falls back to the CPU provider when CUDA cannot start.</summary>
-    public bool PreferCuda { get; set; } = true;
+    public bool PreferCuda { get; set; } = OnnxSessionOptions.Default.PreferCuda;
 
     /// <summary>GPU used when CUDA is available. Default 0.</summary>
-    public int CudaDeviceId { get; set; }
+    public int CudaDeviceId { get; set; } = OnnxSessionOptions.Default.CudaDeviceId;
 
     /// <summary>Threads inside one operator on the CPU provider. Default: one per core.</summary>
-    public int? IntraOpThreads { get; set; }
+    public int? IntraOpThreads { get; set; } = OnnxSessionOptions.Default.IntraOpThreads;
 
     /// <summary>
     /// Let ONNX Runtime's idle intra-op threads spin-wait for work, as it does by default. Default true: parking and waking the
     /// threads at every operator costs about 2 ms per ResNet-18 call and a quarter to a third of the small CNN's throughput
     /// (docs/benchmarks.md); false suits a CPU shared with other busy processes, where spinning threads take their cores.
     /// </summary>
-    public bool AllowSpinning { get; set; } = true;
+    public bool AllowSpinning { get; set; } = OnnxSessionOptions.Default.AllowSpinning;
 
     /// <summary>
     /// Batches of one model version that run at once, each its own ONNX Runtime call on the version's session. Default 1: one
@@ -66,13 +69,14 @@ public sealed class InferenceOptions
     /// <summary>Per-model overrides (Inference:Models:{name}:ConcurrentBatches, …:IntraOpThreads), keyed by the model name exactly as promoted (case included).</summary>
     public Dictionary<string, ModelExecutionOptions> Models { get; set; } = new(StringComparer.Ordinal);
 
-    public int ResolvedIntraOpThreads => IntraOpThreads ?? Environment.ProcessorCount;
+    /// <summary>The service-wide session settings the <see cref="OnnxSessionFactory"/> makes every version's session with.</summary>
+    public OnnxSessionOptions SessionOptions() => new(PreferCuda, IntraOpThreads, CudaDeviceId, AllowSpinning);
 
     /// <summary>How the versions of <paramref name="model"/> run: its overrides where set, the service-wide settings otherwise.</summary>
     public ModelExecution ExecutionFor(string model)
     {
         var overrides = Models.GetValueOrDefault(model);
-        return new ModelExecution(overrides?.ConcurrentBatches ?? ConcurrentBatches, overrides?.IntraOpThreads ?? ResolvedIntraOpThreads);
+        return new ModelExecution(overrides?.ConcurrentBatches ?? ConcurrentBatches, overrides?.IntraOpThreads ?? SessionOptions().ResolvedIntraOpThreads);
     }
 
     public IEnumerable<string> Violations()

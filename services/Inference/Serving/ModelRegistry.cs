@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
+using Platform.Contracts.ModelPackages;
 using Platform.Imaging.Transforms;
-using Platform.Inference.Runtime;
 using Platform.Inference.Telemetry;
+using Platform.OnnxRuntime;
 using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Inference.Serving;
@@ -21,7 +22,7 @@ public enum Resolution
 /// version fully before the alias moves (one reference swap), keeps the version the alias pointed at before for pinned requests, and
 /// retires only versions that neither an alias nor a previous pointer holds; a retired version finishes its queued work first.
 /// </summary>
-public sealed class ModelRegistry(OnnxRuntimeHost runtime, ModelPackageReader packages, InferenceTelemetry telemetry,
+public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReader packages, InferenceTelemetry telemetry,
     IOptions<InferenceOptions> options, ILogger<ModelRegistry> logger) : IAsyncDisposable
 {
     public const string DefaultAlias = "production";
@@ -152,11 +153,11 @@ public sealed class ModelRegistry(OnnxRuntimeHost runtime, ModelPackageReader pa
         var package = await packages.ReadAsync(promotion.ModelName, promotion.RunId, cancellationToken);
         var pipeline = new TransformPipeline(package.Preprocessing);
         var execution = options.Value.ExecutionFor(promotion.ModelName);
-        var session = await Task.Run(() => runtime.CreateSession(package.Model, execution.IntraOpThreads), cancellationToken);
+        var session = await Task.Run(() => sessions.Create(package.Model, execution.IntraOpThreads), cancellationToken);
         try
         {
-            var input = session.InputMetadata.Single();
-            var output = session.OutputMetadata.First();
+            var input = session.InferenceSession.InputMetadata.Single();
+            var output = session.InferenceSession.OutputMetadata.First();
             long[] imageShape = [pipeline.OutputChannels, pipeline.OutputHeight, pipeline.OutputWidth];
             var declared = input.Value.Dimensions;
             if (declared.Length != 4 || !declared.Skip(1).Select((d, i) => d < 0 || d == imageShape[i]).All(ok => ok))
@@ -165,11 +166,11 @@ public sealed class ModelRegistry(OnnxRuntimeHost runtime, ModelPackageReader pa
             }
             if (output.Value.Dimensions is [_, var classes] && classes > 0 && classes != package.Labels.Count)
             {
-                throw new ModelPackageException($"The model outputs {classes} classes but labels.json names {package.Labels.Count}.");
+                throw new ModelPackageException($"The model outputs {classes} classes but {ModelPackageLayout.LabelsFile} names {package.Labels.Count}.");
             }
             var scheduler = new BatchScheduler(session, imageShape, promotion.ModelName, promotion.Version, execution, options.Value, telemetry);
             logger.LogInformation("Loaded {Model} v{Version} (run {RunId}) on the {Provider} provider: {Batches} batch(es) at once sharing {Threads} intra-op thread(s).",
-                promotion.ModelName, promotion.Version, promotion.RunId, runtime.Provider, execution.ConcurrentBatches, execution.IntraOpThreads);
+                promotion.ModelName, promotion.Version, promotion.RunId, session.Provider, execution.ConcurrentBatches, execution.IntraOpThreads);
             return new ServedModel(promotion.ModelName, promotion.Version, promotion.RunId, package.Labels, pipeline, scheduler, input.Key, output.Key);
         }
         catch

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
+using Platform.Contracts.ModelPackages;
+using Platform.Export;
 using Platform.Export.Onnx;
 using Platform.Export.Parity;
-using Platform.Export.Runtime;
 using Platform.Imaging.Shards;
 using Platform.Trainer.Storage;
 using Platform.Trainer.Telemetry;
@@ -52,10 +53,9 @@ public sealed class TrainingJob(
             {
                 var evaluation = AugmentationRecipes.Evaluation(config);
                 var metadata = new OnnxModelMetadata(config.Architecture, manifest.Classes, evaluation);
-                var bytes = OnnxExporter.ExportToBytes(trained.Model, metadata);
-                using var session = OnnxSession.Create(bytes, new OnnxSessionOptions(PreferCuda: true));
-                var report = ParityGate.Enforce(trained.Model, session, validation, evaluation, maxImages: options.Value.ParityImages);
-                return (trained, report, bytes);
+                // The gate runs the export on a session made as serving makes its own (same factory, same defaults).
+                var export = VerifiedExport.Run(trained.Model, metadata, validation, maxImages: options.Value.ParityImages);
+                return (trained, export.Parity, export.Model);
             }
             catch
             {
@@ -69,10 +69,10 @@ public sealed class TrainingJob(
             var report = result.Report;
             var files = new Dictionary<string, BinaryData>
             {
-                ["model.onnx"] = BinaryData.FromBytes(onnx),
-                ["labels.json"] = ModelPackageWriter.JsonFile(manifest.Classes),
-                ["preprocessing.json"] = BinaryData.FromString(AugmentationRecipes.Evaluation(config).ToJson()),
-                ["metrics.json"] = ModelPackageWriter.JsonFile(new
+                [ModelPackageLayout.ModelFile] = BinaryData.FromBytes(onnx),
+                [ModelPackageLayout.LabelsFile] = ModelPackageWriter.JsonFile(manifest.Classes),
+                [ModelPackageLayout.PreprocessingFile] = BinaryData.FromString(AugmentationRecipes.Evaluation(config).ToJson()),
+                [ModelPackageLayout.MetricsFile] = ModelPackageWriter.JsonFile(new
                 {
                     report.Accuracy,
                     report.MacroF1,
@@ -85,24 +85,22 @@ public sealed class TrainingJob(
                     report.PerClass,
                     report.History,
                 }),
-                ["confusion-matrix.json"] = ModelPackageWriter.JsonFile(new { labels = report.Classes, matrix = report.ConfusionMatrix }),
-                ["training-config.json"] = BinaryData.FromString(config.ToJson()),
-                ["dataset.json"] = ModelPackageWriter.JsonFile(new { name = job.DatasetName, version = job.DatasetVersion, manifest.Classes, manifest.Channels, manifest.Mean, manifest.Std }),
-                ["parity.json"] = ModelPackageWriter.JsonFile(parity),
+                [ModelPackageLayout.ConfusionMatrixFile] = ModelPackageWriter.JsonFile(new { labels = report.Classes, matrix = report.ConfusionMatrix }),
+                [ModelPackageLayout.TrainingConfigFile] = BinaryData.FromString(config.ToJson()),
+                [ModelPackageLayout.DatasetFile] = ModelPackageWriter.JsonFile(new { name = job.DatasetName, version = job.DatasetVersion, manifest.Classes, manifest.Channels, manifest.Mean, manifest.Std }),
+                [ModelPackageLayout.ParityFile] = ModelPackageWriter.JsonFile(parity),
             };
-            var index = new
-            {
+            var index = new ModelPackageIndex(
                 job.RunId,
                 job.ModelName,
                 config.Architecture,
-                Labels = manifest.Classes,
-                Files = files.Keys.ToList(),
-                Dataset = new { name = job.DatasetName, version = job.DatasetVersion },
+                manifest.Classes,
+                [.. files.Keys],
+                new ModelPackageDataset(job.DatasetName, job.DatasetVersion),
                 report.Accuracy,
-                Parity = new { parity.MaxAbsLogitDifference, parity.Top1Agreement, parity.ImagesCompared, Provider = parity.Provider.ToString() },
-                CreatedAt = DateTimeOffset.UtcNow,
-            };
-            var uri = await packages.WriteAsync(job.ModelName, job.RunId, files, index, CancellationToken.None);
+                new ModelPackageParity(parity.MaxAbsLogitDifference, parity.Top1Agreement, parity.ImagesCompared, parity.Provider.ToString()),
+                DateTimeOffset.UtcNow);
+            var uri = await packages.WriteAsync(index, files, CancellationToken.None);
             return new TrainingJobResult(uri, report, parity);
         }
     }

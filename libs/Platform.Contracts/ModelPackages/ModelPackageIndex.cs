@@ -1,0 +1,36 @@
+using System.Text.Json;
+
+namespace Platform.Contracts.ModelPackages;
+
+/// <summary>
+/// A model package's index (<see cref="ModelPackageLayout.IndexFile"/>): what the package is and which files it holds. The trainer
+/// writes it last and inference reads it first, both through <see cref="ToJson"/> and <see cref="FromJson"/>, so both sides agree
+/// on every name and a field missing from the file is an error rather than a silent default.
+/// </summary>
+/// <param name="Files">Every file of the package besides the index (see <see cref="ModelPackageLayout"/>).</param>
+/// <param name="Accuracy">Validation accuracy of the packaged model.</param>
+public sealed record ModelPackageIndex(
+    Guid RunId,
+    string ModelName,
+    string Architecture,
+    IReadOnlyList<string> Labels,
+    IReadOnlyList<string> Files,
+    ModelPackageDataset Dataset,
+    double Accuracy,
+    ModelPackageParity Parity,
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>camelCase names, indented; null and absent required values refused when reading.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <exception cref="JsonException">The text is not a complete index.</exception>
+    public static ModelPackageIndex FromJson(string json) =>
+        JsonSerializer.Deserialize<ModelPackageIndex>(json, JsonOptions) ?? throw new JsonException("The model package index is null.");
+}

@@ -1,0 +1,144 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace Platform.OnnxRuntime;
+
+/// <summary>
+/// Makes every ONNX Runtime session of the platform, for the parity gate and for serving, so the gate checks an export on the
+/// sessions serving runs. The provider is chosen once, when the factory is made: CUDA when preferred and its libraries load
+/// (appending the provider throws where the CUDA 13 libraries are absent), otherwise the CPU provider, with the reason kept in
+/// <see cref="FallbackReason"/>. A CUDA session that still cannot start (no usable GPU although the libraries load) is made on the
+/// CPU instead, and so is every later session: the reason is kept on the session and on the factory.
+/// </summary>
+public sealed class OnnxSessionFactory
+{
+    /// <summary>The session config entry that stops idle intra-op threads from spin-waiting (ONNX Runtime's name).</summary>
+    internal const string AllowSpinningEntry = "session.intra_op.allow_spinning";
+
+    // Replaced whole, never mutated, so concurrent Create calls read a consistent provider and reason without a lock.
+    private volatile ProviderChoice choice;
+
+    public OnnxSessionFactory(OnnxSessionOptions? options = null)
+    {
+        Options = options ?? OnnxSessionOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.IntraOpThreads ?? 1, 1, nameof(OnnxSessionOptions.IntraOpThreads));
+        choice = Options.PreferCuda ? ProbeCuda(Options.CudaDeviceId) : new ProviderChoice(ExecutionProvider.Cpu, null);
+    }
+
+    public OnnxSessionOptions Options { get; }
+
+    /// <summary>The provider new sessions are made on.</summary>
+    public ExecutionProvider Provider => choice.Provider;
+
+    /// <summary>Why CUDA is not used although it was preferred; null when CUDA runs or was not asked for.</summary>
+    public string? FallbackReason => choice.FallbackReason;
+
+    public static string RuntimeVersion => OrtEnv.Instance().GetVersionString();
+
+    public OnnxSession Create(string modelPath, int? intraOpThreads = null) => Create(File.ReadAllBytes(modelPath), intraOpThreads);
+
+    /// <param name="intraOpThreads">This session's intra-op threads (a per-model override); null = <see cref="Options"/>'.</param>
+    public OnnxSession Create(byte[] model, int? intraOpThreads = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfLessThan(intraOpThreads ?? 1, 1, nameof(intraOpThreads));
+        var threads = intraOpThreads ?? Options.ResolvedIntraOpThreads;
+        var current = choice;
+        string? cudaFailure = null;
+        if (current.Provider == ExecutionProvider.Cuda)
+        {
+            try
+            {
+                using var cudaOptions = CreateSessionOptions(ExecutionProvider.Cuda, threads);
+                return Wrap(new InferenceSession(model, cudaOptions), ExecutionProvider.Cuda, null, threads);
+            }
+            catch (Exception exception) when (IsProviderFailure(exception))
+            {
+                cudaFailure = Unavailable(exception);
+            }
+        }
+
+        using var cpuOptions = CreateSessionOptions(ExecutionProvider.Cpu, threads);
+        var session = new InferenceSession(model, cpuOptions);
+        if (cudaFailure is not null)
+        {
+            // Only now that the model runs on the CPU is the failure CUDA's and not the model's: later sessions skip CUDA.
+            choice = new ProviderChoice(ExecutionProvider.Cpu, cudaFailure);
+        }
+
+        return Wrap(session, ExecutionProvider.Cpu, cudaFailure ?? current.FallbackReason, threads);
+    }
+
+    /// <summary>
+    /// The options every session gets: all graph optimisations, sequential execution with one inter-op thread (a caller that wants
+    /// batches to overlap runs them concurrently on one session; the parallelism lives inside the operators), the intra-op threads,
+    /// spinning as configured, and the provider.
+    /// </summary>
+    internal SessionOptions CreateSessionOptions(ExecutionProvider provider, int intraOpThreads)
+    {
+        var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = intraOpThreads,
+            InterOpNumThreads = 1,
+        };
+        try
+        {
+            foreach (var (key, value) in ConfigEntries(Options))
+            {
+                sessionOptions.AddSessionConfigEntry(key, value);
+            }
+
+            if (provider == ExecutionProvider.Cuda)
+            {
+                sessionOptions.AppendExecutionProvider_CUDA(Options.CudaDeviceId);
+            }
+
+            return sessionOptions;
+        }
+        catch
+        {
+            sessionOptions.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The session config entries <paramref name="options"/> call for (SessionOptions cannot be read back).</summary>
+    internal static IReadOnlyDictionary<string, string> ConfigEntries(OnnxSessionOptions options) =>
+        options.AllowSpinning ? new Dictionary<string, string>() : new Dictionary<string, string> { [AllowSpinningEntry] = "0" };
+
+    private static ProviderChoice ProbeCuda(int deviceId)
+    {
+        try
+        {
+            using var probe = new SessionOptions();
+            probe.AppendExecutionProvider_CUDA(deviceId);
+            return new ProviderChoice(ExecutionProvider.Cuda, null);
+        }
+        catch (Exception exception) when (IsProviderFailure(exception))
+        {
+            return new ProviderChoice(ExecutionProvider.Cpu, Unavailable(exception));
+        }
+    }
+
+    private static OnnxSession Wrap(InferenceSession session, ExecutionProvider provider, string? fallbackReason, int intraOpThreads)
+    {
+        try
+        {
+            return new OnnxSession(session, provider, fallbackReason, intraOpThreads);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private static bool IsProviderFailure(Exception exception) =>
+        exception is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException;
+
+    private static string Unavailable(Exception exception) =>
+        $"CUDA execution provider unavailable ({exception.GetType().Name}: {exception.Message.Split('\n', 2)[0].Trim()}); using the CPU provider.";
+
+    private sealed record ProviderChoice(ExecutionProvider Provider, string? FallbackReason);
+}
