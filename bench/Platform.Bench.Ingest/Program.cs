@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
+using Platform.Contracts.Datasets;
 using Platform.Imaging;
 using Platform.Ingest.Datasets;
 using Platform.Ingest.Processing;

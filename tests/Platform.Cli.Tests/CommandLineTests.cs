@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Platform.Contracts.Datasets;
 using Platform.Testing;
 
 namespace Platform.Cli.Tests;
@@ -121,7 +122,7 @@ public sealed class CommandLineTests
         var missing = await CliRun.InProcessAsync(At("runs", "show", RunId));
         var finished = await CliRun.InProcessAsync(At("runs", "cancel", RunId));
         var down = await CliRun.InProcessAsync(At("models", "list"));
-        var invalid = await CliRun.InProcessAsync(At("runs", "create", "--experiment", "e", "--dataset", "d:1", "--model", "m m"));
+        var invalid = await CliRun.InProcessAsync(At("runs", "create", "--experiment", "e", "--dataset", "d:1", "--model", "m"));
 
         Assert.Equal(ExitCodes.NotFound, missing.ExitCode);
         Assert.Contains($"404 Run not found — There is no run {RunId}.", missing.Error);
@@ -235,18 +236,20 @@ public sealed class CommandLineTests
             var polls = 0;
             await using var ingest = await FakeService.StartAsync(routes =>
             {
-                routes.MapPost("/datasets", () => Results.Json(new { name = "pets", version = 3, state = "Pending" }, statusCode: 202));
+                var queued = new DatasetVersionRecord("pets", 3, DatasetVersionState.Queued, IngestSettings.Default, "upload",
+                    IngestProgress.None with { Stage = "queued" }, null, null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, null);
+                routes.MapPost("/datasets", () => Results.Json(queued, statusCode: 202));
                 routes.MapGet("/datasets/pets/versions/3", () =>
                 {
                     // Reading, then writing 1 of 2, then published: the command must keep polling through the unfinished states.
                     var poll = Interlocked.Increment(ref polls);
-                    object progress = poll switch
+                    var progress = poll switch
                     {
-                        1 => new { stage = "reading", filesRead = 1, accepted = 1, rejected = 0 },
-                        2 => new { stage = "writing", filesRead = 1, accepted = 1, rejected = 0, written = 1, toWrite = 2 },
-                        _ => new { stage = "done", filesRead = 1, accepted = 1, rejected = 0, written = 2, toWrite = 2 },
+                        1 => new IngestProgress("reading", 1, 1, 0),
+                        2 => new IngestProgress("writing", 1, 1, 0, Written: 1, ToWrite: 2),
+                        _ => new IngestProgress("done", 1, 1, 0, Written: 2, ToWrite: 2),
                     };
-                    return Results.Json(new { name = "pets", version = 3, state = poll < 3 ? "Processing" : "Published", progress });
+                    return Results.Json(queued with { State = poll < 3 ? DatasetVersionState.Processing : DatasetVersionState.Published, Progress = progress });
                 });
             });
             string[] args = ["datasets", "upload", folder.FullName, "--name", "pets", "--ingest-url", ingest.Address];

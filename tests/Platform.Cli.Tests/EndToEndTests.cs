@@ -31,7 +31,7 @@ public sealed class EndToEndTests(EndToEndFixture suite) : IDisposable
             Path.Combine(fashion, "t10k-labels-idx1-ubyte.gz"), Path.Combine(fashion, "t10k-images-idx3-ubyte.gz"),
             "--name", "fashion-e2e", "--class-names", "fashion-mnist", "--seed", "1", "--json");
         var dataset = upload.Json;
-        Assert.Equal("Published", dataset.GetProperty("state").GetString());
+        Assert.Equal("published", dataset.GetProperty("state").GetString());
         Assert.Equal(IdxDataset.FashionMnistClasses, dataset.GetProperty("report").GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
         Assert.Contains("fashion-e2e:1 published", upload.Error);
 

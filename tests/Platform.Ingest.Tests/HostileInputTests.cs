@@ -44,7 +44,7 @@ public sealed class HostileInputTests(IngestFixture fixture)
         var version = accepted.GetProperty("version").GetInt32();
         var record = await fixture.WaitForOutcomeAsync("hostile-mixed", version);
 
-        Assert.Equal("Published", record.GetProperty("state").GetString());
+        Assert.Equal("published", record.GetProperty("state").GetString());
         var reasons = ReasonsByPath(record);
         Assert.Equal("unsafe-path", reasons["../escape.png"]);
         Assert.Equal("unsafe-path", reasons["/absolute.png"]);
@@ -89,7 +89,7 @@ public sealed class HostileInputTests(IngestFixture fixture)
         var accepted = await fixture.UploadAsync("name=hostile-annotations&classes=cat,dog", IngestFixture.Archive(archive));
         var record = await fixture.WaitForOutcomeAsync("hostile-annotations", accepted.GetProperty("version").GetInt32());
 
-        Assert.Equal("Published", record.GetProperty("state").GetString());
+        Assert.Equal("published", record.GetProperty("state").GetString());
         var reasons = ReasonsByPath(record);
         Assert.Equal("unknown-label", reasons["images/c.png"]);
         Assert.Equal("annotation-path-escapes", reasons["labels.csv:5"]);
@@ -113,7 +113,7 @@ public sealed class HostileInputTests(IngestFixture fixture)
         var version = accepted.GetProperty("version").GetInt32();
         var record = await fixture.WaitForOutcomeAsync("hostile-nothing", version);
 
-        Assert.Equal("Failed", record.GetProperty("state").GetString());
+        Assert.Equal("failed", record.GetProperty("state").GetString());
         Assert.Contains("No valid", record.GetProperty("error").GetString());
         Assert.Equal(2, record.GetProperty("report").GetProperty("rejected").GetArrayLength());
         Assert.Equal([$"datasets/hostile-nothing/v{version}/version.json"], await fixture.BlobNamesAsync($"datasets/hostile-nothing/v{version}/"));
@@ -149,7 +149,7 @@ public sealed class HostileInputTests(IngestFixture fixture)
         var accepted = await fixture.UploadAsync("name=hostile-tar", new ByteArrayContent(buffer.ToArray()));
         var record = await fixture.WaitForOutcomeAsync("hostile-tar", accepted.GetProperty("version").GetInt32());
 
-        Assert.Equal("Published", record.GetProperty("state").GetString());
+        Assert.Equal("published", record.GetProperty("state").GetString());
         var reasons = ReasonsByPath(record);
         Assert.Equal("unsafe-path", reasons["../../tmp/evil.png"]);
         Assert.Equal("link", reasons["dog/link.png"]);

@@ -67,7 +67,7 @@ public sealed class IngestFixture : IAsyncLifetime
     /// <summary>Waits until the version is published or failed, and returns its record.</summary>
     public Task<JsonElement> WaitForOutcomeAsync(string name, int version, TimeSpan? timeout = null) =>
         Ingest.PollAsync($"/datasets/{name}/versions/{version}",
-            record => record.GetProperty("state").GetString() is "Published" or "Failed",
+            record => record.GetProperty("state").GetString() is "published" or "failed",
             timeout ?? TimeSpan.FromMinutes(3));
 
     public async Task<IReadOnlyList<string>> BlobNamesAsync(string prefix = "")

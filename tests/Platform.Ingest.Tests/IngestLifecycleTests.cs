@@ -16,14 +16,14 @@ public sealed class IngestLifecycleTests(IngestFixture fixture)
         var accepted = await fixture.UploadAsync("name=interrupted", content);
         var version = accepted.GetProperty("version").GetInt32();
         await fixture.Ingest.PollAsync($"/datasets/interrupted/versions/{version}",
-            record => record.GetProperty("state").GetString() == "Processing" && record.GetProperty("progress").GetProperty("filesRead").GetInt32() > 0,
+            record => record.GetProperty("state").GetString() == "processing" && record.GetProperty("progress").GetProperty("filesRead").GetInt32() > 0,
             TimeSpan.FromMinutes(1));
 
         await fixture.Ingest.KillAsync();
         await fixture.RestartIngestAsync(await fixture.StartIngestAsync());
         var record = await fixture.WaitForOutcomeAsync("interrupted", version, TimeSpan.FromMinutes(1));
 
-        Assert.Equal("Failed", record.GetProperty("state").GetString());
+        Assert.Equal("failed", record.GetProperty("state").GetString());
         Assert.StartsWith("interrupted", record.GetProperty("error").GetString());
         Assert.Equal([$"datasets/interrupted/v{version}/version.json"], await fixture.BlobNamesAsync($"datasets/interrupted/v{version}/"));
         using var manifest = await fixture.Ingest.Client.GetAsync($"/datasets/interrupted/versions/{version}/manifest");

@@ -22,7 +22,7 @@ public sealed class RealDataIngestTests(IngestFixture fixture)
         var accepted = await fixture.UploadAsync($"name=fashion-mnist-test&split=0.8,0.1,0.1&seed=1&classNames={Uri.EscapeDataString(classNames)}", content);
         var record = await fixture.WaitForOutcomeAsync("fashion-mnist-test", accepted.GetProperty("version").GetInt32());
 
-        Assert.Equal("Published", record.GetProperty("state").GetString());
+        Assert.Equal("published", record.GetProperty("state").GetString());
         var report = record.GetProperty("report");
         Assert.Equal(IdxDataset.FashionMnistClasses, report.GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(1, report.GetProperty("channels").GetInt32());
@@ -59,7 +59,7 @@ public sealed class RealDataIngestTests(IngestFixture fixture)
         var version = accepted.GetProperty("version").GetInt32();
         var record = await fixture.WaitForOutcomeAsync("art4apps", version);
 
-        Assert.Equal("Published", record.GetProperty("state").GetString());
+        Assert.Equal("published", record.GetProperty("state").GetString());
         var report = record.GetProperty("report");
         Assert.Equal(classes, report.GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal("class folders", report.GetProperty("labelSource").GetString());
@@ -108,7 +108,7 @@ public sealed class RealDataIngestTests(IngestFixture fixture)
         var balanced = await fixture.WaitForOutcomeAsync("balanced",
             (await fixture.UploadAsync("name=balanced&seed=4&size=32&balance=oversample&balanceRatio=0.5", IngestFixture.Archive(archive))).GetProperty("version").GetInt32());
 
-        Assert.Equal("Published", balanced.GetProperty("state").GetString());
+        Assert.Equal("published", balanced.GetProperty("state").GetString());
         int[] PerClass(JsonElement record, string split) => record.GetProperty("report").GetProperty("splits").EnumerateArray()
             .Single(s => s.GetProperty("name").GetString() == split).GetProperty("perClass").EnumerateArray().Select(c => c.GetInt32()).ToArray();
         var (before, after) = (PerClass(plain, "train"), PerClass(balanced, "train"));

@@ -5,6 +5,7 @@ using Platform.Ingest.Datasets;
 using Platform.Ingest.Processing;
 using Platform.Ingest.Sources;
 using Platform.Contracts.Naming;
+using Platform.Contracts.Datasets;
 
 namespace Platform.Ingest.Tests;
 
@@ -72,7 +73,7 @@ public sealed class IngestSettingsTests
     [Fact]
     public void Defaults_apply_when_nothing_is_asked()
     {
-        var (settings, errors) = IngestSettings.Parse(Query(""));
+        var (settings, errors) = IngestQuery.Parse(Query(""));
 
         Assert.Empty(errors);
         Assert.Equal(IngestSettings.Default, settings);
@@ -81,7 +82,7 @@ public sealed class IngestSettingsTests
     [Fact]
     public void Every_option_is_read()
     {
-        var (settings, errors) = IngestSettings.Parse(Query("split=0.7,0.2,0.1&seed=5&size=64&channels=1&balance=oversample&balanceRatio=0.5&classes=a,b"));
+        var (settings, errors) = IngestQuery.Parse(Query("split=0.7,0.2,0.1&seed=5&size=64&channels=1&balance=oversample&balanceRatio=0.5&classes=a,b"));
 
         Assert.Empty(errors);
         Assert.Equal((0.7, 0.2, 0.1, 5, 64, 1), (settings.TrainFraction, settings.ValidationFraction, settings.TestFraction, settings.Seed, settings.Size, settings.Channels));
@@ -93,7 +94,7 @@ public sealed class IngestSettingsTests
     [Fact]
     public void Every_invalid_option_is_reported_at_once()
     {
-        var (_, errors) = IngestSettings.Parse(Query("split=0.5,0.5&seed=x&size=3&channels=2&balance=smote&balanceRatio=2&classes=a,a"));
+        var (_, errors) = IngestQuery.Parse(Query("split=0.5,0.5&seed=x&size=3&channels=2&balance=smote&balanceRatio=2&classes=a,a"));
 
         Assert.Equal(["balance", "balanceRatio", "channels", "classes", "seed", "size", "split"], errors.Keys.Order());
     }

@@ -7,6 +7,7 @@ using Platform.Ingest.Datasets;
 using Platform.Ingest.Processing;
 using Platform.Ingest.Sources;
 using Platform.Imaging.Formats.Shards;
+using Platform.Contracts.Datasets;
 using Platform.Contracts.Naming;
 
 namespace Platform.Ingest.Apis;
@@ -49,7 +50,7 @@ public static class DatasetsApi
     {
         var request = context.Request;
         var name = request.Query["name"].ToString();
-        var (settings, errors) = IngestSettings.Parse(request.Query);
+        var (settings, errors) = IngestQuery.Parse(request.Query);
         if (ResourceNames.Dataset.Problem(name) is { } nameProblem)
         {
             errors["name"] = [nameProblem];
@@ -225,9 +226,3 @@ public static class DatasetsApi
 
     private sealed class QueueFullException() : Exception("The ingest queue filled up while the upload was received; try again later.");
 }
-
-public sealed record DatasetSummary(string Name, int Versions, int LatestVersion, DatasetVersionState LatestState, int? LatestPublishedVersion);
-
-public sealed record DatasetVersionSummary(int Version, DatasetVersionState State, IngestProgress Progress, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
-
-public sealed record DatasetDetails(string Name, IReadOnlyList<DatasetVersionSummary> Versions);

@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Models;
 using Platform.Contracts;
 using Platform.Imaging.Shards;
 using Platform.Imaging.Formats.Shards;
+using Platform.Contracts.Datasets;
 
 namespace Platform.Ingest.Datasets;
 

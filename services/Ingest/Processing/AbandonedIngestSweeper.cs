@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Platform.Ingest.Datasets;
+using Platform.Contracts.Datasets;
 
 namespace Platform.Ingest.Processing;
 

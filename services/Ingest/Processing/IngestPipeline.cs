@@ -7,6 +7,7 @@ using Platform.Ingest.Sources;
 using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Shards;
 using Platform.Imaging.Data;
+using Platform.Contracts.Datasets;
 
 namespace Platform.Ingest.Processing;
 
@@ -188,7 +189,7 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
             // A dataset too small to put an image in the training split still publishes; its statistics are zero.
             var (mean, std, _) = statistics.Pixels > 0 ? statistics.Result() : new ChannelStatistics(new float[channels], new float[channels], 0);
             var balancing = settings.Balance == BalanceMethod.Oversample
-                ? new BalancingReport("oversample", settings.BalanceRatio, classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => added[p.i]))
+                ? new BalancingReport(BalanceMethod.Oversample, settings.BalanceRatio, classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => added[p.i]))
                 : null;
             var manifest = new DatasetManifest(record.Name, $"v{record.Version}", classes, channels, imageSize, mean, std,
                 splitSummaries, shards, uploads, time.GetUtcNow()).Validated();

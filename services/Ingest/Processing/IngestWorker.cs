@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Platform.Contracts;
 using Platform.Ingest.Datasets;
 using Platform.Ingest.Sources;
+using Platform.Contracts.Datasets;
 
 namespace Platform.Ingest.Processing;
 

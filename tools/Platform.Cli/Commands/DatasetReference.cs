@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Platform.Cli.Http;
+using Platform.Contracts.Datasets;
 using Platform.Contracts.Naming;
 
 namespace Platform.Cli.Commands;
@@ -29,10 +30,10 @@ public sealed record DatasetReference(string Name, int? Version)
         {
             return version;
         }
-        var dataset = await ingest.GetJsonAsync($"/datasets/{Uri.EscapeDataString(Name)}", cancellationToken);
-        var published = dataset.GetProperty("versions").EnumerateArray()
-            .Where(v => v.GetProperty("state").GetString() == "Published")
-            .Select(v => v.GetProperty("version").GetInt32())
+        var dataset = await ingest.GetAsync<DatasetDetails>($"/datasets/{Uri.EscapeDataString(Name)}", cancellationToken);
+        var published = dataset.Value.Versions
+            .Where(v => v.State == DatasetVersionState.Published)
+            .Select(v => v.Version)
             .DefaultIfEmpty(0).Max();
         return published > 0
             ? published

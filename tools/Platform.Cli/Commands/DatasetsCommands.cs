@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Text.Json;
 using Platform.Cli.Http;
 using Spectre.Console;
-using Platform.Imaging.Formats.Data;
+using Platform.Contracts;
+using Platform.Contracts.Datasets;
 using Platform.Contracts.Naming;
 
 namespace Platform.Cli.Commands;
@@ -67,13 +67,12 @@ public static class DatasetsCommands
 
             using var upload = UploadSource.Prepare(parse.GetValue(paths)!, context);
             var accepted = await SendAsync(context, upload, string.Join('&', query), cancellationToken);
-            var datasetName = accepted.Text("name")!;
-            var version = accepted.GetProperty("version").GetInt32();
+            var (datasetName, version) = (accepted.Value.Name, accepted.Value.Version);
             if (parse.GetValue(noWait))
             {
                 if (context.Json)
                 {
-                    context.WriteJson(accepted);
+                    context.WriteJson(accepted.Json);
                 }
                 else
                 {
@@ -92,17 +91,17 @@ public static class DatasetsCommands
         var command = new Command("list", "Every dataset with its latest version");
         command.SetAction(terminal.Action(async (parse, context, cancellationToken) =>
         {
-            var datasets = await context.Ingest.GetJsonAsync("/datasets", cancellationToken);
+            var datasets = await context.Ingest.GetAsync<IReadOnlyList<DatasetSummary>>("/datasets", cancellationToken);
             if (context.Json)
             {
-                context.WriteJson(datasets);
+                context.WriteJson(datasets.Json);
                 return ExitCodes.Success;
             }
             var table = new Table().AddColumns("Dataset", "Versions", "Latest", "State", "Latest published");
-            foreach (var dataset in datasets.EnumerateArray())
+            foreach (var dataset in datasets.Value)
             {
-                table.AddRow(Markup.Escape(dataset.Text("name")!), dataset.GetProperty("versions").ToString(), dataset.GetProperty("latestVersion").ToString(),
-                    dataset.Text("latestState") ?? "", dataset.Child("latestPublishedVersion")?.ToString() ?? "-");
+                table.AddRow(Markup.Escape(dataset.Name), dataset.Versions.ToString(), dataset.LatestVersion.ToString(),
+                    WireNames.Of(dataset.LatestState), dataset.LatestPublishedVersion?.ToString() ?? "-");
             }
             context.Console.Write(table);
             return ExitCodes.Success;
@@ -119,22 +118,23 @@ public static class DatasetsCommands
             var dataset = DatasetReference.Parse(parse.GetValue(reference)!);
             if (dataset.Version is { } version)
             {
-                var record = await context.Ingest.GetJsonAsync($"/datasets/{Uri.EscapeDataString(dataset.Name)}/versions/{version}", cancellationToken);
+                var record = await context.Ingest.GetAsync<DatasetVersionRecord>($"/datasets/{Uri.EscapeDataString(dataset.Name)}/versions/{version}",
+                    cancellationToken);
                 return Report(context, record);
             }
-            var details = await context.Ingest.GetJsonAsync($"/datasets/{Uri.EscapeDataString(dataset.Name)}", cancellationToken);
+            var details = await context.Ingest.GetAsync<DatasetDetails>($"/datasets/{Uri.EscapeDataString(dataset.Name)}", cancellationToken);
             if (context.Json)
             {
-                context.WriteJson(details);
+                context.WriteJson(details.Json);
                 return ExitCodes.Success;
             }
             var table = new Table().AddColumns("Version", "State", "Stage", "Files read", "Accepted", "Rejected", "Created", "Error");
-            foreach (var item in details.Items("versions"))
+            foreach (var item in details.Value.Versions)
             {
-                var progress = item.GetProperty("progress");
-                table.AddRow(item.GetProperty("version").ToString(), item.Text("state") ?? "", progress.Text("stage") ?? "",
-                    progress.GetProperty("filesRead").ToString(), progress.GetProperty("accepted").ToString(), progress.GetProperty("rejected").ToString(),
-                    item.GetProperty("createdAt").GetDateTimeOffset().ToLocalTime().ToString("g"), Markup.Escape(item.Text("error") ?? ""));
+                var progress = item.Progress;
+                table.AddRow(item.Version.ToString(), WireNames.Of(item.State), Markup.Escape(progress.Stage),
+                    progress.FilesRead.ToString(), progress.Accepted.ToString(), progress.Rejected.ToString(),
+                    item.CreatedAt.ToLocalTime().ToString("g"), Markup.Escape(item.Error ?? ""));
             }
             context.Console.Write(table);
             return ExitCodes.Success;
@@ -168,16 +168,17 @@ public static class DatasetsCommands
         return command;
     }
 
-    private static async Task<JsonElement> SendAsync(CliContext context, UploadSource upload, string query, CancellationToken cancellationToken)
+    private static async Task<ServiceAnswer<DatasetVersionRecord>> SendAsync(CliContext context, UploadSource upload, string query,
+        CancellationToken cancellationToken)
     {
         var path = "/datasets?" + query;
         if (!context.Interactive)
         {
             context.Note($"uploading {upload.Description} ({Bytes(upload.TotalBytes)}) to {context.Ingest.BaseAddress}");
             using var response = await context.Ingest.SendAsync(() => upload.CreateRequest(context.Ingest.Address(path), _ => { }), timeout: null, false, cancellationToken);
-            return await context.Ingest.ReadJsonAsync(response, cancellationToken);
+            return context.Ingest.Answer<DatasetVersionRecord>(await context.Ingest.ReadJsonAsync(response, cancellationToken), "POST /datasets");
         }
-        JsonElement accepted = default;
+        ServiceAnswer<DatasetVersionRecord>? accepted = null;
         await context.Status.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
             .StartAsync(async progress =>
@@ -187,30 +188,24 @@ public static class DatasetsCommands
                 using var response = await context.Ingest.SendAsync(() => upload.CreateRequest(context.Ingest.Address(path), sent => task.Value = sent),
                     timeout: null, false, cancellationToken);
                 task.Value = task.MaxValue;
-                accepted = await context.Ingest.ReadJsonAsync(response, cancellationToken);
+                accepted = context.Ingest.Answer<DatasetVersionRecord>(await context.Ingest.ReadJsonAsync(response, cancellationToken), "POST /datasets");
             });
-        return accepted;
+        return accepted!;
     }
 
     /// <summary>
     /// Polls the version until it is published or failed, showing the stage and counts as they change, and a bar over
     /// the images to write once the service knows how many there are.
     /// </summary>
-    private static async Task<JsonElement> FollowAsync(CliContext context, string name, int version, CancellationToken cancellationToken)
+    private static async Task<ServiceAnswer<DatasetVersionRecord>> FollowAsync(CliContext context, string name, int version, CancellationToken cancellationToken)
     {
         var path = $"/datasets/{Uri.EscapeDataString(name)}/versions/{version}";
-        static bool Finished(JsonElement record) => record.Text("state") is "Published" or "Failed";
-        static (int Written, int ToWrite) Writing(JsonElement record) =>
-            record.GetProperty("progress") is var progress && progress.Number("toWrite") is { } toWrite
-                ? ((int)(progress.Number("written") ?? 0), (int)toWrite)
-                : (0, 0);
-        static string Describe(JsonElement record)
+        static bool Finished(DatasetVersionRecord record) => record.State is DatasetVersionState.Published or DatasetVersionState.Failed;
+        static string Describe(DatasetVersionRecord record)
         {
-            var progress = record.GetProperty("progress");
-            var (written, toWrite) = Writing(record);
-            return $"{record.Text("state")?.ToLowerInvariant()}: {progress.Text("stage")} — {progress.GetProperty("filesRead")} read, "
-                + $"{progress.GetProperty("accepted")} accepted, {progress.GetProperty("rejected")} rejected"
-                + (toWrite > 0 ? $", {written}/{toWrite} written" : "");
+            var progress = record.Progress;
+            return $"{WireNames.Of(record.State)}: {progress.Stage} — {progress.FilesRead} read, {progress.Accepted} accepted, {progress.Rejected} rejected"
+                + (progress.ToWrite > 0 ? $", {progress.Written}/{progress.ToWrite} written" : "");
         }
         if (!context.Interactive)
         {
@@ -225,7 +220,7 @@ public static class DatasetsCommands
                 }
             });
         }
-        JsonElement result = default;
+        ServiceAnswer<DatasetVersionRecord>? result = null;
         await context.Status.Progress()
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async progress =>
@@ -234,27 +229,26 @@ public static class DatasetsCommands
                 result = await PollAsync(record =>
                 {
                     // Short enough for an 80-column terminal: the bar and the report carry the rest.
-                    var counts = record.GetProperty("progress");
-                    task.Description = Markup.Escape($"{counts.Text("stage")} · {counts.GetProperty("filesRead")} read · {counts.GetProperty("rejected")} rejected");
-                    var (written, toWrite) = Writing(record);
-                    if (toWrite > 0)
+                    var counts = record.Progress;
+                    task.Description = Markup.Escape($"{counts.Stage} · {counts.FilesRead} read · {counts.Rejected} rejected");
+                    if (counts.ToWrite > 0)
                     {
                         task.IsIndeterminate(false);
-                        task.MaxValue = toWrite;
-                        task.Value = written;
+                        task.MaxValue = counts.ToWrite;
+                        task.Value = counts.Written;
                     }
                 });
                 task.StopTask();
             });
-        return result;
+        return result!;
 
-        async Task<JsonElement> PollAsync(Action<JsonElement> show)
+        async Task<ServiceAnswer<DatasetVersionRecord>> PollAsync(Action<DatasetVersionRecord> show)
         {
             while (true)
             {
-                var record = await context.Ingest.GetJsonAsync(path, cancellationToken);
-                show(record);
-                if (Finished(record))
+                var record = await context.Ingest.GetAsync<DatasetVersionRecord>(path, cancellationToken);
+                show(record.Value);
+                if (Finished(record.Value))
                 {
                     return record;
                 }
@@ -264,67 +258,64 @@ public static class DatasetsCommands
     }
 
     /// <summary>Prints a version's outcome and report; exit code 1 when it failed.</summary>
-    private static int Report(CliContext context, JsonElement record)
+    private static int Report(CliContext context, ServiceAnswer<DatasetVersionRecord> answer)
     {
-        var state = record.Text("state");
-        var failed = state == "Failed";
+        var record = answer.Value;
+        var failed = record.State == DatasetVersionState.Failed;
         if (context.Json)
         {
-            context.WriteJson(record);
+            context.WriteJson(answer.Json);
             return failed ? ExitCodes.Failed : ExitCodes.Success;
         }
         var console = context.Console;
-        var title = $"{record.Text("name")}:{record.GetProperty("version")}";
+        var title = $"{record.Name}:{record.Version}";
         console.MarkupLine(failed
-            ? $"[red]{Markup.Escape(title)} failed:[/] {Markup.Escape(record.Text("error") ?? "")}"
-            : $"[green]{Markup.Escape(title)} {Markup.Escape(state?.ToLowerInvariant() ?? "")}[/]");
-        if (record.Child("report") is not { } report)
+            ? $"[red]{Markup.Escape(title)} failed:[/] {Markup.Escape(record.Error ?? "")}"
+            : $"[green]{Markup.Escape(title)} {WireNames.Of(record.State)}[/]");
+        if (record.Report is not { } report)
         {
             return failed ? ExitCodes.Failed : ExitCodes.Success;
         }
-        var classNames = report.Items("classes").Select(c => c.GetString() ?? "").ToList();
-        var splits = report.Items("splits").ToList();
         var table = new Table().AddColumn("Class");
-        foreach (var split in splits)
+        foreach (var split in report.Splits)
         {
-            table.AddColumn(new TableColumn(Markup.Escape(split.Text("name") ?? "")).RightAligned());
+            table.AddColumn(new TableColumn(Markup.Escape(split.Name)).RightAligned());
         }
-        for (var c = 0; c < classNames.Count; c++)
+        for (var c = 0; c < report.Classes.Count; c++)
         {
-            table.AddRow([Markup.Escape(classNames[c]), .. splits.Select(s => s.GetProperty("perClass")[c].ToString())]);
+            table.AddRow([Markup.Escape(report.Classes[c]), .. report.Splits.Select(s => s.PerClass[c].ToString())]);
         }
-        table.AddRow(["[bold]total[/]", .. splits.Select(s => $"[bold]{s.GetProperty("samples")}[/]")]);
+        table.AddRow(["[bold]total[/]", .. report.Splits.Select(s => $"[bold]{s.Samples}[/]")]);
         console.Write(table);
 
-        var size = report.Child("size") is { } imageSize ? $"{imageSize.GetProperty("width")}×{imageSize.GetProperty("height")}" : "kept";
-        console.MarkupLineInterpolated($"channels {report.GetProperty("channels")}, size {size}, mean ({string.Join(", ", report.Items("mean").Select(m => m.GetDouble().ToString("0.###")))}), std ({string.Join(", ", report.Items("std").Select(m => m.GetDouble().ToString("0.###")))}), labels from {report.Text("labelSource")}");
-        var duplicates = report.Items("duplicates").Sum(d => d.Items("dropped").Count());
-        var conflicts = report.Items("conflicts").Count();
+        var size = report.Size is { } imageSize ? $"{imageSize.Width}×{imageSize.Height}" : "kept";
+        console.MarkupLineInterpolated($"channels {report.Channels}, size {size}, mean ({string.Join(", ", report.Mean.Select(m => m.ToString("0.###")))}), std ({string.Join(", ", report.Std.Select(m => m.ToString("0.###")))}), labels from {report.LabelSource}");
+        var duplicates = report.Duplicates.Sum(d => d.Dropped.Count);
+        var conflicts = report.Conflicts.Count;
         if (duplicates > 0 || conflicts > 0)
         {
             console.MarkupLineInterpolated($"{duplicates} duplicate file(s) dropped, {conflicts} label conflict(s) dropped");
         }
-        if (report.Child("balancing") is { } balancing)
+        if (report.Balancing is { } balancing)
         {
-            console.MarkupLineInterpolated($"balanced by {balancing.Text("method")}: {string.Join(", ", balancing.GetProperty("addedPerClass").EnumerateObject().Select(p => $"+{p.Value} {p.Name}"))}");
+            console.MarkupLineInterpolated($"balanced by {WireNames.Of(balancing.Method)}: {string.Join(", ", balancing.AddedPerClass.Select(p => $"+{p.Value} {p.Key}"))}");
         }
-        foreach (var warning in report.Items("warnings"))
+        foreach (var warning in report.Warnings)
         {
-            console.MarkupLineInterpolated($"[yellow]warning:[/] {warning.GetString()}");
+            console.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
         }
-        var rejected = report.Items("rejected").ToList();
-        if (rejected.Count > 0)
+        if (report.Rejected.Count > 0)
         {
-            console.MarkupLineInterpolated($"[yellow]{rejected.Count} file(s) rejected[/] ({string.Join(", ", rejected.GroupBy(r => r.Text("reason")).Select(g => $"{g.Count()} {g.Key}"))}):");
+            console.MarkupLineInterpolated($"[yellow]{report.Rejected.Count} file(s) rejected[/] ({string.Join(", ", report.Rejected.GroupBy(r => r.Reason).Select(g => $"{g.Count()} {g.Key}"))}):");
             var rejections = new Table().AddColumns("File", "Reason", "Detail");
-            foreach (var file in rejected.Take(20))
+            foreach (var file in report.Rejected.Take(20))
             {
-                rejections.AddRow(Markup.Escape(file.Text("path") ?? ""), Markup.Escape(file.Text("reason") ?? ""), Markup.Escape(file.Text("detail") ?? ""));
+                rejections.AddRow(Markup.Escape(file.Path), Markup.Escape(file.Reason), Markup.Escape(file.Detail));
             }
             console.Write(rejections);
-            if (rejected.Count > 20)
+            if (report.Rejected.Count > 20)
             {
-                console.MarkupLineInterpolated($"… and {rejected.Count - 20} more (platform datasets show {title} --json lists them all)");
+                console.MarkupLineInterpolated($"… and {report.Rejected.Count - 20} more (platform datasets show {title} --json lists them all)");
             }
         }
         return failed ? ExitCodes.Failed : ExitCodes.Success;

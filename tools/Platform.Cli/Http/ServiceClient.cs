@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Platform.Contracts;
 
 namespace Platform.Cli.Http;
 
@@ -21,6 +22,33 @@ public sealed class ServiceClient(string serviceName, string addressOption, stri
 
     public async Task<JsonElement> GetJsonAsync(string path, CancellationToken cancellationToken) =>
         await SendJsonAsync(HttpMethod.Get, path, body: null, cancellationToken);
+
+    /// <summary>GET <paramref name="path"/>, read as the contract record <typeparamref name="T"/> (and kept as sent).</summary>
+    public async Task<ServiceAnswer<T>> GetAsync<T>(string path, CancellationToken cancellationToken) =>
+        Answer<T>(await GetJsonAsync(path, cancellationToken), $"GET {path}");
+
+    public async Task<ServiceAnswer<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken) =>
+        Answer<T>(await SendJsonAsync(method, path, body, cancellationToken), $"{method} {path}");
+
+    /// <summary>
+    /// A successful answer's JSON as the record both sides share, read with the options the services write with. A document
+    /// that does not fit is reported as a version mismatch between the CLI and the service rather than as a crash.
+    /// </summary>
+    public ServiceAnswer<T> Answer<T>(JsonElement json, string request)
+    {
+        try
+        {
+            return json.Deserialize<T>(ContractJson.Options) is { } value
+                ? new ServiceAnswer<T>(value, json)
+                : throw new JsonException("The answer is empty.");
+        }
+        catch (JsonException exception)
+        {
+            throw new CliException(ExitCodes.Unavailable,
+                $"The {ServiceName} service at {BaseAddress} answered {request} with a document this CLI does not read ({exception.Message}). "
+                + "Are the CLI and the service the same version?");
+        }
+    }
 
     public async Task<JsonElement> SendJsonAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {

@@ -1,41 +1,16 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using Platform.Contracts.Datasets;
 
 namespace Platform.Ingest.Datasets;
 
-public enum BalanceMethod
+/// <summary>The query string of <c>POST /datasets</c>, read into the <see cref="IngestSettings"/> it asks for.</summary>
+public static class IngestQuery
 {
-    None,
-    Oversample,
-}
-
-/// <summary>What a user asked of one ingest: split fractions, seed, size policy, channels, balancing, allowed labels.</summary>
-/// <param name="Size">Square side every image is resized to; null keeps the original sizes.</param>
-/// <param name="Channels">1 or 3; null decides by source (IDX stays 1-channel, image archives become RGB).</param>
-/// <param name="BalanceRatio">With oversampling, every train class is raised to at least this share of the largest one.</param>
-/// <param name="AllowedClasses">When given, labels outside this list are rejected as unknown.</param>
-/// <param name="ClassNames">Names of IDX labels 0, 1, 2… in order; without it IDX classes are named "0", "1", ….</param>
-public sealed record IngestSettings(
-    double TrainFraction,
-    double ValidationFraction,
-    double TestFraction,
-    int Seed,
-    int? Size,
-    int? Channels,
-    BalanceMethod Balance,
-    double BalanceRatio,
-    IReadOnlyList<string>? AllowedClasses,
-    IReadOnlyList<string>? ClassNames)
-{
-    public static readonly IngestSettings Default = new(0.8, 0.1, 0.1, 42, null, null, BalanceMethod.None, 1.0, null, null);
-
-    public static IReadOnlyList<string> SplitNames { get; } = ["train", "val", "test"];
-
     /// <summary>Reads the query string of <c>POST /datasets</c>; every problem is reported, keyed by parameter.</summary>
     public static (IngestSettings Settings, Dictionary<string, string[]> Errors) Parse(IQueryCollection query)
     {
         var errors = new Dictionary<string, string[]>();
-        var settings = Default;
+        var settings = IngestSettings.Default;
 
         if (query["split"] is { Count: > 0 } splitText)
         {

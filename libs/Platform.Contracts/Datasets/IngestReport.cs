@@ -1,0 +1,20 @@
+using Platform.Imaging.Formats.Shards;
+
+namespace Platform.Contracts.Datasets;
+
+/// <summary>The validation report of a finished ingest: classes, split counts, normalisation statistics and what was dropped.</summary>
+/// <param name="Size">The common image size; null when sizes were kept and differ.</param>
+/// <param name="LabelSource">Where labels came from: folders, an annotation file, IDX labels.</param>
+public sealed record IngestReport(
+    IReadOnlyList<string> Classes,
+    IReadOnlyList<SplitSummary> Splits,
+    int Channels,
+    ImageSize? Size,
+    float[] Mean,
+    float[] Std,
+    IReadOnlyList<DuplicateGroup> Duplicates,
+    IReadOnlyList<LabelConflict> Conflicts,
+    IReadOnlyList<RejectedFile> Rejected,
+    IReadOnlyList<string> Warnings,
+    BalancingReport? Balancing,
+    string LabelSource);
