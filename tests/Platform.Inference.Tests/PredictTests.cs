@@ -105,7 +105,7 @@ public sealed class PredictTests(InferenceFixture fixture)
     {
         var status = await fixture.Service.Client.GetFromJsonAsync<JsonElement>("/status");
         // This machine has no CUDA 13 libraries: the CPU provider runs and the status says why CUDA does not.
-        Assert.Equal("Cpu", status.GetProperty("provider").GetString());
+        Assert.Equal("cpu", status.GetProperty("provider").GetString());
         Assert.Contains("CUDA", status.GetProperty("fallbackReason").GetString());
         Assert.True(status.GetProperty("ready").GetBoolean());
         var model = status.GetProperty("models").EnumerateArray().Single();

@@ -2,17 +2,11 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Platform.Contracts.Predictions;
 using Platform.Inference.Serving;
 using Platform.Inference.Telemetry;
 
 namespace Platform.Inference.Apis;
-
-public sealed record LabelProbability(string Label, int Index, double Probability);
-
-public sealed record ImagePrediction(string? Name, IReadOnlyList<LabelProbability> Predictions, float[]? Logits, int BatchSize, double QueueMs, double InferenceMs);
-
-/// <param name="Alias">The alias that chose the version; null when the request pinned it.</param>
-public sealed record PredictionResponse(string Model, int Version, string? Alias, Guid RunId, IReadOnlyList<ImagePrediction> Results, double TotalMs);
 
 public static class PredictApi
 {

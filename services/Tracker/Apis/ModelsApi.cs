@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts;
+using Platform.Contracts.Models;
 using Platform.Tracker.Registry;
 using Platform.Tracker.Runs;
 using Platform.Contracts.Naming;
@@ -70,5 +71,3 @@ public static class ModelsApi
         return TypedResults.Ok(version with { Aliases = [.. version.Aliases.Append(alias).Distinct().Order(StringComparer.Ordinal)] });
     }
 }
-
-public sealed record SetAliasRequest(int? Version);

@@ -1,23 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using Platform.Contracts;
+using Platform.Contracts.Models;
 using StackExchange.Redis;
 
 namespace Platform.Tracker.Registry;
-
-/// <summary>A registered model version: the run that produced it, the dataset version it learned from, and its package.</summary>
-public sealed record ModelVersion(
-    string ModelName,
-    int Version,
-    Guid RunId,
-    string PackageUri,
-    string DatasetName,
-    int DatasetVersion,
-    IReadOnlyDictionary<string, double> Metrics,
-    DateTimeOffset TrainedAt,
-    IReadOnlyList<string> Aliases);
-
-public sealed record RegisteredModel(string Name, IReadOnlyList<ModelVersion> Versions, IReadOnlyDictionary<string, int> Aliases);
 
 /// <summary>
 /// Model versions and aliases in Redis. A version is assigned once per (model, run): a redelivered ModelTrained finds

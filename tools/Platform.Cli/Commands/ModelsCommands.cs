@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
 using Spectre.Console;
+using Platform.Contracts.Models;
 using Platform.Contracts.Naming;
 
 namespace Platform.Cli.Commands;
@@ -22,21 +22,20 @@ public static class ModelsCommands
         var command = new Command("list", "Every registered model with its versions and aliases");
         command.SetAction(terminal.Action(async (parse, context, cancellationToken) =>
         {
-            var models = await context.Tracker.GetJsonAsync("/models", cancellationToken);
+            var models = await context.Tracker.GetAsync<IReadOnlyList<RegisteredModel>>("/models", cancellationToken);
             if (context.Json)
             {
-                context.WriteJson(models);
+                context.WriteJson(models.Json);
                 return ExitCodes.Success;
             }
             var table = new Table().AddColumns("Model", "Versions", "Aliases", "Latest", "Latest accuracy");
-            foreach (var model in models.EnumerateArray())
+            foreach (var model in models.Value)
             {
-                var versions = model.Items("versions").ToList();
-                var latest = versions.LastOrDefault();
-                table.AddRow(Markup.Escape(model.Text("name") ?? ""), versions.Count.ToString(),
-                    Markup.Escape(string.Join(", ", model.GetProperty("aliases").EnumerateObject().Select(a => $"{a.Name}→v{a.Value}"))),
-                    latest.ValueKind == JsonValueKind.Object ? $"v{latest.GetProperty("version")}" : "-",
-                    RunsCommands.Number(latest.ValueKind == JsonValueKind.Object ? latest.Child("metrics")?.Number("accuracy") : null));
+                var latest = model.Versions.LastOrDefault();
+                table.AddRow(Markup.Escape(model.Name), model.Versions.Count.ToString(),
+                    Markup.Escape(string.Join(", ", model.Aliases.Select(a => $"{a.Key}→v{a.Value}"))),
+                    latest is null ? "-" : $"v{latest.Version}",
+                    RunsCommands.Number(latest is null ? null : Metric(latest, "accuracy")));
             }
             context.Console.Write(table);
             return ExitCodes.Success;
@@ -50,20 +49,19 @@ public static class ModelsCommands
         var command = new Command("show", "A model's versions: run, dataset version, metrics, aliases") { name };
         command.SetAction(terminal.Action(async (parse, context, cancellationToken) =>
         {
-            var model = await context.Tracker.GetJsonAsync($"/models/{Uri.EscapeDataString(parse.GetValue(name)!)}", cancellationToken);
+            var model = await context.Tracker.GetAsync<RegisteredModel>($"/models/{Uri.EscapeDataString(parse.GetValue(name)!)}", cancellationToken);
             if (context.Json)
             {
-                context.WriteJson(model);
+                context.WriteJson(model.Json);
                 return ExitCodes.Success;
             }
             var table = new Table().AddColumns("Version", "Aliases", "Run", "Dataset", "Accuracy", "Macro F1", "Trained");
-            foreach (var version in model.Items("versions"))
+            foreach (var version in model.Value.Versions)
             {
-                var metrics = version.Child("metrics");
-                table.AddRow($"v{version.GetProperty("version")}", Markup.Escape(string.Join(", ", version.Items("aliases").Select(a => a.GetString()))),
-                    RunIds.Short(version.GetProperty("runId").GetGuid()), Markup.Escape($"{version.Text("datasetName")}:{version.GetProperty("datasetVersion")}"),
-                    RunsCommands.Number(metrics?.Number("accuracy")), RunsCommands.Number(metrics?.Number("macro_f1")),
-                    version.GetProperty("trainedAt").GetDateTimeOffset().ToLocalTime().ToString("g"));
+                table.AddRow($"v{version.Version}", Markup.Escape(string.Join(", ", version.Aliases)),
+                    RunIds.Short(version.RunId), Markup.Escape($"{version.DatasetName}:{version.DatasetVersion}"),
+                    RunsCommands.Number(Metric(version, "accuracy")), RunsCommands.Number(Metric(version, "macro_f1")),
+                    version.TrainedAt.ToLocalTime().ToString("g"));
             }
             context.Console.Write(table);
             return ExitCodes.Success;
@@ -88,7 +86,7 @@ public static class ModelsCommands
             var aliasName = ResourceNames.Alias.Checked(parse.GetValue(alias));
             var number = await ResolveVersionAsync(context, modelName, parse.GetValue(version)!, cancellationToken);
             var promoted = await context.Tracker.SendJsonAsync(HttpMethod.Put, $"/models/{Uri.EscapeDataString(modelName)}/aliases/{Uri.EscapeDataString(aliasName)}",
-                new { version = number }, cancellationToken);
+                new SetAliasRequest(number), cancellationToken);
             var serving = !parse.GetValue(noWait) && await WaitUntilServedAsync(context, modelName, number, aliasName, TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken);
             if (context.Json)
             {
@@ -117,8 +115,8 @@ public static class ModelsCommands
         {
             throw new CliException(ExitCodes.InvalidInput, $"'{text}' is not a version: give its number (e.g. 3) or latest.");
         }
-        var registered = await context.Tracker.GetJsonAsync($"/models/{Uri.EscapeDataString(model)}", cancellationToken);
-        return registered.Items("versions").Select(v => v.GetProperty("version").GetInt32()).DefaultIfEmpty(0).Max() is > 0 and var latest
+        var registered = await context.Tracker.GetAsync<RegisteredModel>($"/models/{Uri.EscapeDataString(model)}", cancellationToken);
+        return registered.Value.Versions.Select(v => v.Version).DefaultIfEmpty(0).Max() is > 0 and var latest
             ? latest
             : throw new CliException(ExitCodes.NotFound, $"Model '{model}' has no versions.");
     }
@@ -130,10 +128,9 @@ public static class ModelsCommands
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var status = await context.Inference.GetJsonAsync("/status", cancellationToken);
-            var served = status.Items("models").FirstOrDefault(m => m.Text("name") == model);
-            if (served.ValueKind == JsonValueKind.Object && served.Child("aliases") is { } aliases
-                && aliases.Child(alias) is { ValueKind: JsonValueKind.Number } current && current.GetInt32() == version)
+            var status = await context.Inference.GetAsync<InferenceStatus>("/status", cancellationToken);
+            var served = status.Value.Models.FirstOrDefault(m => m.Name == model);
+            if (served is not null && served.Aliases.TryGetValue(alias, out var current) && current == version)
             {
                 return true;
             }
@@ -146,4 +143,6 @@ public static class ModelsCommands
             await Task.Delay(PollInterval, cancellationToken);
         }
     }
+
+    private static double? Metric(ModelVersion version, string name) => version.Metrics.TryGetValue(name, out var value) ? value : null;
 }

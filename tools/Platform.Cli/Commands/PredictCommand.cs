@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Platform.Cli.Http;
+using Platform.Contracts.Predictions;
 using Spectre.Console;
 using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Data;
@@ -68,27 +68,31 @@ public static class PredictCommand
                 : $"/models/{Uri.EscapeDataString(name)}/predict?alias={Uri.EscapeDataString(parse.GetValue(alias) ?? "production")}";
             path += (path.Contains('?') ? "&" : "?") + "topK=" + parse.GetValue(topK).ToString(CultureInfo.InvariantCulture);
 
-            var results = new List<(Input Input, JsonElement Result)>();
-            JsonElement last = default;
+            var results = new List<(Input Input, ImagePrediction Result)>();
+            PredictionResponse? last = null;
             foreach (var chunk in inputs.Chunk(ImagesPerRequest))
             {
                 var bytes = chunk.Select(ReadBytes).ToArray();
                 using var response = await context.Inference.SendAsync(() => Request(context.Inference.Address(path), chunk, bytes), ServiceClient.DefaultTimeout,
                     retryWhenBusy: true, cancellationToken);
-                last = await context.Inference.ReadJsonAsync(response, cancellationToken);
-                results.AddRange(chunk.Zip(last.GetProperty("results").EnumerateArray()));
+                last = context.Inference.Answer<PredictionResponse>(await context.Inference.ReadJsonAsync(response, cancellationToken), $"POST {path}").Value;
+                results.AddRange(chunk.Zip(last.Results));
+            }
+            if (last is null)
+            {
+                throw new CliException(ExitCodes.InvalidInput, "No images to predict.");
             }
             var scored = results.Where(r => r.Input.ExpectedIndex is not null || r.Input.ExpectedLabel is not null).ToList();
             double? accuracy = scored.Count == 0 ? null : scored.Count(r => IsCorrect(r.Input, r.Result)) / (double)scored.Count;
-            var served = $"{last.Text("model")} v{last.GetProperty("version")}" + (last.Text("alias") is { } servedAlias ? $" ({servedAlias})" : "");
+            var served = $"{last.Model} v{last.Version}" + (last.Alias is { } servedAlias ? $" ({servedAlias})" : "");
 
             if (context.Json)
             {
                 context.WriteJson(new
                 {
-                    model = last.Text("model"),
-                    version = last.GetProperty("version").GetInt32(),
-                    alias = last.Text("alias"),
+                    model = last.Model,
+                    version = last.Version,
+                    alias = last.Alias,
                     images = results.Count,
                     accuracy,
                     results = results.Select(r => new
@@ -96,7 +100,7 @@ public static class PredictCommand
                         name = r.Input.Name,
                         expected = r.Input.ExpectedLabel ?? (r.Input.ExpectedIndex is { } index ? $"class {index}" : null),
                         correct = r.Input.ExpectedIndex is null && r.Input.ExpectedLabel is null ? (bool?)null : IsCorrect(r.Input, r.Result),
-                        predictions = r.Result.GetProperty("predictions"),
+                        predictions = r.Result.Predictions,
                     }),
                 });
                 return ExitCodes.Success;
@@ -108,12 +112,11 @@ public static class PredictCommand
             }
             foreach (var (input, result) in results.Take(parse.GetValue(show)))
             {
-                var predictions = result.GetProperty("predictions").EnumerateArray().ToList();
-                var top = predictions[0];
+                var top = result.Predictions[0];
                 var row = new List<string>
                 {
-                    Markup.Escape(input.Name), Markup.Escape(top.Text("label") ?? ""), top.GetProperty("probability").GetDouble().ToString("P1", CultureInfo.InvariantCulture),
-                    Markup.Escape(string.Join(", ", predictions.Skip(1).Select(p => $"{p.Text("label")} {p.GetProperty("probability").GetDouble():P1}"))),
+                    Markup.Escape(input.Name), Markup.Escape(top.Label), top.Probability.ToString("P1", CultureInfo.InvariantCulture),
+                    Markup.Escape(string.Join(", ", result.Predictions.Skip(1).Select(p => $"{p.Label} {p.Probability:P1}"))),
                 };
                 if (scored.Count > 0)
                 {
@@ -133,10 +136,10 @@ public static class PredictCommand
         return command;
     }
 
-    private static bool IsCorrect(Input input, JsonElement result)
+    private static bool IsCorrect(Input input, ImagePrediction result)
     {
-        var top = result.GetProperty("predictions")[0];
-        return input.ExpectedLabel is { } label ? top.Text("label") == label : top.GetProperty("index").GetInt32() == input.ExpectedIndex;
+        var top = result.Predictions[0];
+        return input.ExpectedLabel is { } label ? top.Label == label : top.Index == input.ExpectedIndex;
     }
 
     private static byte[] ReadBytes(Input input)
