@@ -1,6 +1,10 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Platform.Contracts.Datasets;
+using Platform.Contracts.Models;
+using Platform.Contracts.Predictions;
+using Platform.Contracts.Runs;
 using Platform.Testing;
 
 namespace Platform.Cli.Tests;
@@ -160,14 +164,74 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Promote_latest_points_the_alias_at_the_newest_version_and_waits_until_inference_serves_it()
+    {
+        var trained = DateTimeOffset.UnixEpoch;
+        ModelVersion Version(int number) => new("pets", number, Guid.Parse(RunId), $"models/pets/{number}", "pets", 1,
+            new Dictionary<string, double> { ["accuracy"] = 0.9 }, trained, []);
+        SetAliasRequest? promotion = null;
+        var statusPolls = 0;
+        await using var tracker = await FakeService.StartAsync(routes =>
+        {
+            routes.MapGet("/models/pets", () => Results.Json(new RegisteredModel("pets", [Version(1), Version(2)], new Dictionary<string, int> { ["production"] = 1 })));
+            routes.MapPut("/models/pets/aliases/production", (SetAliasRequest request) =>
+            {
+                promotion = request;
+                return Results.Json(Version(2) with { Aliases = ["production"] });
+            });
+        });
+        await using var inference = await FakeService.StartAsync(routes => routes.MapGet("/status", () =>
+        {
+            // The old version until the second poll: the command must wait for the swap, not return on the first answer.
+            var served = Interlocked.Increment(ref statusPolls) < 2 ? 1 : 2;
+            return Results.Json(new InferenceStatus("cpu", null, "1.0", 1, true, [], 0,
+                [new ServedModelStatus("pets", new Dictionary<string, int> { ["production"] = served }, new Dictionary<string, int>(), [])]));
+        }));
+
+        var result = await CliRun.InProcessAsync("models", "promote", "pets", "latest", "--tracker-url", tracker.Address, "--inference-url", inference.Address);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.Equal(2, promotion?.Version);
+        Assert.Equal(2, statusPolls);
+        Assert.Contains("pets v2 is now 'production' and served by the inference service.", result.Output);
+    }
+
+    [Fact]
+    public async Task Runs_show_renders_the_shared_record_and_with_json_prints_the_trackers_answer_as_it_came()
+    {
+        var run = Run(RunId, RunStates.Completed) with
+        {
+            FinalMetrics = new Dictionary<string, double> { ["val_accuracy"] = 0.875 },
+            Curves = [new MetricSummary("val_accuracy", 2, 2, 0.875)],
+        };
+        // A field this CLI has no property for: --json must still print it, since it prints the answer, not the record.
+        var answer = JsonSerializer.SerializeToNode(run, Platform.Contracts.ContractJson.Options)!.AsObject();
+        answer["addedLater"] = "kept";
+        await using var tracker = await FakeService.StartAsync(routes =>
+        {
+            routes.MapGet($"/runs/{RunId}", () => Results.Content(answer.ToJsonString(), "application/json"));
+            routes.MapGet($"/runs/{RunId}/metrics/val_accuracy", () => Results.Json(new Curve("val_accuracy", 2, false, [1, 2], [0.75, 0.875], [])));
+        });
+
+        var shown = await CliRun.InProcessAsync("runs", "show", RunId, "--tracker-url", tracker.Address);
+        var json = await CliRun.InProcessAsync("runs", "show", RunId, "--json", "--tracker-url", tracker.Address);
+
+        Assert.True(shown.ExitCode == ExitCodes.Success, shown.ToString());
+        Assert.Contains($"run {RunId} completed", shown.Output);
+        Assert.Contains("final: val_accuracy 0.875", shown.Output);
+        Assert.Equal("kept", json.Json.GetProperty("addedLater").GetString());
+        Assert.Equal("completed", json.Json.GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task A_run_is_found_by_a_unique_prefix_and_an_ambiguous_one_is_refused()
     {
         var other = "6f1c2a9e-ffff-4c55-9e1a-2d3f4b5c6d7e";
         await using var tracker = await FakeService.StartAsync(routes =>
         {
             // As the tracker does: the prefix filters every run (this fake holds two), and nothing answers a request without one.
-            routes.MapGet("/runs", (string idPrefix) => Results.Json(new[] { RunId, other }.Where(id => id.StartsWith(idPrefix, StringComparison.Ordinal)).Select(id => new { id })));
-            routes.MapPost($"/runs/{RunId}/resume", () => Results.Json(new { id = RunId, state = "queued" }, statusCode: 202));
+            routes.MapGet("/runs", (string idPrefix) => Results.Json(new[] { RunId, other }.Where(id => id.StartsWith(idPrefix, StringComparison.Ordinal)).Select(id => Run(id, RunStates.Failed))));
+            routes.MapPost($"/runs/{RunId}/resume", () => Results.Json(Run(RunId, RunStates.Queued), statusCode: 202));
         });
 
         var resumed = await CliRun.InProcessAsync("runs", "resume", "6f1c2a9e-0b", "--tracker-url", tracker.Address);
@@ -198,14 +262,14 @@ public sealed class CommandLineTests
                 {
                     batches.Add(form.Files.Count);
                 }
-                var results = new List<object>();
+                var results = new List<ImagePrediction>();
                 foreach (var file in form.Files)
                 {
                     using var reader = new StreamReader(file.OpenReadStream());
                     var label = await reader.ReadToEndAsync();
-                    results.Add(new { name = file.FileName, predictions = new[] { new { label, index = 0, probability = 0.9 } } });
+                    results.Add(new ImagePrediction(file.FileName, [new LabelProbability(label, 0, 0.9)], null, form.Files.Count, 0, 1));
                 }
-                return Results.Json(new { model = "pets", version = 1, alias = "production", results });
+                return Results.Json(new PredictionResponse("pets", 1, "production", Guid.Parse(RunId), results, 1));
             }));
 
             var result = await CliRun.InProcessAsync("predict", "pets", folder.FullName, "--json", "--inference-url", inference.Address);
@@ -312,6 +376,10 @@ public sealed class CommandLineTests
         Assert.Matches(@"val_accuracy\s*│\s*0\.1000\s*│\s*0\.3000", result.Output);
     }
 
+    /// <summary>A run record as the tracker answers it, with no model (so a completed run's watch does not wait for a registration).</summary>
+    private static RunRecord Run(string id, string state) => new(Guid.Parse(id), "e", state, null, null, "pets", 1, null, DateTimeOffset.UnixEpoch,
+        null, null, 1, false, new Dictionary<string, JsonElement>(), new Dictionary<string, double>(), new Dictionary<string, double>(), [], null, null, null);
+
     private sealed record FakeTracker(FakeService Service, Func<int> CurveReadCount) : IAsyncDisposable
     {
         public int CurveReads => CurveReadCount();
@@ -336,14 +404,14 @@ public sealed class CommandLineTests
             {
                 Interlocked.Increment(ref seen);
                 var curves = new[] { "train_loss", "val_accuracy" }.Where(name => Epochs(name) > 0)
-                    .Select(name => new { name, points = Epochs(name), lastStep = Epochs(name), lastValue = Value(name, Epochs(name)) });
-                return Results.Json(new { id = RunId, state = Latest().State, config = new { epochs = 3 }, curves });
+                    .Select(name => new MetricSummary(name, Epochs(name), Epochs(name), Value(name, Epochs(name)))).ToList();
+                return Results.Json(Run(RunId, Latest().State) with { Curves = curves, Config = JsonSerializer.SerializeToElement(new { epochs = 3 }) });
             });
             routes.MapGet($"/runs/{RunId}/metrics/{{metric}}", (string metric) =>
             {
                 Interlocked.Increment(ref curveReads);
                 var steps = Enumerable.Range(1, (int)Epochs(metric)).Select(step => (long)step).ToArray();
-                return Results.Json(new { metric, steps, values = steps.Select(step => Value(metric, step)) });
+                return Results.Json(new Curve(metric, steps.Length, false, steps, [.. steps.Select(step => Value(metric, step))], []));
             });
         });
         return new FakeTracker(service, () => Volatile.Read(ref curveReads));

@@ -128,5 +128,5 @@ public sealed class UnitTests
 
     [Fact]
     public void A_confusion_matrix_that_is_not_square_is_refused() =>
-        Assert.False(ConfusionMatrix.TryParse("""{"labels":["a","b"],"matrix":[[1,2]]}""", out _, out var problem) || problem is null);
+        Assert.False(ConfusionMatrixReader.TryParse("""{"labels":["a","b"],"matrix":[[1,2]]}""", out _, out var problem) || problem is null);
 }

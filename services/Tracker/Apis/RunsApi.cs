@@ -2,6 +2,7 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts;
+using Platform.Contracts.Runs;
 using Platform.Training.Configuration;
 using Platform.Tracker.Runs;
 using Platform.Tracker.TensorBoard;
@@ -235,11 +236,3 @@ public static class RunsApi
     public static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail);
 }
-
-public sealed record ExperimentSummary(string Name, int Runs, IReadOnlyDictionary<string, int> RunsByState, DateTimeOffset LastRunAt);
-
-public sealed record ParameterComparison(string Name, IReadOnlyDictionary<Guid, string?> Values, bool Differs);
-
-public sealed record MetricComparison(string Metric, IReadOnlyDictionary<Guid, Curve> Curves, IReadOnlyDictionary<Guid, double?> Values);
-
-public sealed record RunComparison(IReadOnlyList<RunRecord> Runs, IReadOnlyList<ParameterComparison> Parameters, IReadOnlyList<MetricComparison> Metrics);

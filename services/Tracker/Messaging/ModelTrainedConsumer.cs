@@ -1,6 +1,7 @@
 using System.Globalization;
 using MassTransit;
 using Platform.Contracts;
+using Platform.Contracts.Runs;
 using Platform.Tracker.Registry;
 using Platform.Tracker.Runs;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Platform.Contracts.Runs;
 using Platform.Contracts.Telemetry;
 using Platform.Otlp;
 
@@ -211,7 +212,7 @@ public static class TrainingTelemetryMapper
         }
         if (attributes.TryGetValue(TrainingTelemetryConventions.ConfusionMatrix, out var matrix) && matrix is string json)
         {
-            if (ConfusionMatrix.TryParse(json, out _, out var problem))
+            if (ConfusionMatrixReader.TryParse(json, out _, out var problem))
             {
                 run.ConfusionMatrixJson = json;
             }
@@ -229,8 +230,8 @@ public static class TrainingTelemetryMapper
         unixNano == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)(unixNano / 1_000_000));
 }
 
-/// <summary>A confusion matrix as the result event carries it: <c>{"labels": [...], "matrix": [[...], ...]}</c>, rows = true class.</summary>
-public sealed record ConfusionMatrix(IReadOnlyList<string> Labels, IReadOnlyList<IReadOnlyList<long>> Matrix)
+/// <summary>Reads the confusion matrix a result event carries, refusing one whose rows and columns do not match its labels.</summary>
+public static class ConfusionMatrixReader
 {
     public static bool TryParse(string json, out ConfusionMatrix? matrix, out string? problem)
     {

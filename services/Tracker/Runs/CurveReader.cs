@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Platform.Contracts.Runs;
 
 namespace Platform.Tracker.Runs;
 

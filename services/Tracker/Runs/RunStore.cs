@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Platform.Contracts.Runs;
 using Platform.Tracker.Otlp;
 using StackExchange.Redis;
 
@@ -220,7 +221,7 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
             {
                 fields["reason"] = reason;
             }
-            await TransitionAsync(run.RunId, RunStates.Of(outcome), [RunStates.Queued, RunStates.Running], fields);
+            await TransitionAsync(run.RunId, RunOutcomeStates.Of(outcome), [RunStates.Queued, RunStates.Running], fields);
         }
         return curveWrites.Select(w => new CurveWrite(run.RunId, w.Metric, w.Version.Result, w.Points)).ToList();
     }
@@ -330,7 +331,7 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         ConfusionMatrix? matrix = null;
         if (details && fields.TryGetValue("confusionMatrix", out var matrixJson))
         {
-            ConfusionMatrix.TryParse(matrixJson, out matrix, out _);
+            ConfusionMatrixReader.TryParse(matrixJson, out matrix, out _);
         }
         JsonElement? config = details && fields.TryGetValue("config", out var configJson)
             ? JsonDocument.Parse(configJson).RootElement.Clone() : null;

@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.Globalization;
+using Platform.Contracts.Runs;
 using Platform.Tracker.Runs;
 
 namespace Platform.Tracker.TensorBoard;

@@ -8,7 +8,7 @@ using Platform.Contracts;
 
 namespace Platform.Trainer.Jobs;
 
-[JsonConverter(typeof(JsonStringEnumConverter<JobState>))]
+[JsonConverter(typeof(WireEnumConverter<JobState>))]
 public enum JobState
 {
     Running,

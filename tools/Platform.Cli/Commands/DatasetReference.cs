@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Platform.Cli.Http;
 using Platform.Contracts.Datasets;
 using Platform.Contracts.Naming;
@@ -41,19 +40,4 @@ public sealed record DatasetReference(string Name, int? Version)
     }
 
     public override string ToString() => Version is { } version ? $"{Name}:{version}" : Name;
-}
-
-internal static class JsonElements
-{
-    public static string? Text(this JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    public static double? Number(this JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
-
-    public static JsonElement? Child(this JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
-
-    public static IEnumerable<JsonElement> Items(this JsonElement element, string name) =>
-        element.Child(name) is { ValueKind: JsonValueKind.Array } array ? array.EnumerateArray() : [];
 }

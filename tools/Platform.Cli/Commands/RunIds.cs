@@ -1,5 +1,6 @@
 using System.Globalization;
 using Platform.Cli.Http;
+using Platform.Contracts.Runs;
 
 namespace Platform.Cli.Commands;
 
@@ -22,9 +23,9 @@ public static class RunIds
             throw new CliException(ExitCodes.InvalidInput, $"'{text}' is not a run id (a GUID, or at least {MinimumPrefix} of its first hex digits).");
         }
         // The tracker applies the prefix to every run it holds; a few more than are listed tell "10" from "more than 10".
-        var runs = await tracker.GetJsonAsync($"/runs?idPrefix={Uri.EscapeDataString(prefix)}&limit={ListedMatches + 1}", cancellationToken);
+        var runs = await tracker.GetAsync<IReadOnlyList<RunRecord>>($"/runs?idPrefix={Uri.EscapeDataString(prefix)}&limit={ListedMatches + 1}", cancellationToken);
         // Checked here too: a tracker that predates idPrefix ignores it and would answer its newest runs.
-        var matches = runs.EnumerateArray().Select(r => r.GetProperty("id").GetGuid()).Where(g => g.ToString("D").StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        var matches = runs.Value.Select(r => r.Id).Where(g => g.ToString("D").StartsWith(prefix, StringComparison.Ordinal)).ToList();
         return matches.Count switch
         {
             1 => matches[0],

@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using Platform.Cli.Http;
 using Platform.Cli.Rendering;
+using Platform.Contracts.Models;
+using Platform.Contracts.Runs;
+using Platform.Training.Configuration;
 using Spectre.Console;
 
 namespace Platform.Cli.Commands;
@@ -17,14 +21,16 @@ public static class RunWatcher
 
     public static async Task<int> WatchAsync(CliContext context, Guid id, CancellationToken cancellationToken)
     {
-        var run = await GetRunAsync(context, id, cancellationToken);
+        var answer = await GetRunAsync(context, id, cancellationToken);
+        var run = answer.Value;
         var totalEpochs = ConfiguredEpochs(run);
         var printed = 0L;
         var history = new Dictionary<string, List<double>>();
 
         async Task<bool> PollAsync(Action<string>? describe)
         {
-            run = await GetRunAsync(context, id, cancellationToken);
+            answer = await GetRunAsync(context, id, cancellationToken);
+            run = answer.Value;
             var done = CompletedEpochs(run);
             if (done > printed)
             {
@@ -55,50 +61,61 @@ public static class RunWatcher
         }
         else
         {
-            context.Note($"watching run {id} ({run.Text("state")}, {totalEpochs} epochs configured)");
-            var lastState = run.Text("state");
+            context.Note($"watching run {id} ({run.State}, {totalEpochs} epochs configured)");
+            var lastState = run.State;
             while (!await PollAsync(null))
             {
-                if (run.Text("state") != lastState)
+                if (run.State != lastState)
                 {
-                    lastState = run.Text("state");
+                    lastState = run.State;
                     context.Note($"run {RunIds.Short(id)} is {lastState}");
                 }
                 await Task.Delay(PollInterval, cancellationToken);
             }
         }
 
-        var state = run.Text("state");
-        var model = state == "completed" ? await WaitForModelVersionAsync(context, run, id, cancellationToken) : null;
+        var model = run.State == RunStates.Completed ? await WaitForModelVersionAsync(context, run, id, cancellationToken) : null;
         if (context.Json)
         {
-            context.WriteJson(new { run, model });
+            context.WriteJson(new { run = answer.Json, model });
         }
         else
         {
             PrintOutcome(context, run, model, history);
         }
-        return state == "completed" ? ExitCodes.Success : ExitCodes.Failed;
+        return run.State == RunStates.Completed ? ExitCodes.Success : ExitCodes.Failed;
     }
 
-    public static bool IsTerminal(JsonElement run) => run.Text("state") is "completed" or "failed" or "cancelled";
+    public static bool IsTerminal(RunRecord run) => RunStates.IsTerminal(run.State);
 
-    private static async Task<JsonElement> GetRunAsync(CliContext context, Guid id, CancellationToken cancellationToken) =>
-        await context.Tracker.GetJsonAsync($"/runs/{id}", cancellationToken);
+    private static async Task<ServiceAnswer<RunRecord>> GetRunAsync(CliContext context, Guid id, CancellationToken cancellationToken) =>
+        await context.Tracker.GetAsync<RunRecord>($"/runs/{id}", cancellationToken);
 
-    private static int ConfiguredEpochs(JsonElement run) =>
-        run.Child("config") is { } config && config.Number("epochs") is { } epochs ? (int)epochs
-        : run.Child("params") is { } parameters && parameters.Number("epochs") is { } fromParams ? (int)fromParams
-        : 0;
+    /// <summary>The run's configured epochs: from its training configuration, else from its recorded parameters; 0 when neither says.</summary>
+    private static int ConfiguredEpochs(RunRecord run)
+    {
+        if (run.Config is { ValueKind: JsonValueKind.Object } config)
+        {
+            try
+            {
+                return TrainingConfig.FromJson(config.GetRawText()).Epochs;
+            }
+            catch (JsonException)
+            {
+                // A configuration this CLI does not know (a newer trainer's field): the parameters may still say.
+            }
+        }
+        return run.Params.TryGetValue("epochs", out var epochs) && epochs.ValueKind == JsonValueKind.Number && epochs.TryGetInt32(out var count) ? count : 0;
+    }
 
     /// <summary>Epoch spans carry their 1-based epoch as the step, so the last step is the number of epochs done.</summary>
-    private static long CompletedEpochs(JsonElement run) =>
-        run.Items("curves").Where(c => c.Text("name") is "train_loss" or "val_accuracy").Select(c => c.GetProperty("lastStep").GetInt64()).DefaultIfEmpty(0).Max();
+    private static long CompletedEpochs(RunRecord run) =>
+        run.Curves.Where(c => c.Name is "train_loss" or "val_accuracy").Select(c => c.LastStep).DefaultIfEmpty(0).Max();
 
-    private static async Task<List<string>> EpochLinesAsync(CliContext context, JsonElement run, Guid id, long from, long to, int totalEpochs,
+    private static async Task<List<string>> EpochLinesAsync(CliContext context, RunRecord run, Guid id, long from, long to, int totalEpochs,
         Dictionary<string, List<double>> history, CancellationToken cancellationToken)
     {
-        var summaries = run.Items("curves").Where(c => c.Text("name") is { } name && EpochColumns.Contains(name)).ToDictionary(c => c.Text("name")!);
+        var summaries = run.Curves.Where(c => EpochColumns.Contains(c.Name)).ToDictionary(c => c.Name);
         var metrics = EpochColumns.Where(summaries.ContainsKey).ToList();
         var columns = new Dictionary<string, Dictionary<long, double>>();
         if (IsNextEpochOnly(summaries, metrics, from, to, history))
@@ -106,7 +123,7 @@ public static class RunWatcher
             // The usual poll: one more epoch, whose values the run's curve summaries already carry; no curve needs reading.
             foreach (var metric in metrics)
             {
-                var value = summaries[metric].GetProperty("lastValue").GetDouble();
+                var value = summaries[metric].LastValue;
                 columns[metric] = new() { [to] = value };
                 history.TryAdd(metric, []);
                 history[metric].Add(value);
@@ -116,11 +133,9 @@ public static class RunWatcher
         {
             foreach (var metric in metrics)
             {
-                var curve = await context.Tracker.GetJsonAsync($"/runs/{id}/metrics/{metric}?full=true", cancellationToken);
-                var steps = curve.Items("steps").Select(s => s.GetInt64()).ToList();
-                var values = curve.Items("values").Select(v => v.GetDouble()).ToList();
-                columns[metric] = steps.Zip(values).ToDictionary(p => p.First, p => p.Second);
-                history[metric] = values;
+                var curve = (await context.Tracker.GetAsync<Curve>($"/runs/{id}/metrics/{metric}?full=true", cancellationToken)).Value;
+                columns[metric] = curve.Steps.Zip(curve.Values).ToDictionary(p => p.First, p => p.Second);
+                history[metric] = [.. curve.Values];
             }
         }
         var lines = new List<string>();
@@ -137,15 +152,15 @@ public static class RunWatcher
     /// True when exactly one epoch ended since the last poll and every column's curve reached it with exactly one point more than
     /// this watcher holds: then the latest values are that epoch's and the history stays whole by appending them.
     /// </summary>
-    private static bool IsNextEpochOnly(Dictionary<string, JsonElement> summaries, List<string> metrics, long from, long to,
+    private static bool IsNextEpochOnly(Dictionary<string, MetricSummary> summaries, List<string> metrics, long from, long to,
         Dictionary<string, List<double>> history) =>
         to == from + 1 && metrics.All(metric =>
-            summaries[metric].GetProperty("lastStep").GetInt64() == to
-            && summaries[metric].GetProperty("points").GetInt64() == (history.TryGetValue(metric, out var seen) ? seen.Count : 0) + 1);
+            summaries[metric].LastStep == to
+            && summaries[metric].Points == (history.TryGetValue(metric, out var seen) ? seen.Count : 0) + 1);
 
-    private static string Describe(JsonElement run, long done, int totalEpochs, Dictionary<string, List<double>> history)
+    private static string Describe(RunRecord run, long done, int totalEpochs, Dictionary<string, List<double>> history)
     {
-        var state = run.Text("state") ?? "";
+        var state = run.State;
         var accuracy = history.TryGetValue("val_accuracy", out var values) && values.Count > 1 ? " val_accuracy " + Sparkline.Render(values, 20) : "";
         return Markup.Escape($"{state} epoch {done}/{(totalEpochs > 0 ? totalEpochs : "?")}{accuracy}");
     }
@@ -153,9 +168,9 @@ public static class RunWatcher
     private static string Format(string metric, double value) =>
         metric == "lr" ? value.ToString("0.##e+0", CultureInfo.InvariantCulture) : value.ToString("0.0000", CultureInfo.InvariantCulture);
 
-    private static async Task<JsonElement?> WaitForModelVersionAsync(CliContext context, JsonElement run, Guid id, CancellationToken cancellationToken)
+    private static async Task<ModelVersion?> WaitForModelVersionAsync(CliContext context, RunRecord run, Guid id, CancellationToken cancellationToken)
     {
-        if (run.Text("modelName") is not { } modelName)
+        if (run.ModelName is not { } modelName)
         {
             return null;
         }
@@ -164,8 +179,8 @@ public static class RunWatcher
         {
             try
             {
-                var model = await context.Tracker.GetJsonAsync($"/models/{Uri.EscapeDataString(modelName)}", cancellationToken);
-                if (model.Items("versions").FirstOrDefault(v => v.GetProperty("runId").GetGuid() == id) is { ValueKind: JsonValueKind.Object } version)
+                var model = await context.Tracker.GetAsync<RegisteredModel>($"/models/{Uri.EscapeDataString(modelName)}", cancellationToken);
+                if (model.Value.Versions.FirstOrDefault(v => v.RunId == id) is { } version)
                 {
                     return version;
                 }
@@ -179,14 +194,12 @@ public static class RunWatcher
         return null;
     }
 
-    private static void PrintOutcome(CliContext context, JsonElement run, JsonElement? model, Dictionary<string, List<double>> history)
+    private static void PrintOutcome(CliContext context, RunRecord run, ModelVersion? model, Dictionary<string, List<double>> history)
     {
         var console = context.Console;
-        var id = run.GetProperty("id").GetGuid();
-        var state = run.Text("state");
-        var color = state == "completed" ? "green" : "red";
-        var reason = run.Text("reason") is { Length: > 0 } why ? $": {why}" : "";
-        console.MarkupLine($"[{color}]run {id} {Markup.Escape(state ?? "")}[/]{Markup.Escape(reason)}");
+        var color = run.State == RunStates.Completed ? "green" : "red";
+        var reason = run.Reason is { Length: > 0 } why ? $": {why}" : "";
+        console.MarkupLine($"[{color}]run {run.Id} {Markup.Escape(run.State)}[/]{Markup.Escape(reason)}");
         if (history.Count > 0)
         {
             var table = new Table().AddColumns("Curve", "First", "Last", "Per epoch");
@@ -196,14 +209,13 @@ public static class RunWatcher
             }
             console.Write(table);
         }
-        if (run.Child("finalMetrics") is { ValueKind: JsonValueKind.Object } final && final.EnumerateObject().Any())
+        if (run.FinalMetrics.Count > 0)
         {
-            console.MarkupLineInterpolated($"final: {string.Join(", ", final.EnumerateObject().Select(m => $"{m.Name} {RunsCommands.Number(m.Value.GetDouble())}"))}");
+            console.MarkupLineInterpolated($"final: {string.Join(", ", run.FinalMetrics.Select(m => $"{m.Key} {RunsCommands.Number(m.Value)}"))}");
         }
         if (model is { } version)
         {
-            var name = version.Text("modelName");
-            var number = version.GetProperty("version").GetInt32();
+            var (name, number) = (version.ModelName, version.Version);
             console.MarkupLineInterpolated($"model [bold]{name} v{number}[/] registered; serve it with: platform models promote {name} {number} --alias production");
         }
     }

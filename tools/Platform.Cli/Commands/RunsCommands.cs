@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Platform.Cli.Configuration;
 using Platform.Cli.Http;
 using Platform.Cli.Rendering;
 using Spectre.Console;
 using Platform.Contracts.Naming;
+using Platform.Contracts.Runs;
 
 namespace Platform.Cli.Commands;
 
@@ -44,8 +44,8 @@ public static class RunsCommands
                 modelName = ResourceNames.Model.Checked(parse.GetValue(model) ?? experimentName),
                 config = body,
             };
-            var run = await context.Tracker.SendJsonAsync(HttpMethod.Post, $"/experiments/{Uri.EscapeDataString(experimentName)}/runs", request, cancellationToken);
-            var id = run.GetProperty("id").GetGuid();
+            var run = await context.Tracker.SendAsync<RunRecord>(HttpMethod.Post, $"/experiments/{Uri.EscapeDataString(experimentName)}/runs", request, cancellationToken);
+            var id = run.Value.Id;
             if (parse.GetValue(watch))
             {
                 context.Note($"run {id} queued: {validated.Architecture}, {validated.Epochs} epochs on {reference.Name}:{version}");
@@ -53,7 +53,7 @@ public static class RunsCommands
             }
             if (context.Json)
             {
-                context.WriteJson(run);
+                context.WriteJson(run.Json);
             }
             else
             {
@@ -91,20 +91,19 @@ public static class RunsCommands
                     query.Add($"{key}={Uri.EscapeDataString(value)}");
                 }
             }
-            var runs = await context.Tracker.GetJsonAsync("/runs?" + string.Join('&', query), cancellationToken);
+            var runs = await context.Tracker.GetAsync<IReadOnlyList<RunRecord>>("/runs?" + string.Join('&', query), cancellationToken);
             if (context.Json)
             {
-                context.WriteJson(runs);
+                context.WriteJson(runs.Json);
                 return ExitCodes.Success;
             }
             var table = new Table().AddColumns("Run", "Experiment", "State", "Model", "Dataset", "val_accuracy", "val_loss", "Created");
-            foreach (var run in runs.EnumerateArray())
+            foreach (var run in runs.Value)
             {
-                var metrics = run.Child("metrics");
-                table.AddRow(RunIds.Short(run.GetProperty("id").GetGuid()), Markup.Escape(run.Text("experiment") ?? ""), StateMarkup(run.Text("state")),
-                    Markup.Escape(run.Text("modelName") ?? ""), Markup.Escape($"{run.Text("datasetName")}:{run.Child("datasetVersion")}"),
-                    Number(metrics?.Number("val_accuracy")), Number(metrics?.Number("val_loss")),
-                    run.GetProperty("createdAt").GetDateTimeOffset().ToLocalTime().ToString("g", CultureInfo.CurrentCulture));
+                table.AddRow(RunIds.Short(run.Id), Markup.Escape(run.Experiment), StateMarkup(run.State),
+                    Markup.Escape(run.ModelName ?? ""), Markup.Escape($"{run.DatasetName}:{run.DatasetVersion}"),
+                    Number(Metric(run.Metrics, "val_accuracy")), Number(Metric(run.Metrics, "val_loss")),
+                    run.CreatedAt.ToLocalTime().ToString("g", CultureInfo.CurrentCulture));
             }
             context.Console.Write(table);
             return ExitCodes.Success;
@@ -119,29 +118,29 @@ public static class RunsCommands
         command.SetAction(terminal.Action(async (parse, context, cancellationToken) =>
         {
             var runId = await RunIds.ResolveAsync(parse.GetValue(id)!, context.Tracker, cancellationToken);
-            var run = await context.Tracker.GetJsonAsync($"/runs/{runId}", cancellationToken);
+            var answer = await context.Tracker.GetAsync<RunRecord>($"/runs/{runId}", cancellationToken);
             if (context.Json)
             {
-                context.WriteJson(run);
+                context.WriteJson(answer.Json);
                 return ExitCodes.Success;
             }
+            var run = answer.Value;
             var console = context.Console;
-            console.MarkupLine($"run [bold]{runId}[/] {StateMarkup(run.Text("state"))}{Markup.Escape(run.Text("reason") is { Length: > 0 } why ? ": " + why : "")}");
-            console.MarkupLineInterpolated($"experiment {run.Text("experiment")}, model {run.Text("modelName") ?? "-"}, dataset {run.Text("datasetName") ?? "-"}:{run.Child("datasetVersion")}, device {run.Text("device") ?? "-"}, attempt {run.GetProperty("attempt")}");
+            console.MarkupLine($"run [bold]{runId}[/] {StateMarkup(run.State)}{Markup.Escape(run.Reason is { Length: > 0 } why ? ": " + why : "")}");
+            console.MarkupLineInterpolated($"experiment {run.Experiment}, model {run.ModelName ?? "-"}, dataset {run.DatasetName ?? "-"}:{run.DatasetVersion}, device {run.Device ?? "-"}, attempt {run.Attempt}");
             var curves = new Table().AddColumns("Metric", "Points", "Last step", "Value", "Curve");
-            foreach (var curve in run.Items("curves"))
+            foreach (var curve in run.Curves)
             {
-                var name = curve.Text("name")!;
-                var points = await context.Tracker.GetJsonAsync($"/runs/{runId}/metrics/{Uri.EscapeDataString(name)}?maxPoints=40", cancellationToken);
-                curves.AddRow(Markup.Escape(name), curve.GetProperty("points").ToString(), curve.GetProperty("lastStep").ToString(),
-                    Number(curve.Number("lastValue")), Sparkline.Render(points.Items("values").Select(v => v.GetDouble()).ToList()));
+                var points = await context.Tracker.GetAsync<Curve>($"/runs/{runId}/metrics/{Uri.EscapeDataString(curve.Name)}?maxPoints=40", cancellationToken);
+                curves.AddRow(Markup.Escape(curve.Name), curve.Points.ToString(), curve.LastStep.ToString(),
+                    Number(curve.LastValue), Sparkline.Render(points.Value.Values));
             }
             console.Write(curves);
-            if (run.Child("finalMetrics") is { } final && final.EnumerateObject().Any())
+            if (run.FinalMetrics.Count > 0)
             {
-                console.MarkupLineInterpolated($"final: {string.Join(", ", final.EnumerateObject().Select(m => $"{m.Name} {Number(m.Value.GetDouble())}"))}");
+                console.MarkupLineInterpolated($"final: {string.Join(", ", run.FinalMetrics.Select(m => $"{m.Key} {Number(m.Value)}"))}");
             }
-            var parameters = run.Child("params")?.EnumerateObject().Select(p => $"{p.Name}={p.Value}").ToList() ?? [];
+            var parameters = run.Params.Select(p => $"{p.Key}={p.Value}").ToList();
             if (parameters.Count > 0)
             {
                 console.MarkupLineInterpolated($"params: {string.Join(" ", parameters)}");
@@ -169,32 +168,29 @@ public static class RunsCommands
             {
                 query += "&metrics=" + Uri.EscapeDataString(chosen);
             }
-            var comparison = await context.Tracker.GetJsonAsync(query, cancellationToken);
+            var answer = await context.Tracker.GetAsync<RunComparison>(query, cancellationToken);
             if (context.Json)
             {
-                context.WriteJson(comparison);
+                context.WriteJson(answer.Json);
                 return ExitCodes.Success;
             }
+            var comparison = answer.Value;
             var table = new Table().AddColumn("");
             foreach (var id in runIds)
             {
                 table.AddColumn(RunIds.Short(id));
             }
-            foreach (var parameter in comparison.Items("parameters").Where(p => parse.GetValue(all) || p.GetProperty("differs").GetBoolean()))
+            foreach (var parameter in comparison.Parameters.Where(p => parse.GetValue(all) || p.Differs))
             {
-                var values = parameter.GetProperty("values");
-                table.AddRow([Markup.Escape(parameter.Text("name") ?? ""),
-                    .. runIds.Select(id => Markup.Escape(values.Child(id.ToString("D"))?.ToString() ?? "-"))]);
+                table.AddRow([Markup.Escape(parameter.Name),
+                    .. runIds.Select(id => Markup.Escape(parameter.Values.GetValueOrDefault(id) ?? "-"))]);
             }
-            foreach (var metric in comparison.Items("metrics"))
+            foreach (var metric in comparison.Metrics)
             {
-                var values = metric.GetProperty("values");
-                var curves = metric.GetProperty("curves");
-                table.AddRow([$"[bold]{Markup.Escape(metric.Text("metric") ?? "")}[/]", .. runIds.Select(id =>
+                table.AddRow([$"[bold]{Markup.Escape(metric.Metric)}[/]", .. runIds.Select(id =>
                 {
-                    var key = id.ToString("D");
-                    var curve = curves.Child(key) is { } c ? Sparkline.Render(c.Items("values").Select(v => v.GetDouble()).ToList(), 12) : "";
-                    return $"{Number(values.Child(key) is { ValueKind: JsonValueKind.Number } v ? v.GetDouble() : null)} {curve}";
+                    var curve = metric.Curves.TryGetValue(id, out var points) ? Sparkline.Render(points.Values, 12) : "";
+                    return $"{Number(metric.Values.GetValueOrDefault(id))} {curve}";
                 })]);
             }
             context.Console.Write(table);
@@ -210,8 +206,8 @@ public static class RunsCommands
         command.SetAction(terminal.Action(async (parse, context, cancellationToken) =>
         {
             var runId = await RunIds.ResolveAsync(parse.GetValue(id)!, context.Tracker, cancellationToken);
-            var run = await context.Tracker.SendJsonAsync(HttpMethod.Post, $"/runs/{runId}/cancel", body: null, cancellationToken);
-            return Changed(context, run, run.Text("state") == "cancelled" ? "cancelled" : "asked to cancel");
+            var run = await context.Tracker.SendAsync<RunRecord>(HttpMethod.Post, $"/runs/{runId}/cancel", body: null, cancellationToken);
+            return Changed(context, run, run.Value.State == RunStates.Cancelled ? "cancelled" : "asked to cancel");
         }));
         return command;
     }
@@ -224,7 +220,7 @@ public static class RunsCommands
         command.SetAction(terminal.Action(async (parse, context, cancellationToken) =>
         {
             var runId = await RunIds.ResolveAsync(parse.GetValue(id)!, context.Tracker, cancellationToken);
-            var run = await context.Tracker.SendJsonAsync(HttpMethod.Post, $"/runs/{runId}/resume", body: null, cancellationToken);
+            var run = await context.Tracker.SendAsync<RunRecord>(HttpMethod.Post, $"/runs/{runId}/resume", body: null, cancellationToken);
             return parse.GetValue(watch) ? await RunWatcher.WatchAsync(context, runId, cancellationToken) : Changed(context, run, "queued again");
         }));
         return command;
@@ -232,27 +228,29 @@ public static class RunsCommands
 
     private static Argument<string> RunArgument() => new("run") { Description = "Run id, or a unique prefix of it" };
 
-    private static int Changed(CliContext context, JsonElement run, string what)
+    private static int Changed(CliContext context, ServiceAnswer<RunRecord> run, string what)
     {
         if (context.Json)
         {
-            context.WriteJson(run);
+            context.WriteJson(run.Json);
         }
         else
         {
-            context.Console.MarkupLineInterpolated($"run {run.GetProperty("id").GetGuid()} {what} (state {run.Text("state")})");
+            context.Console.MarkupLineInterpolated($"run {run.Value.Id} {what} (state {run.Value.State})");
         }
         return ExitCodes.Success;
     }
 
-    private static string StateMarkup(string? state) => state switch
+    internal static string StateMarkup(string? state) => state switch
     {
-        "completed" => "[green]completed[/]",
-        "failed" => "[red]failed[/]",
-        "cancelled" => "[yellow]cancelled[/]",
-        "running" => "[blue]running[/]",
+        RunStates.Completed => "[green]completed[/]",
+        RunStates.Failed => "[red]failed[/]",
+        RunStates.Cancelled => "[yellow]cancelled[/]",
+        RunStates.Running => "[blue]running[/]",
         _ => Markup.Escape(state ?? ""),
     };
+
+    internal static double? Metric(IReadOnlyDictionary<string, double> metrics, string name) => metrics.TryGetValue(name, out var value) ? value : null;
 
     internal static string Number(double? value) => value switch
     {

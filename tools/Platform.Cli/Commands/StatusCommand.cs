@@ -9,6 +9,9 @@ public static class StatusCommand
 {
     private sealed record ServiceState(string Service, string Address, bool Ready, string Detail);
 
+    /// <summary>The part of ServiceDefaults' readiness report (<c>/health</c>) this command shows.</summary>
+    private sealed record HealthSummary(string? Status);
+
     public static Command Create(Terminal terminal)
     {
         var wait = new Option<int>("--wait") { Description = "Wait up to this many seconds for every service to be ready", DefaultValueFactory = _ => 0 };
@@ -53,8 +56,8 @@ public static class StatusCommand
         try
         {
             var health = await service.GetJsonAsync("/health", cancellationToken);
-            return new ServiceState(service.ServiceName, service.BaseAddress.ToString(), true, health.ValueKind == System.Text.Json.JsonValueKind.Object
-                ? health.Text("status") ?? "" : "");
+            var status = health.ValueKind == System.Text.Json.JsonValueKind.Object ? service.Answer<HealthSummary>(health, "GET /health").Value.Status : null;
+            return new ServiceState(service.ServiceName, service.BaseAddress.ToString(), true, status ?? "");
         }
         catch (CliException failure)
         {

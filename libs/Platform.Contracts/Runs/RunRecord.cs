@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace Platform.Contracts.Runs;
+
+/// <summary>A run as the tracker's API shows it. <see cref="Metrics"/> holds each metric's final value, or its value at the latest step.</summary>
+/// <param name="State">One of <see cref="RunStates"/>.</param>
+/// <param name="Config">The validated training configuration the run was started with.</param>
+public sealed record RunRecord(
+    Guid Id,
+    string Experiment,
+    string State,
+    string? Reason,
+    string? ModelName,
+    string? DatasetName,
+    int? DatasetVersion,
+    string? Device,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? EndedAt,
+    int Attempt,
+    bool CancelRequested,
+    IReadOnlyDictionary<string, JsonElement> Params,
+    IReadOnlyDictionary<string, double> Metrics,
+    IReadOnlyDictionary<string, double> FinalMetrics,
+    IReadOnlyList<MetricSummary> Curves,
+    JsonElement? Config,
+    IReadOnlyDictionary<string, double>? PerClass,
+    ConfusionMatrix? ConfusionMatrix);
