@@ -16,6 +16,39 @@ public static class TrainingTelemetryConventions
     /// <summary>Span per epoch carrying <see cref="Step"/> and that epoch's <see cref="MetricsPrefix"/> attributes.</summary>
     public const string EpochSpan = "training.epoch";
 
+    /// <summary>
+    /// The steps of a Platform trainer's attempt besides its epochs, children of the run span, so the dashboard shows the
+    /// whole run in one trace. They carry no <see cref="RunId"/>: the tracker reads nothing from them.
+    /// </summary>
+    public const string CheckpointSpan = "training.checkpoint";
+
+    /// <inheritdoc cref="CheckpointSpan"/>
+    public const string ExportSpan = "training.export";
+
+    /// <inheritdoc cref="CheckpointSpan"/>
+    public const string PublishSpan = "training.publish";
+
+    /// <summary>On <see cref="CheckpointSpan"/>: the checkpoint's name, the epoch it holds, and whether it is the best so far.</summary>
+    public const string CheckpointName = "platform.checkpoint.name";
+
+    /// <inheritdoc cref="CheckpointName"/>
+    public const string CheckpointEpoch = "platform.checkpoint.epoch";
+
+    /// <inheritdoc cref="CheckpointName"/>
+    public const string CheckpointIsBest = "platform.checkpoint.best";
+
+    /// <summary>On <see cref="ExportSpan"/>: the parity gate's figures and the provider it ran on.</summary>
+    public const string ParityMaxAbsLogitDifference = "platform.parity.max_abs_logit_difference";
+
+    /// <inheritdoc cref="ParityMaxAbsLogitDifference"/>
+    public const string ParityTop1Agreement = "platform.parity.top1_agreement";
+
+    /// <inheritdoc cref="ParityMaxAbsLogitDifference"/>
+    public const string ParityProvider = "platform.parity.provider";
+
+    /// <summary>On <see cref="PublishSpan"/>: where the model package was written.</summary>
+    public const string PackageUri = "platform.package.uri";
+
     /// <summary>Event with the final figures: <see cref="MetricsPrefix"/>, <see cref="PerClassPrefix"/> and <see cref="ConfusionMatrix"/>.</summary>
     public const string ResultEvent = "training.result";
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
 using Platform.Contracts.ModelPackages;
+using Platform.Contracts.Telemetry;
 using Platform.Export;
 using Platform.Export.Onnx;
 using Platform.Export.Parity;
@@ -54,7 +55,11 @@ public sealed class TrainingJob(
                 var evaluation = AugmentationRecipes.Evaluation(config);
                 var metadata = new OnnxModelMetadata(config.Architecture, manifest.Classes, evaluation);
                 // The gate runs the export on a session made as serving makes its own (same factory, same defaults).
+                using var span = observer.StartStep(TrainingTelemetryConventions.ExportSpan);
                 var export = VerifiedExport.Run(trained.Model, metadata, validation, maxImages: options.Value.ParityImages);
+                span?.SetTag(TrainingTelemetryConventions.ParityMaxAbsLogitDifference, export.Parity.MaxAbsLogitDifference);
+                span?.SetTag(TrainingTelemetryConventions.ParityTop1Agreement, export.Parity.Top1Agreement);
+                span?.SetTag(TrainingTelemetryConventions.ParityProvider, export.Parity.Provider.ToString());
                 return (trained, export.Parity, export.Model);
             }
             catch
@@ -100,7 +105,9 @@ public sealed class TrainingJob(
                 report.Accuracy,
                 new ModelPackageParity(parity.MaxAbsLogitDifference, parity.Top1Agreement, parity.ImagesCompared, parity.Provider.ToString()),
                 DateTimeOffset.UtcNow);
+            using var publish = observer.StartStep(TrainingTelemetryConventions.PublishSpan);
             var uri = await packages.WriteAsync(index, files, CancellationToken.None);
+            publish?.SetTag(TrainingTelemetryConventions.PackageUri, uri.ToString());
             return new TrainingJobResult(uri, report, parity);
         }
     }

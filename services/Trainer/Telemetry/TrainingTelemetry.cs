@@ -72,6 +72,9 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
             case EpochCompleted { Metrics: var metrics }:
                 ReportEpoch(metrics);
                 break;
+            case CheckpointSaved checkpoint:
+                ReportCheckpoint(checkpoint);
+                break;
             case RunCompleted { Report: var report }:
                 ReportResult(report);
                 break;
@@ -84,6 +87,10 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
                 break;
         }
     }
+
+    /// <summary>A step of the attempt after training (export, publish) as a child of the run span; null when nothing listens.</summary>
+    public Activity? StartStep(string name) =>
+        run is null ? null : telemetry.Source.StartActivity(name, ActivityKind.Internal, run.Context);
 
     /// <summary>Called by the job when it fails outside the engine (dataset, export, parity gate).</summary>
     public void Fail(string reason) => run?.SetStatus(ActivityStatusCode.Error, reason);
@@ -141,6 +148,15 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
         telemetry.ReportProgress((double)metrics.Epoch / config.Epochs);
         logger.LogInformation("Run {RunId} epoch {Epoch}: train loss {TrainLoss:F4} acc {TrainAccuracy:P1}, val loss {ValidationLoss:F4} acc {ValidationAccuracy:P1}, {ImagesPerSecond:F0} img/s",
             job.RunId, metrics.Epoch, metrics.TrainLoss, metrics.TrainAccuracy, metrics.ValidationLoss, metrics.ValidationAccuracy, metrics.ImagesPerSecond);
+    }
+
+    private void ReportCheckpoint(CheckpointSaved checkpoint)
+    {
+        // The engine reports a checkpoint once it is stored; the span marks that moment in the run's timeline.
+        using var span = StartStep(TrainingTelemetryConventions.CheckpointSpan);
+        span?.SetTag(TrainingTelemetryConventions.CheckpointName, checkpoint.Name);
+        span?.SetTag(TrainingTelemetryConventions.CheckpointEpoch, checkpoint.Epoch);
+        span?.SetTag(TrainingTelemetryConventions.CheckpointIsBest, checkpoint.IsBest);
     }
 
     private void ReportResult(FinalReport report)
