@@ -18,6 +18,7 @@ public sealed class TrainModelConsumer(
     TrainingJob trainingJob,
     RunningJobs running,
     IOptions<TrainerOptions> options,
+    TimeProvider time,
     ILogger<TrainModelConsumer> logger,
     TracerProvider? tracing = null) : IConsumer<TrainModel>
 {
@@ -59,7 +60,7 @@ public sealed class TrainModelConsumer(
                     ["macro_f1"] = result.Report.MacroF1,
                     ["val_loss"] = result.Report.ValidationLoss,
                     ["parity_max_abs_logit_difference"] = result.Parity.MaxAbsLogitDifference,
-                }, DateTimeOffset.UtcNow));
+                }, time.GetUtcNow()));
             logger.LogInformation("Run {RunId} completed: accuracy {Accuracy:P2}, package {Package}", job.RunId, result.Report.Accuracy, result.PackageUri);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
@@ -73,7 +74,7 @@ public sealed class TrainModelConsumer(
             etag = await StopHeartbeatAsync(heartbeat, cancellation);
             await leases.FinishAsync(lease, etag, JobState.Failed, $"{failure.Reason}: {failure.Detail}", CancellationToken.None);
             await FlushTelemetryAsync();
-            await context.Publish(new Contracts.RunFailed(job.RunId, failure.Reason, failure.Detail, DateTimeOffset.UtcNow));
+            await context.Publish(new Contracts.RunFailed(job.RunId, failure.Reason, failure.Detail, time.GetUtcNow()));
             logger.LogWarning("Run {RunId} failed for good: {Reason}: {Detail}", job.RunId, failure.Reason, failure.Detail);
         }
         catch (LeaseLostException)
@@ -118,7 +119,7 @@ public sealed class TrainModelConsumer(
     {
         await leases.FinishAsync(lease, etag, JobState.Cancelled, reason, CancellationToken.None);
         await FlushTelemetryAsync();
-        await context.Publish(new RunCancelled(lease.RunId, reason, DateTimeOffset.UtcNow));
+        await context.Publish(new RunCancelled(lease.RunId, reason, time.GetUtcNow()));
         logger.LogInformation("Run {RunId} cancelled: {Reason}", lease.RunId, reason);
     }
 

@@ -30,6 +30,7 @@ public sealed class TrainingJob(
     ModelPackageWriter packages,
     TrainingTelemetry telemetry,
     IOptions<TrainerOptions> options,
+    TimeProvider time,
     ILogger<TrainingJob> logger)
 {
     public async Task<TrainingJobResult> RunAsync(TrainModel job, int attempt, CancellationToken cancellationToken)
@@ -104,7 +105,7 @@ public sealed class TrainingJob(
                 new ModelPackageDataset(job.DatasetName, job.DatasetVersion),
                 report.Accuracy,
                 new ModelPackageParity(parity.MaxAbsLogitDifference, parity.Top1Agreement, parity.ImagesCompared, parity.Provider.ToString()),
-                DateTimeOffset.UtcNow);
+                time.GetUtcNow());
             using var publish = observer.StartStep(TrainingTelemetryConventions.PublishSpan);
             var uri = await packages.WriteAsync(index, files, CancellationToken.None);
             publish?.SetTag(TrainingTelemetryConventions.PackageUri, uri.ToString());

@@ -24,8 +24,9 @@ public sealed class TrainingTelemetry : IDisposable
     // picks the spans the trainer sends to the tracker (Extensions.AddTrackerExport).
     public const string SourceName = "Platform.Trainer.Runs";
 
-    public TrainingTelemetry()
+    public TrainingTelemetry(TimeProvider? time = null)
     {
+        Time = time ?? TimeProvider.System;
         Source = new ActivitySource(SourceName);
         Meter = new Meter(SourceName);
         ImagesTrained = Meter.CreateCounter<long>(TrainingTelemetryConventions.InstrumentNames.Images, "{image}", "Training images processed");
@@ -35,6 +36,8 @@ public sealed class TrainingTelemetry : IDisposable
     }
 
     public ActivitySource Source { get; }
+
+    public TimeProvider Time { get; }
 
     public Meter Meter { get; }
 
@@ -132,7 +135,7 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
 
     private void ReportEpoch(EpochMetrics metrics)
     {
-        var start = DateTimeOffset.UtcNow - TimeSpan.FromSeconds(metrics.TrainSeconds + metrics.ValidationSeconds);
+        var start = telemetry.Time.GetUtcNow() - TimeSpan.FromSeconds(metrics.TrainSeconds + metrics.ValidationSeconds);
         using (var epoch = telemetry.Source.StartActivity(TrainingTelemetryConventions.EpochSpan, ActivityKind.Internal, run?.Context ?? default, startTime: start))
         {
             epoch?.SetTag(TrainingTelemetryConventions.RunId, job.RunId.ToString());
