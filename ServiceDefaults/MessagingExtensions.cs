@@ -77,6 +77,3 @@ public static class MessagingExtensions
             : ("guest", "guest");
     }
 }
-
-/// <summary>The name a service goes by in queue names and diagnostics.</summary>
-public sealed record ServiceIdentity(string Name);

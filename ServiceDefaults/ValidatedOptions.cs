@@ -3,12 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>An options class that states its own rules: one message per broken rule, naming the setting.</summary>
-public interface ISelfValidatingOptions
-{
-    IEnumerable<string> Violations();
-}
-
 /// <summary>
 /// Every service binds and checks its options the same way: bound from one configuration section, validated by the
 /// class's own rules when the host starts, so a broken setting stops the service at once with every rule it breaks.

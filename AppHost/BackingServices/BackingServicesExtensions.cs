@@ -2,13 +2,6 @@ using Microsoft.Extensions.Configuration;
 
 namespace Platform.AppHost.BackingServices;
 
-/// <summary>One backing service as the projects see it: a connection string, and the server to wait for.</summary>
-public sealed record BackingService(
-    IResourceBuilder<IResourceWithConnectionString> Connection,
-    IResourceBuilder<IResource>? Server);
-
-public sealed record BackingServiceSet(BackingService Redis, BackingService Messaging, BackingService Blobs, BackingServicesMode Mode);
-
 public static class BackingServicesExtensions
 {
     public const string RedisName = "redis";

@@ -7,9 +7,6 @@ using Platform.Imaging.Formats.Data;
 
 namespace Platform.Export;
 
-/// <summary>The exported model and the parity figures it passed with (callers record them with the run).</summary>
-public sealed record ExportResult(byte[] Model, ParityReport Parity, string? FallbackReason);
-
 /// <summary>
 /// The export path services use: export to ONNX, run ONNX Runtime and TorchSharp side by side on real validation
 /// images, and hand out the model only when the parity gate passes (max |Δlogit| ≤ 1e-4 and 100 % top-1 agreement

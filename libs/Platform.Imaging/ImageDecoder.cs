@@ -7,13 +7,6 @@ using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Imaging;
 
-/// <summary>What an encoded image declares about itself, read without decoding pixels.</summary>
-public sealed record ImageHeader(ImageFormat Format, int Width, int Height, SKEncodedOrigin Origin)
-{
-    /// <summary>Width and height as displayed, after the EXIF orientation is applied.</summary>
-    public (int Width, int Height) OrientedSize => Orientation.SwapsAxes(Origin) ? (Height, Width) : (Width, Height);
-}
-
 /// <summary>
 /// Decodes JPEG, PNG, WebP, GIF (first frame) and BMP with SkiaSharp into an <see cref="ImageBuffer"/>: EXIF
 /// orientation applied, colour converted to sRGB, transparency composited onto white, grayscale/palette/CMYK

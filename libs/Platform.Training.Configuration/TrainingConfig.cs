@@ -5,12 +5,6 @@ using Platform.Training.Configuration.Architectures;
 
 namespace Platform.Training.Configuration;
 
-/// <summary>One configuration problem: the JSON path of the field and what is wrong with it.</summary>
-public sealed record ConfigViolation(string Field, string Message)
-{
-    public override string ToString() => Field.Length == 0 ? Message : $"{Field}: {Message}";
-}
-
 /// <summary>
 /// Every hyperparameter of a training run, with defaults that train a model and range checks that report all
 /// problems at once (<see cref="Validate"/>). Serialised as camelCase JSON with enums as strings and saved with

@@ -4,10 +4,10 @@ using MassTransit;
 using MassTransit.Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts;
-using Platform.Tracker.Messaging;
 using Platform.Tracker.Runs;
 using StackExchange.Redis;
 using Conventions = Platform.Contracts.Telemetry.TrainingTelemetryConventions;
+using Platform.Tracker.Consumers;
 
 namespace Platform.Tracker.Tests;
 

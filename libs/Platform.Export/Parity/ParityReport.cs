@@ -2,10 +2,6 @@ using Platform.OnnxRuntime;
 
 namespace Platform.Export.Parity;
 
-/// <param name="MaxAbsLogitDifference">Largest |ONNX Runtime logit − TorchSharp logit| a passing export may show.</param>
-/// <param name="MinTop1Agreement">Smallest fraction of images on which both predict the same class (1 = all).</param>
-public sealed record ParityThresholds(double MaxAbsLogitDifference = 1e-4, double MinTop1Agreement = 1.0);
-
 /// <summary>How closely an exported model's ONNX Runtime outputs match the TorchSharp model's, on real images.</summary>
 /// <param name="MaxAbsLogitDifference">max over images and classes of |Δlogit|.</param>
 /// <param name="Top1Agreement">Fraction of images with the same arg-max class.</param>
@@ -28,11 +24,4 @@ public sealed record ParityReport(
     public override string ToString() =>
         $"max |Δlogit| {MaxAbsLogitDifference:E2} (limit {Thresholds.MaxAbsLogitDifference:E0}), top-1 agreement {Top1Agreement:P1} "
         + $"(minimum {Thresholds.MinTop1Agreement:P0}) over {ImagesCompared} images (max |logit| {MaxAbsLogit:G4}) on the {Provider} provider";
-}
-
-/// <summary>The exported model does not reproduce the TorchSharp model within the parity thresholds.</summary>
-public sealed class ParityGateException(ParityReport report)
-    : Exception($"ONNX export failed the parity gate: {report}.")
-{
-    public ParityReport Report { get; } = report;
 }

@@ -191,10 +191,3 @@ public sealed class IdxDataset : ILabeledImageSource
         return bytes;
     }
 }
-
-public enum IdxFileKind
-{
-    None,
-    Images,
-    Labels,
-}

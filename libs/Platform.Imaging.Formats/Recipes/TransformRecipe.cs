@@ -3,16 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace Platform.Imaging.Formats.Recipes;
 
-/// <summary>torchvision's RandomResizedCrop parameters: crop area as a fraction of the image, and width/height ratio.</summary>
-public sealed record RandomResizedCropOptions(double MinScale = 0.08, double MaxScale = 1.0,
-                                              double MinRatio = 3.0 / 4.0, double MaxRatio = 4.0 / 3.0);
-
-/// <summary>
-/// torchvision's ColorJitter strengths: brightness, contrast and saturation factors are drawn from
-/// [max(0, 1 - x), 1 + x]; the hue shift from [-Hue, Hue] with Hue in [0, 0.5]. Zero switches an adjustment off.
-/// </summary>
-public sealed record ColorJitterOptions(double Brightness = 0, double Contrast = 0, double Saturation = 0, double Hue = 0);
-
 /// <summary>
 /// A serialisable description of the preprocessing pipeline. The output is always Channels × Size × Size floats,
 /// scaled to [0, 1] and then normalised with Mean/Std.

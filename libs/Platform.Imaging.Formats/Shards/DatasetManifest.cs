@@ -3,18 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace Platform.Imaging.Formats.Shards;
 
-/// <summary>Samples of one split (train/val/test) in total and per class (indexed like <see cref="DatasetManifest.Classes"/>).</summary>
-public sealed record SplitSummary(string Name, int Samples, int[] PerClass);
-
-/// <summary>One shard file of a split, as written by <see cref="ShardWriter"/>.</summary>
-public sealed record ManifestShard(string Split, string Name, int Samples, long Bytes, string Sha256);
-
-/// <summary>An input file the dataset was built from, by its path inside the upload and its SHA-256.</summary>
-public sealed record SourceFile(string Path, string Sha256);
-
-/// <summary>Fixed image size of every sample, when the ingest normalised sizes.</summary>
-public sealed record ImageSize(int Width, int Height);
-
 /// <summary>
 /// The description of one immutable dataset version: classes, splits, image properties, normalisation statistics,
 /// the shards holding the samples (with SHA-256) and the sources they came from. Ingest writes it last, after all

@@ -3,17 +3,6 @@ using System.Text;
 
 namespace Platform.Imaging.Formats.Shards;
 
-/// <summary>How a record's payload holds the image.</summary>
-public enum ShardImageEncoding : byte
-{
-    Png = 0,
-    Jpeg = 1,
-    Webp = 2,
-
-    /// <summary>Width × Height × Channels bytes, interleaved, as in <see cref="ImageBuffer.Pixels"/>.</summary>
-    RawPixels = 3,
-}
-
 /// <summary>Byte layout constants and header (de)serialisation shared by the writer and readers (see docs/shard-format.md).</summary>
 internal static class ShardFormat
 {
@@ -137,13 +126,3 @@ internal static class ShardFormat
 
     public static string DecodeKey(ReadOnlySpan<byte> key) => Encoding.UTF8.GetString(key);
 }
-
-/// <summary>The fixed part of a record as stored.</summary>
-internal sealed record ShardRecordHeader(ShardImageEncoding Encoding, int Channels, int Label, int Width, int Height,
-                                         int PayloadLength, int KeyLength, byte[] SourceSha256, byte[] PayloadSha256)
-{
-    public int RecordLength => ShardFormat.RecordHeaderLength + KeyLength + PayloadLength;
-}
-
-/// <summary>Where a record lives in its shard: byte offset of its header, total length, and label.</summary>
-public readonly record struct ShardIndexEntry(long Offset, int Length, int Label);

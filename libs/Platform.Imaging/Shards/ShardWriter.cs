@@ -7,9 +7,6 @@ using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Imaging.Shards;
 
-/// <summary>A finished shard: its name, sample count, size and the SHA-256 (lowercase hex) of the whole file.</summary>
-public sealed record ShardDescriptor(string Name, int Samples, long Bytes, string Sha256);
-
 /// <summary>
 /// Appends samples to shard files, starting a new shard before a record would take the current one past
 /// <c>targetShardBytes</c> (a single larger record gets a shard of its own). Streams come from

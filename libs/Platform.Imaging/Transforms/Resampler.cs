@@ -8,14 +8,6 @@ using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Imaging.Transforms;
 
-/// <summary>Interleaved 8-bit pixels with the byte offset of each output channel inside a pixel.</summary>
-internal readonly record struct PixelRows(byte[] Pixels, int RowBytes, int PixelStride, int RedOffset, int GreenOffset, int BlueOffset)
-{
-    public static PixelRows Of(ImageBuffer image) => image.Channels == 1
-        ? new PixelRows(image.Pixels, image.RowBytes, 1, 0, 0, 0)
-        : new PixelRows(image.Pixels, image.RowBytes, 3, 0, 1, 2);
-}
-
 /// <summary>
 /// Crop + resize in one SkiaSharp pass into caller-provided memory. Grayscale stays Gray8; RGB is widened to
 /// BGRA8888, Skia's native order on little-endian Linux, which its raster pipeline resamples about twice as fast

@@ -26,6 +26,3 @@ public sealed record ArchitectureInfo(
     /// null when any normalisation works.</summary>
     public InputNormalization? RequiredNormalization { get; init; }
 }
-
-/// <summary>Per-channel mean and standard deviation of pixels in [0, 1].</summary>
-public sealed record InputNormalization(float[] Mean, float[] Std);

@@ -8,31 +8,6 @@ using TorchSharp;
 
 namespace Platform.Training.Checkpoints;
 
-/// <summary>Tracks the best value of a validation metric and how long ago it improved.</summary>
-public sealed record MetricProgress(MonitoredMetric Metric, double? Best, int BestEpoch, int EpochsWithoutImprovement);
-
-/// <summary>
-/// Everything besides tensors that a resumed run needs, stored as <c>manifest.json</c> in a checkpoint.
-/// The learning-rate schedule is a function of <see cref="Step"/>; the sampler order and augmentation of an epoch
-/// are functions of (config seed, epoch); the torch RNG is re-seeded from (seed, epoch) at every epoch start. So
-/// epoch and step restore the schedule, sampler and RNG exactly.
-/// </summary>
-public sealed record CheckpointManifest(
-    int FormatVersion,
-    TrainingConfig Config,
-    IReadOnlyList<string> Classes,
-    int EpochsCompleted,
-    long Step,
-    double LearningRate,
-    MetricProgress Best,
-    MetricProgress? EarlyStopping,
-    LossScalerState? LossScaler,
-    IReadOnlyList<EpochMetrics> History,
-    DateTimeOffset SavedAt)
-{
-    public const int CurrentFormatVersion = 1;
-}
-
 /// <summary>
 /// The checkpoint format: a zip archive (stored, not compressed) with <c>manifest.json</c>
 /// (<see cref="CheckpointManifest"/>), <c>model.bin</c> (TorchSharp <c>Module.save</c> of the fp32 master weights and

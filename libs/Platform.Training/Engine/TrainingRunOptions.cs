@@ -21,9 +21,3 @@ public sealed record TrainingRunOptions
     /// <summary>Builds the model for (config, number of classes); null uses <see cref="ModelRegistry.Create"/>.</summary>
     public Func<TrainingConfig, int, ImageClassifier>? ModelFactory { get; init; }
 }
-
-/// <summary>The trained model (fp32, in eval mode, on the training device; the caller disposes it) and its report.</summary>
-public sealed record TrainingResult(ImageClassifier Model, FinalReport Report) : IDisposable
-{
-    public void Dispose() => Model.Dispose();
-}

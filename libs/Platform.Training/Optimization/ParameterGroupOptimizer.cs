@@ -5,9 +5,6 @@ using static TorchSharp.torch;
 
 namespace Platform.Training.Optimization;
 
-/// <summary>One named set of parameters trained at lr × <see cref="LrFactor"/>.</summary>
-public sealed record ParameterGroup(string Name, IReadOnlyList<Parameter> Parameters, double LrFactor);
-
 /// <summary>
 /// A TorchSharp optimizer over named parameter groups (backbone, head), whose learning rates follow one schedule:
 /// each group trains at the scheduled rate times its factor.

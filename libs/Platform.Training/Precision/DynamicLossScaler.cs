@@ -1,8 +1,5 @@
 namespace Platform.Training.Precision;
 
-/// <summary>Serialisable state of a <see cref="DynamicLossScaler"/>.</summary>
-public sealed record LossScalerState(double Scale, int GoodSteps, long SkippedSteps);
-
 /// <summary>
 /// Dynamic loss scaling for fp16 training (Micikevicius et al. 2018, "Mixed Precision Training"; PyTorch's
 /// GradScaler): the loss is multiplied by <see cref="Scale"/> before backward so small gradients survive fp16's

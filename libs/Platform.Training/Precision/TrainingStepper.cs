@@ -8,13 +8,6 @@ using static TorchSharp.torch;
 
 namespace Platform.Training.Precision;
 
-/// <summary>What one optimizer step produced. Tensors belong to the caller's dispose scope.</summary>
-/// <param name="Loss">Unscaled float32 batch loss (a scalar tensor).</param>
-/// <param name="Logits">The forward pass's logits, [N, K].</param>
-/// <param name="GradientNorm">Global L2 norm of the (unscaled) gradients before clipping; inf/NaN on overflow.</param>
-/// <param name="Skipped">True when the step was skipped because the gradients overflowed.</param>
-public sealed record StepOutcome(Tensor Loss, Tensor Logits, double GradientNorm, bool Skipped);
-
 /// <summary>
 /// Forward, backward and optimizer step in fp32, fp16 or bf16. TorchSharp has no autocast or GradScaler, so low
 /// precision keeps fp32 master weights (the model the optimizer updates, evaluates and checkpoints) and a

@@ -7,18 +7,6 @@ using Platform.Inference.Telemetry;
 
 namespace Platform.Inference.Apis;
 
-public sealed record V2TensorMetadata(string Name, string Datatype, IReadOnlyList<long> Shape);
-
-public sealed record V2ModelMetadata(string Name, IReadOnlyList<string> Versions, string Platform, IReadOnlyList<V2TensorMetadata> Inputs, IReadOnlyList<V2TensorMetadata> Outputs);
-
-public sealed record V2OutputTensor(string Name, string Datatype, IReadOnlyList<long> Shape, float[] Data);
-
-public sealed record V2InferResponse(
-    [property: JsonPropertyName("model_name")] string ModelName,
-    [property: JsonPropertyName("model_version")] string ModelVersion,
-    string? Id,
-    IReadOnlyList<V2OutputTensor> Outputs);
-
 /// <summary>
 /// The Open Inference Protocol (KServe v2) over REST, so Triton and KServe clients work: health, model metadata and readiness, and
 /// infer with FP32 tensor JSON (already preprocessed NCHW input; the model's logits as output). Errors are <c>{"error": "..."}</c> as

@@ -5,9 +5,6 @@ using Platform.Inference.Serving;
 
 namespace Platform.Inference.Apis;
 
-/// <summary>One encoded image from a request, with the multipart file name when there was one.</summary>
-public sealed record EncodedImage(string? Name, byte[] Bytes);
-
 /// <summary>Reads request bodies within <see cref="InferenceOptions.MaxBodyBytes"/>, refusing oversize ones before reading them.</summary>
 public static class RequestBody
 {

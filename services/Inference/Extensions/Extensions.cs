@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Platform.Inference.Serving;
 using Platform.Inference.Telemetry;
 using Platform.OnnxRuntime;
+using Platform.Inference.Consumers;
 
 namespace Platform.Inference.Extensions;
 

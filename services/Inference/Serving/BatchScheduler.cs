@@ -6,24 +6,6 @@ using Platform.OnnxRuntime;
 
 namespace Platform.Inference.Serving;
 
-/// <summary>What one image got back: its logits and how it was served.</summary>
-public sealed record InferenceOutcome(float[] Logits, int BatchSize, double QueueMs, double InferenceMs);
-
-/// <summary>The queue is full: the caller answers 429 and the client retries.</summary>
-public sealed class QueueFullException(string message) : Exception(message);
-
-/// <summary>The request has more images than the queue can ever hold: retrying cannot help, the caller answers 413.</summary>
-public sealed class BatchExceedsQueueException(int images, int capacity)
-    : Exception($"The request carries {images} images; a model's queue holds {capacity}.")
-{
-    public int Images { get; } = images;
-
-    public int Capacity { get; } = capacity;
-}
-
-/// <summary>The version was retired after the caller chose it: the caller resolves the model again.</summary>
-public sealed class VersionRetiredException(string message) : Exception(message);
-
 /// <summary>
 /// Dynamic batching for one model version: a bounded queue of preprocessed images and <see cref="ModelExecution.ConcurrentBatches"/>
 /// workers, each taking up to <see cref="InferenceOptions.MaxBatchSize"/> of them (waiting at most

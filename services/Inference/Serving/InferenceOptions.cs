@@ -99,21 +99,3 @@ public sealed class InferenceOptions
         }
     }
 }
-
-/// <summary>One model's overrides of the service-wide execution settings; unset ones take the service's.</summary>
-public sealed class ModelExecutionOptions
-{
-    public int? ConcurrentBatches { get; set; }
-
-    public int? IntraOpThreads { get; set; }
-}
-
-/// <summary>How one model's versions run: batches at once, and the ONNX Runtime intra-op threads of the session they share.</summary>
-public sealed record ModelExecution(int ConcurrentBatches, int IntraOpThreads);
-
-/// <summary>Stops the service at start with every rule its settings break, by name.</summary>
-public sealed class InferenceOptionsValidator : IValidateOptions<InferenceOptions>
-{
-    public ValidateOptionsResult Validate(string? name, InferenceOptions options) =>
-        options.Violations().ToList() is { Count: > 0 } violations ? ValidateOptionsResult.Fail(violations) : ValidateOptionsResult.Success;
-}

@@ -8,15 +8,6 @@ using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Inference.Serving;
 
-/// <summary>What a model name resolves to: the served version, or why there is none.</summary>
-public enum Resolution
-{
-    Found,
-    UnknownModel,
-    UnknownVersion,
-    NotReady,
-}
-
 /// <summary>
 /// The models this instance serves. Per model: which version each alias points at and the loaded versions. A promotion loads the new
 /// version fully before the alias moves (one reference swap), keeps the version the alias pointed at before for pinned requests, and
@@ -194,11 +185,3 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
         }
     }
 }
-
-/// <summary>
-/// A model's aliases (each on a loaded version), the promotions still loading, its loaded versions, and for each alias the version it
-/// pointed at before (kept for pinned requests).
-/// </summary>
-public sealed record ModelState(string Name, IReadOnlyDictionary<string, ModelPromoted> Aliases, IReadOnlyDictionary<string, ModelPromoted> Pending,
-    IReadOnlyDictionary<int, ServedModel> Versions,
-    IReadOnlyDictionary<string, int> PreviousVersions);

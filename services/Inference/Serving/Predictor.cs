@@ -6,22 +6,6 @@ using Platform.Imaging.Formats;
 
 namespace Platform.Inference.Serving;
 
-/// <summary>A request that cannot be served, with the HTTP status and a message a client can act on.</summary>
-public sealed class InferenceRejectedException(int status, string title, string detail, string reason, bool retryable = false) : Exception(detail)
-{
-    public int Status { get; } = status;
-
-    public string Title { get; } = title;
-
-    public string Reason { get; } = reason;
-
-    /// <summary>True when trying again later can succeed (429, 503): the answer carries Retry-After.</summary>
-    public bool Retryable { get; } = retryable;
-}
-
-/// <summary>The served version and one outcome per input, in input order.</summary>
-public sealed record Prediction(ServedModel Model, string? Alias, IReadOnlyList<InferenceOutcome> Outcomes, double TotalMs);
-
 /// <summary>
 /// One path for every endpoint: resolve the model, prepare the inputs with that version's preprocessing, queue them, and wait within
 /// the request timeout or until the client goes away. A version retired between resolving and queueing is resolved again.

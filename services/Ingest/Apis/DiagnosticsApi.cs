@@ -25,5 +25,3 @@ public static class DiagnosticsApi
             new WiringProbeAccepted(probe.ProbeId, probe.BlobContainer, probe.BlobName));
     }
 }
-
-public sealed record WiringProbeAccepted(Guid ProbeId, string BlobContainer, string BlobName);

@@ -6,16 +6,6 @@ using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Ingest.Apis;
 
-/// <summary>The files of one upload, streamed to the work folder, with their SHA-256.</summary>
-public sealed record ReceivedUpload(IReadOnlyDictionary<string, string> FilesByPart, IReadOnlyList<SourceFile> Sources);
-
-public sealed class UploadTooLargeException(long limit) : Exception($"The upload is larger than {limit} bytes (Ingest:MaxUploadBytes).")
-{
-    public long Limit { get; } = limit;
-}
-
-public sealed class InvalidUploadException(string message) : Exception(message);
-
 /// <summary>
 /// Streams a request body to disk without holding it in memory: a raw body becomes the part "upload";
 /// a multipart/form-data body keeps each file part under its part name (archive, images, labels).

@@ -1,5 +1,6 @@
 using Platform.Ingest.Datasets;
 using Platform.Ingest.Processing;
+using Platform.Ingest.Consumers;
 
 namespace Platform.Ingest.Extensions;
 

@@ -11,15 +11,6 @@ using Platform.Contracts.Datasets;
 
 namespace Platform.Ingest.Processing;
 
-/// <summary>The outcome of a successful ingest: the manifest as published and the report.</summary>
-public sealed record IngestResult(DatasetManifest Manifest, Uri ManifestUri, IngestReport Report);
-
-/// <summary>The ingest found nothing to publish; the report says what was rejected and why.</summary>
-public sealed class NothingToPublishException(string message, IngestReport report) : Exception(message)
-{
-    public IngestReport Report { get; } = report;
-}
-
 /// <summary>
 /// Turns an upload into a published dataset version. Pass 1 reads every file, decodes it to validate it
 /// and decides its label; duplicates and label conflicts are resolved and the accepted samples are split.

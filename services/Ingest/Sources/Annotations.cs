@@ -4,9 +4,6 @@ using System.Xml;
 
 namespace Platform.Ingest.Sources;
 
-/// <summary>A label an annotation file gives to an image path (already resolved inside the upload).</summary>
-public sealed record Annotation(string ImagePath, string Label, string Origin);
-
 /// <summary>
 /// Reads the annotation files of an upload: CSV (<c>path,label</c>, optional header), JSON (an array of
 /// <c>{"path": …, "label": …}</c> or an object mapping path to label) and Pascal VOC XML as LabelImg writes

@@ -23,5 +23,3 @@ public static class DiagnosticsApi
             : TypedResults.Ok(new WiringProbeReport(probeId, answers));
     }
 }
-
-public sealed record WiringProbeReport(Guid ProbeId, IReadOnlyList<WiringProbeAnswered> Answers);

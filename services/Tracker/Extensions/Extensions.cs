@@ -1,7 +1,7 @@
 using Platform.Tracker.Diagnostics;
-using Platform.Tracker.Messaging;
 using Platform.Tracker.Registry;
 using Platform.Tracker.Runs;
+using Platform.Tracker.Consumers;
 
 namespace Platform.Tracker.Extensions;
 

@@ -6,47 +6,6 @@ using Platform.Otlp;
 
 namespace Platform.Tracker.Otlp;
 
-public enum RunOutcome
-{
-    Completed,
-    Failed,
-    Cancelled,
-}
-
-public sealed record MetricPoint(string Metric, long Step, double Value, double WallTimeSeconds);
-
-/// <summary>What one OTLP batch says about one run; every part of it can be applied twice without changing anything twice.</summary>
-public sealed class RunObservation(Guid runId)
-{
-    public Guid RunId { get; } = runId;
-
-    public Dictionary<string, string> Fields { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Hyperparameters, each value as JSON (a string, number or boolean).</summary>
-    public Dictionary<string, string> Params { get; } = new(StringComparer.Ordinal);
-
-    public List<MetricPoint> Points { get; } = [];
-
-    public Dictionary<string, double> FinalMetrics { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Per-class figures keyed "label.metric" (e.g. "cat.f1").</summary>
-    public Dictionary<string, double> PerClass { get; } = new(StringComparer.Ordinal);
-
-    public string? ConfusionMatrixJson { get; set; }
-
-    public DateTimeOffset? StartedAt { get; set; }
-
-    public DateTimeOffset? EndedAt { get; set; }
-
-    /// <summary>How the run span ended; it decides the state only of a run that exists through telemetry alone.</summary>
-    public RunOutcome? Outcome { get; set; }
-
-    public string? OutcomeReason { get; set; }
-}
-
-/// <summary>The result of mapping a batch: observations per run, and spans that claimed to be training telemetry but could not be read.</summary>
-public sealed record MappedBatch(IReadOnlyList<RunObservation> Runs, int RejectedSpans, string? RejectionMessage);
-
 /// <summary>
 /// Maps OTLP spans to runs. A span belongs to a run when it carries <c>platform.run_id</c>; spans without it (HTTP
 /// requests, anything else an application traces) are ignored. Any span or span event with a <c>step</c> attribute
@@ -228,36 +187,4 @@ public static class TrainingTelemetryMapper
 
     private static DateTimeOffset? Time(ulong unixNano) =>
         unixNano == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)(unixNano / 1_000_000));
-}
-
-/// <summary>Reads the confusion matrix a result event carries, refusing one whose rows and columns do not match its labels.</summary>
-public static class ConfusionMatrixReader
-{
-    public static bool TryParse(string json, out ConfusionMatrix? matrix, out string? problem)
-    {
-        matrix = null;
-        ConfusionMatrix? parsed;
-        try
-        {
-            parsed = JsonSerializer.Deserialize<ConfusionMatrix>(json, JsonSerializerOptions.Web);
-        }
-        catch (JsonException exception)
-        {
-            problem = exception.Message;
-            return false;
-        }
-        if (parsed?.Labels is null || parsed.Matrix is null)
-        {
-            problem = "it needs 'labels' and 'matrix'.";
-            return false;
-        }
-        if (parsed.Matrix.Count != parsed.Labels.Count || parsed.Matrix.Any(row => row is null || row.Count != parsed.Labels.Count))
-        {
-            problem = $"'matrix' must be {parsed.Labels.Count}×{parsed.Labels.Count}, one row and one column per label.";
-            return false;
-        }
-        matrix = parsed;
-        problem = null;
-        return true;
-    }
 }

@@ -4,11 +4,6 @@ using Platform.Contracts.Naming;
 
 namespace Platform.Tracker.Runs;
 
-/// <summary>A request to start a run: which dataset version to train on, the model name, and the training configuration.</summary>
-public sealed record CreateRunRequest(DatasetReference? Dataset, string? ModelName, JsonElement? Config);
-
-public sealed record DatasetReference(string? Name, int? Version);
-
 /// <summary>
 /// Validates a run request; every problem is reported at once, keyed by the field's JSON path, so a caller can fix
 /// them all in one go. The training configuration is checked with the trainer's own validator.

@@ -6,9 +6,6 @@ using StackExchange.Redis;
 
 namespace Platform.Tracker.Runs;
 
-/// <summary>Points written to a curve, and the version number that write gave the curve.</summary>
-public sealed record CurveWrite(Guid RunId, string Metric, long Version, IReadOnlyList<MetricPoint> Points);
-
 /// <summary>
 /// Runs, parameters and curves in Redis. Every write is idempotent: a curve is a hash keyed by step, so a re-sent
 /// batch or a resumed run overwrites a point with itself, and (run, metric, step) never appears twice. Writes are

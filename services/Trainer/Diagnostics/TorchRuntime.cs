@@ -33,16 +33,3 @@ public sealed class TorchRuntime(ILogger<TorchRuntime> logger)
         }
     }
 }
-
-public sealed record TorchRuntimeStatus(bool Loaded, string Device, string? Error);
-
-public sealed class TorchRuntimeHealthCheck(TorchRuntime runtime) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var status = runtime.Status;
-        return Task.FromResult(status.Loaded
-            ? HealthCheckResult.Healthy($"libtorch loaded; device {status.Device}")
-            : HealthCheckResult.Unhealthy($"libtorch unavailable: {status.Error}"));
-    }
-}

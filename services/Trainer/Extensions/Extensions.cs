@@ -5,6 +5,7 @@ using Platform.Trainer.Diagnostics;
 using Platform.Trainer.Jobs;
 using Platform.Trainer.Storage;
 using Platform.Trainer.Telemetry;
+using Platform.Trainer.Consumers;
 
 namespace Platform.Trainer.Extensions;
 

@@ -8,35 +8,6 @@ using Platform.Contracts;
 
 namespace Platform.Trainer.Jobs;
 
-[JsonConverter(typeof(WireEnumConverter<JobState>))]
-public enum JobState
-{
-    Running,
-    Interrupted,
-    Completed,
-    Failed,
-    Cancelled,
-}
-
-/// <summary>
-/// Who owns a run, until when, and how it ended, kept in <c>runs/{runId}/lease.json</c>. Every change is a
-/// conditional write on the blob's ETag, so of two trainers that try to take a run only one succeeds, and an
-/// owner that was too slow to renew learns that it lost the run.
-/// </summary>
-/// <param name="RequestedAt">When the TrainModel command behind this attempt was sent: a later one for a failed or cancelled run is a resume.</param>
-public sealed record JobLease(Guid RunId, string Owner, JobState State, int Attempt, DateTimeOffset ExpiresAt, DateTimeOffset RequestedAt, string? Outcome)
-{
-    public bool IsTerminal => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
-
-    /// <summary>Whether a command sent at <paramref name="requestedAt"/> has nothing left to do: the run completed, or it ended after that command.</summary>
-    public bool Settles(DateTimeOffset requestedAt) => State == JobState.Completed || (IsTerminal && requestedAt <= RequestedAt);
-}
-
-/// <summary>A request to cancel a run, kept beside its lease until the run ends or is resumed.</summary>
-public sealed record CancelRequest(string Reason, DateTimeOffset RequestedAt);
-
-public sealed class LeaseLostException(Guid runId) : Exception($"Another trainer took over run {runId}: its lease was not renewed in time.");
-
 public sealed class JobLeases(BlobServiceClient blobs, IOptions<TrainerOptions> options, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

@@ -16,9 +16,6 @@ using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Trainer.Jobs;
 
-/// <summary>What a finished run produced.</summary>
-public sealed record TrainingJobResult(Uri PackageUri, FinalReport Report, ParityReport Parity);
-
 /// <summary>
 /// One attempt at a run: read the configuration and the dataset, train (resuming from the newest checkpoint),
 /// export ONNX through the parity gate, and publish the model package. Runs on a thread of its own because the
@@ -167,22 +164,5 @@ public sealed class TrainingJob(
         return violations.Count == 0
             ? effective
             : throw new TrainingJobFailedException("configuration does not fit the dataset", string.Join("; ", violations.Select(v => v.ToString())));
-    }
-}
-
-internal static class TaskExtensions
-{
-    /// <summary>Awaits the engine's task and tells the telemetry when it fails outside the engine.</summary>
-    public static async Task<T> ReportingExportFailures<T>(this Task<T> task, RunTelemetryObserver observer)
-    {
-        try
-        {
-            return await task;
-        }
-        catch (Exception exception) when (exception is ParityGateException or OnnxExportException)
-        {
-            observer.Fail(exception.Message);
-            throw new TrainingJobFailedException(exception is ParityGateException ? "ONNX parity gate failed" : "ONNX export failed", exception.Message, exception);
-        }
     }
 }

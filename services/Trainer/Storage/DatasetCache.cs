@@ -8,9 +8,6 @@ using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Trainer.Storage;
 
-/// <summary>The dataset version is missing, unpublished or damaged: the run cannot succeed by retrying.</summary>
-public sealed class DatasetUnavailableException(string message) : Exception(message);
-
 /// <summary>
 /// Copies a dataset version's shards from blob storage into a local cache, once, and checks each against the
 /// SHA-256 in the manifest, so training reads local files and a damaged download is never trained on.

@@ -1,0 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>An options class that states its own rules: one message per broken rule, naming the setting.</summary>
+public interface ISelfValidatingOptions
+{
+    IEnumerable<string> Violations();
+}

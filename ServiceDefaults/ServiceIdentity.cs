@@ -1,0 +1,9 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.ServiceDefaults.Diagnostics;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>The name a service goes by in queue names and diagnostics.</summary>
+public sealed record ServiceIdentity(string Name);

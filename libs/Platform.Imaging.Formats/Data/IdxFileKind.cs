@@ -1,0 +1,11 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace Platform.Imaging.Formats.Data;
+
+public enum IdxFileKind
+{
+    None,
+    Images,
+    Labels,
+}

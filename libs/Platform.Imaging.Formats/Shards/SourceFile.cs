@@ -1,0 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Platform.Imaging.Formats.Shards;
+
+/// <summary>An input file the dataset was built from, by its path inside the upload and its SHA-256.</summary>
+public sealed record SourceFile(string Path, string Sha256);

@@ -1,0 +1,12 @@
+using System.Globalization;
+
+namespace Platform.Otlp;
+
+public enum OtlpMetricKind
+{
+    Gauge,
+    Sum,
+    Histogram,
+    ExponentialHistogram,
+    Summary,
+}

@@ -1,0 +1,5 @@
+using System.Globalization;
+
+namespace Platform.Otlp;
+
+public sealed record OtlpSpanEvent(string Name, ulong TimeUnixNano, IReadOnlyDictionary<string, object?> Attributes);

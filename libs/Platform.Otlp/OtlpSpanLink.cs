@@ -1,0 +1,5 @@
+using System.Globalization;
+
+namespace Platform.Otlp;
+
+public sealed record OtlpSpanLink(string TraceId, string SpanId);

@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+using Platform.Imaging.Formats.Recipes;
+
+namespace Platform.Training.Configuration;
+
+public enum DevicePreference
+{
+    /// <summary>CUDA when available, otherwise CPU.</summary>
+    Auto,
+    Cpu,
+    Cuda,
+}

@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+using Platform.Imaging.Formats.Recipes;
+
+namespace Platform.Training.Configuration;
+
+public enum NumericPrecision
+{
+    Fp32,
+    Fp16,
+    Bf16,
+}

@@ -1,0 +1,31 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Platform.Training.Configuration;
+using Platform.Training.Engine;
+using Platform.Training.Optimization;
+using Platform.Training.Precision;
+using TorchSharp;
+
+namespace Platform.Training.Checkpoints;
+
+/// <summary>
+/// Everything besides tensors that a resumed run needs, stored as <c>manifest.json</c> in a checkpoint.
+/// The learning-rate schedule is a function of <see cref="Step"/>; the sampler order and augmentation of an epoch
+/// are functions of (config seed, epoch); the torch RNG is re-seeded from (seed, epoch) at every epoch start. So
+/// epoch and step restore the schedule, sampler and RNG exactly.
+/// </summary>
+public sealed record CheckpointManifest(
+    int FormatVersion,
+    TrainingConfig Config,
+    IReadOnlyList<string> Classes,
+    int EpochsCompleted,
+    long Step,
+    double LearningRate,
+    MetricProgress Best,
+    MetricProgress? EarlyStopping,
+    LossScalerState? LossScaler,
+    IReadOnlyList<EpochMetrics> History,
+    DateTimeOffset SavedAt)
+{
+    public const int CurrentFormatVersion = 1;
+}

@@ -1,0 +1,12 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Platform.Training.Configuration;
+using Platform.Training.Engine;
+using Platform.Training.Optimization;
+using Platform.Training.Precision;
+using TorchSharp;
+
+namespace Platform.Training.Checkpoints;
+
+/// <summary>Tracks the best value of a validation metric and how long ago it improved.</summary>
+public sealed record MetricProgress(MonitoredMetric Metric, double? Best, int BestEpoch, int EpochsWithoutImprovement);

@@ -1,0 +1,33 @@
+using Platform.Training.Configuration;
+
+namespace Platform.Training.Engine;
+
+/// <summary>Metrics of one epoch. Top-5 values are null when there are 5 classes or fewer.</summary>
+/// <param name="Epoch">1-based epoch number.</param>
+/// <param name="Step">Optimizer steps taken so far (skipped fp16 steps included).</param>
+/// <param name="LearningRate">Head learning rate at the epoch's last step.</param>
+/// <param name="GradientNorm">Mean global L2 gradient norm before clipping over the epoch's finite steps.</param>
+/// <param name="MaxGradientNorm">Largest finite global gradient norm of the epoch.</param>
+/// <param name="ImagesPerSecond">Training images per second of wall time in the training phase.</param>
+/// <param name="Partial">True when the time budget ended the epoch early.</param>
+/// <param name="LossScale">fp16 loss scale at the end of the epoch; null without loss scaling.</param>
+/// <param name="SkippedSteps">Steps skipped in this epoch because gradients overflowed.</param>
+public sealed record EpochMetrics(
+    int Epoch,
+    long Step,
+    double TrainLoss,
+    double TrainAccuracy,
+    double? TrainTop5Accuracy,
+    double ValidationLoss,
+    double ValidationAccuracy,
+    double? ValidationTop5Accuracy,
+    double LearningRate,
+    double GradientNorm,
+    double MaxGradientNorm,
+    double ImagesPerSecond,
+    double TrainSeconds,
+    double ValidationSeconds,
+    bool BackboneFrozen,
+    bool Partial,
+    double? LossScale,
+    int SkippedSteps);

@@ -1,0 +1,21 @@
+using Platform.Training.Configuration;
+
+namespace Platform.Training.Engine;
+
+/// <summary>The validation evaluation of the final model.</summary>
+/// <param name="ConfusionMatrix">Rows are true classes, columns predicted classes, in <paramref name="Classes"/> order.</param>
+/// <param name="BestEpoch">1-based epoch with the best checkpoint metric (0 when no epoch completed).</param>
+public sealed record FinalReport(
+    IReadOnlyList<string> Classes,
+    IReadOnlyList<ClassMetrics> PerClass,
+    long[][] ConfusionMatrix,
+    double Accuracy,
+    double MacroF1,
+    double ValidationLoss,
+    int BestEpoch,
+    double? BestMetric,
+    int EpochsCompleted,
+    long Steps,
+    StopReason StopReason,
+    double TrainingSeconds,
+    IReadOnlyList<EpochMetrics> History);

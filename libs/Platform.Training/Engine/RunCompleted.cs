@@ -1,0 +1,5 @@
+using Platform.Training.Configuration;
+
+namespace Platform.Training.Engine;
+
+public sealed record RunCompleted(FinalReport Report) : TrainingEvent;

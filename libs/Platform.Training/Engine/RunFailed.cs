@@ -1,0 +1,5 @@
+using Platform.Training.Configuration;
+
+namespace Platform.Training.Engine;
+
+public sealed record RunFailed(string Error, string ExceptionType) : TrainingEvent;

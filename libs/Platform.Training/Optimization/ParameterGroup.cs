@@ -1,0 +1,9 @@
+using Platform.Training.Configuration;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Platform.Training.Optimization;
+
+/// <summary>One named set of parameters trained at lr × <see cref="LrFactor"/>.</summary>
+public sealed record ParameterGroup(string Name, IReadOnlyList<Parameter> Parameters, double LrFactor);

@@ -1,0 +1,16 @@
+using Platform.Training.Configuration;
+using Platform.Training.Losses;
+using Platform.Training.Models;
+using Platform.Training.Optimization;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Platform.Training.Precision;
+
+/// <summary>What one optimizer step produced. Tensors belong to the caller's dispose scope.</summary>
+/// <param name="Loss">Unscaled float32 batch loss (a scalar tensor).</param>
+/// <param name="Logits">The forward pass's logits, [N, K].</param>
+/// <param name="GradientNorm">Global L2 norm of the (unscaled) gradients before clipping; inf/NaN on overflow.</param>
+/// <param name="Skipped">True when the step was skipped because the gradients overflowed.</param>
+public sealed record StepOutcome(Tensor Loss, Tensor Logits, double GradientNorm, bool Skipped);

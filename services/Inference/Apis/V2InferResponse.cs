@@ -1,0 +1,14 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using Platform.Inference.Serving;
+using Platform.Inference.Telemetry;
+
+namespace Platform.Inference.Apis;
+
+public sealed record V2InferResponse(
+    [property: JsonPropertyName("model_name")] string ModelName,
+    [property: JsonPropertyName("model_version")] string ModelVersion,
+    string? Id,
+    IReadOnlyList<V2OutputTensor> Outputs);

@@ -1,0 +1,10 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.ML.OnnxRuntime;
+using Platform.Inference.Telemetry;
+using Platform.OnnxRuntime;
+
+namespace Platform.Inference.Serving;
+
+/// <summary>What one image got back: its logits and how it was served.</summary>
+public sealed record InferenceOutcome(float[] Logits, int BatchSize, double QueueMs, double InferenceMs);

@@ -1,0 +1,10 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Platform.Imaging;
+using Platform.Inference.Telemetry;
+using Platform.Imaging.Formats;
+
+namespace Platform.Inference.Serving;
+
+/// <summary>The served version and one outcome per input, in input order.</summary>
+public sealed record Prediction(ServedModel Model, string? Alias, IReadOnlyList<InferenceOutcome> Outcomes, double TotalMs);

@@ -1,0 +1,10 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.ML.OnnxRuntime;
+using Platform.Inference.Telemetry;
+using Platform.OnnxRuntime;
+
+namespace Platform.Inference.Serving;
+
+/// <summary>The queue is full: the caller answers 429 and the client retries.</summary>
+public sealed class QueueFullException(string message) : Exception(message);

@@ -1,0 +1,10 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.ML.OnnxRuntime;
+using Platform.Inference.Telemetry;
+using Platform.OnnxRuntime;
+
+namespace Platform.Inference.Serving;
+
+/// <summary>The version was retired after the caller chose it: the caller resolves the model again.</summary>
+public sealed class VersionRetiredException(string message) : Exception(message);

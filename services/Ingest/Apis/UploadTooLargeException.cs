@@ -1,0 +1,12 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using Platform.Imaging.Shards;
+using Platform.Imaging.Formats.Shards;
+
+namespace Platform.Ingest.Apis;
+
+public sealed class UploadTooLargeException(long limit) : Exception($"The upload is larger than {limit} bytes (Ingest:MaxUploadBytes).")
+{
+    public long Limit { get; } = limit;
+}

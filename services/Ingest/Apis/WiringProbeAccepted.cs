@@ -1,0 +1,6 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.ServiceDefaults.Diagnostics;
+
+namespace Platform.Ingest.Apis;
+
+public sealed record WiringProbeAccepted(Guid ProbeId, string BlobContainer, string BlobName);

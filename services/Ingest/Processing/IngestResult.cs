@@ -1,0 +1,15 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Platform.Imaging;
+using Platform.Imaging.Shards;
+using Platform.Ingest.Datasets;
+using Platform.Ingest.Sources;
+using Platform.Imaging.Formats;
+using Platform.Imaging.Formats.Shards;
+using Platform.Imaging.Data;
+using Platform.Contracts.Datasets;
+
+namespace Platform.Ingest.Processing;
+
+/// <summary>The outcome of a successful ingest: the manifest as published and the report.</summary>
+public sealed record IngestResult(DatasetManifest Manifest, Uri ManifestUri, IngestReport Report);

@@ -1,0 +1,6 @@
+using Platform.Imaging;
+using Platform.Imaging.Formats;
+
+namespace Platform.Ingest.Sources;
+
+public sealed record RejectedItem(string Key, string Reason, string Detail) : SourceItem(Key);

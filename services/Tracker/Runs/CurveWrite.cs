@@ -1,0 +1,10 @@
+using System.Globalization;
+using System.Text.Json;
+using Platform.Contracts.Runs;
+using Platform.Tracker.Otlp;
+using StackExchange.Redis;
+
+namespace Platform.Tracker.Runs;
+
+/// <summary>Points written to a curve, and the version number that write gave the curve.</summary>
+public sealed record CurveWrite(Guid RunId, string Metric, long Version, IReadOnlyList<MetricPoint> Points);

@@ -1,0 +1,27 @@
+using Azure;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+using Platform.Contracts;
+using Platform.Trainer.Jobs;
+
+namespace Platform.Trainer.Consumers;
+
+public sealed class TrainModelConsumerDefinition : ConsumerDefinition<TrainModelConsumer>
+{
+    public TrainModelConsumerDefinition()
+    {
+        // One job at a time per trainer; replicas compete for the queue.
+        ConcurrentMessageLimit = 1;
+    }
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<TrainModelConsumer> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.PrefetchCount = 1;
+        }
+    }
+}

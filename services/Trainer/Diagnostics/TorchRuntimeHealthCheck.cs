@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using static TorchSharp.torch;
+
+namespace Platform.Trainer.Diagnostics;
+
+public sealed class TorchRuntimeHealthCheck(TorchRuntime runtime) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var status = runtime.Status;
+        return Task.FromResult(status.Loaded
+            ? HealthCheckResult.Healthy($"libtorch loaded; device {status.Device}")
+            : HealthCheckResult.Unhealthy($"libtorch unavailable: {status.Error}"));
+    }
+}

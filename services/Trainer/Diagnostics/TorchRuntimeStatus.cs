@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using static TorchSharp.torch;
+
+namespace Platform.Trainer.Diagnostics;
+
+public sealed record TorchRuntimeStatus(bool Loaded, string Device, string? Error);

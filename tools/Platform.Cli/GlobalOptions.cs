@@ -1,0 +1,31 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Platform.Cli.Http;
+using Spectre.Console;
+
+namespace Platform.Cli;
+
+/// <summary>Options every command takes.</summary>
+public static class GlobalOptions
+{
+    public static readonly Option<bool> Json = new("--json") { Description = "Print the result as JSON on standard output (for scripts)", Recursive = true };
+
+    public static readonly Option<string?> IngestUrl = new("--ingest-url")
+    {
+        Description = $"Ingest service address (default ${ServiceEndpoints.IngestVariable} or {ServiceEndpoints.DefaultIngest})",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> TrackerUrl = new("--tracker-url")
+    {
+        Description = $"Tracker service address (default ${ServiceEndpoints.TrackerVariable} or {ServiceEndpoints.DefaultTracker})",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> InferenceUrl = new("--inference-url")
+    {
+        Description = $"Inference service address (default ${ServiceEndpoints.InferenceVariable} or {ServiceEndpoints.DefaultInference})",
+        Recursive = true,
+    };
+}
