@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Storage.Blobs;
@@ -29,8 +28,7 @@ public sealed class InferenceFixture : IAsyncLifetime
     private const string Dataset = "fashion-subset";
     private const int DatasetVersion = 1;
 
-    private readonly ConcurrentQueue<RunFailed> failed = new();
-    private IBusControl bus = null!;
+    private RecordingBus bus = null!;
 
     public LocalServers Servers { get; private set; } = null!;
 
@@ -54,15 +52,7 @@ public sealed class InferenceFixture : IAsyncLifetime
             RepositoryPaths.RequireFile(Path.Combine(folder, "t10k-labels-idx1-ubyte.gz"), "run scripts/setup.sh"),
             IdxDataset.FashionMnistClasses);
         await PublishDatasetAsync();
-        bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
-        {
-            rabbit.Host(new Uri(Servers.MessagingConnectionString!));
-            rabbit.ReceiveEndpoint("inference-tests-events", endpoint =>
-            {
-                endpoint.Handler<RunFailed>(context => { failed.Enqueue(context.Message); return Task.CompletedTask; });
-            });
-        });
-        await bus.StartAsync();
+        bus = await RecordingBus.StartAsync(Servers.MessagingConnectionString!, "inference-tests-events", watch => watch.Record<RunFailed>());
 
         var runs = new[] { Guid.NewGuid(), Guid.NewGuid() };
         var trainerSettings = new Dictionary<string, string?>(Servers.ServiceEnvironment())
@@ -73,8 +63,8 @@ public sealed class InferenceFixture : IAsyncLifetime
         };
         await using (var trainer = await ServiceHost.StartAsync("Platform.Trainer", trainerSettings, TimeSpan.FromMinutes(2)))
         {
-            await bus.Publish(new TrainModel(runs[0], "tests", Dataset, DatasetVersion, ModelName, SmallCnnConfig(seed: 7), DateTimeOffset.UtcNow));
-            await bus.Publish(new TrainModel(runs[1], "tests", Dataset, DatasetVersion, ModelName, SmallCnnConfig(seed: 11), DateTimeOffset.UtcNow));
+            await bus.PublishAsync(new TrainModel(runs[0], "tests", Dataset, DatasetVersion, ModelName, SmallCnnConfig(seed: 7), DateTimeOffset.UtcNow));
+            await bus.PublishAsync(new TrainModel(runs[1], "tests", Dataset, DatasetVersion, ModelName, SmallCnnConfig(seed: 11), DateTimeOffset.UtcNow));
             foreach (var run in runs)
             {
                 await WaitForPackageAsync(run, TimeSpan.FromMinutes(4), () => trainer.Output);
@@ -103,7 +93,7 @@ public sealed class InferenceFixture : IAsyncLifetime
     public async Task PromoteAsync(int version, ServiceHost? service = null)
     {
         service ??= Service;
-        await bus.Publish(Promotion(version));
+        await bus.PublishAsync(Promotion(version));
         await WaitForServingAsync(service, version);
     }
 
@@ -112,7 +102,7 @@ public sealed class InferenceFixture : IAsyncLifetime
             model.GetProperty("name").GetString() == ModelName
             && model.GetProperty("aliases").TryGetProperty("production", out var served) && served.GetInt32() == version), TimeSpan.FromMinutes(1));
 
-    public Task PublishAsync<T>(T message) where T : class => bus.Publish(message);
+    public Task PublishAsync<T>(T message) where T : class => bus.PublishAsync(message);
 
     /// <summary>The version the production alias serves now.</summary>
     public async Task<int> ServingVersionAsync(ServiceHost? service = null)
@@ -136,24 +126,13 @@ public sealed class InferenceFixture : IAsyncLifetime
     /// Waits for the run's package index (written last), failing at once if the run fails. The package, not ModelTrained, is what
     /// serving needs, and it is there even when the trainer loses its lease while recording the run's end.
     /// </summary>
-    private async Task WaitForPackageAsync(Guid runId, TimeSpan timeout, Func<string> diagnostics)
+    private Task WaitForPackageAsync(Guid runId, TimeSpan timeout, Func<string> diagnostics)
     {
         var index = Blobs.GetBlobContainerClient(StorageLayout.ModelsContainer).GetBlobClient(StorageLayout.ModelPackageFile(ModelName, runId, ModelPackageLayout.IndexFile));
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if ((await index.ExistsAsync()).Value)
-            {
-                return;
-            }
-            if (failed.FirstOrDefault(m => m.RunId == runId) is { } failure)
-            {
-                throw new InvalidOperationException($"Run {runId} failed: {failure.Reason}: {failure.Detail}");
-            }
-            await Task.Delay(250);
-        }
-        var output = diagnostics();
-        throw new TimeoutException($"No model package for run {runId} within {timeout}.\n{output[^Math.Min(6000, output.Length)..]}");
+        return Eventually.UntilAsync(async () => bus.Messages<RunFailed>().FirstOrDefault(m => m.RunId == runId) is { } failure
+                ? throw new InvalidOperationException($"Run {runId} failed: {failure.Reason}: {failure.Detail}")
+                : (await index.ExistsAsync()).Value,
+            timeout, () => $"no model package for run {runId}.\n{diagnostics()}", TimeSpan.FromMilliseconds(250));
     }
 
     /// <summary>2,000 training and 500 validation images of Fashion-MNIST's test set (indices 0–2499), as shards and a manifest.</summary>
@@ -200,7 +179,7 @@ public sealed class InferenceFixture : IAsyncLifetime
         }
         if (bus is not null)
         {
-            await bus.StopAsync();
+            await bus.DisposeAsync();
         }
         if (Servers is not null)
         {

@@ -33,44 +33,24 @@ public sealed class IngestLifecycleTests(IngestFixture fixture)
     [Fact]
     public async Task Publishing_announces_the_version_and_a_version_that_a_run_uses_cannot_be_deleted()
     {
-        var published = new TaskCompletionSource<DatasetPublished>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
-        {
-            rabbit.Host(new Uri(fixture.Servers.MessagingConnectionString!));
-            rabbit.ReceiveEndpoint("ingest-tests-dataset-published", endpoint =>
-                endpoint.Handler<DatasetPublished>(context =>
-                {
-                    if (context.Message.Name == "in-use")
-                    {
-                        published.TrySetResult(context.Message);
-                    }
-                    return Task.CompletedTask;
-                }));
-        });
-        await bus.StartAsync();
-        try
-        {
-            var archive = TestArchives.Zip(Enumerable.Range(0, 8).Select(i => new TestArchives.Entry($"{(i < 4 ? "a" : "b")}/{i}.png", TestArchives.Png(500 + i))));
-            var accepted = await fixture.UploadAsync("name=in-use", IngestFixture.Archive(archive));
-            var version = accepted.GetProperty("version").GetInt32();
-            var announcement = await published.Task.WaitAsync(TimeSpan.FromMinutes(1));
-            Assert.Equal(version, announcement.Version);
-            Assert.Equal(["a", "b"], announcement.Classes);
-            Assert.Equal(8, announcement.TrainCount + announcement.ValidationCount + announcement.TestCount);
+        await using var bus = await RecordingBus.StartAsync(fixture.Servers.MessagingConnectionString!, "ingest-tests-dataset-published",
+            watch => watch.Record<DatasetPublished>());
+        var archive = TestArchives.Zip(Enumerable.Range(0, 8).Select(i => new TestArchives.Entry($"{(i < 4 ? "a" : "b")}/{i}.png", TestArchives.Png(500 + i))));
+        var accepted = await fixture.UploadAsync("name=in-use", IngestFixture.Archive(archive));
+        var version = accepted.GetProperty("version").GetInt32();
+        var announcement = await bus.WaitForAsync<DatasetPublished>(message => message.Name == "in-use", TimeSpan.FromMinutes(1));
+        Assert.Equal(version, announcement.Version);
+        Assert.Equal(["a", "b"], announcement.Classes);
+        Assert.Equal(8, announcement.TrainCount + announcement.ValidationCount + announcement.TestCount);
 
-            var runId = Guid.NewGuid();
-            await bus.Publish(new TrainModel(runId, "exp", "in-use", version, "model", "{}", DateTimeOffset.UtcNow));
-            await fixture.Ingest.PollAsync($"/datasets/in-use/versions/{version}/runs",
-                runs => runs.EnumerateArray().Any(run => run.GetGuid() == runId), TimeSpan.FromSeconds(30));
-            using var refused = await fixture.Ingest.Client.DeleteAsync($"/datasets/in-use/versions/{version}");
-            var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
-            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-            Assert.Contains(runId.ToString(), problem.GetProperty("detail").GetString());
-        }
-        finally
-        {
-            await bus.StopAsync();
-        }
+        var runId = Guid.NewGuid();
+        await bus.PublishAsync(new TrainModel(runId, "exp", "in-use", version, "model", "{}", DateTimeOffset.UtcNow));
+        await fixture.Ingest.PollAsync($"/datasets/in-use/versions/{version}/runs",
+            runs => runs.EnumerateArray().Any(run => run.GetGuid() == runId), TimeSpan.FromSeconds(30));
+        using var refused = await fixture.Ingest.Client.DeleteAsync($"/datasets/in-use/versions/{version}");
+        var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains(runId.ToString(), problem.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MassTransit;
@@ -10,7 +9,7 @@ namespace Platform.Tracker.Tests;
 /// <summary>Real Redis (append-only), RabbitMQ and Azurite processes, the tracker as its own process, and a bus that sees what it publishes.</summary>
 public sealed class TrackerFixture : IAsyncLifetime
 {
-    private IBusControl bus = null!;
+    private RecordingBus bus = null!;
 
     public LocalServers Servers { get; private set; } = null!;
 
@@ -18,47 +17,22 @@ public sealed class TrackerFixture : IAsyncLifetime
 
     public int Port { get; } = FreePort.Next();
 
-    public ConcurrentQueue<object> Published { get; } = new();
+    /// <summary>The tracker's commands and events, as the bus recorded them.</summary>
+    public IReadOnlyCollection<object> Published => bus.Received;
 
-    public IPublishEndpoint Bus => bus;
+    public IPublishEndpoint Bus => bus.Publisher;
 
     public async Task InitializeAsync()
     {
         Servers = await LocalServers.StartAsync(blobs: true, messaging: true, redis: true);
         Tracker = await ServiceHost.StartAsync("Platform.Tracker", Servers.ServiceEnvironment(), port: Port);
-        bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit =>
-        {
-            rabbit.Host(new Uri(Servers.MessagingConnectionString!));
-            rabbit.ReceiveEndpoint("tracker-tests-observer", endpoint =>
-            {
-                endpoint.Handler<TrainModel>(context => Record(context.Message));
-                endpoint.Handler<CancelTraining>(context => Record(context.Message));
-                endpoint.Handler<ModelPromoted>(context => Record(context.Message));
-            });
-        });
-        await bus.StartAsync();
-    }
-
-    private Task Record(object message)
-    {
-        Published.Enqueue(message);
-        return Task.CompletedTask;
+        bus = await RecordingBus.StartAsync(Servers.MessagingConnectionString!, "tracker-tests-observer",
+            watch => watch.Record<TrainModel>().Record<CancelTraining>().Record<ModelPromoted>());
     }
 
     /// <summary>Waits until a message matching <paramref name="match"/> has been published.</summary>
-    public async Task<T> WaitForPublishedAsync<T>(Func<T, bool> match, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Published.OfType<T>().FirstOrDefault(match) is { } found)
-            {
-                return found;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"No {typeof(T).Name} matching the condition was published. Seen: {string.Join(", ", Published)}");
-    }
+    public Task<T> WaitForPublishedAsync<T>(Func<T, bool> match, TimeSpan? timeout = null) where T : class =>
+        bus.WaitForAsync(match, timeout ?? TimeSpan.FromSeconds(30));
 
     /// <summary>Kills the tracker (SIGKILL) and starts a new one on the same port and the same Redis.</summary>
     public async Task CrashAndRestartTrackerAsync(Func<Task>? whileDown = null)
@@ -92,7 +66,7 @@ public sealed class TrackerFixture : IAsyncLifetime
     {
         if (bus is not null)
         {
-            await bus.StopAsync();
+            await bus.DisposeAsync();
         }
         if (Tracker is not null)
         {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure.Storage.Blobs;
 using MassTransit;
 using Platform.Contracts;
@@ -15,17 +14,17 @@ public sealed class TrainerFixture : IAsyncLifetime
     public const string Dataset = "fashion-subset";
     public const int DatasetVersion = 1;
 
-    private IBusControl bus = null!;
+    private RecordingBus bus = null!;
 
     public LocalServers Servers { get; private set; } = null!;
 
     public BlobServiceClient Blobs { get; private set; } = null!;
 
-    public ConcurrentQueue<ModelTrained> Trained { get; } = new();
+    public IEnumerable<ModelTrained> Trained => bus.Messages<ModelTrained>();
 
-    public ConcurrentQueue<RunFailed> Failed { get; } = new();
+    public IEnumerable<RunFailed> Failed => bus.Messages<RunFailed>();
 
-    public ConcurrentQueue<RunCancelled> Cancelled { get; } = new();
+    public IEnumerable<RunCancelled> Cancelled => bus.Messages<RunCancelled>();
 
     public static readonly IReadOnlyDictionary<string, string?> FastLeases = new Dictionary<string, string?>
     {
@@ -39,30 +38,15 @@ public sealed class TrainerFixture : IAsyncLifetime
         Servers = await LocalServers.StartAsync(blobs: true, messaging: true);
         Blobs = new BlobServiceClient(Servers.BlobConnectionString);
         await DatasetSeeder.PublishFashionMnistAsync(Blobs, Dataset, DatasetVersion, train: 2000, validation: 500);
-        bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
-        {
-            rabbit.Host(new Uri(Servers.MessagingConnectionString!));
-            rabbit.ReceiveEndpoint("trainer-tests-events", endpoint =>
-            {
-                endpoint.Handler<ModelTrained>(context => Record(Trained, context.Message));
-                endpoint.Handler<RunFailed>(context => Record(Failed, context.Message));
-                endpoint.Handler<RunCancelled>(context => Record(Cancelled, context.Message));
-            });
-        });
-        await bus.StartAsync();
-    }
-
-    private static Task Record<T>(ConcurrentQueue<T> queue, T message)
-    {
-        queue.Enqueue(message);
-        return Task.CompletedTask;
+        bus = await RecordingBus.StartAsync(Servers.MessagingConnectionString!, "trainer-tests-events",
+            watch => watch.Record<ModelTrained>().Record<RunFailed>().Record<RunCancelled>());
     }
 
     public Task<ServiceHost> StartTrainerAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
         ServiceHost.StartAsync("Platform.Trainer", Servers.ServiceEnvironment().Concat(FastLeases).Concat(settings ?? new Dictionary<string, string?>()).ToDictionary(),
             TimeSpan.FromMinutes(2));
 
-    public Task PublishAsync<T>(T message) where T : class => bus.Publish(message);
+    public Task PublishAsync<T>(T message) where T : class => bus.PublishAsync(message);
 
     public static TrainModel Job(Guid runId, string configJson) =>
         new(runId, "tests", Dataset, DatasetVersion, "fashion-cnn", configJson, DateTimeOffset.UtcNow);
@@ -75,38 +59,15 @@ public sealed class TrainerFixture : IAsyncLifetime
         }
         """;
 
-    public async Task<T> WaitForAsync<T>(ConcurrentQueue<T> queue, Func<T, bool> match, TimeSpan timeout, Func<string>? diagnostics = null)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (queue.FirstOrDefault(match) is { } found)
-            {
-                return found;
-            }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"No matching {typeof(T).Name} within {timeout}. {diagnostics?.Invoke()}");
-    }
+    public Task<T> WaitForAsync<T>(IEnumerable<T> messages, Func<T, bool> match, TimeSpan timeout, Func<string>? diagnostics = null) where T : class =>
+        Eventually.ValueAsync(() => messages.FirstOrDefault(match), timeout, () => $"no matching {typeof(T).Name}. {diagnostics?.Invoke()}");
 
     /// <summary>Waits for the run's model, failing at once with the reason if the run fails instead.</summary>
-    public async Task<ModelTrained> WaitForModelAsync(Guid runId, TimeSpan timeout, Func<string> diagnostics)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Trained.FirstOrDefault(m => m.RunId == runId) is { } trained)
-            {
-                return trained;
-            }
-            if (Failed.FirstOrDefault(m => m.RunId == runId) is { } failed)
-            {
-                throw new InvalidOperationException($"Run {runId} failed: {failed.Reason}: {failed.Detail}");
-            }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"No model for run {runId} within {timeout}.\n{diagnostics()[^Math.Min(6000, diagnostics().Length)..]}");
-    }
+    public Task<ModelTrained> WaitForModelAsync(Guid runId, TimeSpan timeout, Func<string> diagnostics) =>
+        Eventually.ValueAsync(() => Failed.FirstOrDefault(m => m.RunId == runId) is { } failed
+                ? throw new InvalidOperationException($"Run {runId} failed: {failed.Reason}: {failed.Detail}")
+                : Trained.FirstOrDefault(m => m.RunId == runId),
+            timeout, () => $"no model for run {runId}.\n{diagnostics()}");
 
     public async Task<IReadOnlyList<string>> CheckpointsAsync(Guid runId)
     {
@@ -128,7 +89,7 @@ public sealed class TrainerFixture : IAsyncLifetime
     {
         if (bus is not null)
         {
-            await bus.StopAsync();
+            await bus.DisposeAsync();
         }
         if (Servers is not null)
         {

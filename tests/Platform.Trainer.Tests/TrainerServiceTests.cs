@@ -53,7 +53,7 @@ public sealed class TrainerServiceTests(TrainerFixture fixture)
         var runId = Guid.NewGuid();
         var first = await fixture.StartTrainerAsync();
         await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs)));
-        await WaitUntilAsync(async () => (await fixture.CheckpointsAsync(runId)).Any(name => name.StartsWith("epoch-", StringComparison.Ordinal)),
+        await Eventually.UntilAsync(async () => (await fixture.CheckpointsAsync(runId)).Any(name => name.StartsWith("epoch-", StringComparison.Ordinal)),
             TimeSpan.FromMinutes(3), () => first.Output);
 
         await first.KillAsync();
@@ -76,7 +76,7 @@ public sealed class TrainerServiceTests(TrainerFixture fixture)
         await using var trainer = await fixture.StartTrainerAsync();
         var runId = Guid.NewGuid();
         await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs: 50, batchSize: 16)));
-        await WaitUntilAsync(async () => (await fixture.CheckpointsAsync(runId)).Count > 0, TimeSpan.FromMinutes(3), () => trainer.Output);
+        await Eventually.UntilAsync(async () => (await fixture.CheckpointsAsync(runId)).Count > 0, TimeSpan.FromMinutes(3), () => trainer.Output);
 
         var requested = DateTimeOffset.UtcNow;
         await fixture.PublishAsync(new CancelTraining(runId, "changed my mind", DateTimeOffset.UtcNow));
@@ -159,18 +159,5 @@ public sealed class TrainerServiceTests(TrainerFixture fixture)
             correct += Array.IndexOf(logits, logits.Max()) == source.GetLabel(i) ? 1 : 0;
         }
         return (double)correct / count;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> diagnostics)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Condition not met within {timeout}.\n{diagnostics()[^Math.Min(4000, diagnostics().Length)..]}");
-            }
-            await Task.Delay(250);
-        }
     }
 }

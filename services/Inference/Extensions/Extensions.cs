@@ -24,8 +24,7 @@ internal static class Extensions
             });
         });
 
-        builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
+        builder.Services.AddValidatedOptions<InferenceOptions>(InferenceOptions.SectionName);
         builder.Services.AddSingleton<InferenceTelemetry>();
         builder.Services.AddSingleton(services => CreateSessionFactory(
             services.GetRequiredService<IOptions<InferenceOptions>>().Value, services.GetRequiredService<ILogger<OnnxSessionFactory>>()));

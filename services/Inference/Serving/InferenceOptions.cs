@@ -4,7 +4,7 @@ using Platform.OnnxRuntime;
 namespace Platform.Inference.Serving;
 
 /// <summary>Settings of the inference service (configuration section <c>Inference</c>). Every limit is enforced before work starts.</summary>
-public sealed class InferenceOptions
+public sealed class InferenceOptions : ISelfValidatingOptions
 {
     public const string SectionName = "Inference";
 
