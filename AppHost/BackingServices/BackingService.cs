@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace Platform.AppHost.BackingServices;
 
 /// <summary>One backing service as the projects see it: a connection string, and the server to wait for.</summary>

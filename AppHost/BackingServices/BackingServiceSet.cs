@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace Platform.AppHost.BackingServices;
 
 public sealed record BackingServiceSet(BackingService Redis, BackingService Messaging, BackingService Blobs, BackingServicesMode Mode);

@@ -18,7 +18,6 @@ using Platform.Contracts;
 using Platform.Contracts.ModelPackages;
 using Platform.Export.Onnx;
 using Platform.Imaging;
-using Platform.Imaging.Data;
 using Platform.Imaging.Transforms;
 using Platform.OnnxRuntime;
 using Platform.Testing;

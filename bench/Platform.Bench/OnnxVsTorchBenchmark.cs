@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Platform.Export.Onnx;
-using Platform.Imaging.Transforms;
 using Platform.OnnxRuntime;
 using Platform.Training.Models;
 using TorchSharp;

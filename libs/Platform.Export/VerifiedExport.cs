@@ -1,7 +1,6 @@
 using Platform.Export.Onnx;
 using Platform.Export.Parity;
 using Platform.OnnxRuntime;
-using Platform.Imaging.Data;
 using Platform.Training.Models;
 using Platform.Imaging.Formats.Data;
 

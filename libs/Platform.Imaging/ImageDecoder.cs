@@ -1,7 +1,6 @@
 using System.Buffers;
 using SkiaSharp;
 using Platform.Imaging.Formats;
-using Platform.Imaging.Formats.Data;
 using Platform.Imaging.Formats.Recipes;
 using Platform.Imaging.Formats.Shards;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Platform.Otlp;
 
 /// <summary>An OTLP body that is not a valid export request.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Platform.Otlp;
 
 /// <summary>One exported metric stream: its instrument scope (meter), name, unit, kind and data points.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Platform.Otlp;
 
 public enum OtlpMetricKind

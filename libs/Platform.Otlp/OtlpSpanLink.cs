@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Platform.Otlp;
 
 public sealed record OtlpSpanLink(string TraceId, string SpanId);

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Platform.Otlp;
 
 /// <summary>OTLP span kinds (opentelemetry-proto trace.proto, Span.SpanKind).</summary>

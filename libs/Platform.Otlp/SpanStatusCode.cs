@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Platform.Otlp;
 
 /// <summary>OTLP span status codes (opentelemetry-proto trace.proto, Status.StatusCode).</summary>

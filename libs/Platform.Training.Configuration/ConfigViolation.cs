@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Platform.Imaging.Formats.Recipes;
 using Platform.Training.Configuration.Architectures;

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Training.Configuration;

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Training.Configuration;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Platform.Imaging.Formats.Recipes;
 using Platform.Training.Configuration.Architectures;
 
 namespace Platform.Training.Configuration;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Platform.Cli;
 using Platform.Testing;
 
 namespace Platform.Cli.Tests;

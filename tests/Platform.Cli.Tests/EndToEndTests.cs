@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Platform.Imaging;
-using Platform.Imaging.Data;
 using Platform.Testing;
 using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Data;

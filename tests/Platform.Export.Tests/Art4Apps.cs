@@ -1,5 +1,4 @@
 using Platform.Imaging.Data;
-using Platform.Imaging.Formats.Data;
 using Platform.Testing;
 
 namespace Platform.Export.Tests;

@@ -1,6 +1,5 @@
 using Platform.Export.Onnx;
 using Platform.Export.Parity;
-using Platform.Imaging.Data;
 using Platform.Imaging.Transforms;
 using Platform.Training.Models;
 using TorchSharp;

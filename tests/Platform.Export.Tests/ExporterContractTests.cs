@@ -2,7 +2,6 @@ using Onnx;
 using Platform.Export.Onnx;
 using Platform.Export.Parity;
 using Platform.Training.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 using Platform.Training.Configuration.Architectures;
 using Platform.OnnxRuntime;

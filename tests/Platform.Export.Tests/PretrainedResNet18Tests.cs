@@ -3,12 +3,10 @@ using Platform.Training.Configuration;
 using Platform.Training.Engine;
 using Platform.Training.Models;
 using Platform.Training.Models.Pretrained;
-using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 using Platform.Imaging.Formats.Recipes;
 using Platform.Training.Configuration.Architectures;
-using Platform.OnnxRuntime;
 
 namespace Platform.Export.Tests;
 

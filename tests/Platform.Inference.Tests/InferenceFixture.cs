@@ -6,7 +6,6 @@ using Microsoft.ML.OnnxRuntime;
 using Platform.Contracts;
 using Platform.Contracts.ModelPackages;
 using Platform.Imaging;
-using Platform.Imaging.Data;
 using Platform.Imaging.Shards;
 using Platform.Imaging.Transforms;
 using Platform.Testing;

@@ -2,9 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Platform.Imaging;
 using Platform.Testing;
-using Platform.Imaging.Formats;
 
 namespace Platform.Ingest.Tests;
 

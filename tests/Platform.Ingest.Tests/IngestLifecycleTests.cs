@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using MassTransit;
 using Platform.Contracts;
 using Platform.Testing;
 

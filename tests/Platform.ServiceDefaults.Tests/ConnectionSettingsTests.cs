@@ -1,4 +1,3 @@
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.Hosting;
 
 namespace Platform.ServiceDefaults.Tests;

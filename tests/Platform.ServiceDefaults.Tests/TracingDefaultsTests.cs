@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;

@@ -1,6 +1,5 @@
 using Azure.Storage.Blobs;
 using Platform.Contracts;
-using Platform.Imaging.Data;
 using Platform.Imaging.Shards;
 using Platform.Imaging.Formats.Data;
 using Platform.Imaging.Formats.Shards;

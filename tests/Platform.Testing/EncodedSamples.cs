@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 
-using Platform.Imaging;
 using Platform.Imaging.Formats;
 
 namespace Platform.Testing;

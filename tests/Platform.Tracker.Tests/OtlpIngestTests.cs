@@ -2,7 +2,6 @@ using Platform.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using Platform.Testing.Otlp;
 using MetricNames = Platform.Contracts.Telemetry.TrainingTelemetryConventions.MetricNames;
 using PerClassFigures = Platform.Contracts.Telemetry.TrainingTelemetryConventions.PerClassFigures;

@@ -3,7 +3,6 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Platform.Contracts;
 using Platform.Contracts.ModelPackages;
-using Platform.Imaging.Data;
 using Platform.Testing;
 using Platform.Testing.Otlp;
 using Platform.Imaging.Formats.Data;

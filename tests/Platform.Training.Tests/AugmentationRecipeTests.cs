@@ -1,4 +1,3 @@
-using Platform.Imaging.Transforms;
 using Platform.Training.Configuration;
 using Platform.Training.Engine;
 using Platform.Imaging.Formats.Recipes;

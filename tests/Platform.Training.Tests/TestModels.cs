@@ -1,5 +1,4 @@
 using Platform.Training.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Platform.Training.Tests;

@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Platform.Cli.Http;
-using Spectre.Console;
 
 namespace Platform.Cli;
 

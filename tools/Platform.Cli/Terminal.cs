@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Platform.Cli.Commands;
 
 namespace Platform.Cli;
 

@@ -1,4 +1,3 @@
-using Onnx;
 using Platform.Training.Models;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Platform.Imaging.Transforms;
 using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Export.Onnx;

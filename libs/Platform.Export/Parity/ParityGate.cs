@@ -1,5 +1,4 @@
 using Platform.OnnxRuntime;
-using Platform.Imaging.Data;
 using Platform.Imaging.Transforms;
 using Platform.Training.Models;
 using static TorchSharp.torch;

@@ -1,5 +1,3 @@
-using Platform.OnnxRuntime;
-
 namespace Platform.Export.Parity;
 
 /// <summary>The exported model does not reproduce the TorchSharp model within the parity thresholds.</summary>

@@ -1,5 +1,3 @@
-using Platform.OnnxRuntime;
-
 namespace Platform.Export.Parity;
 
 /// <param name="MaxAbsLogitDifference">Largest |ONNX Runtime logit − TorchSharp logit| a passing export may show.</param>

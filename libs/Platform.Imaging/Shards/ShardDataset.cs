@@ -1,8 +1,6 @@
 using Microsoft.Win32.SafeHandles;
-using Platform.Imaging.Data;
 using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Data;
-using Platform.Imaging.Formats.Recipes;
 using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Imaging.Shards;

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Data;

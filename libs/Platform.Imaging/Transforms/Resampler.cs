@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using SkiaSharp;
 using Platform.Imaging.Formats;
-using Platform.Imaging.Formats.Data;
 using Platform.Imaging.Formats.Recipes;
 using Platform.Imaging.Formats.Shards;
 

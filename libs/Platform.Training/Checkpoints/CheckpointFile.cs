@@ -1,9 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Platform.Training.Configuration;
-using Platform.Training.Engine;
 using Platform.Training.Optimization;
-using Platform.Training.Precision;
 using TorchSharp;
 
 namespace Platform.Training.Checkpoints;

@@ -1,7 +1,5 @@
-using System.IO.Compression;
 using System.Text.Json;
 using Platform.Training.Configuration;
-using Platform.Training.Engine;
 using Platform.Training.Optimization;
 using Platform.Training.Precision;
 using TorchSharp;

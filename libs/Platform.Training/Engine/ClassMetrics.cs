@@ -1,5 +1,3 @@
-using Platform.Training.Configuration;
-
 namespace Platform.Training.Engine;
 
 /// <summary>Precision, recall and F1 of one class on the validation set.</summary>

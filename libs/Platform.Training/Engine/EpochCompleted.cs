@@ -1,5 +1,3 @@
-using Platform.Training.Configuration;
-
 namespace Platform.Training.Engine;
 
 public sealed record EpochCompleted(EpochMetrics Metrics) : TrainingEvent;

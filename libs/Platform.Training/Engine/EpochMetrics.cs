@@ -1,5 +1,3 @@
-using Platform.Training.Configuration;
-
 namespace Platform.Training.Engine;
 
 /// <summary>Metrics of one epoch. Top-5 values are null when there are 5 classes or fewer.</summary>

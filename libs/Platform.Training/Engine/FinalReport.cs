@@ -1,5 +1,3 @@
-using Platform.Training.Configuration;
-
 namespace Platform.Training.Engine;
 
 /// <summary>The validation evaluation of the final model.</summary>

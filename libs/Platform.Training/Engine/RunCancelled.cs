@@ -1,5 +1,3 @@
-using Platform.Training.Configuration;
-
 namespace Platform.Training.Engine;
 
 /// <param name="Epoch">1-based epoch that was running.</param>

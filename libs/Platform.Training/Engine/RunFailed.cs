@@ -1,5 +1,3 @@
-using Platform.Training.Configuration;
-
 namespace Platform.Training.Engine;
 
 public sealed record RunFailed(string Error, string ExceptionType) : TrainingEvent;

@@ -1,5 +1,4 @@
 using Platform.Training.Configuration;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Platform.Training.Engine;

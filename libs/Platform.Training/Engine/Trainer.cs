@@ -11,7 +11,6 @@ using Platform.Training.Precision;
 using TorchSharp;
 using static TorchSharp.torch;
 using Platform.Imaging.Formats.Data;
-using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Training.Engine;
 

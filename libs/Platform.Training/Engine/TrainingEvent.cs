@@ -1,5 +1,3 @@
-using Platform.Training.Configuration;
-
 namespace Platform.Training.Engine;
 
 /// <summary>A progress event of a run, for telemetry, logs and live views.</summary>

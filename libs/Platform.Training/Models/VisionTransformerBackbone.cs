@@ -1,8 +1,6 @@
 using System.Globalization;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using Platform.Training.Configuration.Architectures;
 
 namespace Platform.Training.Models;
 

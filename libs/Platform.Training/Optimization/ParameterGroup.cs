@@ -1,7 +1,5 @@
-using Platform.Training.Configuration;
 using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace Platform.Training.Optimization;
 

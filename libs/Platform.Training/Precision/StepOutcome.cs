@@ -1,4 +1,3 @@
-using Platform.Training.Configuration;
 using Platform.Training.Losses;
 using Platform.Training.Models;
 using Platform.Training.Optimization;

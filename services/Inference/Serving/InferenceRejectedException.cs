@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Platform.Imaging;
 using Platform.Inference.Telemetry;

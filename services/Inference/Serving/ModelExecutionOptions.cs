@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Platform.OnnxRuntime;
 
 namespace Platform.Inference.Serving;

@@ -1,9 +1,7 @@
-using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Platform.Contracts;
 using Platform.Contracts.ModelPackages;
-using Platform.Imaging.Transforms;
 using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Inference.Serving;

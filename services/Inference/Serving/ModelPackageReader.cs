@@ -3,7 +3,6 @@ using Azure;
 using Azure.Storage.Blobs;
 using Platform.Contracts;
 using Platform.Contracts.ModelPackages;
-using Platform.Imaging.Transforms;
 using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Inference.Serving;

@@ -4,7 +4,6 @@ using Platform.Contracts.ModelPackages;
 using Platform.Imaging.Transforms;
 using Platform.Inference.Telemetry;
 using Platform.OnnxRuntime;
-using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Inference.Serving;
 

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
 using Platform.Contracts;
-using Platform.Contracts.ModelPackages;
 using Platform.Imaging.Transforms;
 using Platform.Inference.Telemetry;
 using Platform.OnnxRuntime;

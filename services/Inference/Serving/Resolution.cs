@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Platform.Contracts;
 using Platform.Contracts.ModelPackages;
 using Platform.Imaging.Transforms;

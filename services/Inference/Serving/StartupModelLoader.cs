@@ -1,4 +1,3 @@
-using MassTransit;
 using Platform.Contracts;
 
 namespace Platform.Inference.Serving;

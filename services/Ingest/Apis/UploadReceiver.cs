@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
-using Platform.Imaging.Shards;
 using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Ingest.Apis;

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.ServiceDefaults.Diagnostics;
 
 namespace Platform.Ingest.Apis;

@@ -1,7 +1,6 @@
 using MassTransit;
 using Platform.Contracts;
 using Platform.Ingest.Datasets;
-using Platform.Ingest.Processing;
 
 namespace Platform.Ingest.Consumers;
 

@@ -3,7 +3,6 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Platform.Contracts;
-using Platform.Imaging.Shards;
 using Platform.Imaging.Formats.Shards;
 using Platform.Contracts.Datasets;
 

@@ -1,4 +1,3 @@
-using Platform.Ingest.Datasets;
 using Platform.Contracts.Datasets;
 
 namespace Platform.Ingest.Processing;

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using Platform.Imaging.Shards;
 using Platform.Ingest.Datasets;
-using Platform.Ingest.Sources;
 using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Ingest.Processing;

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Platform.Imaging;
 using Platform.Imaging.Shards;
@@ -6,7 +5,6 @@ using Platform.Ingest.Datasets;
 using Platform.Ingest.Sources;
 using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Shards;
-using Platform.Imaging.Data;
 using Platform.Contracts.Datasets;
 
 namespace Platform.Ingest.Processing;

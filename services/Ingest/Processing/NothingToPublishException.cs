@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Platform.Imaging;
 using Platform.Imaging.Shards;

@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using System.IO.Compression;
 using Platform.Imaging.Data;
 using Platform.Ingest.Datasets;

@@ -2,7 +2,6 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using Platform.Imaging.Data;
 using Platform.Ingest.Datasets;
-using Platform.Imaging.Formats.Data;
 
 namespace Platform.Ingest.Sources;
 

@@ -1,4 +1,3 @@
-using Platform.Imaging;
 using Platform.Imaging.Formats;
 
 namespace Platform.Ingest.Sources;

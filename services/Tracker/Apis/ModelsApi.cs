@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts;
 using Platform.Contracts.Models;
 using Platform.Tracker.Registry;
-using Platform.Tracker.Runs;
 using Platform.Contracts.Naming;
 
 namespace Platform.Tracker.Apis;

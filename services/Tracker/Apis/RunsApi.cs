@@ -1,9 +1,7 @@
-using System.Text.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts;
 using Platform.Contracts.Runs;
-using Platform.Training.Configuration;
 using Platform.Tracker.Runs;
 using Platform.Tracker.TensorBoard;
 

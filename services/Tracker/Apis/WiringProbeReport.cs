@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts;
-using Platform.Tracker.Diagnostics;
 
 namespace Platform.Tracker.Apis;
 

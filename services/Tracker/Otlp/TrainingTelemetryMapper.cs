@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Platform.Contracts.Runs;
 using Platform.Contracts.Telemetry;
 using Platform.Otlp;
 

@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using Platform.Contracts.Runs;
 using Platform.Tracker.Otlp;
-using StackExchange.Redis;
 
 namespace Platform.Tracker.Runs;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Platform.Training.Configuration;
 using Platform.Contracts.Naming;
 

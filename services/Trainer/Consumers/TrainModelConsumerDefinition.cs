@@ -1,6 +1,4 @@
-using Azure;
 using MassTransit;
-using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Platform.Contracts;

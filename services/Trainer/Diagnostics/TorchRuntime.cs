@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using static TorchSharp.torch;
 
 namespace Platform.Trainer.Diagnostics;

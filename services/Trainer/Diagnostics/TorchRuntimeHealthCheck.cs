@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using static TorchSharp.torch;
 
 namespace Platform.Trainer.Diagnostics;
 

@@ -5,7 +5,6 @@ using Platform.Contracts.ModelPackages;
 using Platform.Contracts.Telemetry;
 using Platform.Export;
 using Platform.Export.Onnx;
-using Platform.Export.Parity;
 using Platform.Imaging.Shards;
 using Platform.Trainer.Storage;
 using Platform.Trainer.Telemetry;

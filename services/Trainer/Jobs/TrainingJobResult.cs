@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
 using Platform.Contracts.ModelPackages;
@@ -6,12 +5,10 @@ using Platform.Contracts.Telemetry;
 using Platform.Export;
 using Platform.Export.Onnx;
 using Platform.Export.Parity;
-using Platform.Imaging.Shards;
 using Platform.Trainer.Storage;
 using Platform.Trainer.Telemetry;
 using Platform.Training.Configuration;
 using Platform.Training.Engine;
-using EngineTrainer = Platform.Training.Engine.Trainer;
 using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Trainer.Jobs;

@@ -2,7 +2,6 @@ using Azure;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
-using Platform.Imaging.Shards;
 using Platform.Trainer.Jobs;
 using Platform.Imaging.Formats.Shards;
 

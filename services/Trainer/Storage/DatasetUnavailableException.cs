@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using System.Text.Json;
 using Platform.Contracts;
 using Platform.Contracts.Telemetry;
-using Platform.Training.Configuration;
 using Platform.Training.Engine;
 using MetricNames = Platform.Contracts.Telemetry.TrainingTelemetryConventions.MetricNames;
 using PerClassFigures = Platform.Contracts.Telemetry.TrainingTelemetryConventions.PerClassFigures;

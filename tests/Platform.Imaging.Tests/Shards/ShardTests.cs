@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Platform.Imaging.Data;
 using Platform.Imaging.Shards;
 using Platform.Imaging.Transforms;
-using Platform.Imaging.Formats.Data;
 using Platform.Imaging.Formats.Recipes;
 using Platform.Imaging.Formats.Shards;
 using Platform.Imaging.Formats;

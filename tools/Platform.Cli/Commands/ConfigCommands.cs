@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Platform.Cli.Configuration;
-using Platform.Training.Configuration;
 using Spectre.Console;
 using Platform.Training.Configuration.Architectures;
 

@@ -1,5 +1,4 @@
 using Onnx;
-using Platform.Imaging.Transforms;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
