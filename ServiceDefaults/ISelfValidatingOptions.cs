@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>An options class that states its own rules: one message per broken rule, naming the setting.</summary>

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Platform.ServiceDefaults.Diagnostics;
-
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>The name a service goes by in queue names and diagnostics.</summary>

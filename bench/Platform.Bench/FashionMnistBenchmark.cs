@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Platform.Imaging.Transforms;
 using Platform.Training.Configuration;
 using Platform.Training.Engine;
 using Platform.Imaging.Formats.Data;

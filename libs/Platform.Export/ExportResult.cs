@@ -1,7 +1,4 @@
 using Platform.Export.Parity;
-using Platform.Imaging.Data;
-using Platform.Training.Models;
-using Platform.Imaging.Formats.Data;
 
 namespace Platform.Export;
 

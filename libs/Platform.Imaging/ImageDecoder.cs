@@ -1,8 +1,6 @@
 using System.Buffers;
 using SkiaSharp;
 using Platform.Imaging.Formats;
-using Platform.Imaging.Formats.Recipes;
-using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Imaging;
 

@@ -1,7 +1,5 @@
 using SkiaSharp;
 using Platform.Imaging.Formats;
-using Platform.Imaging.Formats.Recipes;
-using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Imaging;
 

@@ -1,6 +1,3 @@
-using Platform.Imaging.Formats.Data;
-using Platform.Imaging.Formats.Recipes;
-using Platform.Imaging.Formats.Shards;
 namespace Platform.Imaging;
 
 /// <summary>An image that cannot or may not be decoded, with a machine-readable reason and a message a user can act on.</summary>

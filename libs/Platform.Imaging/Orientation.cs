@@ -1,7 +1,4 @@
 using SkiaSharp;
-using Platform.Imaging.Formats.Data;
-using Platform.Imaging.Formats.Recipes;
-using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Imaging;
 

@@ -1,6 +1,3 @@
-using Platform.Imaging.Formats.Data;
-using Platform.Imaging.Formats.Recipes;
-using Platform.Imaging.Formats.Shards;
 namespace Platform.Imaging;
 
 /// <summary>Why an image was refused; stable names for reports and API error codes.</summary>

@@ -1,5 +1,3 @@
-using Platform.Imaging.Formats.Recipes;
-
 namespace Platform.Training.Configuration;
 
 /// <param name="KeepLast">Epoch checkpoints kept besides the best one (older ones are deleted).</param>

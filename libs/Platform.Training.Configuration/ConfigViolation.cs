@@ -1,7 +1,3 @@
-using System.Text.Json.Serialization;
-using Platform.Imaging.Formats.Recipes;
-using Platform.Training.Configuration.Architectures;
-
 namespace Platform.Training.Configuration;
 
 /// <summary>One configuration problem: the JSON path of the field and what is wrong with it.</summary>

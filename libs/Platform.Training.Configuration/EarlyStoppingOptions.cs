@@ -1,5 +1,3 @@
-using Platform.Imaging.Formats.Recipes;
-
 namespace Platform.Training.Configuration;
 
 /// <param name="Metric">Validation metric watched (valLoss: lower is better; valAccuracy: higher is better).</param>

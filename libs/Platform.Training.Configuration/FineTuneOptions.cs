@@ -1,5 +1,3 @@
-using Platform.Imaging.Formats.Recipes;
-
 namespace Platform.Training.Configuration;
 
 /// <param name="Mode">How much of the model trains.</param>

@@ -1,5 +1,3 @@
-using Platform.Imaging.Formats.Recipes;
-
 namespace Platform.Training.Configuration;
 
 /// <param name="InitialScale">Starting loss scale (2^16 as in PyTorch's GradScaler).</param>

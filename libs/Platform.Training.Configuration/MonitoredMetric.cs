@@ -1,5 +1,3 @@
-using Platform.Imaging.Formats.Recipes;
-
 namespace Platform.Training.Configuration;
 
 public enum MonitoredMetric

@@ -1,5 +1,3 @@
-using Platform.Imaging.Formats.Recipes;
-
 namespace Platform.Training.Configuration;
 
 /// <param name="Kind">adamw (decoupled weight decay, Loshchilov &amp; Hutter 2019) or sgd.</param>

@@ -1,5 +1,3 @@
-using Platform.Imaging.Formats.Recipes;
-
 namespace Platform.Training.Configuration;
 
 /// <param name="Kind">Shape of the learning-rate curve after warm-up.</param>

@@ -1,4 +1,3 @@
-using Platform.Imaging.Data;
 using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Data;
 

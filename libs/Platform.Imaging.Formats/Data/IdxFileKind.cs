@@ -1,5 +1,3 @@
-using System.IO.Compression;
-
 namespace Platform.Imaging.Formats.Data;
 
 public enum IdxFileKind

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Platform.Imaging.Formats.Recipes;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Platform.Imaging.Formats.Recipes;
 
 /// <summary>torchvision's RandomResizedCrop parameters: crop area as a fraction of the image, and width/height ratio.</summary>

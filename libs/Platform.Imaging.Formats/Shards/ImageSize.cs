@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Platform.Imaging.Formats.Shards;
 
 /// <summary>Fixed image size of every sample, when the ingest normalised sizes.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Platform.Imaging.Formats.Shards;
 
 /// <summary>One shard file of a split, as written by <see cref="ShardWriter"/>.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Platform.Imaging.Formats.Shards;
 
 /// <summary>How a record's payload holds the image.</summary>

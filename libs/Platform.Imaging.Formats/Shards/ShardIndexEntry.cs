@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Platform.Imaging.Formats.Shards;
 
 /// <summary>Where a record lives in its shard: byte offset of its header, total length, and label.</summary>

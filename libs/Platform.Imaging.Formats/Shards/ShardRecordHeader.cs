@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Platform.Imaging.Formats.Shards;
 
 /// <summary>The fixed part of a record as stored.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Platform.Imaging.Formats.Shards;
 
 /// <summary>An input file the dataset was built from, by its path inside the upload and its SHA-256.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Platform.Imaging.Formats.Shards;
 
 /// <summary>Samples of one split (train/val/test) in total and per class (indexed like <see cref="DatasetManifest.Classes"/>).</summary>

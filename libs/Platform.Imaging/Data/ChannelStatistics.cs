@@ -1,5 +1,4 @@
 using Platform.Imaging.Formats.Data;
-using Platform.Imaging.Formats.Shards;
 namespace Platform.Imaging.Data;
 
 /// <summary>Per-channel mean and standard deviation of pixel values scaled to [0, 1] (for Normalize).</summary>

@@ -1,6 +1,5 @@
 using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Data;
-using Platform.Imaging.Formats.Shards;
 namespace Platform.Imaging.Data;
 
 /// <summary>

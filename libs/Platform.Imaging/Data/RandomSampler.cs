@@ -1,7 +1,4 @@
 using Platform.Imaging.Transforms;
-using Platform.Imaging.Formats.Data;
-using Platform.Imaging.Formats.Recipes;
-using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Imaging.Data;
 

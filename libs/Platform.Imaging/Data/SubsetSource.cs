@@ -1,6 +1,5 @@
 using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Data;
-using Platform.Imaging.Formats.Shards;
 namespace Platform.Imaging.Data;
 
 /// <summary>A view of some samples of another source, in the given order (splits, test subsets).</summary>

@@ -1,9 +1,3 @@
-using System.Text;
-using Platform.Imaging.Formats;
-using Platform.Imaging.Formats.Data;
-using Platform.Imaging.Formats.Recipes;
-using Platform.Imaging.Formats.Shards;
-
 namespace Platform.Imaging.Shards;
 
 /// <summary>A finished shard: its name, sample count, size and the SHA-256 (lowercase hex) of the whole file.</summary>

@@ -1,6 +1,5 @@
 using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Shards;
-using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Imaging.Shards;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Platform.Imaging.Formats;
-using Platform.Imaging.Formats.Recipes;
 using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Imaging.Shards;

@@ -1,10 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using Platform.Imaging.Formats;
-using Platform.Imaging.Formats.Data;
-using Platform.Imaging.Formats.Recipes;
-using Platform.Imaging.Formats.Shards;
-
 namespace Platform.Imaging.Transforms;
 
 /// <summary>Per-channel sums of an image, accumulated row by row in double so a large plane loses no precision.</summary>

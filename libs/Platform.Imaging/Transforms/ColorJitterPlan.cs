@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Platform.Imaging.Formats.Data;
 using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Imaging.Transforms;

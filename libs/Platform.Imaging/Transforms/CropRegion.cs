@@ -1,4 +1,3 @@
-using Platform.Imaging.Formats.Data;
 using Platform.Imaging.Formats.Recipes;
 namespace Platform.Imaging.Transforms;
 

@@ -1,8 +1,4 @@
-using System.Runtime.InteropServices;
-using SkiaSharp;
 using Platform.Imaging.Formats;
-using Platform.Imaging.Formats.Recipes;
-using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Imaging.Transforms;
 

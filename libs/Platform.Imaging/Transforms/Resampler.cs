@@ -2,8 +2,6 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using SkiaSharp;
 using Platform.Imaging.Formats;
-using Platform.Imaging.Formats.Recipes;
-using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Imaging.Transforms;
 

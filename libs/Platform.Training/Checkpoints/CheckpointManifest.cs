@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Platform.Training.Configuration;
 using Platform.Training.Engine;
 using Platform.Training.Precision;

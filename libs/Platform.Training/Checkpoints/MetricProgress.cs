@@ -1,8 +1,4 @@
-using System.Text.Json;
 using Platform.Training.Configuration;
-using Platform.Training.Optimization;
-using Platform.Training.Precision;
-using TorchSharp;
 
 namespace Platform.Training.Checkpoints;
 

@@ -1,4 +1,3 @@
-using Platform.Training.Configuration;
 using Platform.Training.Models;
 
 namespace Platform.Training.Engine;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Platform.Training.Configuration.Architectures;
 

@@ -1,8 +1,3 @@
-using Platform.Training.Losses;
-using Platform.Training.Models;
-using Platform.Training.Optimization;
-using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Platform.Training.Precision;

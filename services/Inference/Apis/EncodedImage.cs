@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.WebUtilities;
-using Platform.Inference.Serving;
-
 namespace Platform.Inference.Apis;
 
 /// <summary>One encoded image from a request, with the multipart file name when there was one.</summary>

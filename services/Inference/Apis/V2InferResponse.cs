@@ -1,7 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Platform.Inference.Serving;
-using Platform.Inference.Telemetry;
 
 namespace Platform.Inference.Apis;
 

@@ -1,9 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Microsoft.Extensions.Options;
-using Platform.Inference.Serving;
-using Platform.Inference.Telemetry;
-
 namespace Platform.Inference.Apis;
 
 public sealed record V2OutputTensor(string Name, string Datatype, IReadOnlyList<long> Shape, float[] Data);

@@ -1,8 +1,3 @@
-using System.Threading.Channels;
-using Microsoft.ML.OnnxRuntime;
-using Platform.Inference.Telemetry;
-using Platform.OnnxRuntime;
-
 namespace Platform.Inference.Serving;
 
 /// <summary>The request has more images than the queue can ever hold: retrying cannot help, the caller answers 413.</summary>

@@ -1,8 +1,3 @@
-using System.Threading.Channels;
-using Microsoft.ML.OnnxRuntime;
-using Platform.Inference.Telemetry;
-using Platform.OnnxRuntime;
-
 namespace Platform.Inference.Serving;
 
 /// <summary>What one image got back: its logits and how it was served.</summary>

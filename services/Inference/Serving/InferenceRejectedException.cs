@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Options;
-using Platform.Imaging;
-using Platform.Inference.Telemetry;
-using Platform.Imaging.Formats;
-
 namespace Platform.Inference.Serving;
 
 /// <summary>A request that cannot be served, with the HTTP status and a message a client can act on.</summary>

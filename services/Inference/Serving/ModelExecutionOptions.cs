@@ -1,5 +1,3 @@
-using Platform.OnnxRuntime;
-
 namespace Platform.Inference.Serving;
 
 /// <summary>One model's overrides of the service-wide execution settings; unset ones take the service's.</summary>

@@ -1,6 +1,3 @@
-using Azure;
-using Azure.Storage.Blobs;
-using Platform.Contracts;
 using Platform.Contracts.ModelPackages;
 using Platform.Imaging.Formats.Recipes;
 

@@ -1,8 +1,4 @@
 using Platform.Contracts;
-using Platform.Imaging.Transforms;
-using Platform.Inference.Telemetry;
-using Platform.OnnxRuntime;
-using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Inference.Serving;
 

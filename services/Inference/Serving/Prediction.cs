@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Options;
-using Platform.Imaging;
-using Platform.Inference.Telemetry;
-using Platform.Imaging.Formats;
-
 namespace Platform.Inference.Serving;
 
 /// <summary>The served version and one outcome per input, in input order.</summary>

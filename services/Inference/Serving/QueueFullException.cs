@@ -1,8 +1,3 @@
-using System.Threading.Channels;
-using Microsoft.ML.OnnxRuntime;
-using Platform.Inference.Telemetry;
-using Platform.OnnxRuntime;
-
 namespace Platform.Inference.Serving;
 
 /// <summary>The queue is full: the caller answers 429 and the client retries.</summary>

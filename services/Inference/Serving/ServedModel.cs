@@ -1,6 +1,5 @@
 using Platform.Imaging;
 using Platform.Imaging.Transforms;
-using Platform.Imaging.Formats.Recipes;
 
 namespace Platform.Inference.Serving;
 

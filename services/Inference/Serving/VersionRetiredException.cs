@@ -1,8 +1,3 @@
-using System.Threading.Channels;
-using Microsoft.ML.OnnxRuntime;
-using Platform.Inference.Telemetry;
-using Platform.OnnxRuntime;
-
 namespace Platform.Inference.Serving;
 
 /// <summary>The version was retired after the caller chose it: the caller resolves the model again.</summary>

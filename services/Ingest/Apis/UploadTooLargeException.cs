@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Net.Http.Headers;
-using Platform.Imaging.Shards;
-using Platform.Imaging.Formats.Shards;
-
 namespace Platform.Ingest.Apis;
 
 public sealed class UploadTooLargeException(long limit) : Exception($"The upload is larger than {limit} bytes (Ingest:MaxUploadBytes).")

@@ -1,5 +1,3 @@
-using Platform.ServiceDefaults.Diagnostics;
-
 namespace Platform.Ingest.Apis;
 
 public sealed record WiringProbeAccepted(Guid ProbeId, string BlobContainer, string BlobName);

@@ -1,7 +1,3 @@
-using System.Threading.Channels;
-using Microsoft.Extensions.Options;
-using Platform.Imaging.Shards;
-using Platform.Ingest.Datasets;
 using Platform.Ingest.Sources;
 using Platform.Imaging.Formats.Shards;
 

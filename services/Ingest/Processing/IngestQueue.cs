@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Platform.Ingest.Datasets;
-using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Ingest.Processing;
 

@@ -1,9 +1,3 @@
-using Microsoft.Extensions.Options;
-using Platform.Imaging;
-using Platform.Imaging.Shards;
-using Platform.Ingest.Datasets;
-using Platform.Ingest.Sources;
-using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Shards;
 using Platform.Contracts.Datasets;
 

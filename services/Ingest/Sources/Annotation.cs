@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Xml;
-
 namespace Platform.Ingest.Sources;
 
 /// <summary>A label an annotation file gives to an image path (already resolved inside the upload).</summary>

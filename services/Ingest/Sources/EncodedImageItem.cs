@@ -1,5 +1,3 @@
-using Platform.Imaging.Formats;
-
 namespace Platform.Ingest.Sources;
 
 /// <summary>An encoded image file; <paramref name="FolderLabel"/> is its class folder when it sits in one.</summary>

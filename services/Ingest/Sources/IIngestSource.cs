@@ -1,5 +1,3 @@
-using Platform.Imaging.Formats;
-
 namespace Platform.Ingest.Sources;
 
 /// <summary>

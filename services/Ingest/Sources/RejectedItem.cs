@@ -1,5 +1,3 @@
-using Platform.Imaging.Formats;
-
 namespace Platform.Ingest.Sources;
 
 public sealed record RejectedItem(string Key, string Reason, string Detail) : SourceItem(Key);

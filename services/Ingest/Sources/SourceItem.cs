@@ -1,5 +1,3 @@
-using Platform.Imaging.Formats;
-
 namespace Platform.Ingest.Sources;
 
 /// <summary>One thing found in an upload, identified by its path inside it.</summary>

@@ -1,5 +1,3 @@
-using Platform.Imaging.Formats;
-
 namespace Platform.Ingest.Sources;
 
 /// <summary>The upload as a whole cannot be ingested (not an archive, an archive over its limits…).</summary>

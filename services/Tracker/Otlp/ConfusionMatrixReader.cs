@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Platform.Contracts.Runs;
-using Platform.Otlp;
 
 namespace Platform.Tracker.Otlp;
 

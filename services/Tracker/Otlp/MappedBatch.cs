@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Platform.Contracts.Runs;
-using Platform.Contracts.Telemetry;
-using Platform.Otlp;
-
 namespace Platform.Tracker.Otlp;
 
 /// <summary>The result of mapping a batch: observations per run, and spans that claimed to be training telemetry but could not be read.</summary>

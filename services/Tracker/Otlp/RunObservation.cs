@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Platform.Contracts.Runs;
-using Platform.Contracts.Telemetry;
-using Platform.Otlp;
-
 namespace Platform.Tracker.Otlp;
 
 /// <summary>What one OTLP batch says about one run; every part of it can be applied twice without changing anything twice.</summary>

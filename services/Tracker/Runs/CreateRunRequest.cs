@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Platform.Contracts.Naming;
 
 namespace Platform.Tracker.Runs;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Platform.Contracts.Runs;
 using Platform.Tracker.Otlp;
 
 namespace Platform.Tracker.Runs;

@@ -1,5 +1,3 @@
-using Google.Protobuf;
-
 namespace Platform.Tracker.TensorBoard;
 
 /// <summary>One TensorBoard <c>Event</c>: either the file-version header or a step's scalar summaries.</summary>

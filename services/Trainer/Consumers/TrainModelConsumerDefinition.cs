@@ -1,8 +1,4 @@
 using MassTransit;
-using OpenTelemetry;
-using OpenTelemetry.Trace;
-using Platform.Contracts;
-using Platform.Trainer.Jobs;
 
 namespace Platform.Trainer.Consumers;
 

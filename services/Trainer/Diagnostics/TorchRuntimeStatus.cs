@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Platform.Trainer.Diagnostics;
 
 public sealed record TorchRuntimeStatus(bool Loaded, string Device, string? Error);

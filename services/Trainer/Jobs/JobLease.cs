@@ -1,10 +1,3 @@
-using System.Text.Json.Serialization;
-using Azure;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
-using Microsoft.Extensions.Options;
-using Platform.Contracts;
-
 namespace Platform.Trainer.Jobs;
 
 /// <summary>

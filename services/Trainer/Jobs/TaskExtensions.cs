@@ -1,15 +1,6 @@
-using Microsoft.Extensions.Options;
-using Platform.Contracts;
-using Platform.Contracts.ModelPackages;
-using Platform.Contracts.Telemetry;
-using Platform.Export;
 using Platform.Export.Onnx;
 using Platform.Export.Parity;
-using Platform.Trainer.Storage;
 using Platform.Trainer.Telemetry;
-using Platform.Training.Engine;
-using EngineTrainer = Platform.Training.Engine.Trainer;
-using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Trainer.Jobs;
 

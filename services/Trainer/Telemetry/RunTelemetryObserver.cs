@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using Platform.Contracts;
 using Platform.Contracts.Telemetry;

@@ -1,11 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Text.Json;
-using Platform.Contracts;
 using Platform.Contracts.Telemetry;
-using Platform.Training.Engine;
-using MetricNames = Platform.Contracts.Telemetry.TrainingTelemetryConventions.MetricNames;
-using PerClassFigures = Platform.Contracts.Telemetry.TrainingTelemetryConventions.PerClassFigures;
 
 namespace Platform.Trainer.Telemetry;
 

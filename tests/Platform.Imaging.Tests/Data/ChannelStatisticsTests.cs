@@ -1,7 +1,5 @@
 using Platform.Imaging.Data;
 using Platform.Imaging.Formats.Data;
-using Platform.Imaging.Formats.Recipes;
-using Platform.Imaging.Formats.Shards;
 using Platform.Testing;
 
 namespace Platform.Imaging.Tests.Data;

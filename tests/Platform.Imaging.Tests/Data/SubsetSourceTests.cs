@@ -1,7 +1,4 @@
 using Platform.Imaging.Data;
-using Platform.Imaging.Formats;
-using Platform.Imaging.Formats.Recipes;
-using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Imaging.Tests.Data;
 

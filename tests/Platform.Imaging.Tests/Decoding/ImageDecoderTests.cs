@@ -1,8 +1,6 @@
 using Platform.Testing;
 using SkiaSharp;
 using Platform.Imaging.Formats;
-using Platform.Imaging.Formats.Recipes;
-using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Imaging.Tests.Decoding;
 

@@ -2,7 +2,6 @@ using System.Buffers;
 using Platform.Imaging.Transforms;
 using Platform.Imaging.Formats.Recipes;
 using Platform.Imaging.Formats;
-using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Imaging.Tests.Transforms;
 

@@ -1,7 +1,6 @@
 using Platform.Imaging.Transforms;
 using Platform.Imaging.Formats.Recipes;
 using Platform.Imaging.Formats;
-using Platform.Imaging.Formats.Shards;
 
 namespace Platform.Imaging.Tests.Transforms;
 

@@ -1,5 +1,4 @@
 using Onnx;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Platform.Imaging.Formats.Recipes;
