@@ -5,6 +5,7 @@ namespace Platform.Contracts.Datasets;
 /// <summary>The validation report of a finished ingest: classes, split counts, normalisation statistics and what was dropped.</summary>
 /// <param name="Size">The common image size; null when sizes were kept and differ.</param>
 /// <param name="LabelSource">Where labels came from: folders, an annotation file, IDX labels.</param>
+/// <param name="ImbalanceRatio">Images of the largest train class per image of the smallest (1 = balanced), as published.</param>
 public sealed record IngestReport(
     IReadOnlyList<string> Classes,
     IReadOnlyList<SplitSummary> Splits,
@@ -17,4 +18,5 @@ public sealed record IngestReport(
     IReadOnlyList<RejectedFile> Rejected,
     IReadOnlyList<string> Warnings,
     BalancingReport? Balancing,
-    string LabelSource);
+    string LabelSource,
+    double? ImbalanceRatio = null);

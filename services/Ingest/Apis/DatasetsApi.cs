@@ -21,7 +21,7 @@ public static class DatasetsApi
             .WithName("UploadDataset")
             .WithSummary("Upload a dataset: a zip/tar/tar.gz of class folders or of images with annotation files, or an IDX image+label pair")
             .WithDescription("The body is the archive itself, or multipart/form-data with an 'archive' part, or with 'images' and 'labels' parts (IDX). "
-                + "Query: name (required), split=0.8,0.1,0.1, seed, size=keep|N, channels=auto|1|3, balance=none|oversample, balanceRatio, classes, classNames. "
+                + "Query: name (required), split=0.8,0.1,0.1, seed, size=keep|N, channels=auto|1|3, balance=none|oversample|undersample, balanceRatio, classes, classNames, labels=fine|coarse (CIFAR-100). "
                 + "Answers 202 with the new version; follow its location for progress and the report.")
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(long.MaxValue));
@@ -132,6 +132,10 @@ public static class DatasetsApi
                 "The upload is not a zip, tar or tar.gz archive. Send an archive of class folders (or of images with a CSV/JSON/VOC annotation file), "
                 + "or multipart 'images' + 'labels' IDX files.");
         var name = upload.Sources[0].Path;
+        if (CifarSource.Detect(file, kind))
+        {
+            return (() => new CifarSource(file, kind, name, settings, limits), new CifarSource(file, kind, name, settings, limits).Description);
+        }
         return (() => new ArchiveSource(file, kind, name, limits), new ArchiveSource(file, kind, name, limits).Description);
     }
 

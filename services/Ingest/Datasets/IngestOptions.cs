@@ -30,6 +30,9 @@ public sealed class IngestOptions : ISelfValidatingOptions
     /// <summary>Largest annotation file (CSV, JSON, XML). Default 64 MiB.</summary>
     public long MaxAnnotationBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>Largest single batch file of a CIFAR archive (CIFAR-100's training batch is 155 MB). Default 256 MiB.</summary>
+    public long MaxBatchBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Uploads received and waiting for processing; more get 503 with Retry-After. Default 8.</summary>
     public int MaxQueuedIngests { get; set; } = 8;
 
@@ -56,6 +59,7 @@ public sealed class IngestOptions : ISelfValidatingOptions
         if (MaxFileBytes < 1) yield return "Ingest:MaxFileBytes must be positive.";
         if (MaxImagePixels < 1) yield return "Ingest:MaxImagePixels must be positive.";
         if (MaxAnnotationBytes < 1) yield return "Ingest:MaxAnnotationBytes must be positive.";
+        if (MaxBatchBytes < 1) yield return "Ingest:MaxBatchBytes must be positive.";
         if (MaxQueuedIngests < 1) yield return "Ingest:MaxQueuedIngests must be positive.";
         if (ShardTargetBytes < 1) yield return "Ingest:ShardTargetBytes must be positive.";
         if (HeartbeatInterval <= TimeSpan.Zero) yield return "Ingest:HeartbeatInterval must be positive.";

@@ -66,7 +66,7 @@ public static class IngestQuery
             }
             else
             {
-                errors["balance"] = ["balance is 'none' (default) or 'oversample'."];
+                errors["balance"] = ["balance is 'none' (default), 'oversample' or 'undersample'."];
             }
         }
         if (query["balanceRatio"] is { Count: > 0 } ratioText)
@@ -77,7 +77,7 @@ public static class IngestQuery
             }
             else
             {
-                errors["balanceRatio"] = ["balanceRatio is a fraction in (0, 1]: each train class is oversampled to at least that share of the largest."];
+                errors["balanceRatio"] = ["balanceRatio is a fraction in (0, 1]: each train class ends up with at least that share of the largest."];
             }
         }
         if (query["classes"] is { Count: > 0 } classesText)
@@ -102,6 +102,17 @@ public static class IngestQuery
             else
             {
                 settings = settings with { ClassNames = names };
+            }
+        }
+        if (query["labels"] is { Count: > 0 } labelsText)
+        {
+            if (labelsText.ToString() is "fine" or "coarse")
+            {
+                settings = settings with { Labels = labelsText.ToString() == "fine" ? CifarLabelSet.Fine : CifarLabelSet.Coarse };
+            }
+            else
+            {
+                errors["labels"] = ["labels is 'fine' (default) or 'coarse': which of CIFAR-100's labels names the classes."];
             }
         }
         return (settings, errors);

@@ -22,7 +22,8 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
     private const int MinimumImagesPerClass = 10;
     private const int RawEncodingMaxPixels = 64 * 64;
 
-    private sealed record Candidate(string Key, string? Label, string Sha256, int Width, int Height, bool KeepOriginal, ShardImageEncoding OriginalEncoding);
+    private sealed record Candidate(string Key, string? Label, string Sha256, int Width, int Height, bool KeepOriginal, ShardImageEncoding OriginalEncoding,
+        int? PresetSplit = null);
 
     private sealed record Planned(int Label, int Split, int Copies);
 
@@ -69,7 +70,7 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
                     break;
                 case DecodedImageItem decoded:
                     candidates.Add(new Candidate(decoded.Key, decoded.Label, Sha256Hex(decoded.Image.Pixels),
-                        decoded.Image.Width, decoded.Image.Height, KeepOriginal: false, ShardImageEncoding.RawPixels));
+                        decoded.Image.Width, decoded.Image.Height, KeepOriginal: false, ShardImageEncoding.RawPixels, decoded.PresetSplit));
                     break;
             }
         }
@@ -85,11 +86,10 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
         }
         var (kept, duplicates, conflicts) = Deduplicate(labelled, rejected);
 
-        var classes = ClassOrder(kept.Select(c => c.Label!).ToHashSet(StringComparer.Ordinal), settings);
+        var classes = ClassOrder(kept.Select(c => c.Label!).ToHashSet(StringComparer.Ordinal), settings, source.ClassOrder);
         var classIndex = classes.Select((name, index) => (name, index)).ToDictionary(p => p.name, p => p.index);
         var labels = kept.Select(c => classIndex[c.Label!]).ToArray();
-        var splits = StratifiedSplitter.Assign(labels, kept.Select(c => c.Sha256 + c.Key).ToList(),
-            settings.ValidationFraction, settings.TestFraction, settings.Seed);
+        var splits = Split(kept, labels, settings);
         var warnings = Warnings(classes, labels, splits, settings);
         warnings.AddRange(notes);
         progress.ResetOutcome();
@@ -103,14 +103,22 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
         }
 
         var copies = OversamplingPlan(labels, splits, classes.Count, settings);
+        var leftOut = UndersamplingPlan(labels, splits, kept.Select(c => c.Sha256 + c.Key).ToList(), classes.Count, settings);
         var plan = new Dictionary<string, Planned>();
+        var removed = new int[classes.Count];
         for (var i = 0; i < kept.Count; i++)
         {
+            if (leftOut[i])
+            {
+                removed[labels[i]]++;
+                continue;
+            }
             plan[kept[i].Key] = new Planned(labels[i], splits[i], copies[i]);
         }
+        var imbalance = ImbalanceRatio(classes, labels, splits, copies, leftOut, warnings);
 
         // Pass 2: write shards.
-        progress.WillWrite(kept.Count + copies.Sum());
+        progress.WillWrite(plan.Count + copies.Sum());
         progress.Stage = "writing shards";
         var writers = IngestSettings.SplitNames.Select(split => new ShardWriter(
             shardName => store.OpenShardForWrite(record.Name, record.Version, shardName), split, limits.ShardTargetBytes)).ToArray();
@@ -179,12 +187,16 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
             var imageSize = sizes.Count == 1 ? new ImageSize(sizes.First().Item1, sizes.First().Item2) : null;
             // A dataset too small to put an image in the training split still publishes; its statistics are zero.
             var (mean, std, _) = statistics.Pixels > 0 ? statistics.Result() : new ChannelStatistics(new float[channels], new float[channels], 0);
-            var balancing = settings.Balance == BalanceMethod.Oversample
-                ? new BalancingReport(BalanceMethod.Oversample, settings.BalanceRatio, classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => added[p.i]))
-                : null;
+            var balancing = settings.Balance switch
+            {
+                BalanceMethod.Oversample => new BalancingReport(BalanceMethod.Oversample, settings.BalanceRatio, PerClass(classes, added)),
+                BalanceMethod.Undersample => new BalancingReport(BalanceMethod.Undersample, settings.BalanceRatio, PerClass(classes, added), PerClass(classes, removed)),
+                _ => null,
+            };
             var manifest = new DatasetManifest(record.Name, $"v{record.Version}", classes, channels, imageSize, mean, std,
                 splitSummaries, shards, uploads, time.GetUtcNow()).Validated();
-            var report = new IngestReport(classes, splitSummaries, channels, imageSize, mean, std, duplicates, conflicts, rejected, warnings, balancing, labelSource);
+            var report = new IngestReport(classes, splitSummaries, channels, imageSize, mean, std, duplicates, conflicts, rejected, warnings, balancing, labelSource,
+                imbalance);
             var manifestUri = await store.WriteManifestAsync(manifest, record.Name, record.Version, cancellationToken);
             return new IngestResult(manifest, manifestUri, report);
         }
@@ -296,12 +308,12 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
     }
 
     /// <summary>
-    /// Classes in the order the user named them (classes or classNames), else numerically when every label is a
-    /// number (IDX without names), else ordinally.
+    /// Classes in the order the user named them (classes or classNames), else in the source's own order (CIFAR's
+    /// meta file), else numerically when every label is a number (IDX without names), else ordinally.
     /// </summary>
-    private static List<string> ClassOrder(IReadOnlySet<string> present, IngestSettings settings)
+    private static List<string> ClassOrder(IReadOnlySet<string> present, IngestSettings settings, IReadOnlyList<string>? sourceOrder)
     {
-        if ((settings.AllowedClasses ?? settings.ClassNames) is { } named)
+        if ((settings.AllowedClasses ?? settings.ClassNames ?? sourceOrder) is { } named)
         {
             return named.Where(present.Contains).Concat(present.Except(named).Order(StringComparer.Ordinal)).ToList();
         }
@@ -354,6 +366,86 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
         }
         return warnings;
     }
+
+    /// <summary>
+    /// The split of each sample. Samples whose source fixes their split (CIFAR's test batch) keep it; when a source
+    /// fixes the test split, the others are split into train and val alone, in the proportion asked.
+    /// </summary>
+    private static int[] Split(List<Candidate> kept, int[] labels, IngestSettings settings)
+    {
+        var free = Enumerable.Range(0, kept.Count).Where(i => kept[i].PresetSplit is null).ToArray();
+        var presetTest = free.Length < kept.Count;
+        var validationFraction = presetTest ? settings.ValidationFraction / (settings.TrainFraction + settings.ValidationFraction) : settings.ValidationFraction;
+        var assigned = StratifiedSplitter.Assign(free.Select(i => labels[i]).ToList(), free.Select(i => kept[i].Sha256 + kept[i].Key).ToList(),
+            validationFraction, presetTest ? 0 : settings.TestFraction, settings.Seed);
+        var splits = kept.Select(c => c.PresetSplit ?? StratifiedSplitter.Train).ToArray();
+        for (var j = 0; j < free.Length; j++)
+        {
+            splits[free[j]] = assigned[j];
+        }
+        return splits;
+    }
+
+    /// <summary>
+    /// Which train samples undersampling leaves out: every train class is cut, by a seeded choice, to at most the
+    /// smallest train class divided by BalanceRatio (1: all as small as the smallest).
+    /// </summary>
+    private static bool[] UndersamplingPlan(int[] labels, int[] splits, IReadOnlyList<string> orderKeys, int classCount, IngestSettings settings)
+    {
+        var leftOut = new bool[labels.Length];
+        if (settings.Balance != BalanceMethod.Undersample)
+        {
+            return leftOut;
+        }
+        var members = Enumerable.Range(0, classCount)
+            .Select(label => Enumerable.Range(0, labels.Length).Where(i => labels[i] == label && splits[i] == StratifiedSplitter.Train)
+                .OrderBy(i => orderKeys[i], StringComparer.Ordinal).ToArray())
+            .ToArray();
+        var smallest = members.Where(m => m.Length > 0).Select(m => m.Length).DefaultIfEmpty(0).Min();
+        var cap = (int)Math.Floor(smallest / settings.BalanceRatio + 1e-9);
+        for (var label = 0; label < classCount; label++)
+        {
+            if (members[label].Length <= cap)
+            {
+                continue;
+            }
+            new Random(unchecked(settings.Seed * 7_919 + label)).Shuffle(members[label]);
+            foreach (var index in members[label].Skip(cap))
+            {
+                leftOut[index] = true;
+            }
+        }
+        return leftOut;
+    }
+
+    /// <summary>Images of the largest train class per image of the smallest, as published; a warning above 1.5.</summary>
+    private static double? ImbalanceRatio(List<string> classes, int[] labels, int[] splits, int[] copies, bool[] leftOut, List<string> warnings)
+    {
+        var train = new int[classes.Count];
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if (splits[i] == StratifiedSplitter.Train && !leftOut[i])
+            {
+                train[labels[i]] += 1 + copies[i];
+            }
+        }
+        if (classes.Count < 2 || train.Max() == 0)
+        {
+            return null;
+        }
+        var largest = Array.IndexOf(train, train.Max());
+        var smallest = Array.IndexOf(train, train.Min());
+        var ratio = Math.Round(train[largest] / (double)Math.Max(1, train[smallest]), 2);
+        if (ratio > 1.5)
+        {
+            warnings.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the train split is imbalanced: {ratio:0.##}× ('{classes[largest]}' {train[largest]} images, '{classes[smallest]}' {train[smallest]}); consider balance=oversample or balance=undersample, or the trainer's class-balanced sampler"));
+        }
+        return ratio;
+    }
+
+    private static Dictionary<string, int> PerClass(List<string> classes, int[] counts) =>
+        classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => counts[p.i]);
 
     /// <summary>How many augmented copies each sample gets: minority train classes are raised to BalanceRatio × the largest.</summary>
     private static int[] OversamplingPlan(int[] labels, int[] splits, int classCount, IngestSettings settings)

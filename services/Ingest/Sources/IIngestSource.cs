@@ -12,4 +12,7 @@ public interface IIngestSource : IDisposable
     int NaturalChannels { get; }
 
     IEnumerable<SourceItem> Read(CancellationToken cancellationToken);
+
+    /// <summary>The class order the source itself defines (CIFAR's meta file), known once it has been read; null if none.</summary>
+    IReadOnlyList<string>? ClassOrder => null;
 }
