@@ -197,6 +197,36 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Promote_with_split_keeps_the_current_version_on_the_stable_share_and_waits_for_the_split_to_be_served()
+    {
+        ModelVersion Version(int number) => new("pets", number, Guid.Parse(RunId), $"models/pets/{number}", "pets", 1,
+            new Dictionary<string, double>(), DateTimeOffset.UnixEpoch, []);
+        SetAliasRequest? promotion = null;
+        await using var tracker = await FakeService.StartAsync(routes =>
+        {
+            routes.MapGet("/models/pets", () => Results.Json(new RegisteredModel("pets", [Version(3), Version(4)], new Dictionary<string, int> { ["production"] = 3 })));
+            routes.MapPut("/models/pets/aliases/production", (SetAliasRequest request) =>
+            {
+                promotion = request;
+                return Results.Json(Version(3) with { Aliases = ["production"] });
+            });
+        });
+        await using var inference = await FakeService.StartAsync(routes => routes.MapGet("/status", () => Results.Json(new InferenceStatus("cpu", null, "1.0", 1, true, [], 0,
+            [new ServedModelStatus("pets", new Dictionary<string, int> { ["production"] = 3 }, new Dictionary<string, int>(), [],
+                new Dictionary<string, AliasRoute> { ["production"] = new([new VersionWeight(3, 90), new VersionWeight(4, 10)], null) })]))));
+
+        var result = await CliRun.InProcessAsync("models", "promote", "pets", "4", "--split", "90:10", "--tracker-url", tracker.Address, "--inference-url", inference.Address);
+        var invalid = await CliRun.InProcessAsync("models", "promote", "pets", "4", "--split", "90:20", "--tracker-url", tracker.Address, "--inference-url", inference.Address);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.Null(promotion?.Version);
+        Assert.Equal([new VersionWeight(3, 90), new VersionWeight(4, 10)], promotion?.Versions ?? []);
+        Assert.Contains("pets v3 90% / v4 10% is now 'production' and served by the inference service.", result.Output);
+        Assert.Equal(ExitCodes.InvalidInput, invalid.ExitCode);
+        Assert.Contains("sum to 100", invalid.Error);
+    }
+
+    [Fact]
     public async Task Runs_show_renders_the_shared_record_and_with_json_prints_the_trackers_answer_as_it_came()
     {
         var run = Run(RunId, RunStates.Completed) with

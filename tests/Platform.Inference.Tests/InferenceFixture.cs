@@ -88,6 +88,29 @@ public sealed class InferenceFixture : IAsyncLifetime
             new Uri(Blobs.GetBlobContainerClient(StorageLayout.ModelsContainer).Uri, StorageLayout.ModelPackagePrefix(ModelName, Versions[version].RunId)).ToString(),
             DateTimeOffset.UtcNow);
 
+    /// <summary>A promotion that splits the alias between versions by weight (percent), optionally mirroring to a shadow version.</summary>
+    public ModelPromoted SplitPromotion(string alias, (int Version, int Weight)[] shares, int? shadow = null)
+    {
+        var primary = shares.OrderByDescending(s => s.Weight).First().Version;
+        return Promotion(primary, alias) with
+        {
+            Split = shares.Length > 1 ? [.. shares.Select(s => new TrafficShare(s.Version, Versions[s.Version].RunId, s.Weight))] : null,
+            Shadow = shadow is { } v ? new ShadowVersion(v, Versions[v].RunId) : null,
+        };
+    }
+
+    /// <summary>Publishes the promotion and waits until the service's /status shows the alias on exactly that route.</summary>
+    public async Task ApplyRouteAsync(ModelPromoted promotion, ServiceHost? service = null)
+    {
+        await bus.PublishAsync(promotion);
+        var expected = string.Join(",", promotion.Shares().Select(s => $"{s.Version}:{s.Weight}")) + $"|{promotion.Shadow?.Version}";
+        await (service ?? Service).PollAsync("/status", status => status.GetProperty("models").EnumerateArray().Any(model =>
+            model.GetProperty("name").GetString() == ModelName
+            && model.GetProperty("routes").TryGetProperty(promotion.Alias, out var route)
+            && string.Join(",", route.GetProperty("versions").EnumerateArray().Select(v => $"{v.GetProperty("version").GetInt32()}:{v.GetProperty("weight").GetInt32()}"))
+               + $"|{(route.GetProperty("shadow").ValueKind == JsonValueKind.Number ? route.GetProperty("shadow").GetInt32() : null)}" == expected), TimeSpan.FromMinutes(1));
+    }
+
     /// <summary>Publishes the promotion and waits until the service reports the alias on that version.</summary>
     public async Task PromoteAsync(int version, ServiceHost? service = null)
     {

@@ -92,7 +92,7 @@ public static class OpenInferenceApi
                 var request = document.RootElement;
                 string? id = request.ValueKind == JsonValueKind.Object && request.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String
                     ? idElement.GetString() : null;
-                var prediction = await predictor.PredictAsync(name, null, version, model => ReadInput(request, model, predictor, options), context.RequestAborted);
+                var prediction = await predictor.PredictAsync(name, null, version, id, model => ReadInput(request, model, predictor, options), context.RequestAborted);
                 var classes = prediction.Model.Labels.Count;
                 var data = new float[prediction.Outcomes.Count * classes];
                 for (var i = 0; i < prediction.Outcomes.Count; i++)

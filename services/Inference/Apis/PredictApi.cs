@@ -10,13 +10,16 @@ namespace Platform.Inference.Apis;
 
 public static class PredictApi
 {
+    public const string RequestIdHeader = "X-Request-Id";
+
     public static RouteGroupBuilder MapPredictApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/models").WithTags("Predict");
         api.MapPost("/{name}/predict", PredictByAlias)
             .WithName("Predict")
             .WithSummary("Classify one image (JPEG, PNG, WebP, BMP body) or a multipart/form-data batch with the version an alias serves")
-            .WithDescription("Query: alias (default production), topK (default Inference:DefaultTopK), logits=true to return raw logits.");
+            .WithDescription("Query: alias (default production), topK (default Inference:DefaultTopK), logits=true to return raw logits. "
+                + "Header X-Request-Id: a split alias sends the same id to the same version.");
         api.MapPost("/{name}/versions/{version:int}/predict", PredictByVersion)
             .WithName("PredictWithVersion")
             .WithSummary("Classify with a pinned version (a version an alias serves, or the one it served before)");
@@ -42,7 +45,7 @@ public static class PredictApi
                 throw new InferenceRejectedException(StatusCodes.Status400BadRequest, "Invalid topK", "topK must be at least 1.", "invalid_topk");
             }
             var images = await RequestBody.ReadImagesAsync(context, options, context.RequestAborted);
-            var prediction = await predictor.PredictAsync(name, alias, version,
+            var prediction = await predictor.PredictAsync(name, alias, version, RequestId(context),
                 model =>
                 {
                     predictor.EnsureFitsQueue(images.Count);
@@ -64,6 +67,10 @@ public static class PredictApi
             return Problem(context, rejection, options);
         }
     }
+
+    /// <summary>The client's id for the request, which keeps its retries on the same version of a split alias.</summary>
+    private static string? RequestId(HttpContext context) =>
+        context.Request.Headers.TryGetValue(RequestIdHeader, out var id) && !string.IsNullOrWhiteSpace(id) ? id.ToString() : null;
 
     /// <summary>Softmax over the logits (shifted by the maximum for stability), the k most probable labels first.</summary>
     public static IReadOnlyList<LabelProbability> TopK(float[] logits, IReadOnlyList<string> labels, int k)

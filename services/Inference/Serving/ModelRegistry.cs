@@ -37,7 +37,24 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
     public IReadOnlyList<string> PendingPromotions() =>
         [.. models.Values.SelectMany(model => model.Pending.Select(alias => $"{model.Name}@{alias.Key} → v{alias.Value.Version}"))];
 
-    public Resolution Resolve(string name, string? alias, int? version, out ServedModel? served)
+    /// <summary>The version a metadata or readiness request describes: the pinned one, or the alias's primary version.</summary>
+    public Resolution Resolve(string name, string? alias, int? version, out ServedModel? served) =>
+        Route(name, alias, version, requestId: null, primaryOnly: true, out served);
+
+    /// <summary>
+    /// The version that answers a request: the pinned one, or for an alias the version its split picks (<see cref="TrafficRouter"/>):
+    /// the same one for the same <paramref name="requestId"/>, a weighted random one without.
+    /// </summary>
+    public Resolution Route(string name, string? alias, int? version, string? requestId, out ServedModel? served) =>
+        Route(name, alias, version, requestId, primaryOnly: false, out served);
+
+    /// <summary>The shadow version the alias mirrors to, when it has one and it is loaded.</summary>
+    public ServedModel? ShadowOf(string name, string? alias) =>
+        models.TryGetValue(name, out var model) && model.Aliases.TryGetValue(alias ?? DefaultAlias, out var promotion) && promotion.Shadow is { } shadow
+            ? model.Versions.GetValueOrDefault(shadow.Version)
+            : null;
+
+    private Resolution Route(string name, string? alias, int? version, string? requestId, bool primaryOnly, out ServedModel? served)
     {
         served = null;
         if (!models.TryGetValue(name, out var model))
@@ -50,10 +67,11 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
             {
                 return Resolution.Found;
             }
-            return model.Pending.Values.Any(a => a.Version == pinned) ? Resolution.NotReady : Resolution.UnknownVersion;
+            return model.Pending.Values.Any(a => a.Shares().Any(s => s.Version == pinned)) ? Resolution.NotReady : Resolution.UnknownVersion;
         }
-        // The alias keeps serving its current version while a newer promotion loads.
-        if (model.Aliases.TryGetValue(alias ?? DefaultAlias, out var promotion) && model.Versions.TryGetValue(promotion.Version, out served))
+        // The alias keeps serving its current route while a newer promotion loads; every version of a route is loaded before it applies.
+        if (model.Aliases.TryGetValue(alias ?? DefaultAlias, out var promotion)
+            && model.Versions.TryGetValue(primaryOnly ? promotion.Version : TrafficRouter.Choose(promotion.Shares(), requestId), out served))
         {
             return Resolution.Found;
         }
@@ -77,8 +95,9 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
     }
 
     /// <summary>
-    /// Applies a promotion: loads its version (unless loaded), then points the alias at it. Idempotent; an older promotion than the
-    /// alias's current one changes nothing. Throws <see cref="ModelPackageException"/> when the package cannot be served.
+    /// Applies a promotion: loads every version of its route (the split's versions and the shadow) unless loaded, then points the
+    /// alias at the route in one swap. Idempotent; an older promotion than the alias's current one changes nothing. Throws
+    /// <see cref="ModelPackageException"/> when a package cannot be served, and then the alias keeps its route.
     /// </summary>
     public async Task ApplyAsync(ModelPromoted promotion, CancellationToken cancellationToken)
     {
@@ -94,11 +113,7 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
                 return;
             }
             Announce(promotion);
-            var served = existing?.Versions.GetValueOrDefault(promotion.Version);
-            if (served is null || served.RunId != promotion.RunId)
-            {
-                served = await LoadAsync(promotion, cancellationToken);
-            }
+            var loaded = await LoadRouteAsync(promotion, existing, cancellationToken);
             List<ServedModel> retired;
             lock (stateLock)
             {
@@ -115,8 +130,12 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
                 {
                     previous[promotion.Alias] = before;
                 }
-                var versions = new Dictionary<int, ServedModel>(model.Versions) { [promotion.Version] = served };
-                var keep = aliases.Values.Select(a => a.Version).Concat(previous.Values).ToHashSet();
+                var versions = new Dictionary<int, ServedModel>(model.Versions);
+                foreach (var served in loaded)
+                {
+                    versions[served.Version] = served;
+                }
+                var keep = aliases.Values.SelectMany(RouteVersions).Concat(previous.Values).ToHashSet();
                 retired = [.. versions.Values.Where(v => !keep.Contains(v.Version))];
                 foreach (var version in retired)
                 {
@@ -130,7 +149,8 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
                 logger.LogInformation("Retired {Model} v{Version}; its queued requests finish first.", version.Name, version.Version);
                 _ = version.DisposeAsync().AsTask();
             }
-            logger.LogInformation("{Model}@{Alias} now serves v{Version} (run {RunId}).", promotion.ModelName, promotion.Alias, promotion.Version, promotion.RunId);
+            logger.LogInformation("{Model}@{Alias} now serves {Route}{Shadow}.", promotion.ModelName, promotion.Alias,
+                string.Join(", ", promotion.Shares().Select(s => $"v{s.Version} {s.Weight}%")), promotion.Shadow is { } shadow ? $", shadow v{shadow.Version}" : "");
         }
         finally
         {
@@ -138,11 +158,46 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
         }
     }
 
-    private async Task<ServedModel> LoadAsync(ModelPromoted promotion, CancellationToken cancellationToken)
+    /// <summary>Versions a route needs: its shares and its shadow.</summary>
+    private static IEnumerable<int> RouteVersions(ModelPromoted promotion) =>
+        promotion.Shares().Select(s => s.Version).Concat(promotion.Shadow is { } shadow ? [shadow.Version] : []);
+
+    /// <summary>Every version of the route, loaded now unless already loaded from the same run; all or none (a failure disposes the new ones).</summary>
+    private async Task<List<ServedModel>> LoadRouteAsync(ModelPromoted promotion, ModelState? existing, CancellationToken cancellationToken)
     {
-        var package = await packages.ReadAsync(promotion.ModelName, promotion.RunId, cancellationToken);
+        var wanted = promotion.Shares().Select(s => (s.Version, s.RunId))
+            .Concat(promotion.Shadow is { } shadow ? [(shadow.Version, shadow.RunId)] : []).Distinct().ToList();
+        var route = new List<ServedModel>();
+        var fresh = new List<ServedModel>();
+        try
+        {
+            foreach (var (version, runId) in wanted)
+            {
+                var served = existing?.Versions.GetValueOrDefault(version);
+                if (served is null || served.RunId != runId)
+                {
+                    served = await LoadAsync(promotion.ModelName, version, runId, cancellationToken);
+                    fresh.Add(served);
+                }
+                route.Add(served);
+            }
+            return route;
+        }
+        catch
+        {
+            foreach (var served in fresh)
+            {
+                await served.DisposeAsync();
+            }
+            throw;
+        }
+    }
+
+    private async Task<ServedModel> LoadAsync(string modelName, int version, Guid runId, CancellationToken cancellationToken)
+    {
+        var package = await packages.ReadAsync(modelName, runId, cancellationToken);
         var pipeline = new TransformPipeline(package.Preprocessing);
-        var execution = options.Value.ExecutionFor(promotion.ModelName);
+        var execution = options.Value.ExecutionFor(modelName);
         var session = await Task.Run(() => sessions.Create(package.Model, execution.IntraOpThreads), cancellationToken);
         try
         {
@@ -158,10 +213,10 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
             {
                 throw new ModelPackageException($"The model outputs {classes} classes but {ModelPackageLayout.LabelsFile} names {package.Labels.Count}.");
             }
-            var scheduler = new BatchScheduler(session, imageShape, promotion.ModelName, promotion.Version, execution, options.Value, telemetry);
+            var scheduler = new BatchScheduler(session, imageShape, modelName, version, execution, options.Value, telemetry);
             logger.LogInformation("Loaded {Model} v{Version} (run {RunId}) on the {Provider} provider: {Batches} batch(es) at once sharing {Threads} intra-op thread(s).",
-                promotion.ModelName, promotion.Version, promotion.RunId, session.Provider, execution.ConcurrentBatches, execution.IntraOpThreads);
-            return new ServedModel(promotion.ModelName, promotion.Version, promotion.RunId, package.Labels, pipeline, scheduler, input.Key, output.Key);
+                modelName, version, runId, session.Provider, execution.ConcurrentBatches, execution.IntraOpThreads);
+            return new ServedModel(modelName, version, runId, package.Labels, pipeline, scheduler, input.Key, output.Key);
         }
         catch
         {

@@ -17,7 +17,11 @@ public sealed class Predictor(ModelRegistry registry, IOptions<InferenceOptions>
         MaxPixels: options.Value.MaxPixels,
         AllowedFormats: new HashSet<ImageFormat> { ImageFormat.Jpeg, ImageFormat.Png, ImageFormat.Webp, ImageFormat.Bmp }).Validated();
 
-    public async Task<Prediction> PredictAsync(string name, string? alias, int? version, Func<ServedModel, IReadOnlyList<float[]>> prepare,
+    /// <param name="requestId">
+    /// The client's id for the request (X-Request-Id, the protocol's <c>id</c>): a split alias routes the same id to the same version,
+    /// so a retry lands where the first try did.
+    /// </param>
+    public async Task<Prediction> PredictAsync(string name, string? alias, int? version, string? requestId, Func<ServedModel, IReadOnlyList<float[]>> prepare,
         CancellationToken requestAborted)
     {
         var started = Stopwatch.GetTimestamp();
@@ -30,7 +34,7 @@ public sealed class Predictor(ModelRegistry registry, IOptions<InferenceOptions>
         {
             for (var attempt = 0; ; attempt++)
             {
-                var model = Resolve(name, alias, version);
+                var model = Resolve(name, alias, version, requestId);
                 activity?.SetTag("inference.version", model.Version);
                 var inputs = prepare(model);
                 activity?.SetTag("inference.images", inputs.Count);
@@ -96,8 +100,8 @@ public sealed class Predictor(ModelRegistry registry, IOptions<InferenceOptions>
             $"The request carries {images} images but a model's queue holds at most {capacity} (Inference:QueueCapacity), so it can never be "
             + $"accepted: send at most {capacity} images per request.", "batch_exceeds_queue");
 
-    private ServedModel Resolve(string name, string? alias, int? version) =>
-        registry.Resolve(name, alias, version, out var served) switch
+    private ServedModel Resolve(string name, string? alias, int? version, string? requestId) =>
+        registry.Route(name, alias, version, requestId, out var served) switch
         {
             Resolution.Found => served!,
             Resolution.UnknownModel => throw new InferenceRejectedException(StatusCodes.Status404NotFound, "Unknown model",

@@ -1,6 +1,5 @@
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Platform.Contracts;
 using Platform.Contracts.Models;
 using Platform.Tracker.Registry;
 using Platform.Contracts.Naming;
@@ -13,9 +12,15 @@ public static class ModelsApi
     {
         var api = app.MapGroup("/models").WithTags("Model registry");
         api.MapGet("/", ListModels).WithName("ListModels").WithSummary("Every registered model with its versions and aliases");
-        api.MapGet("/{name}", GetModel).WithName("GetModel").WithSummary("A model's versions (run, dataset version, metrics, package) and aliases");
+        api.MapGet("/{name}", GetModel).WithName("GetModel").WithSummary("A model's versions (run, dataset version, metrics, package), aliases and their routes");
+        api.MapGet("/{name}/history", GetHistory).WithName("GetModelAliasHistory")
+            .WithSummary("Every promotion, split, rollback and shadow change of the model's aliases, oldest first");
         api.MapPut("/{name}/aliases/{alias}", SetAlias).WithName("SetModelAlias")
-            .WithSummary("Point an alias (e.g. production) at a version: body {\"version\": N}; publishes ModelPromoted");
+            .WithSummary("Point an alias at a version ({\"version\": N}) or split it ({\"versions\": [{\"version\": 3, \"weight\": 90}, …]}); publishes ModelPromoted");
+        api.MapPut("/{name}/aliases/{alias}/shadow", SetShadow).WithName("SetModelAliasShadow")
+            .WithSummary("Mirror the alias's requests to a shadow version ({\"version\": N}), compared but never answering; publishes ModelPromoted");
+        api.MapDelete("/{name}/aliases/{alias}/shadow", RemoveShadow).WithName("RemoveModelAliasShadow")
+            .WithSummary("Stop mirroring the alias's requests; publishes ModelPromoted");
         return api;
     }
 
@@ -33,40 +38,128 @@ public static class ModelsApi
     }
 
     public static async Task<Results<Ok<RegisteredModel>, ProblemHttpResult>> GetModel(string name, ModelRegistry registry) =>
-        await registry.GetAsync(name) is { } model
-            ? TypedResults.Ok(model)
-            : RunsApi.Problem(StatusCodes.Status404NotFound, "Model not found", $"No version of model '{name}' is registered.");
+        await registry.GetAsync(name) is { } model ? TypedResults.Ok(model) : ModelNotFound(name);
+
+    public static async Task<Results<Ok<IReadOnlyList<AliasChange>>, ProblemHttpResult>> GetHistory(string name, ModelRegistry registry) =>
+        await registry.GetAsync(name) is null ? ModelNotFound(name) : TypedResults.Ok(await registry.HistoryAsync(name));
 
     public static async Task<Results<Ok<ModelVersion>, ValidationProblem, ProblemHttpResult>> SetAlias(
         string name, string alias, SetAliasRequest? request, ModelRegistry registry, IPublishEndpoint publisher, TimeProvider time)
     {
-        var aliasProblem = ResourceNames.Alias.Problem(alias);
-        if (aliasProblem is not null || request?.Version is not > 0)
+        var errors = new Dictionary<string, string[]>();
+        if (ResourceNames.Alias.Problem(alias) is { } aliasProblem)
         {
-            var errors = new Dictionary<string, string[]>();
-            if (aliasProblem is not null)
-            {
-                errors["alias"] = [aliasProblem];
-            }
-            if (request?.Version is not > 0)
-            {
-                errors["version"] = ["Send {\"version\": N} with an existing version number."];
-            }
+            errors["alias"] = [aliasProblem];
+        }
+        var split = request?.Versions;
+        if (request?.Version is not null == split is not null)
+        {
+            errors["version"] = ["Send {\"version\": N} with an existing version number, or {\"versions\": [{\"version\": N, \"weight\": W}, …]} with weights summing to 100."];
+        }
+        else if (split is null && request?.Version is not > 0)
+        {
+            errors["version"] = ["Send {\"version\": N} with an existing version number."];
+        }
+        if (errors.Count > 0)
+        {
             return TypedResults.ValidationProblem(errors, title: "The promotion is invalid.");
         }
         var model = await registry.GetAsync(name);
         if (model is null)
         {
-            return RunsApi.Problem(StatusCodes.Status404NotFound, "Model not found", $"No version of model '{name}' is registered.");
+            return ModelNotFound(name);
         }
-        var version = model.Versions.FirstOrDefault(v => v.Version == request.Version);
-        if (version is null)
+        AliasRoute route;
+        if (split is null)
         {
-            return RunsApi.Problem(StatusCodes.Status404NotFound, "Version not found",
-                $"Model '{name}' has versions {string.Join(", ", model.Versions.Select(v => v.Version))}; there is no version {request.Version}.");
+            if (model.Versions.All(v => v.Version != request!.Version))
+            {
+                return RunsApi.Problem(StatusCodes.Status404NotFound, "Version not found",
+                    $"Model '{name}' has versions {string.Join(", ", model.Versions.Select(v => v.Version))}; there is no version {request!.Version}.");
+            }
+            route = new AliasRoute([new VersionWeight(request!.Version!.Value, 100)], null);
         }
-        await registry.SetAliasAsync(name, alias, version.Version);
-        await publisher.Publish(new ModelPromoted(name, version.Version, alias, version.RunId, version.PackageUri, time.GetUtcNow()));
-        return TypedResults.Ok(version with { Aliases = [.. version.Aliases.Append(alias).Distinct().Order(StringComparer.Ordinal)] });
+        else
+        {
+            var problems = AliasRoutes.SplitProblems(split, model).ToArray();
+            if (problems.Length > 0)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["versions"] = problems }, title: "The split is invalid; nothing was changed.");
+            }
+            route = new AliasRoute([.. split], null);
+        }
+        var before = model.Routes?.GetValueOrDefault(alias);
+        // A shadow that now answers a share of the traffic has done its job: it is no longer mirrored.
+        route = route with { Shadow = before?.Shadow is { } shadow && route.Versions.All(v => v.Version != shadow) ? shadow : null };
+        await ChangeRouteAsync(model, alias, route, AliasRoutes.ActionOf(before, route), registry, publisher, time);
+        var primary = model.Versions.Single(v => v.Version == ModelRegistry.PrimaryVersion(route));
+        return TypedResults.Ok(primary with { Aliases = [.. primary.Aliases.Append(alias).Distinct().Order(StringComparer.Ordinal)] });
     }
+
+    public static async Task<Results<Ok<AliasRoute>, ValidationProblem, ProblemHttpResult>> SetShadow(
+        string name, string alias, SetShadowRequest? request, ModelRegistry registry, IPublishEndpoint publisher, TimeProvider time)
+    {
+        if (request?.Version is not > 0)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["version"] = ["Send {\"version\": N} with an existing version number."] },
+                title: "The shadow is invalid.");
+        }
+        var model = await registry.GetAsync(name);
+        if (model is null)
+        {
+            return ModelNotFound(name);
+        }
+        if (model.Routes?.GetValueOrDefault(alias) is not { } before)
+        {
+            return AliasNotFound(name, alias);
+        }
+        var problem = model.Versions.All(v => v.Version != request.Version)
+            ? $"Model '{name}' has no version {request.Version} (it has {string.Join(", ", model.Versions.Select(v => v.Version))})."
+            : before.Versions.Any(v => v.Version == request.Version)
+                ? $"Version {request.Version} already answers '{alias}' ({string.Join(", ", before.Versions.Select(v => $"v{v.Version} {v.Weight}%"))}): a shadow must be another version."
+                : null;
+        if (problem is not null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["version"] = [problem] }, title: "The shadow is invalid; nothing was changed.");
+        }
+        var route = before with { Shadow = request.Version };
+        await ChangeRouteAsync(model, alias, route, "shadow", registry, publisher, time);
+        return TypedResults.Ok(route);
+    }
+
+    public static async Task<Results<Ok<AliasRoute>, ProblemHttpResult>> RemoveShadow(string name, string alias, ModelRegistry registry,
+        IPublishEndpoint publisher, TimeProvider time)
+    {
+        var model = await registry.GetAsync(name);
+        if (model is null)
+        {
+            return ModelNotFound(name);
+        }
+        if (model.Routes?.GetValueOrDefault(alias) is not { } before)
+        {
+            return AliasNotFound(name, alias);
+        }
+        if (before.Shadow is null)
+        {
+            return TypedResults.Ok(before);
+        }
+        var route = before with { Shadow = null };
+        await ChangeRouteAsync(model, alias, route, "unshadow", registry, publisher, time);
+        return TypedResults.Ok(route);
+    }
+
+    /// <summary>Stores the route with its history entry, then tells the inference replicas (ModelPromoted carries the whole route).</summary>
+    private static async Task ChangeRouteAsync(RegisteredModel model, string alias, AliasRoute route, string action, ModelRegistry registry,
+        IPublishEndpoint publisher, TimeProvider time)
+    {
+        var at = time.GetUtcNow();
+        await registry.SetRouteAsync(model.Name, alias, route, action, at);
+        await publisher.Publish(AliasRoutes.Promotion(model, alias, route, at));
+    }
+
+    private static ProblemHttpResult ModelNotFound(string name) =>
+        RunsApi.Problem(StatusCodes.Status404NotFound, "Model not found", $"No version of model '{name}' is registered.");
+
+    private static ProblemHttpResult AliasNotFound(string name, string alias) =>
+        RunsApi.Problem(StatusCodes.Status404NotFound, "Alias not found", $"Model '{name}' has no alias '{alias}': promote a version to it first.");
 }
