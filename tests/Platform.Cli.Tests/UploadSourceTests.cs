@@ -60,6 +60,27 @@ public sealed class UploadSourceTests : IDisposable
         Assert.False(File.Exists(created));
     }
 
+    [Theory]
+    [InlineData("cifar-10-binary.tar.gz")]
+    [InlineData("cifar-10-python.tar.gz")]
+    [InlineData("ILSVRC2012_img_train.tar")]
+    [InlineData("labelimg-voc.zip")]
+    public async Task An_archive_is_sent_as_it_is_whatever_it_holds(string fileName)
+    {
+        var archive = Path.Combine(folder, fileName);
+        var bytes = new byte[70_000];
+        new Random(fileName.Length).NextBytes(bytes);
+        File.WriteAllBytes(archive, bytes);
+        using var context = Context();
+
+        using var upload = UploadSource.Prepare([archive], context);
+        using var request = upload.CreateRequest(new Uri("http://localhost/datasets"), _ => { });
+
+        Assert.Equal(bytes, await request.Content!.ReadAsByteArrayAsync());
+        Assert.Equal("application/octet-stream", request.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(fileName, upload.Description);
+    }
+
     [Fact]
     public void A_single_idx_file_or_a_missing_path_is_refused()
     {

@@ -24,8 +24,9 @@ public static class DatasetsCommands
     {
         var paths = new Argument<string[]>("source")
         {
-            Description = "A folder of class folders, a zip/tar/tar.gz archive (class folders, or images with a CSV/JSON/VOC annotation file), "
-                + "or two IDX files: images then labels (gzip or not)",
+            Description = "A folder of class folders; an archive as downloaded or packed (zip/tar/tar.gz): class folders, images with "
+                + "annotations (CSV, JSON, LabelImg's Pascal VOC, YOLO or CreateML, COCO), CIFAR-10/100 (binary or Python), "
+                + "an ImageNet-style tar of per-class tars; or two IDX files: images then labels (gzip or not)",
             Arity = new ArgumentArity(1, 2),
         };
         var name = new Option<string>("--name", "-n") { Description = "Dataset name (a new version is added when it exists)", Required = true };
@@ -33,9 +34,14 @@ public static class DatasetsCommands
         var seed = new Option<int?>("--seed") { Description = "Seed of the split and of balancing" };
         var size = new Option<string?>("--size") { Description = "keep, or N to resize every image to N×N" };
         var channels = new Option<string?>("--channels") { Description = "auto, 1 (grayscale) or 3 (RGB)" };
-        var balance = new Option<string?>("--balance") { Description = "none, or oversample (augmented copies of minority classes in train)" };
-        balance.AcceptOnlyFromAmong("none", "oversample");
-        var balanceRatio = new Option<double?>("--balance-ratio") { Description = "With oversample: smallest class at least this share of the largest (0-1]" };
+        var balance = new Option<string?>("--balance")
+        {
+            Description = "none, oversample (augmented copies of minority classes in train) or undersample (leave out some of the majority classes' train images)",
+        };
+        balance.AcceptOnlyFromAmong("none", "oversample", "undersample");
+        var balanceRatio = new Option<double?>("--balance-ratio") { Description = "With balancing: smallest train class at least this share of the largest (0-1]" };
+        var labels = new Option<string?>("--labels") { Description = "CIFAR-100: fine (100 classes, default) or coarse (20 superclasses)" };
+        labels.AcceptOnlyFromAmong("fine", "coarse");
         var classes = new Option<string?>("--classes") { Description = "Keep only these classes (comma-separated)" };
         var classNames = new Option<string?>("--class-names")
         {
@@ -44,7 +50,7 @@ public static class DatasetsCommands
         var noWait = new Option<bool>("--no-wait") { Description = "Return once uploaded, without waiting for validation and publication" };
         var command = new Command("upload", "Upload a dataset, follow its processing and print the validation report")
         {
-            paths, name, split, seed, size, channels, balance, balanceRatio, classes, classNames, noWait,
+            paths, name, split, seed, size, channels, balance, balanceRatio, labels, classes, classNames, noWait,
         };
         command.SetAction(terminal.Action(async (parse, context, cancellationToken) =>
         {
@@ -62,6 +68,7 @@ public static class DatasetsCommands
             Add("channels", parse.GetValue(channels));
             Add("balance", parse.GetValue(balance));
             Add("balanceRatio", parse.GetValue(balanceRatio)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Add("labels", parse.GetValue(labels));
             Add("classes", parse.GetValue(classes));
             Add("classNames", ClassNames.Parse(parse.GetValue(classNames)) is { } names ? string.Join(',', names) : null);
 
@@ -298,7 +305,14 @@ public static class DatasetsCommands
         }
         if (report.Balancing is { } balancing)
         {
-            console.MarkupLineInterpolated($"balanced by {WireNames.Of(balancing.Method)}: {string.Join(", ", balancing.AddedPerClass.Select(p => $"+{p.Value} {p.Key}"))}");
+            var changes = balancing.RemovedPerClass is { } removed
+                ? removed.Select(p => $"-{p.Value} {p.Key}")
+                : balancing.AddedPerClass.Select(p => $"+{p.Value} {p.Key}");
+            console.MarkupLineInterpolated($"balanced by {WireNames.Of(balancing.Method)}: {string.Join(", ", changes)}");
+        }
+        if (report.ImbalanceRatio is { } imbalance)
+        {
+            console.MarkupLineInterpolated($"imbalance ratio {imbalance.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} (largest train class per image of the smallest)");
         }
         foreach (var warning in report.Warnings)
         {
