@@ -247,6 +247,14 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
     private static string AssignLabels(List<Candidate> candidates, List<AnnotationItem> annotationFiles, List<RejectedFile> rejected,
         List<string> notes, out List<Candidate> labelled)
     {
+        // YOLO label files are .txt files beside a classes.txt; without one, a .txt is just a stray text file.
+        var yoloClasses = annotationFiles.Where(f => DetectionAnnotations.IsYoloClassList(f.Key)).Select(DetectionAnnotations.YoloClasses).FirstOrDefault();
+        foreach (var text in annotationFiles.Where(f => Path.GetExtension(f.Key).Equals(".txt", StringComparison.OrdinalIgnoreCase) && yoloClasses is null))
+        {
+            rejected.Add(new RejectedFile(text.Key, "not-an-image", "'.txt' files are neither images nor annotation files (YOLO labels come with a classes.txt)"));
+        }
+        annotationFiles = annotationFiles.Where(f => !Path.GetExtension(f.Key).Equals(".txt", StringComparison.OrdinalIgnoreCase)
+            || (yoloClasses is not null && !DetectionAnnotations.IsYoloClassList(f.Key))).ToList();
         if (annotationFiles.Count == 0)
         {
             labelled = [];
@@ -266,9 +274,11 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
 
         var byPath = new Dictionary<string, Annotation>(StringComparer.Ordinal);
         var contradicted = new HashSet<string>(StringComparer.Ordinal);
+        var images = new ImagePathIndex(candidates.Select(c => c.Key));
         foreach (var file in annotationFiles)
         {
-            var (labels, problems, fileNotes) = Annotations.Parse(file);
+            var (parsed, problems, fileNotes) = DetectionAnnotations.TryParse(file, images, yoloClasses) ?? Annotations.Parse(file);
+            var labels = DetectionAnnotations.Relocated(parsed, file, images);
             rejected.AddRange(problems.Select(p => new RejectedFile(p.Key, p.Reason, p.Detail)));
             notes.AddRange(fileNotes);
             foreach (var annotation in labels)

@@ -13,7 +13,8 @@ namespace Platform.Ingest.Sources;
 /// </summary>
 public sealed class ArchiveSource(string file, ArchiveKind kind, string originalName, IngestOptions limits) : IIngestSource
 {
-    private static readonly string[] AnnotationExtensions = [".csv", ".json", ".xml"];
+    // .txt: YOLO label files and their classes.txt (a .txt without a classes.txt is rejected when labels are assigned).
+    private static readonly string[] AnnotationExtensions = [".csv", ".json", ".xml", ".txt"];
 
     public string Description => $"{kind} archive '{originalName}'";
 
