@@ -34,6 +34,8 @@ builder.AddProject<Projects.Platform_Trainer>("trainer")
 builder.AddProject<Projects.Platform_Inference>("inference")
     .WithReference(backing.Blobs)
     .WithReference(backing.Messaging)
+    // The Open Inference Protocol over gRPC needs an HTTP/2-only port of its own; its number reaches the service as Inference__GrpcPort.
+    .WithEndpoint(name: "grpc", scheme: "http", env: "Inference__GrpcPort", isProxied: false)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

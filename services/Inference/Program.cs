@@ -5,6 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddOpenInferenceGrpc();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -14,5 +15,6 @@ app.MapDefaultEndpoints();
 app.MapPredictApi();
 app.MapStatusApi();
 app.MapOpenInferenceApi();
+app.MapGrpcService<OpenInferenceGrpcService>();
 
 app.Run();

@@ -35,6 +35,9 @@ public sealed class InferenceFixture : IAsyncLifetime
 
     public ServiceHost Service { get; private set; } = null!;
 
+    /// <summary>The port of <see cref="Service"/>'s Open Inference Protocol gRPC endpoint (the other instances tests start have none).</summary>
+    public int GrpcPort { get; } = FreePort.Next();
+
     /// <summary>Versions 1 and 2: the two trained packages.</summary>
     public IReadOnlyDictionary<int, ReferenceModel> Versions { get; private set; } = null!;
 
@@ -76,7 +79,7 @@ public sealed class InferenceFixture : IAsyncLifetime
         }
         Versions = versions;
 
-        Service = await StartServiceAsync();
+        Service = await StartServiceAsync(new Dictionary<string, string?> { ["Inference__GrpcPort"] = GrpcPort.ToString() });
         await PromoteAsync(1);
     }
 

@@ -13,8 +13,8 @@ namespace Platform.Inference.Apis;
 /// </summary>
 public static class OpenInferenceApi
 {
-    private const string Platform = "onnxruntime_onnx";
-    private const string Fp32 = "FP32";
+    private const string Platform = OpenInferenceTensors.Platform;
+    private const string Fp32 = OpenInferenceTensors.Fp32;
 
     public static RouteGroupBuilder MapOpenInferenceApi(this IEndpointRouteBuilder app)
     {
@@ -36,7 +36,7 @@ public static class OpenInferenceApi
         return v2;
     }
 
-    private static string OpenInferenceVersion() => typeof(OpenInferenceApi).Assembly.GetName().Version?.ToString() ?? "1.0";
+    public static string OpenInferenceVersion() => typeof(OpenInferenceApi).Assembly.GetName().Version?.ToString() ?? "1.0";
 
     private static IResult ServerReady(ModelRegistry registry)
     {
@@ -123,38 +123,26 @@ public static class OpenInferenceApi
             throw BadRequest("The request needs \"inputs\": an array with exactly one tensor.");
         }
         var input = inputs[0];
-        if (!input.TryGetProperty("datatype", out var datatype) || datatype.GetString() != Fp32)
-        {
-            throw BadRequest($"The input's datatype must be {Fp32}.");
-        }
+        var datatype = input.TryGetProperty("datatype", out var datatypeElement) && datatypeElement.ValueKind == JsonValueKind.String ? datatypeElement.GetString() : null;
         if (!input.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
         {
             throw BadRequest("The input needs a \"shape\".");
         }
         var shape = shapeElement.EnumerateArray().Select(d => d.TryGetInt64(out var value) ? value : -1).ToArray();
-        long[] expected = model.ImageShape;
-        if (shape.Length != 4 || shape[0] < 1 || !shape[1..].SequenceEqual(expected))
-        {
-            throw BadRequest($"The input shape must be [N, {string.Join(", ", expected)}] with N ≥ 1; got [{string.Join(", ", shape)}].");
-        }
-        if (shape[0] > options.MaxImagesPerRequest)
-        {
-            throw BadRequest($"At most {options.MaxImagesPerRequest} images per request (Inference:MaxImagesPerRequest); got {shape[0]}.");
-        }
-        predictor.EnsureFitsQueue(shape[0]);
+        var images = OpenInferenceTensors.CheckInput(datatype, shape, model, predictor, options);
         if (!input.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
         {
             throw BadRequest("The input needs \"data\": the tensor's values, flat or nested, in row-major order.");
         }
         var imageLength = model.Preprocessing.OutputLength;
-        var values = new float[shape[0] * imageLength];
+        var values = new float[images * imageLength];
         var count = 0;
         Flatten(data, values, ref count);
         if (count != values.Length)
         {
             throw BadRequest($"The shape [{string.Join(", ", shape)}] needs {values.Length} values; \"data\" has {count}.");
         }
-        return [.. Enumerable.Range(0, (int)shape[0]).Select(i => values.AsSpan(i * imageLength, imageLength).ToArray())];
+        return OpenInferenceTensors.SplitImages(values, images, imageLength);
     }
 
     private static void Flatten(JsonElement element, float[] values, ref int count)
@@ -179,8 +167,7 @@ public static class OpenInferenceApi
         }
     }
 
-    private static InferenceRejectedException BadRequest(string detail) =>
-        new(StatusCodes.Status400BadRequest, "Bad infer request", detail, "bad_tensor");
+    private static InferenceRejectedException BadRequest(string detail) => OpenInferenceTensors.BadRequest(detail);
 
     private static string NotFound(string name, int? version, Resolution resolution) => resolution switch
     {

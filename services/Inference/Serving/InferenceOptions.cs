@@ -36,6 +36,12 @@ public sealed class InferenceOptions : ISelfValidatingOptions
     /// <summary>Seconds sent in Retry-After with 429 and 503 answers. Default 1.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 
+    /// <summary>
+    /// Port of the Open Inference Protocol's gRPC endpoint, beside the REST ones. Default none (no gRPC endpoint). It is a port of
+    /// its own because gRPC needs HTTP/2, and Kestrel speaks HTTP/2 without TLS only on an endpoint that speaks nothing else.
+    /// </summary>
+    public int? GrpcPort { get; set; }
+
     /// <summary>Labels returned when the request does not say (?topK=). Default 5.</summary>
     public int DefaultTopK { get; set; } = 5;
 
@@ -89,6 +95,7 @@ public sealed class InferenceOptions : ISelfValidatingOptions
         if (RequestTimeout <= TimeSpan.Zero) yield return "Inference:RequestTimeout must be positive.";
         if (RetryAfterSeconds < 1) yield return "Inference:RetryAfterSeconds must be positive.";
         if (DefaultTopK < 1) yield return "Inference:DefaultTopK must be positive.";
+        if (GrpcPort is < 1 or > 65535) yield return "Inference:GrpcPort must be a port number (1–65535) when set.";
         if (IntraOpThreads is < 1) yield return "Inference:IntraOpThreads must be positive when set.";
         if (ConcurrentBatches is < 1 or > MaxConcurrentBatches) yield return $"Inference:ConcurrentBatches must be between 1 and {MaxConcurrentBatches}.";
         foreach (var (model, overrides) in Models)
