@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Formats.Tar;
-using System.IO.Compression;
 using System.Text;
 
 namespace Platform.Ingest.Tests;
@@ -24,24 +22,8 @@ internal static class CifarArchives
         return planes;
     }
 
-    public static byte[] TarGz(IEnumerable<(string Path, byte[]? Content)> entries)
-    {
-        using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-        using (var writer = new TarWriter(gzip, TarEntryFormat.Pax))
-        {
-            foreach (var (path, content) in entries)
-            {
-                var entry = new PaxTarEntry(content is null ? TarEntryType.Directory : TarEntryType.RegularFile, path);
-                if (content is not null)
-                {
-                    entry.DataStream = new MemoryStream(content);
-                }
-                writer.WriteEntry(entry);
-            }
-        }
-        return buffer.ToArray();
-    }
+    public static byte[] TarGz(IEnumerable<(string Path, byte[]? Content)> entries) =>
+        TarArchives.Tar(entries.Select(entry => new TarArchives.Entry(entry.Path, entry.Content)), gzip: true);
 
     public static byte[] BinaryBatch(IEnumerable<Image> images, bool cifar100 = false)
     {

@@ -9,7 +9,8 @@ namespace Platform.Ingest.Sources;
 /// A zip, tar or tar.gz upload of folder-per-class images and/or images with annotation files. Entries are
 /// read into memory one at a time, never extracted to disk, and each is checked before it is used: unsafe
 /// paths, links, nested archives and oversize or over-compressed entries are rejected with a reason; an
-/// archive over its entry-count, total-size or expansion-ratio limits is refused as a whole.
+/// archive over its entry-count, total-size or expansion-ratio limits is refused as a whole. A tar's top-level
+/// <c>.tar</c> entries are read one level deep as class folders (ImageNet's training archive holds one tar per class).
 /// </summary>
 public sealed class ArchiveSource(string file, ArchiveKind kind, string originalName, IngestOptions limits) : IIngestSource
 {
@@ -103,27 +104,43 @@ public sealed class ArchiveSource(string file, ArchiveKind kind, string original
         using var decompressed = kind == ArchiveKind.TarGzip ? new GZipStream(compressed, CompressionMode.Decompress) : (Stream)compressed;
         using var reader = new TarReader(decompressed);
         var budget = new ExpansionBudget(limits, kind == ArchiveKind.TarGzip ? compressed : null);
-        var count = 0;
+        var count = new EntryCounter();
+        foreach (var item in ReadTarEntries(reader, container: null, count, budget, cancellationToken))
+        {
+            yield return item;
+        }
+    }
+
+    /// <summary>
+    /// The entries of a tar, or of a class tar inside it (<paramref name="container"/>: the ILSVRC training layout, one
+    /// tar per class). Nested entries are named <c>{class}/{entry}</c>, so the inner tar's name is their class folder;
+    /// they count against the same entry, size and ratio limits as the rest, and anything nested deeper is rejected.
+    /// </summary>
+    private IEnumerable<SourceItem> ReadTarEntries(TarReader reader, string? container, EntryCounter count, ExpansionBudget budget,
+        CancellationToken cancellationToken)
+    {
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            TarEntry? entry;
-            try
+            var (entry, damage) = NextEntry(reader);
+            if (damage is not null)
             {
-                entry = reader.GetNextEntry();
-            }
-            catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException or FormatException)
-            {
-                throw new UploadRejectedException("corrupt-archive", $"The tar archive is damaged after {count} entries: {exception.Message}");
+                if (container is null)
+                {
+                    throw new UploadRejectedException("corrupt-archive", $"The tar archive is damaged after {count.Value} entries: {damage}");
+                }
+                yield return new RejectedItem(container, "corrupt-archive", $"the class archive is damaged: {damage}; the entries before the damage are kept");
+                yield break;
             }
             if (entry is null)
             {
                 yield break;
             }
-            if (++count > limits.MaxArchiveEntries)
+            if (++count.Value > limits.MaxArchiveEntries)
             {
-                throw TooManyEntries(count);
+                throw TooManyEntries(count.Value);
             }
+            var name = container is null ? entry.Name : $"{container}/{entry.Name}";
             switch (entry.EntryType)
             {
                 case TarEntryType.Directory:
@@ -132,24 +149,56 @@ public sealed class ArchiveSource(string file, ArchiveKind kind, string original
                     continue;
                 case TarEntryType.SymbolicLink:
                 case TarEntryType.HardLink:
-                    yield return new RejectedItem(entry.Name, "link", $"{entry.EntryType} to '{entry.LinkName}' is not followed");
+                    yield return new RejectedItem(name, "link", $"{entry.EntryType} to '{entry.LinkName}' is not followed");
                     continue;
                 case TarEntryType.RegularFile:
                 case TarEntryType.V7RegularFile:
                 case TarEntryType.ContiguousFile:
                     break;
                 default:
-                    yield return new RejectedItem(entry.Name, "not-a-regular-file", $"tar entry of type {entry.EntryType}");
+                    yield return new RejectedItem(name, "not-a-regular-file", $"tar entry of type {entry.EntryType}");
                     continue;
             }
-            if (Classify(entry.Name, entry.Length) is { } rejection)
+            if (container is not null && ArchivePaths.Normalize(entry.Name) is null)
+            {
+                yield return new RejectedItem(name, "unsafe-path", "absolute paths and paths with '..' could escape the upload; nothing is extracted from them");
+                continue;
+            }
+            if (container is null && ClassArchiveFolder(entry.Name) is { } classFolder)
+            {
+                using var inner = new TarReader(entry.DataStream ?? Stream.Null, leaveOpen: true);
+                foreach (var item in ReadTarEntries(inner, classFolder, count, budget, cancellationToken))
+                {
+                    yield return item;
+                }
+                continue;
+            }
+            if (Classify(name, entry.Length) is { } rejection)
             {
                 yield return rejection;
                 continue;
             }
-            yield return ToItem(entry.Name, entry.DataStream ?? Stream.Null, budget);
+            yield return ToItem(name, entry.DataStream ?? Stream.Null, budget);
         }
     }
+
+    private static (TarEntry? Entry, string? Damage) NextEntry(TarReader reader)
+    {
+        try
+        {
+            return (reader.GetNextEntry(), null);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException or FormatException)
+        {
+            return (null, exception.Message);
+        }
+    }
+
+    /// <summary>For a safe <c>…/n01440764.tar</c> at the top level: the folder its entries are read into (<c>…/n01440764</c>).</summary>
+    private static string? ClassArchiveFolder(string rawPath) =>
+        ArchivePaths.Normalize(rawPath) is { } path && !ArchivePaths.IsMetadata(path) && path.EndsWith(".tar", StringComparison.OrdinalIgnoreCase) && path.Length > 4
+            ? path[..^4]
+            : null;
 
     private RejectedItem? Classify(string rawPath, long declaredLength)
     {
@@ -225,6 +274,11 @@ public sealed class ArchiveSource(string file, ArchiveKind kind, string original
 
     public void Dispose()
     {
+    }
+
+    private sealed class EntryCounter
+    {
+        public int Value;
     }
 
     /// <summary>Counts expanded bytes against the archive's total and ratio limits.</summary>

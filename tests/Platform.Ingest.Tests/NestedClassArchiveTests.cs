@@ -1,0 +1,64 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Platform.Ingest.Tests;
+
+/// <summary>ImageNet's training archive layout — a tar of per-class tars — through the running service.</summary>
+[Collection(IngestCollection.Name)]
+public sealed class NestedClassArchiveTests(IngestFixture fixture)
+{
+    private static byte[] ClassTar(string synset, int count, int seed) => TarArchives.Tar(
+        Enumerable.Range(0, count).Select(i => new TarArchives.Entry($"{synset}_{10000 + i}.JPEG", TestArchives.Jpeg(seed + i))));
+
+    [Fact]
+    public async Task A_tar_of_per_class_tars_is_read_one_level_deep_with_each_inner_tar_as_a_class_and_hostile_entries_rejected()
+    {
+        var hostile = TarArchives.Tar(
+        [
+            new("n09999999_1.JPEG", TestArchives.Jpeg(90)),
+            new("../../escape.JPEG", TestArchives.Jpeg(91)),
+            new("link.JPEG", null, LinkTarget: "/etc/passwd"),
+            new("deeper.tar", ClassTar("n00000001", 1, 92)),
+        ]);
+        var archive = TarArchives.Tar(
+        [
+            new("n01440764.tar", ClassTar("n01440764", 4, 10)),
+            new("n01443537.tar", ClassTar("n01443537", 3, 20)),
+            new("n09999999.tar", hostile),
+        ]);
+
+        var record = await IngestAsync("ilsvrc-train", archive);
+
+        Assert.Equal("published", record.GetProperty("state").GetString());
+        var report = record.GetProperty("report");
+        Assert.Equal(["n01440764", "n01443537", "n09999999"], report.GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal("class folders", report.GetProperty("labelSource").GetString());
+        int Total(int label) => report.GetProperty("splits").EnumerateArray().Sum(s => s.GetProperty("perClass")[label].GetInt32());
+        Assert.Equal([4, 3, 1], new[] { Total(0), Total(1), Total(2) });
+        var reasons = report.GetProperty("rejected").EnumerateArray().ToDictionary(r => r.GetProperty("path").GetString()!, r => r.GetProperty("reason").GetString());
+        Assert.Equal("unsafe-path", reasons["n09999999/../../escape.JPEG"]);
+        Assert.Equal("link", reasons["n09999999/link.JPEG"]);
+        Assert.Equal("nested-archive", reasons["n09999999/deeper.tar"]);
+    }
+
+    [Fact]
+    public async Task A_class_tar_that_expands_like_a_bomb_fails_the_whole_upload_against_the_archive_wide_ratio()
+    {
+        // Two 10 MB files of zeros: 20 MB expanded from a few kilobytes of tar.gz, over the 200× ratio past the 16 MB floor.
+        var bomb = TarArchives.Tar([new("zeros_1.JPEG", new byte[10_000_000]), new("zeros_2.JPEG", new byte[10_000_000])]);
+        var archive = TarArchives.Tar([new("n01440764.tar", ClassTar("n01440764", 3, 30)), new("n02000000.tar", bomb)],
+            gzip: true, System.IO.Compression.CompressionLevel.SmallestSize);
+        Assert.True(archive.Length < 100_000, $"the bomb is {archive.Length} bytes");
+
+        var record = await IngestAsync("ilsvrc-bomb", archive);
+
+        Assert.Equal("failed", record.GetProperty("state").GetString());
+        Assert.StartsWith("compression-ratio: ", record.GetProperty("error").GetString());
+    }
+
+    private async Task<JsonElement> IngestAsync(string name, byte[] archive)
+    {
+        var accepted = await fixture.UploadAsync($"name={name}", IngestFixture.Archive(archive));
+        return await fixture.WaitForOutcomeAsync(name, accepted.GetProperty("version").GetInt32());
+    }
+}
