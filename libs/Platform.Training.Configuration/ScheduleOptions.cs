@@ -6,10 +6,12 @@ namespace Platform.Training.Configuration;
 /// <param name="EtaMin">Cosine: the learning rate reached at the last step (for the head group; other groups scale).</param>
 /// <param name="StepSize">Step: epochs between decays.</param>
 /// <param name="Gamma">Step: multiplicative decay.</param>
+/// <param name="TMax">Cosine: PyTorch CosineAnnealingLR's T_max in epochs, stepped once per epoch; null anneals over the run.</param>
 public sealed record ScheduleOptions(
     ScheduleKind Kind = ScheduleKind.Cosine,
     int WarmupEpochs = 0,
     int WarmupSteps = 0,
     double EtaMin = 0,
     int StepSize = 10,
-    double Gamma = 0.1);
+    double Gamma = 0.1,
+    int? TMax = null);

@@ -172,6 +172,14 @@ internal sealed class TrainingConfigValidator
                     Add("schedule.etaMin", $"must not exceed lr ({c.Lr}).");
                 }
 
+                if (s.TMax is { } tMax)
+                {
+                    Range("schedule.tMax", tMax, 1, 100_000);
+                }
+
+                break;
+            case ScheduleKind.Step or ScheduleKind.Constant when s.TMax is not null:
+                Add("schedule.tMax", "applies to the cosine schedule only.");
                 break;
             case ScheduleKind.Step:
                 Range("schedule.stepSize", s.StepSize, 1, 10_000);

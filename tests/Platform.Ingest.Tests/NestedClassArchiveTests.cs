@@ -56,6 +56,27 @@ public sealed class NestedClassArchiveTests(IngestFixture fixture)
         Assert.StartsWith("compression-ratio: ", record.GetProperty("error").GetString());
     }
 
+    [Fact]
+    public async Task Imagenet_validation_images_are_labelled_by_the_synset_per_line_list_or_by_path_label_lines()
+    {
+        var synsets = new[] { "n01440764", "n01443537", "n01440764", "n01443537", "n01440764" };
+        var images = Enumerable.Range(1, 5).Select(i => new TarArchives.Entry($"val/ILSVRC2012_val_{i:00000000}.JPEG", TestArchives.Jpeg(40 + i))).ToList();
+        var bySynsetLines = TarArchives.Tar([.. images, new("imagenet_2012_validation_synset_labels.txt", Encoding.ASCII.GetBytes(string.Join("\n", synsets) + "\n"))]);
+        var byPathLines = TarArchives.Tar([.. images, new("val/val.txt",
+            Encoding.ASCII.GetBytes(string.Concat(synsets.Select((s, i) => $"ILSVRC2012_val_{i + 1:00000000}.JPEG {s}\n"))))]);
+
+        foreach (var (name, archive) in new[] { ("ilsvrc-val", bySynsetLines), ("ilsvrc-val-pairs", byPathLines) })
+        {
+            var record = await IngestAsync(name, archive);
+
+            Assert.Equal("published", record.GetProperty("state").GetString());
+            var report = record.GetProperty("report");
+            Assert.Equal(["n01440764", "n01443537"], report.GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
+            Assert.Equal("annotations", report.GetProperty("labelSource").GetString());
+            Assert.Equal([3, 2], new[] { 0, 1 }.Select(c => report.GetProperty("splits").EnumerateArray().Sum(s => s.GetProperty("perClass")[c].GetInt32())));
+        }
+    }
+
     private async Task<JsonElement> IngestAsync(string name, byte[] archive)
     {
         var accepted = await fixture.UploadAsync($"name={name}", IngestFixture.Archive(archive));

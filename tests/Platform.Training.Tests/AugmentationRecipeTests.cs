@@ -43,6 +43,25 @@ public sealed class AugmentationRecipeTests
     }
 
     [Fact]
+    public void GuidePresetIsTheGuidesTorchvisionPipelineExactly()
+    {
+        // RandomResizedCrop(224), RandomHorizontalFlip(), ColorJitter(brightness=0.2, contrast=0.2), Normalize(ImageNet mean, std).
+        var config = new TrainingConfig { Augmentation = new AugmentationOptions(AugmentationPreset.Guide) };
+
+        var train = AugmentationRecipes.Train(config);
+
+        Assert.Equal(224, train.Size);
+        Assert.Equal(new RandomResizedCropOptions(), train.RandomResizedCrop);
+        Assert.Equal((0.08, 1.0, 3.0 / 4, 4.0 / 3), (train.RandomResizedCrop!.MinScale, train.RandomResizedCrop.MaxScale, train.RandomResizedCrop.MinRatio, train.RandomResizedCrop.MaxRatio));
+        Assert.Equal(0.5, train.HorizontalFlipProbability);
+        Assert.Equal(new ColorJitterOptions(Brightness: 0.2, Contrast: 0.2, Saturation: 0, Hue: 0), train.ColorJitter);
+        Assert.Null(train.ResizeShorterSide);
+        Assert.Equal(TransformRecipe.ImageNetMean, train.Mean);
+        Assert.Equal(TransformRecipe.ImageNetStd, train.Std);
+        Assert.Equal(256, AugmentationRecipes.Evaluation(config).ResizeShorterSide);
+    }
+
+    [Fact]
     public void ExplicitRecipeWinsAndItsStatisticsAreUsedForEvaluation()
     {
         var custom = new TransformRecipe(28, 1, [0.3f], [0.35f], HorizontalFlipProbability: 1);

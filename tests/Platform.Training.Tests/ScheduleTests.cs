@@ -33,6 +33,35 @@ public sealed class ScheduleTests
     }
 
     [Fact]
+    public void CosineWithTMaxIsPyTorchsCosineAnnealingLrSteppedOncePerEpoch()
+    {
+        // The guide: lr 1e-4, CosineAnnealingLR(T_max=50, eta_min=1e-6), scheduler.step() after each epoch. Epoch e trains at
+        // 1e-6 + 99e-6·(1 + cos(π e/50))/2: e = 0 → 1e-4; e = 10 → 1e-6 + 99e-6·(1 + cos 36°)/2 = 9.054634e-5; e = 25 → 5.05e-5;
+        // e = 50 → 1e-6; e = 60 → back up to 1e-6 + 99e-6·(1 + cos 216°)/2 = 1.045366e-5, as at e = 40 (the closed form PyTorch follows past T_max).
+        var schedule = new LearningRateSchedule(new ScheduleOptions(ScheduleKind.Cosine, EtaMin: 1e-6, TMax: 50), 1e-4, epochs: 70, stepsPerEpoch: 3);
+
+        Assert.Equal(1e-4, schedule.LearningRate(0), 15);
+        Assert.Equal(1e-4, schedule.LearningRate(2), 15);
+        Assert.Equal(9.054634e-5, schedule.LearningRate(10 * 3), 11);
+        Assert.Equal(9.054634e-5, schedule.LearningRate(10 * 3 + 2), 11);
+        Assert.Equal(5.05e-5, schedule.LearningRate(25 * 3 + 1), 15);
+        Assert.Equal(1e-6, schedule.LearningRate(50 * 3), 15);
+        Assert.Equal(1.045366e-5, schedule.LearningRate(60 * 3), 11);
+        Assert.Equal(schedule.LearningRate(40 * 3), schedule.LearningRate(60 * 3), 15);
+    }
+
+    [Fact]
+    public void TMaxIsCheckedAndBelongsToTheCosineScheduleOnly()
+    {
+        var zero = new TrainingConfig { Schedule = new ScheduleOptions(TMax: 0) }.Validate();
+        var onStep = new TrainingConfig { Schedule = new ScheduleOptions(ScheduleKind.Step, TMax: 5) }.Validate();
+
+        Assert.Contains(zero, v => v.Field == "schedule.tMax");
+        Assert.Contains(onStep, v => v.Field == "schedule.tMax");
+        Assert.Empty(new TrainingConfig { Schedule = new ScheduleOptions(TMax: 50, EtaMin: 1e-6) }.Validate());
+    }
+
+    [Fact]
     public void StepScheduleDecaysEveryStepSizeEpochs()
     {
         // stepsPerEpoch = 4, stepSize = 3 epochs, γ = 0.5: epochs 0–2 at lr, 3–5 at lr/2, 6–8 at lr/4.

@@ -26,7 +26,8 @@ public static class AugmentationRecipes
 
     /// <summary>
     /// none: the whole image resized to imageSize²; light: random resized crop with scale 0.7–1 and a horizontal flip;
-    /// standard: torchvision's ImageNet recipe (scale 0.08–1, flip, brightness/contrast/saturation jitter 0.2).
+    /// standard: torchvision's ImageNet recipe (scale 0.08–1, flip, brightness/contrast/saturation jitter 0.2);
+    /// guide: the guide's pipeline (scale 0.08–1, flip, brightness and contrast jitter 0.2 only).
     /// An explicit recipe wins over the preset.
     /// </summary>
     public static TransformRecipe Train(TrainingConfig config)
@@ -43,19 +44,20 @@ public static class AugmentationRecipes
         {
             AugmentationPreset.None => new TransformRecipe(size, channels, mean, std).Validated(),
             AugmentationPreset.Light => TransformRecipe.Train(size, mean, std, channels, new RandomResizedCropOptions(MinScale: 0.7)),
+            AugmentationPreset.Guide => TransformRecipe.Train(size, mean, std, channels, colorJitter: new ColorJitterOptions(Brightness: 0.2, Contrast: 0.2)),
             _ => TransformRecipe.Train(size, mean, std, channels, colorJitter: new ColorJitterOptions(0.2, 0.2, channels == 3 ? 0.2 : 0)),
         };
     }
 
     /// <summary>
-    /// Deterministic evaluation: the standard preset uses the ImageNet convention (shorter side to size·256/224, centre
+    /// Deterministic evaluation: the standard and guide presets use the ImageNet convention (shorter side to size·256/224, centre
     /// crop); the others resize the whole image, matching what their training crops cover.
     /// </summary>
     public static TransformRecipe Evaluation(TrainingConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         var (mean, std) = config.Augmentation.Recipe is { } recipe ? (recipe.Mean, recipe.Std) : Statistics(config);
-        return config.Augmentation.Recipe is null && config.Augmentation.Preset == AugmentationPreset.Standard
+        return config.Augmentation.Recipe is null && config.Augmentation.Preset is AugmentationPreset.Standard or AugmentationPreset.Guide
             ? TransformRecipe.Eval(config.ImageSize, mean, std, config.InputChannels)
             : new TransformRecipe(config.ImageSize, config.InputChannels, mean, std).Validated();
     }

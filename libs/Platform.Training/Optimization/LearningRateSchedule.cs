@@ -6,7 +6,9 @@ namespace Platform.Training.Optimization;
 /// The learning rate of every optimizer step, as a pure function of the step (0-based), so a resumed run gets the
 /// same rates. Linear warm-up over W steps: lr·(s + 1)/W for s &lt; W. Then, with T total steps and
 /// t = (s − W)/(T − W):
-/// cosine: η_min + (lr − η_min)·(1 + cos πt)/2 (SGDR, Loshchilov &amp; Hutter 2017, without restarts);
+/// cosine: η_min + (lr − η_min)·(1 + cos πt)/2 (SGDR, Loshchilov &amp; Hutter 2017, without restarts); with tMax,
+/// PyTorch's CosineAnnealingLR stepped once per epoch instead: η_min + (lr − η_min)·(1 + cos(π e / T_max))/2 with
+/// e the epoch since warm-up (its closed form, so past T_max the rate rises again as PyTorch's does);
 /// step: lr·γ^⌊epoch/stepSize⌋ with epoch = ⌊s / stepsPerEpoch⌋; constant: lr.
 /// </summary>
 public sealed class LearningRateSchedule
@@ -52,6 +54,12 @@ public sealed class LearningRateSchedule
 
     private double Cosine(long step)
     {
+        if (options.TMax is { } tMax)
+        {
+            long epoch = (step - WarmupSteps) / StepsPerEpoch;
+            return options.EtaMin + (BaseLr - options.EtaMin) * (1 + Math.Cos(Math.PI * epoch / tMax)) / 2;
+        }
+
         long annealingSteps = TotalSteps - WarmupSteps;
         if (annealingSteps <= 1)
         {

@@ -249,12 +249,14 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
     {
         // YOLO label files are .txt files beside a classes.txt; without one, a .txt is just a stray text file.
         var yoloClasses = annotationFiles.Where(f => DetectionAnnotations.IsYoloClassList(f.Key)).Select(DetectionAnnotations.YoloClasses).FirstOrDefault();
-        foreach (var text in annotationFiles.Where(f => Path.GetExtension(f.Key).Equals(".txt", StringComparison.OrdinalIgnoreCase) && yoloClasses is null))
+        bool IsText(AnnotationItem file) => Path.GetExtension(file.Key).Equals(".txt", StringComparison.OrdinalIgnoreCase);
+        foreach (var text in annotationFiles.Where(f => IsText(f) && yoloClasses is null && !LabelListAnnotations.IsLabelList(f)))
         {
-            rejected.Add(new RejectedFile(text.Key, "not-an-image", "'.txt' files are neither images nor annotation files (YOLO labels come with a classes.txt)"));
+            rejected.Add(new RejectedFile(text.Key, "not-an-image",
+                "'.txt' files are neither images nor annotation files (YOLO labels come with a classes.txt; label lists hold 'label' or 'path label' lines)"));
         }
-        annotationFiles = annotationFiles.Where(f => !Path.GetExtension(f.Key).Equals(".txt", StringComparison.OrdinalIgnoreCase)
-            || (yoloClasses is not null && !DetectionAnnotations.IsYoloClassList(f.Key))).ToList();
+        annotationFiles = annotationFiles.Where(f => !IsText(f)
+            || (yoloClasses is not null ? !DetectionAnnotations.IsYoloClassList(f.Key) : LabelListAnnotations.IsLabelList(f))).ToList();
         if (annotationFiles.Count == 0)
         {
             labelled = [];
@@ -277,7 +279,8 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
         var images = new ImagePathIndex(candidates.Select(c => c.Key));
         foreach (var file in annotationFiles)
         {
-            var (parsed, problems, fileNotes) = DetectionAnnotations.TryParse(file, images, yoloClasses) ?? Annotations.Parse(file);
+            var (parsed, problems, fileNotes) = DetectionAnnotations.TryParse(file, images, yoloClasses)
+                ?? (IsText(file) ? LabelListAnnotations.Parse(file, images) : Annotations.Parse(file));
             var labels = DetectionAnnotations.Relocated(parsed, file, images);
             rejected.AddRange(problems.Select(p => new RejectedFile(p.Key, p.Reason, p.Detail)));
             notes.AddRange(fileNotes);

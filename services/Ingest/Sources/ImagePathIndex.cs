@@ -23,6 +23,8 @@ public sealed class ImagePathIndex
 
     public bool Contains(string path) => paths.Contains(path);
 
+    public IEnumerable<string> Paths => paths;
+
     /// <summary>The image <paramref name="reference"/> names, or the path it would have (to report as missing); null when it leaves the upload.</summary>
     public string? Resolve(string fromFile, string reference)
     {
