@@ -6,21 +6,6 @@ namespace Platform.AppHost.Tests;
 public sealed class AppHostLifecycleTests
 {
     [Fact]
-    public async Task Stopping_the_apphost_leaves_none_of_its_processes_running_and_removes_its_data()
-    {
-        var suite = await PlatformAppHost.StartInLocalProcessModeAsync();
-        var processIds = suite.ProcessIds();
-        var dataFolder = suite.DataFolder;
-        Assert.Superset(PlatformAppHost.BackingProcesses.Concat(PlatformAppHost.Services).ToHashSet(), processIds.Keys.ToHashSet());
-        Assert.NotEmpty(ProcessTable.WorkingInside(dataFolder));
-
-        await suite.DisposeAsync();
-
-        await ProcessTable.WaitUntilGoneAsync(processIds.Values, dataFolder, TimeSpan.FromSeconds(30));
-        Assert.False(Directory.Exists(dataFolder), $"{dataFolder} was left behind");
-    }
-
-    [Fact]
     public async Task A_missing_backing_service_binary_fails_the_apphost_with_what_to_install()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

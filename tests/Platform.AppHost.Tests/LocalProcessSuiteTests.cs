@@ -6,6 +6,11 @@ using Xunit.Abstractions;
 
 namespace Platform.AppHost.Tests;
 
+/// <summary>
+/// One suite started through the AppHost in local-process mode serves every test here (a start costs half a minute);
+/// the last test stops it and checks what stopping leaves behind.
+/// </summary>
+[TestCaseOrderer(RunsLastOrderer.TypeName, RunsLastOrderer.AssemblyName)]
 public sealed class LocalProcessSuiteTests(SuiteFixture fixture, ITestOutputHelper output) : IClassFixture<SuiteFixture>
 {
     private PlatformAppHost Suite => fixture.Suite;
@@ -76,6 +81,20 @@ public sealed class LocalProcessSuiteTests(SuiteFixture fixture, ITestOutputHelp
         using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
 
         Assert.StartsWith("3.", document.RootElement.GetProperty("openapi").GetString());
+    }
+
+    [Fact, RunsLast]
+    public async Task Stopping_the_apphost_leaves_none_of_its_processes_running_and_removes_its_data()
+    {
+        var processIds = Suite.ProcessIds();
+        var dataFolder = Suite.DataFolder;
+        Assert.Superset(PlatformAppHost.BackingProcesses.Concat(PlatformAppHost.Services).ToHashSet(), processIds.Keys.ToHashSet());
+        Assert.NotEmpty(ProcessTable.WorkingInside(dataFolder));
+
+        await Suite.DisposeAsync();
+
+        await ProcessTable.WaitUntilGoneAsync(processIds.Values, dataFolder, TimeSpan.FromSeconds(30));
+        Assert.False(Directory.Exists(dataFolder), $"{dataFolder} was left behind");
     }
 
     private static async Task<IReadOnlyList<JsonElement>> WaitForAnswersAsync(HttpClient tracker, Guid probeId, int expected, TimeSpan timeout)

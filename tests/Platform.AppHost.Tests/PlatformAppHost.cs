@@ -12,6 +12,8 @@ public sealed class PlatformAppHost : IAsyncDisposable
     public static readonly string[] BackingProcesses = ["redis-server", "epmd", "rabbitmq", "azurite"];
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
+    private int stopped;
+
     private PlatformAppHost(DistributedApplication app, string dataFolder, TimeSpan coldStart)
     {
         App = app;
@@ -62,8 +64,13 @@ public sealed class PlatformAppHost : IAsyncDisposable
             .Where(entry => entry.pid is not null)
             .ToDictionary(entry => entry.name, entry => Convert.ToInt32(entry.pid));
 
+    /// <summary>Stops the suite; a test that stopped it already leaves nothing for the fixture to do.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref stopped, 1) == 1)
+        {
+            return;
+        }
         await App.StopAsync();
         await App.DisposeAsync();
     }

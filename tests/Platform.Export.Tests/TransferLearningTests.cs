@@ -17,8 +17,8 @@ public sealed class TransferLearningTests(ITestOutputHelper output)
         var scratchConfig = new TrainingConfig
         {
             Architecture = ImageNetResNet18.Name,
-            ImageSize = 128,
-            Epochs = 3,
+            ImageSize = 96,
+            Epochs = 2,
             BatchSize = 16,
             Lr = 1e-2,
             Augmentation = new AugmentationOptions(AugmentationPreset.None),

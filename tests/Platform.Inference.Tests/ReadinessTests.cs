@@ -14,9 +14,19 @@ public sealed class ReadinessTests(InferenceFixture fixture)
         await record.UploadAsync(BinaryData.FromObjectAsJson(ghost, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)), overwrite: true);
         try
         {
-            var failure = await Assert.ThrowsAsync<TimeoutException>(() =>
-                Platform.Testing.ServiceHost.StartAsync("Platform.Inference", fixture.Servers.ServiceEnvironment(), TimeSpan.FromSeconds(15)));
-            Assert.Contains("Not loaded yet: ghost@production → v1", failure.Message);
+            await using var instance = await Platform.Testing.ServiceHost.StartAsync("Platform.Inference", fixture.Servers.ServiceEnvironment(), readyPath: "/alive");
+            // Readiness names what it waits for as soon as the first load has failed, and stays unready while it retries.
+            var status = await Platform.Testing.Eventually.ValueAsync(async () =>
+                {
+                    using var health = await instance.Client.GetAsync("/health");
+                    var body = await health.Content.ReadAsStringAsync();
+                    return body.Contains("Not loaded yet: ghost@production → v1", StringComparison.Ordinal) ? health.StatusCode.ToString() : null;
+                },
+                TimeSpan.FromSeconds(30), () => instance.Output);
+            Assert.Equal(nameof(System.Net.HttpStatusCode.ServiceUnavailable), status);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            using var later = await instance.Client.GetAsync("/health");
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, later.StatusCode);
         }
         finally
         {

@@ -175,6 +175,7 @@ public sealed class OtlpIngestTests(TrackerFixture fixture)
     [Fact]
     public async Task A_tracker_crash_in_the_middle_of_a_run_loses_and_duplicates_nothing()
     {
+        await using var trackerProcess = await fixture.UseTrackerProcessAsync();
         var runId = Guid.NewGuid();
         const int epochs = 40;
         await using var client = OtelClient.Start(fixture.Tracker.Address,
@@ -183,7 +184,7 @@ public sealed class OtlpIngestTests(TrackerFixture fixture)
             r => r.GetProperty("curves").EnumerateArray().Any(c => c.GetProperty("name").GetString() == "train_loss" && c.GetProperty("lastStep").GetInt64() >= 5));
 
         Assert.False(client.HasExited, "The client must still be exporting when the tracker crashes.");
-        await fixture.CrashAndRestartTrackerAsync(whileDown: () => Task.Delay(TimeSpan.FromSeconds(1)));
+        await fixture.RestartTrackerAsync(whileDown: () => Task.Delay(TimeSpan.FromSeconds(1)));
         await OtelClient.WaitForExitAsync(client, TimeSpan.FromMinutes(2));
 
         var run = await fixture.Tracker.PollAsync($"/runs/{runId}", r => r.GetProperty("state").GetString() == "completed");
@@ -198,9 +199,9 @@ public sealed class OtlpIngestTests(TrackerFixture fixture)
     {
         var environment = new Dictionary<string, string?>(fixture.Servers.ServiceEnvironment())
         {
-            ["ConnectionStrings__redis"] = $"127.0.0.1:{Platform.Testing.FreePort.Next()},connectTimeout=1000",
+            ["ConnectionStrings__redis"] = $"127.0.0.1:{Platform.Testing.FreePort.Next()},connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000",
         };
-        await using var tracker = await ServiceHost.StartAsync("Platform.Tracker", environment, port: Platform.Testing.FreePort.Next(), readyPath: "/alive");
+        await using var tracker = await InProcessService<Program>.StartAsync(environment, readyPath: "/alive");
         using var content = new ByteArrayContent(OtlpRequests.Request(OtlpRequests.Epoch(Guid.NewGuid(), 1, [("loss", 1.0)])));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
 

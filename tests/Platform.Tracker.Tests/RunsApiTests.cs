@@ -298,7 +298,7 @@ public sealed class RunsApiTests(TrackerFixture fixture)
             await PostAsync(OtlpRequests.Request(Enumerable.Range(start, 5000)
                 .Select(step => OtlpRequests.Epoch(runId, step, [("loss", step == 77_777 ? -5.0 : Math.Cos(step / 1000.0))])).ToArray()));
         }
-        await fixture.CrashAndRestartTrackerAsync();
+        await fixture.RestartTrackerAsync();
 
         var overview = await fixture.GetJsonAsync($"/runs/{runId}/metrics/loss?maxPoints=500");
 

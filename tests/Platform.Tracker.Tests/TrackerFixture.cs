@@ -6,14 +6,18 @@ using Platform.Testing;
 
 namespace Platform.Tracker.Tests;
 
-/// <summary>Real Redis (append-only), RabbitMQ and Azurite processes, the tracker as its own process, and a bus that sees what it publishes.</summary>
+/// <summary>
+/// Real Redis (append-only), RabbitMQ and Azurite processes, the tracker hosted in the test process (its real Program on a
+/// loopback port), and a bus that sees what it publishes. A test that must kill the tracker switches to a tracker process
+/// for its duration (<see cref="UseTrackerProcessAsync"/>).
+/// </summary>
 public sealed class TrackerFixture : IAsyncLifetime
 {
     private RecordingBus bus = null!;
 
     public LocalServers Servers { get; private set; } = null!;
 
-    public ServiceHost Tracker { get; private set; } = null!;
+    public ServiceUnderTest Tracker { get; private set; } = null!;
 
     public int Port { get; } = FreePort.Next();
 
@@ -25,7 +29,7 @@ public sealed class TrackerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Servers = await LocalServers.StartAsync(blobs: true, messaging: true, redis: true);
-        Tracker = await ServiceHost.StartAsync("Platform.Tracker", Servers.ServiceEnvironment(), port: Port);
+        Tracker = await StartInProcessAsync();
         bus = await RecordingBus.StartAsync(Servers.MessagingConnectionString!, "tracker-tests-observer",
             watch => watch.Record<TrainModel>().Record<CancelTraining>().Record<ModelPromoted>());
     }
@@ -34,16 +38,46 @@ public sealed class TrackerFixture : IAsyncLifetime
     public Task<T> WaitForPublishedAsync<T>(Func<T, bool> match, TimeSpan? timeout = null) where T : class =>
         bus.WaitForAsync(match, timeout ?? TimeSpan.FromSeconds(30));
 
-    /// <summary>Kills the tracker (SIGKILL) and starts a new one on the same port and the same Redis.</summary>
-    public async Task CrashAndRestartTrackerAsync(Func<Task>? whileDown = null)
+    /// <summary>
+    /// Stops the tracker — SIGKILL for a tracker process, a host shutdown in process — and starts the same kind again on the
+    /// same port and the same Redis, so that what it serves next comes from storage, not from the old one's memory.
+    /// </summary>
+    public async Task RestartTrackerAsync(Func<Task>? whileDown = null)
     {
-        await Tracker.KillAsync();
+        var wasProcess = Tracker is ServiceHost;
+        if (Tracker is ServiceHost process)
+        {
+            await process.KillAsync();
+        }
         await Tracker.DisposeAsync();
         if (whileDown is not null)
         {
             await whileDown();
         }
-        Tracker = await ServiceHost.StartAsync("Platform.Tracker", Servers.ServiceEnvironment(), port: Port);
+        Tracker = wasProcess ? await StartProcessAsync() : await StartInProcessAsync();
+    }
+
+    /// <summary>Replaces the in-process tracker by a tracker process on the same port until the result is disposed.</summary>
+    public async Task<IAsyncDisposable> UseTrackerProcessAsync()
+    {
+        await Tracker.DisposeAsync();
+        Tracker = await StartProcessAsync();
+        return new BackInProcess(this);
+    }
+
+    private Task<InProcessService<Program>> StartInProcessAsync() =>
+        InProcessService<Program>.StartAsync(Servers.ServiceEnvironment(), port: Port);
+
+    private Task<ServiceHost> StartProcessAsync() =>
+        ServiceHost.StartAsync("Platform.Tracker", Servers.ServiceEnvironment(), port: Port);
+
+    private sealed class BackInProcess(TrackerFixture fixture) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await fixture.Tracker.DisposeAsync();
+            fixture.Tracker = await fixture.StartInProcessAsync();
+        }
     }
 
     public async Task<JsonElement> GetJsonAsync(string path)

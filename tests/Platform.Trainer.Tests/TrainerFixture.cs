@@ -37,7 +37,7 @@ public sealed class TrainerFixture : IAsyncLifetime
     {
         Servers = await LocalServers.StartAsync(blobs: true, messaging: true);
         Blobs = new BlobServiceClient(Servers.BlobConnectionString);
-        await DatasetSeeder.PublishFashionMnistAsync(Blobs, Dataset, DatasetVersion, train: 2000, validation: 500);
+        await DatasetSeeder.PublishFashionMnistAsync(Blobs, Dataset, DatasetVersion, train: 1000, validation: 250);
         bus = await RecordingBus.StartAsync(Servers.MessagingConnectionString!, "trainer-tests-events",
             watch => watch.Record<ModelTrained>().Record<RunFailed>().Record<RunCancelled>());
     }

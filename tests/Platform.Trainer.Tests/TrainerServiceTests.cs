@@ -48,7 +48,7 @@ public sealed class TrainerServiceTests(TrainerFixture fixture)
     [Fact]
     public async Task A_trainer_killed_mid_run_is_replaced_and_the_run_resumes_from_its_checkpoint_without_losing_or_repeating_epochs()
     {
-        const int epochs = 6;
+        const int epochs = 5;
         var runId = Guid.NewGuid();
         var first = await fixture.StartTrainerAsync();
         await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs)));

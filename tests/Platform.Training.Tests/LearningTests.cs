@@ -7,7 +7,7 @@ namespace Platform.Training.Tests;
 public sealed class LearningTests(ITestOutputHelper output)
 {
     [Fact]
-    public void SmallCnnLearnsFashionMnistWithinAMinute()
+    public void SmallCnnLearnsFashionMnistFromThreeThousandImagesInTwoEpochs()
     {
         var config = new TrainingConfig
         {
@@ -25,11 +25,9 @@ public sealed class LearningTests(ITestOutputHelper output)
             // compete for the cores (their OpenMP barriers wait on descheduled threads).
             Threads = 1,
             LoaderWorkers = 1,
-            TimeBudgetSeconds = 55,
         };
-        // 2 × 10,000 images is about what 2 cores train in the budget, so the cosine schedule can finish annealing;
-        // on a slower (shared) machine the budget stops the run early instead.
-        var train = FashionMnist.Slice(FashionMnist.Train, 0, 10_000);
+        // 2 × 3,000 images take under 10 s on two idle cores (87 % held-out with 4,000); the engine's speed is measured in bench/.
+        var train = FashionMnist.Slice(FashionMnist.Train, 0, 3_000);
         var heldOut = FashionMnist.Slice(FashionMnist.Test, 0, 1000);
 
         using var result = new Trainer(config).Run(train, heldOut);
@@ -39,7 +37,6 @@ public sealed class LearningTests(ITestOutputHelper output)
         string summary = $"held-out accuracy {report.Accuracy:P1} after {report.Steps} steps in {trainingSeconds:F1} s of training "
                          + $"({report.History[^1].ImagesPerSecond:F0} img/s, {report.StopReason})";
         output.WriteLine(summary);
-        Assert.True(trainingSeconds <= 60, summary);
         Assert.True(report.Accuracy >= 0.80, summary);
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MassTransit;
 using Platform.Contracts;
 using Platform.Contracts.Runs;
@@ -12,10 +11,6 @@ public sealed class RunFailedConsumer(RunStore runs) : IConsumer<RunFailed>
     public Task Consume(ConsumeContext<RunFailed> context)
     {
         var failed = context.Message;
-        return runs.TransitionAsync(failed.RunId, RunStates.Failed, [RunStates.Queued, RunStates.Running], new Dictionary<string, string>
-        {
-            ["reason"] = failed.Detail is null ? failed.Reason : $"{failed.Reason}: {failed.Detail}",
-            ["endedAt"] = failed.FailedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-        });
+        return runs.EndAsync(failed.RunId, RunStates.Failed, failed.Detail is null ? failed.Reason : $"{failed.Reason}: {failed.Detail}", failed.FailedAt);
     }
 }

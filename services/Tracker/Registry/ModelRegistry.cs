@@ -12,7 +12,7 @@ namespace Platform.Tracker.Registry;
 /// clients that know no splits read) and its whole route (weighted versions and shadow); every change of a route is appended to the
 /// model's alias history in the same transaction.
 /// </summary>
-public sealed class ModelRegistry(IConnectionMultiplexer redis)
+public sealed class ModelRegistry(IConnectionMultiplexer redis, TimeProvider time)
 {
     private static readonly RedisKey Models = "tracker:models";
     private static RedisKey VersionsKey(string model) => $"tracker:model:{model}:versions";
@@ -47,7 +47,7 @@ public sealed class ModelRegistry(IConnectionMultiplexer redis)
             runId = trained.RunId.ToString("D"),
             entry,
             model = trained.ModelName,
-            now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            now = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
         });
         return (int)result;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Platform.Training.Configuration;
 using Platform.Contracts.Naming;
+using Platform.Contracts.Runs;
 
 namespace Platform.Tracker.Runs;
 

@@ -223,6 +223,18 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         return curveWrites.Select(w => new CurveWrite(run.RunId, w.Metric, w.Version.Result, w.Points)).ToList();
     }
 
+    /// <summary>
+    /// Ends a queued or running run in <paramref name="state"/> (failed, cancelled) with its reason and end time, as the
+    /// trainer reported them. A run that already ended stays as it is, so a redelivered message or one that lost the race
+    /// with the run's completion changes nothing.
+    /// </summary>
+    public Task<string?> EndAsync(Guid id, string state, string reason, DateTimeOffset endedAt) =>
+        TransitionAsync(id, state, [RunStates.Queued, RunStates.Running], new Dictionary<string, string>
+        {
+            ["reason"] = reason,
+            ["endedAt"] = endedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        });
+
     /// <summary>Moves a run to <paramref name="state"/> if it is in one of <paramref name="from"/>; returns the state it was in (null: no such run).</summary>
     public async Task<string?> TransitionAsync(Guid id, string state, IReadOnlyList<string> from, IReadOnlyDictionary<string, string>? fields = null)
     {

@@ -38,12 +38,8 @@ public static class RunsCommands
             var reference = DatasetReference.Parse(parse.GetValue(dataset)!);
             var version = await reference.ResolveVersionAsync(context.Ingest, cancellationToken);
             var experimentName = ResourceNames.Experiment.Checked(parse.GetValue(experiment));
-            var request = new
-            {
-                dataset = new { name = reference.Name, version },
-                modelName = ResourceNames.Model.Checked(parse.GetValue(model) ?? experimentName),
-                config = body,
-            };
+            var request = new CreateRunRequest(new RunDataset(reference.Name, version), ResourceNames.Model.Checked(parse.GetValue(model) ?? experimentName),
+                System.Text.Json.JsonSerializer.SerializeToElement(body));
             var run = await context.Tracker.SendAsync<RunRecord>(HttpMethod.Post, $"/experiments/{Uri.EscapeDataString(experimentName)}/runs", request, cancellationToken);
             var id = run.Value.Id;
             if (parse.GetValue(watch))

@@ -1,3 +1,0 @@
-namespace Platform.Tracker.Runs;
-
-public sealed record DatasetReference(string? Name, int? Version);
