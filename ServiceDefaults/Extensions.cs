@@ -128,11 +128,31 @@ public static class Extensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseNoSniff();
         app.UseDefaultExceptionHandling();
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(LivenessTag),
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// Every answer carries <c>X-Content-Type-Options: nosniff</c>: a browser then treats a body as the content type it is sent with
+    /// and never guesses HTML or script from bytes that a user uploaded (an image with a page appended, a label that looks like markup).
+    /// </summary>
+    public static WebApplication UseNoSniff(this WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
+            // Set as the answer starts, so an error answer (whose headers the exception handler clears) has it too.
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+                return Task.CompletedTask;
+            });
+            return next(context);
         });
         return app;
     }

@@ -33,6 +33,9 @@ public static class MessagingExtensions
         builder.Services.AddScoped<WiringProbeRequester>();
         builder.Services.AddMassTransit(bus =>
         {
+            // MassTransit 8.4+ reports anonymous usage telemetry to its vendor after start; no service calls an address the
+            // operator did not configure (and without internet it only fills the log with stack traces), so it is off.
+            bus.ConfigureUsageTelemetryOptions(options => options.Enabled = false);
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName + "-", includeNamespace: false));
             bus.AddConsumer<WiringProbeConsumer>();
             configureConsumers?.Invoke(bus);

@@ -3,16 +3,15 @@ namespace Platform.Imaging;
 
 /// <summary>
 /// Decoding policy. Limits are checked before any pixel is decoded: the encoded size first, then the width × height
-/// the file declares. Defaults: 32 MiB encoded, 40 megapixels (a 40 MP RGBA decode needs 160 MB), all formats.
+/// the file declares, then its side ratio. Defaults: 32 MiB encoded, 40 megapixels (a 40 MP RGBA decode needs 160 MB), the
+/// formats and side ratio of <see cref="AcceptedImages"/> (the definition ingest and inference share).
 /// </summary>
 public sealed record DecodeOptions(int Channels = 3, long MaxEncodedBytes = 32L * 1024 * 1024, long MaxPixels = 40_000_000,
-                                   IReadOnlySet<ImageFormat>? AllowedFormats = null)
+                                   IReadOnlySet<ImageFormat>? AllowedFormats = null, double MaxAspectRatio = AcceptedImages.MaxAspectRatio)
 {
-    public static readonly IReadOnlySet<ImageFormat> AllFormats = new HashSet<ImageFormat>(Enum.GetValues<ImageFormat>());
-
     public static readonly DecodeOptions Default = new();
 
-    public IReadOnlySet<ImageFormat> Formats => AllowedFormats ?? AllFormats;
+    public IReadOnlySet<ImageFormat> Formats => AllowedFormats ?? AcceptedImages.Formats;
 
     public DecodeOptions Validated()
     {
@@ -23,6 +22,7 @@ public sealed record DecodeOptions(int Channels = 3, long MaxEncodedBytes = 32L 
 
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxEncodedBytes, 1, nameof(MaxEncodedBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPixels, 1, nameof(MaxPixels));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxAspectRatio, 1, nameof(MaxAspectRatio));
         return this;
     }
 }

@@ -81,7 +81,7 @@ public static class ImageDecoder
                     encoded.Length < 64 ? RejectionReason.Truncated : RejectionReason.Corrupt,
                     $"The data starts like a {format} image but its header cannot be read ({encoded.Length} bytes).")
                 : new ImageRejectedException(RejectionReason.UnsupportedFormat,
-                    "The data is not a JPEG, PNG, WebP, GIF or BMP image.");
+                    $"The data is not a {AcceptedImages.Description} image.");
         }
 
         try
@@ -103,6 +103,12 @@ public static class ImageDecoder
             {
                 throw new ImageRejectedException(RejectionReason.TooManyPixels,
                     $"The image declares {codec.Info.Width}x{codec.Info.Height} = {pixels} pixels; the limit is {options.MaxPixels}.");
+            }
+
+            if (Math.Max(codec.Info.Width, codec.Info.Height) > options.MaxAspectRatio * Math.Min(codec.Info.Width, codec.Info.Height))
+            {
+                throw new ImageRejectedException(RejectionReason.ExtremeAspectRatio,
+                    $"The image is {codec.Info.Width}x{codec.Info.Height}: its longer side is more than {options.MaxAspectRatio:0.#} times its shorter.");
             }
 
             return codec;

@@ -20,4 +20,7 @@ public enum RejectionReason
 
     /// <summary>The declared width × height exceeds the limit (decompression bomb guard, checked before decoding).</summary>
     TooManyPixels,
+
+    /// <summary>The longer side is more than the allowed multiple of the shorter (a strip, not a picture); checked before decoding.</summary>
+    ExtremeAspectRatio,
 }

@@ -14,7 +14,7 @@ public sealed class HostileInputTests(InferenceFixture fixture)
         { "text", Encoding.UTF8.GetBytes("this is not an image at all"), HttpStatusCode.UnsupportedMediaType, "unsupported_format" },
         { "empty", [], HttpStatusCode.BadRequest, "empty" },
         { "decompression bomb", EncodedSamples.PngHeader(40_000, 40_000), HttpStatusCode.RequestEntityTooLarge, "too_many_pixels" },
-        { "GIF (not served)", EncodedSamples.Gif(2, 2, [(0, 0, 0), (255, 255, 255), (0, 0, 0), (0, 0, 0)], [0, 1, 1, 0]), HttpStatusCode.UnsupportedMediaType, "unsupported_format" },
+        { "a 4000x10 strip", EncodedSamples.PngHeader(4000, 10), HttpStatusCode.BadRequest, "extreme_aspect_ratio" },
     };
 
     [Theory]
@@ -25,6 +25,14 @@ public sealed class HostileInputTests(InferenceFixture fixture)
         using var response = await fixture.Service.Client.PostAsync("/models/fashion-cnn/predict", content);
         await AssertProblemAsync(response, status, reason, kind);
         await AssertHealthyAsync();
+    }
+
+    [Fact]
+    public async Task A_gif_is_predicted_from_its_first_frame_as_ingest_accepts_it()
+    {
+        using var content = new ByteArrayContent(EncodedSamples.Gif(2, 2, [(0, 0, 0), (255, 255, 255), (0, 0, 0), (0, 0, 0)], [0, 1, 1, 0]));
+        using var response = await fixture.Service.Client.PostAsync("/models/fashion-cnn/predict", content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

@@ -87,6 +87,14 @@ public sealed class IngestFixture : IAsyncLifetime
         return names;
     }
 
+    /// <summary>The content of a blob named as <see cref="BlobNamesAsync"/> names it ("container/blob").</summary>
+    public async Task<byte[]> DownloadAsync(string fullName)
+    {
+        var slash = fullName.IndexOf('/');
+        var result = await Blobs.GetBlobContainerClient(fullName[..slash]).GetBlobClient(fullName[(slash + 1)..]).DownloadContentAsync();
+        return result.Value.Content.ToArray();
+    }
+
     public async Task DisposeAsync()
     {
         if (Ingest is not null)

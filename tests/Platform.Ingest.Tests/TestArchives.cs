@@ -47,4 +47,24 @@ internal static class TestArchives
         }
         return ImageEncoder.Encode(image, ImageFormat.Jpeg, 90);
     }
+
+    /// <summary>
+    /// Edits the headers of one entry of a zip made by <see cref="Zip"/>: <paramref name="edit"/> gets the offsets of its local
+    /// header and of its central-directory record (found by the entry's name, which appears once in each).
+    /// </summary>
+    public static byte[] Crafted(byte[] zip, string entryName, Action<byte[], int, int> edit)
+    {
+        var name = System.Text.Encoding.UTF8.GetBytes(entryName);
+        var local = zip.AsSpan().IndexOf(name) - 30;
+        var central = local + 30 + zip.AsSpan(local + 30 + name.Length).IndexOf(name) + name.Length - 46;
+        var copy = (byte[])zip.Clone();
+        edit(copy, local, central);
+        return copy;
+    }
+
+    public static void WriteUInt16(byte[] data, int at, int value) => System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(at), (ushort)value);
+
+    public static void WriteUInt32(byte[] data, int at, uint value) => System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(at), value);
+
+    public static uint ReadUInt32(byte[] data, int at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(at));
 }

@@ -183,3 +183,16 @@ public sealed class AnnotationTests
         Assert.Equal("annotation-path-escapes", Assert.Single(rejected).Reason);
     }
 }
+
+public sealed class ServerPathsTests
+{
+    [Fact]
+    public void A_server_path_in_a_message_is_replaced_and_an_uploaded_name_is_kept()
+    {
+        var options = new IngestOptions { WorkFolder = "/var/lib/platform-ingest" };
+
+        var redacted = ServerPaths.Redact("Could not open '/var/lib/platform-ingest/pets-v3-0a1b/upload'; entry '../../tmp/evil.png'", options);
+
+        Assert.Equal("Could not open '(server folder)'; entry '../../tmp/evil.png'", redacted);
+    }
+}

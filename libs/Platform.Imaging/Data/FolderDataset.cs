@@ -9,8 +9,7 @@ namespace Platform.Imaging.Data;
 /// </summary>
 public sealed class FolderDataset : ILabeledImageSource
 {
-    public static readonly IReadOnlySet<string> ImageExtensions =
-        new HashSet<string>([".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"], StringComparer.OrdinalIgnoreCase);
+    public static IReadOnlySet<string> ImageExtensions => AcceptedImages.Extensions;
 
     private readonly string[] _files;
     private readonly int[] _labels;

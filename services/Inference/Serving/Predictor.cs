@@ -12,10 +12,10 @@ namespace Platform.Inference.Serving;
 /// </summary>
 public sealed class Predictor(ModelRegistry registry, IOptions<InferenceOptions> options)
 {
+    // The formats and side-ratio limit are AcceptedImages', the same as ingest's: what can be trained on can be predicted.
     public DecodeOptions DecodeOptions { get; } = new DecodeOptions(
         MaxEncodedBytes: options.Value.MaxBodyBytes,
-        MaxPixels: options.Value.MaxPixels,
-        AllowedFormats: new HashSet<ImageFormat> { ImageFormat.Jpeg, ImageFormat.Png, ImageFormat.Webp, ImageFormat.Bmp }).Validated();
+        MaxPixels: options.Value.MaxPixels).Validated();
 
     /// <param name="requestId">
     /// The client's id for the request (X-Request-Id, the protocol's <c>id</c>): a split alias routes the same id to the same version,
@@ -128,6 +128,7 @@ public sealed class Predictor(ModelRegistry registry, IOptions<InferenceOptions>
         RejectionReason.Corrupt => "corrupt",
         RejectionReason.Truncated => "truncated",
         RejectionReason.TooManyPixels => "too_many_pixels",
+        RejectionReason.ExtremeAspectRatio => "extreme_aspect_ratio",
         _ => reason.ToString(),
     };
 }

@@ -107,10 +107,13 @@ public static class DatasetsApi
             {
                 context.Response.Headers.RetryAfter = "30";
             }
-            await store.SaveAsync(record with { State = DatasetVersionState.Failed, Error = $"{title}: {exception.Message}", HeartbeatAt = time.GetUtcNow() },
+            // An I/O error's text names the server's copy of the upload: the answer and the record get it without paths.
+            var detail = ServerPaths.Redact(exception is IOException and not BadHttpRequestException
+                ? "The upload could not be stored on the ingest service; try again." : exception.Message, limits);
+            await store.SaveAsync(record with { State = DatasetVersionState.Failed, Error = $"{title}: {detail}", HeartbeatAt = time.GetUtcNow() },
                 CancellationToken.None);
-            loggers.CreateLogger(typeof(DatasetsApi)).LogWarning("Upload for {Dataset} v{Version} refused: {Error}", name, record.Version, exception.Message);
-            return Problem(status, title, exception.Message, $"/datasets/{name}/versions/{record.Version}");
+            loggers.CreateLogger(typeof(DatasetsApi)).LogWarning(exception, "Upload for {Dataset} v{Version} refused: {Error}", name, record.Version, detail);
+            return Problem(status, title, detail, $"/datasets/{name}/versions/{record.Version}");
         }
     }
 

@@ -1,3 +1,4 @@
+using Platform.Contracts.Naming;
 using System.Globalization;
 using Platform.Contracts.Datasets;
 
@@ -87,6 +88,10 @@ public static class IngestQuery
             {
                 errors["classes"] = ["classes is a comma-separated list of distinct labels."];
             }
+            else if (classes.FirstOrDefault(c => !ClassLabels.IsValid(c)) is { } invalid)
+            {
+                errors["classes"] = [$"'{invalid}' is not a valid label: {ClassLabels.Description}."];
+            }
             else
             {
                 settings = settings with { AllowedClasses = classes };
@@ -98,6 +103,10 @@ public static class IngestQuery
             if (names.Any(string.IsNullOrEmpty) || names.Distinct(StringComparer.Ordinal).Count() != names.Length)
             {
                 errors["classNames"] = ["classNames is a comma-separated list of distinct, non-empty names for IDX labels 0, 1, 2…."];
+            }
+            else if (names.FirstOrDefault(n => !ClassLabels.IsValid(n)) is { } invalid)
+            {
+                errors["classNames"] = [$"'{invalid}' is not a valid label: {ClassLabels.Description}."];
             }
             else
             {

@@ -8,6 +8,7 @@ using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Shards;
 using Platform.Imaging.Data;
 using Platform.Contracts.Datasets;
+using Platform.Contracts.Naming;
 
 namespace Platform.Ingest.Processing;
 
@@ -22,8 +23,9 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
     private const int MinimumImagesPerClass = 10;
     private const int RawEncodingMaxPixels = 64 * 64;
 
+    /// <param name="StoredLength">Bytes of the original kept: up to the image's own end, so no trailing payload is stored.</param>
     private sealed record Candidate(string Key, string? Label, string Sha256, int Width, int Height, bool KeepOriginal, ShardImageEncoding OriginalEncoding,
-        int? PresetSplit = null);
+        int? PresetSplit = null, int StoredLength = 0);
 
     private sealed record Planned(int Label, int Split, int Copies);
 
@@ -45,6 +47,7 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
         progress.Stage = "reading";
         var candidates = new List<Candidate>();
         var annotationFiles = new List<AnnotationItem>();
+        var trailingPayloads = 0;
         foreach (var item in source.Read(cancellationToken))
         {
             progress.FileRead();
@@ -61,6 +64,10 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
                     if (candidate is not null)
                     {
                         candidates.Add(candidate);
+                        if (candidate.KeepOriginal && candidate.StoredLength < encoded.Bytes.Length)
+                        {
+                            trailingPayloads++;
+                        }
                     }
                     else
                     {
@@ -75,7 +82,17 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
             }
         }
 
+        if (trailingPayloads > 0)
+        {
+            notes.Add($"{trailingPayloads} image(s) carried data after the image's end (another file appended to it); only the image was stored");
+        }
         var labelSource = AssignLabels(candidates, annotationFiles, rejected, notes, out var labelled);
+        foreach (var invalid in labelled.Where(c => ClassLabels.Problem(c.Label!) is not null).ToList())
+        {
+            // Annotation labels were checked where they were read; this catches class folders and IDX class names.
+            rejected.Add(new RejectedFile(invalid.Key, "invalid-label", $"'{ArchivePaths.ForDisplay(invalid.Label!)}': {ClassLabels.Problem(invalid.Label!)}"));
+            labelled.Remove(invalid);
+        }
         if (settings.AllowedClasses is { } allowed)
         {
             foreach (var unknown in labelled.Where(c => !allowed.Contains(c.Label!)).ToList())
@@ -150,7 +167,7 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
                 var sourceHash = Convert.FromHexString(candidate.Sha256);
                 if (candidate.KeepOriginal && item is EncodedImageItem original)
                 {
-                    writer.AppendEncoded(original.Bytes, candidate.OriginalEncoding, image.Width, image.Height, image.Channels, planned.Label, item.Key, sourceHash);
+                    writer.AppendEncoded(original.Bytes.AsSpan(0, candidate.StoredLength), candidate.OriginalEncoding, image.Width, image.Height, image.Channels, planned.Label, item.Key, sourceHash);
                 }
                 else
                 {
@@ -222,10 +239,12 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
                 ImageFormat.Webp => ShardImageEncoding.Webp,
                 _ => (ShardImageEncoding?)null,
             };
-            // The original bytes are kept when they already are the normalised image: no resize, upright, a shard format.
-            var keep = encoding is not null && resizeTo is null && header.Origin == SkiaSharp.SKEncodedOrigin.TopLeft;
+            // The original bytes are kept when they already are the normalised image: no resize, upright, a shard format, and a
+            // structure walked to its end (what follows the end is cut; a file whose end cannot be found is re-encoded instead).
+            var end = EncodedImageEnd.Find(item.Bytes, header.Format);
+            var keep = encoding is not null && resizeTo is null && header.Origin == SkiaSharp.SKEncodedOrigin.TopLeft && end is not null;
             return (new Candidate(item.Key, item.FolderLabel, Sha256Hex(item.Bytes), image.Width, image.Height, keep,
-                encoding ?? ShardImageEncoding.Png), null);
+                encoding ?? ShardImageEncoding.Png, StoredLength: end ?? 0), null);
         }
         catch (ImageRejectedException exception)
         {
@@ -241,6 +260,7 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
         RejectionReason.Corrupt => "corrupt",
         RejectionReason.Truncated => "truncated",
         RejectionReason.TooManyPixels => "too-many-pixels",
+        RejectionReason.ExtremeAspectRatio => "extreme-aspect-ratio",
         _ => reason.ToString().ToLowerInvariant(),
     };
 

@@ -96,14 +96,17 @@ public sealed class IngestWorker(
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            // The exception's text stays in the log: it can name the server's files (the work folder, a library's path).
             logger.LogError(exception, "Ingest of {Dataset} v{Version} failed", job.Name, job.Version);
-            await FailAsync(record, progress, $"internal error: {exception.Message}", null);
+            await FailAsync(record, progress,
+                $"internal error: the ingest service failed unexpectedly ({exception.GetType().Name}); its log holds the details. Upload again, or report it.", null);
         }
     }
 
     private async Task FailAsync(DatasetVersionRecord record, IngestProgressCounter progress, string error, IngestReport? report)
     {
         progress.Stage = "failed";
+        error = ServerPaths.Redact(error, options.Value);
         await store.DeleteContentAsync(record.Name, record.Version, CancellationToken.None);
         await store.SaveAsync(record with
         {

@@ -64,6 +64,17 @@ public static class ArchivePaths
         return segments.Count == 0 ? null : string.Join('/', segments);
     }
 
+    /// <summary>
+    /// An entry name as it may appear in a message: control characters shown as '?', cut at 200 characters. Names come from the
+    /// uploader, and a report must not carry terminal escapes or a megabyte of name.
+    /// </summary>
+    public static string ForDisplay(string name)
+    {
+        const int maxLength = 200;
+        var shown = new string(name.Take(maxLength).Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        return name.Length > maxLength ? shown + "…" : shown;
+    }
+
     public static bool LooksLikeArchive(string path) =>
         ArchiveExtensions.Any(extension => path.EndsWith(extension, StringComparison.OrdinalIgnoreCase));
 

@@ -50,38 +50,93 @@ public sealed class ArchiveSource(string file, ArchiveKind kind, string original
 
     private IEnumerable<SourceItem> ReadZip(CancellationToken cancellationToken)
     {
+        // The layout is checked first, from the file's own bytes: a crafted archive is refused whole before any entry is used.
+        var layout = ZipStructure.Check(file, limits.MaxArchiveEntries);
         using var archive = OpenZip();
-        if (archive.Entries.Count > limits.MaxArchiveEntries)
+        if (archive.Entries.Count != layout.Count)
         {
-            throw TooManyEntries(archive.Entries.Count);
+            throw new UploadRejectedException("corrupt-archive",
+                $"The zip archive cannot be read: its directory lists {layout.Count} entries but {archive.Entries.Count} can be opened.");
         }
         var budget = new ExpansionBudget(limits);
-        foreach (var entry in archive.Entries)
+        using var data = File.OpenRead(file);
+        for (var index = 0; index < archive.Entries.Count; index++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var entry = archive.Entries[index];
+            var declared = layout[index];
             if (entry.FullName.EndsWith('/'))
             {
                 continue;
             }
+            var path = SafePath(entry.FullName);
             const int unixFileTypeMask = 0xF000, unixSymlink = 0xA000;
             if (((entry.ExternalAttributes >> 16) & unixFileTypeMask) == unixSymlink)
             {
-                yield return new RejectedItem(entry.FullName, "link", "symbolic links are not followed");
+                yield return new RejectedItem(path, "link", "symbolic links are not followed");
+                continue;
+            }
+            if (declared.IsEncrypted)
+            {
+                yield return new RejectedItem(path, "encrypted",
+                    declared.Method == AesCompressionMethod ? "AES-encrypted entries cannot be read; add the file unencrypted"
+                                                            : "password-protected (ZipCrypto) entries cannot be read; add the file unencrypted");
+                continue;
+            }
+            if (declared.Method is not (StoredMethod or DeflateMethod or Deflate64Method))
+            {
+                yield return new RejectedItem(path, "unsupported-compression",
+                    $"compression method {declared.Method} cannot be read; use deflate (the default of every zip tool) or store");
                 continue;
             }
             if (entry.Length > 1024 * 1024 && entry.CompressedLength > 0 && (double)entry.Length / entry.CompressedLength > limits.MaxCompressionRatio)
             {
-                yield return new RejectedItem(entry.FullName, "compression-ratio",
+                yield return new RejectedItem(path, "compression-ratio",
                     $"expands {entry.Length / (double)entry.CompressedLength:F0}× (limit {limits.MaxCompressionRatio:F0}×): a likely zip bomb");
                 continue;
             }
-            if (Classify(entry.FullName, entry.Length) is { } rejection)
+            if (Classify(path, entry.Length) is { } rejection)
             {
                 yield return rejection;
                 continue;
             }
-            using var content = entry.Open();
-            yield return ToItem(entry.FullName, content, budget);
+            yield return ReadZipEntry(entry, declared, data, path, budget);
+        }
+    }
+
+    private const ushort StoredMethod = 0, DeflateMethod = 8, Deflate64Method = 9, AesCompressionMethod = 99;
+
+    /// <summary>
+    /// Stored and deflated entries (nearly every zip) are expanded here from the bytes the checked layout points at, not through
+    /// <see cref="ZipArchiveEntry.Open"/>: that stream stops silently at the size the directory declares, so an entry crafted to
+    /// expand further (past every size limit, which were checked against the declaration) would go unnoticed. Deflate64 is left to
+    /// the framework, which alone can expand it.
+    /// </summary>
+    private SourceItem ReadZipEntry(ZipArchiveEntry entry, ZipStructure.Entry declared, FileStream data, string path, ExpansionBudget budget)
+    {
+        try
+        {
+            if (declared.Method == Deflate64Method)
+            {
+                using var framework = entry.Open();
+                return ToItem(path, framework, budget, declaredLength: entry.Length);
+            }
+            if (declared.CompressedSize > Math.Max(limits.MaxFileBytes, limits.MaxAnnotationBytes) + 1024 * 1024)
+            {
+                return new RejectedItem(path, "too-large", $"{declared.CompressedSize} compressed bytes");
+            }
+            var compressed = new byte[declared.CompressedSize];
+            data.Position = declared.DataOffset;
+            data.ReadExactly(compressed);
+            using var content = declared.Method == StoredMethod
+                ? (Stream)new MemoryStream(compressed, writable: false)
+                : new DeflateStream(new MemoryStream(compressed, writable: false), CompressionMode.Decompress);
+            return ToItem(path, content, budget, declaredLength: declared.UncompressedSize);
+        }
+        catch (InvalidDataException)
+        {
+            // The entry's compressed data is damaged (the layout itself was checked): this entry is lost, the others are kept.
+            return new RejectedItem(path, "corrupt", "the entry's compressed data is damaged and cannot be expanded");
         }
     }
 
@@ -91,9 +146,9 @@ public sealed class ArchiveSource(string file, ArchiveKind kind, string original
         {
             return ZipFile.OpenRead(file);
         }
-        catch (InvalidDataException exception)
+        catch (InvalidDataException)
         {
-            throw new UploadRejectedException("corrupt-archive", $"The zip archive cannot be read: {exception.Message}");
+            throw new UploadRejectedException("corrupt-archive", "The zip archive cannot be read: its central directory is damaged.");
         }
     }
 
@@ -140,7 +195,7 @@ public sealed class ArchiveSource(string file, ArchiveKind kind, string original
             {
                 throw TooManyEntries(count.Value);
             }
-            var name = container is null ? entry.Name : $"{container}/{entry.Name}";
+            var name = SafePath(entry.Name, container);
             switch (entry.EntryType)
             {
                 case TarEntryType.Directory:
@@ -149,7 +204,7 @@ public sealed class ArchiveSource(string file, ArchiveKind kind, string original
                     continue;
                 case TarEntryType.SymbolicLink:
                 case TarEntryType.HardLink:
-                    yield return new RejectedItem(name, "link", $"{entry.EntryType} to '{entry.LinkName}' is not followed");
+                    yield return new RejectedItem(name, "link", $"{entry.EntryType} to '{ArchivePaths.ForDisplay(entry.LinkName)}' is not followed");
                     continue;
                 case TarEntryType.RegularFile:
                 case TarEntryType.V7RegularFile:
@@ -158,11 +213,6 @@ public sealed class ArchiveSource(string file, ArchiveKind kind, string original
                 default:
                     yield return new RejectedItem(name, "not-a-regular-file", $"tar entry of type {entry.EntryType}");
                     continue;
-            }
-            if (container is not null && ArchivePaths.Normalize(entry.Name) is null)
-            {
-                yield return new RejectedItem(name, "unsafe-path", "absolute paths and paths with '..' could escape the upload; nothing is extracted from them");
-                continue;
             }
             if (container is null && ClassArchiveFolder(entry.Name) is { } classFolder)
             {
@@ -178,7 +228,7 @@ public sealed class ArchiveSource(string file, ArchiveKind kind, string original
                 yield return rejection;
                 continue;
             }
-            yield return ToItem(name, entry.DataStream ?? Stream.Null, budget);
+            yield return ToItem(name, entry.DataStream ?? Stream.Null, budget, declaredLength: entry.Length);
         }
     }
 
@@ -190,7 +240,8 @@ public sealed class ArchiveSource(string file, ArchiveKind kind, string original
         }
         catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException or FormatException)
         {
-            return (null, exception.Message);
+            // The exception's text is not passed on: it can name the server's copy of the upload.
+            return (null, exception is EndOfStreamException ? "it ends inside an entry" : "an entry header is invalid");
         }
     }
 
@@ -200,12 +251,20 @@ public sealed class ArchiveSource(string file, ArchiveKind kind, string original
             ? path[..^4]
             : null;
 
-    private RejectedItem? Classify(string rawPath, long declaredLength)
+    /// <summary>
+    /// The entry's normalised path (inside its class tar's folder, for a nested one). An absolute name or one with '..' is no file
+    /// a user's folder can hold: it is written to escape wherever the archive is extracted (zip slip), so the whole upload is
+    /// refused, naming the entry.
+    /// </summary>
+    private static string SafePath(string rawPath, string? container = null) =>
+        ArchivePaths.Normalize(rawPath) is { } path
+            ? container is null ? path : $"{container}/{path}"
+            : throw new UploadRejectedException("unsafe-path",
+                $"Entry '{ArchivePaths.ForDisplay(container is null ? rawPath : $"{container}/{rawPath}")}' has an absolute path or '..': "
+                + "it would escape the folder it is extracted to, so the archive is refused.");
+
+    private RejectedItem? Classify(string path, long declaredLength)
     {
-        if (ArchivePaths.Normalize(rawPath) is not { } path)
-        {
-            return new RejectedItem(rawPath, "unsafe-path", "absolute paths and paths with '..' could escape the upload; nothing is extracted from them");
-        }
         if (ArchivePaths.IsMetadata(path))
         {
             return new RejectedItem(path, "ignored-metadata", "operating-system metadata (hidden file or __MACOSX)");
@@ -225,12 +284,11 @@ public sealed class ArchiveSource(string file, ArchiveKind kind, string original
             : null;
     }
 
-    private SourceItem ToItem(string rawPath, Stream content, ExpansionBudget budget)
+    private SourceItem ToItem(string path, Stream content, ExpansionBudget budget, long declaredLength)
     {
-        var path = ArchivePaths.Normalize(rawPath)!;
         var isAnnotation = AnnotationExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
         var limit = isAnnotation ? limits.MaxAnnotationBytes : limits.MaxFileBytes;
-        var bytes = ReadLimited(content, limit, budget);
+        var bytes = ReadLimited(content, limit, budget, declaredLength, path);
         if (bytes is null)
         {
             return new RejectedItem(path, "too-large", $"more than {limit} bytes once expanded");
@@ -247,14 +305,22 @@ public sealed class ArchiveSource(string file, ArchiveKind kind, string original
         return new EncodedImageItem(path, bytes, segments.Length >= 2 ? segments[^2] : null);
     }
 
-    private static byte[]? ReadLimited(Stream stream, long limit, ExpansionBudget budget)
+    private static byte[]? ReadLimited(Stream stream, long limit, ExpansionBudget budget, long declaredLength, string path)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
+        long total = 0;
         int read;
         while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
         {
             budget.Consume(read);
+            total += read;
+            if (total > declaredLength)
+            {
+                // Every limit was checked against the declared size; data beyond it is an archive crafted to slip past them.
+                throw new UploadRejectedException("size-mismatch",
+                    $"Entry '{ArchivePaths.ForDisplay(path)}' expands beyond the {declaredLength} bytes the archive declares for it, so the archive is refused.");
+            }
             if (buffer.Length + read > limit)
             {
                 // Drain without keeping, so the archive stays readable for the next entry.

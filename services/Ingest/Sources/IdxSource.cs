@@ -32,9 +32,12 @@ public sealed class IdxSource(string imagesFile, string labelsFile, IReadOnlyLis
         }
         try
         {
-            return dataset = IdxDataset.Open(imagesFile, labelsFile, classNames);
+            // Read under the upload's part names: the IDX reader's messages name the file, and the server's copy lives in its work folder.
+            using var images = File.OpenRead(imagesFile);
+            using var labels = File.OpenRead(labelsFile);
+            return dataset = IdxDataset.Read(images, labels, classNames, "the 'images' part", "the 'labels' part");
         }
-        catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException or IOException or ArgumentException)
+        catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException or ArgumentException)
         {
             throw new UploadRejectedException("invalid-idx", $"The IDX files cannot be read: {exception.Message}");
         }

@@ -16,7 +16,6 @@ namespace Platform.Cli.Commands;
 public static class PredictCommand
 {
     private const int ImagesPerRequest = 32;
-    private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".bmp"];
 
     /// <summary>One image to classify; its bytes are read (or encoded) only when its batch is sent, so memory holds one batch.</summary>
     private sealed record Input(string Name, Func<byte[]> Read, int? ExpectedIndex, string? ExpectedLabel);
@@ -174,11 +173,11 @@ public static class PredictCommand
             if (Directory.Exists(path))
             {
                 var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                    .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                    .Where(f => AcceptedImages.Extensions.Contains(Path.GetExtension(f)))
                     .Order(StringComparer.Ordinal).ToList();
                 if (files.Count == 0)
                 {
-                    throw new CliException(ExitCodes.InvalidInput, $"'{path}' holds no JPEG, PNG, WebP or BMP files.");
+                    throw new CliException(ExitCodes.InvalidInput, $"'{path}' holds no {AcceptedImages.Description} files.");
                 }
                 foreach (var file in files)
                 {
