@@ -13,34 +13,45 @@ using Platform.Imaging.Formats;
 // Ingest throughput: an archive of 200×200 JPEGs (art4apps, repeated with a changed pixel so none is a
 // duplicate) through the real pipeline into shards on a local Azurite, beside the raw blob put rate of
 // the same bytes in the same run. Usage: dotnet run -c Release --project bench/Platform.Bench.Ingest [-- images]
-var imageCount = args.Length > 0 ? int.Parse(args[0]) : 3000;
-var art = RepositoryPaths.RequireFolder(Path.Combine(RepositoryPaths.Data, "art4apps"), "run scripts/setup.sh");
-var originals = Directory.GetDirectories(art).OrderBy(d => d, StringComparer.Ordinal).Take(4)
-    .SelectMany(folder => Directory.GetFiles(folder, "*.jpg").Select(file => (Class: Path.GetFileName(folder), File: file)))
-    .ToList();
-
+// With "cifar [train test]": a CIFAR-10-sized binary archive (cifar-10-binary.tar.gz layout, 50,000 + 10,000
+// generated records by default) through the same pipeline.
+var cifar = args.Length > 0 && args[0] == "cifar";
+var imageCount = !cifar && args.Length > 0 ? int.Parse(args[0]) : 3000;
 var work = Directory.CreateTempSubdirectory("ingest-bench-").FullName;
-var archivePath = Path.Combine(work, "images.zip");
+var archivePath = Path.Combine(work, cifar ? "cifar-10-binary.tar.gz" : "images.zip");
 long archiveBytes = 0;
-using (var archive = ZipFile.Open(archivePath, ZipArchiveMode.Create))
+if (cifar)
 {
-    for (var i = 0; i < imageCount; i++)
+    var (train, test) = (args.Length > 1 ? int.Parse(args[1]) : 50_000, args.Length > 2 ? int.Parse(args[2]) : 10_000);
+    archiveBytes = CifarBenchArchive.Write(archivePath, train, test);
+    imageCount = train + test;
+}
+else
+{
+    var art = RepositoryPaths.RequireFolder(Path.Combine(RepositoryPaths.Data, "art4apps"), "run scripts/setup.sh");
+    var originals = Directory.GetDirectories(art).OrderBy(d => d, StringComparer.Ordinal).Take(4)
+        .SelectMany(folder => Directory.GetFiles(folder, "*.jpg").Select(file => (Class: Path.GetFileName(folder), File: file)))
+        .ToList();
+    using (var archive = ZipFile.Open(archivePath, ZipArchiveMode.Create))
     {
-        var (label, file) = originals[i % originals.Count];
-        var image = ImageDecoder.Decode(File.ReadAllBytes(file));
-        // An 8×8 block whose position and shade encode i survives JPEG re-encoding, so no two files are duplicates.
-        var (blockX, blockY) = (i / originals.Count % 24 * 8, i / originals.Count / 24 % 24 * 8);
-        for (var y = blockY; y < blockY + 8; y++)
+        for (var i = 0; i < imageCount; i++)
         {
-            for (var x = blockX; x < blockX + 8; x++)
+            var (label, file) = originals[i % originals.Count];
+            var image = ImageDecoder.Decode(File.ReadAllBytes(file));
+            // An 8×8 block whose position and shade encode i survives JPEG re-encoding, so no two files are duplicates.
+            var (blockX, blockY) = (i / originals.Count % 24 * 8, i / originals.Count / 24 % 24 * 8);
+            for (var y = blockY; y < blockY + 8; y++)
             {
-                image.Pixels[(y * image.Width + x) * 3] = (byte)(i * 37 % 256);
+                for (var x = blockX; x < blockX + 8; x++)
+                {
+                    image.Pixels[(y * image.Width + x) * 3] = (byte)(i * 37 % 256);
+                }
             }
+            var jpeg = ImageEncoder.Encode(image, ImageFormat.Jpeg, 90);
+            archiveBytes += jpeg.Length;
+            using var entry = archive.CreateEntry($"{label}/{i:D6}.jpg", CompressionLevel.NoCompression).Open();
+            entry.Write(jpeg);
         }
-        var jpeg = ImageEncoder.Encode(image, ImageFormat.Jpeg, 90);
-        archiveBytes += jpeg.Length;
-        using var entry = archive.CreateEntry($"{label}/{i:D6}.jpg", CompressionLevel.NoCompression).Open();
-        entry.Write(jpeg);
     }
 }
 
@@ -80,7 +91,7 @@ var putMegabytesPerSecond = payload.Length * result.Manifest.Shards.Count / 1e6 
 Console.WriteLine($"""
     | Measure (same run) | Value |
     |---|---|
-    | Images ingested (200×200 JPEG, {archiveBytes / 1e6:F1} MB archive) | {samples} |
+    | Images ingested ({(cifar ? "32×32 CIFAR-10 binary records, tar.gz" : "200×200 JPEG")}, {archiveBytes / 1e6:F1} MB archive) | {samples} |
     | Ingest wall time | {ingestSeconds:F1} s |
     | Ingest throughput | **{samples / ingestSeconds:F0} img/s** ({samples / cpuSeconds:F0} img/s per CPU-second) |
     | Shard bytes written | {shardBytes / 1e6:F1} MB ({shardBytes / 1e6 / ingestSeconds:F1} MB/s) |
@@ -92,7 +103,9 @@ return 0;
 async Task<IngestResult> RunAsync(string name, string archive, int? maxSeconds)
 {
     var record = await store.CreateVersionAsync(name, IngestSettings.Default, "benchmark", CancellationToken.None);
-    using var source = new ArchiveSource(archive, ArchiveKind.Zip, "images.zip", options.Value);
+    using IIngestSource source = cifar
+        ? new CifarSource(archive, ArchiveKind.TarGzip, "cifar-10-binary.tar.gz", IngestSettings.Default, options.Value)
+        : new ArchiveSource(archive, ArchiveKind.Zip, "images.zip", options.Value);
     using var timeout = maxSeconds is { } seconds ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
     try
     {
