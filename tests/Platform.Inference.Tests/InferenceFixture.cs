@@ -218,8 +218,9 @@ public sealed class ReferenceModel : IDisposable
 {
     private readonly InferenceSession session;
 
-    private ReferenceModel(int version, Guid runId, InferenceSession session, TransformPipeline preprocessing, IReadOnlyList<string> labels)
+    private ReferenceModel(int version, Guid runId, InferenceSession session, TransformPipeline preprocessing, IReadOnlyList<string> labels, ModelPackageIndex index)
     {
+        Index = index;
         Version = version;
         RunId = runId;
         this.session = session;
@@ -235,13 +236,19 @@ public sealed class ReferenceModel : IDisposable
 
     public IReadOnlyList<string> Labels { get; }
 
+    /// <summary>The package's index, with the calibration temperature the trainer fitted.</summary>
+    public ModelPackageIndex Index { get; }
+
+    public double Temperature => Index.Calibration?.Temperature ?? 1;
+
     public static async Task<ReferenceModel> LoadAsync(BlobServiceClient blobs, string modelName, int version, Guid runId)
     {
         var container = blobs.GetBlobContainerClient(StorageLayout.ModelsContainer);
         async Task<BinaryData> Read(string file) => (await container.GetBlobClient(StorageLayout.ModelPackageFile(modelName, runId, file)).DownloadContentAsync()).Value.Content;
         var recipe = TransformRecipe.FromJson((await Read(ModelPackageLayout.PreprocessingFile)).ToString());
         var labels = (await Read(ModelPackageLayout.LabelsFile)).ToObjectFromJson<string[]>()!;
-        return new ReferenceModel(version, runId, new InferenceSession((await Read(ModelPackageLayout.ModelFile)).ToArray()), new TransformPipeline(recipe), labels);
+        var index = ModelPackageIndex.FromJson((await Read(ModelPackageLayout.IndexFile)).ToString());
+        return new ReferenceModel(version, runId, new InferenceSession((await Read(ModelPackageLayout.ModelFile)).ToArray()), new TransformPipeline(recipe), labels, index);
     }
 
     /// <summary>Logits for an image given as decoded pixels, preprocessed exactly as the package says.</summary>
@@ -252,6 +259,16 @@ public sealed class ReferenceModel : IDisposable
         using var value = OrtValue.CreateTensorValueFromMemory(input, [1, Preprocessing.OutputChannels, Preprocessing.OutputHeight, Preprocessing.OutputWidth]);
         using var outputs = session.Run(new RunOptions(), [session.InputMetadata.Keys.Single()], [value], [session.OutputMetadata.Keys.First()]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    /// <summary>softmax(<see cref="Logits"/> / T) with the package's temperature, or the raw softmax: what the service answers.</summary>
+    public double[] Probabilities(ImageBuffer image, bool calibrated = true) => Softmax(Logits(image), calibrated ? Temperature : 1);
+
+    public static double[] Softmax(float[] logits, double temperature)
+    {
+        var max = logits.Max();
+        var exponentials = logits.Select(l => Math.Exp((l - max) / temperature)).ToArray();
+        return [.. exponentials.Select(e => e / exponentials.Sum())];
     }
 
     public void Dispose() => session.Dispose();

@@ -154,7 +154,7 @@ public sealed class OverloadTests(InferenceFixture fixture)
         return [.. all.SelectMany(r => r)];
     }
 
-    private static MultipartFormDataContent Multipart(IEnumerable<byte[]> images)
+    internal static MultipartFormDataContent Multipart(IEnumerable<byte[]> images)
     {
         var form = new MultipartFormDataContent();
         foreach (var image in images)

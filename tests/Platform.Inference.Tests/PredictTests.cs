@@ -34,11 +34,13 @@ public sealed class PredictTests(InferenceFixture fixture)
     }
 
     [Fact]
-    public async Task Probabilities_are_the_softmax_of_the_logits_in_descending_order()
+    public async Task Probabilities_are_the_softmax_of_the_logits_over_the_reported_temperature_in_descending_order()
     {
         var answer = await PredictAsync(fixture.Png(9100), "/models/fashion-cnn/predict?logits=true&topK=10");
         var result = answer.GetProperty("results")[0];
-        var logits = result.GetProperty("logits").EnumerateArray().Select(v => (double)v.GetSingle()).ToArray();
+        // The package's calibration temperature (CalibrationTests checks it is the stored one).
+        var temperature = answer.GetProperty("temperature").GetDouble();
+        var logits = result.GetProperty("logits").EnumerateArray().Select(v => v.GetSingle() / temperature).ToArray();
         var denominator = logits.Sum(l => Math.Exp(l - logits.Max()));
         var probabilities = result.GetProperty("predictions").EnumerateArray().ToList();
         Assert.Equal(10, probabilities.Count);

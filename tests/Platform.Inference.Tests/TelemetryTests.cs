@@ -57,9 +57,14 @@ public sealed class TelemetryTests(InferenceFixture fixture)
                 && Count(r, "platform.inference.batch.duration", ("version", version)) >= imagesServed
                 && Points(r, "platform.inference.queue.depth").Any(p => p.Attribute("version") == version)
                 && Points(r, "platform.inference.rejections").Where(p => p.Attribute("reason") == "queue_full").Sum(p => p.Value) >= refused
-                && Points(r, "platform.inference.rejections").Any(p => p.Attribute("reason") == "unknown_model"),
+                && Points(r, "platform.inference.rejections").Any(p => p.Attribute("reason") == "unknown_model")
+                // Per version: requests by outcome, latency, and one top-1 label per image served.
+                && Points(r, "platform.inference.version.requests").Where(p => p.Attribute("version") == version && p.Attribute("outcome") == "ok").Sum(p => p.Value) >= served.Count
+                && Points(r, "platform.inference.version.requests").Where(p => p.Attribute("version") == version && p.Attribute("outcome") == "queue_full").Sum(p => p.Value) >= refused
+                && Count(r, "platform.inference.version.duration", ("version", version)) >= requests.Count
+                && Points(r, "platform.inference.version.predictions").Where(p => p.Attribute("version") == version).Sum(p => p.Value) >= imagesServed,
             ExportWait, $"request.duration for {requests.Count} requests ({refused} refused), batch size and duration for {imagesServed} batches of one, "
-                + $"a queue depth for version {version}, {refused} queue_full rejections and one unknown_model");
+                + $"a queue depth for version {version}, {refused} queue_full rejections and one unknown_model, and the same per version");
 
         var metrics = receiver.MetricExports[^1].Where(m => m.Scope == Scope).ToDictionary(m => m.Name);
         Assert.Equal((OtlpMetricKind.Histogram, "s"), (metrics["platform.inference.request.duration"].Kind, metrics["platform.inference.request.duration"].Unit));

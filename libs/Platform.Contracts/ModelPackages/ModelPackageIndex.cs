@@ -9,6 +9,7 @@ namespace Platform.Contracts.ModelPackages;
 /// </summary>
 /// <param name="Files">Every file of the package besides the index (see <see cref="ModelPackageLayout"/>).</param>
 /// <param name="Accuracy">Validation accuracy of the packaged model.</param>
+/// <param name="Calibration">The temperature serving applies to the logits; null in packages written before calibration (T = 1).</param>
 public sealed record ModelPackageIndex(
     Guid RunId,
     string ModelName,
@@ -18,7 +19,8 @@ public sealed record ModelPackageIndex(
     ModelPackageDataset Dataset,
     double Accuracy,
     ModelPackageParity Parity,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    ModelPackageCalibration? Calibration = null)
 {
     /// <summary>camelCase names, indented; null and absent required values refused when reading.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)

@@ -1,7 +1,10 @@
+using Platform.Training.Calibration;
+
 namespace Platform.Training.Engine;
 
 /// <summary>The validation evaluation of the final model.</summary>
 /// <param name="ConfusionMatrix">Rows are true classes, columns predicted classes, in <paramref name="Classes"/> order.</param>
+/// <param name="Calibration">The temperature fitted on the validation split's logits (temperature scaling) and the calibration error before and after; null without validation images.</param>
 /// <param name="BestEpoch">1-based epoch with the best checkpoint metric (0 when no epoch completed).</param>
 public sealed record FinalReport(
     IReadOnlyList<string> Classes,
@@ -16,4 +19,5 @@ public sealed record FinalReport(
     long Steps,
     StopReason StopReason,
     double TrainingSeconds,
-    IReadOnlyList<EpochMetrics> History);
+    IReadOnlyList<EpochMetrics> History,
+    CalibrationReport? Calibration = null);

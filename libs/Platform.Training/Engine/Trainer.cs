@@ -10,6 +10,7 @@ using Platform.Training.Optimization;
 using Platform.Training.Precision;
 using TorchSharp;
 using static TorchSharp.torch;
+using Platform.Training.Calibration;
 using Platform.Imaging.Formats.Data;
 
 namespace Platform.Training.Engine;
@@ -234,7 +235,8 @@ public sealed class Trainer
                 finiteSteps == 0 ? 0 : normSum / finiteSteps, normMax, samples, watch.Elapsed.TotalSeconds, skipped, partial);
         }
 
-        private sealed record Evaluation(double Loss, double Accuracy, double? Top5, ConfusionMatrix Confusion, double Seconds);
+        /// <param name="Logits">Every validation image's logits, row-major [images, classes], with <paramref name="Labels"/>: what the calibration is fitted on.</param>
+        private sealed record Evaluation(double Loss, double Accuracy, double? Top5, ConfusionMatrix Confusion, double Seconds, float[] Logits, long[] Labels);
 
         private Evaluation Evaluate(ImageClassifier model, DataLoader loader, ClassificationLoss loss, Device device, int classCount)
         {
@@ -243,6 +245,8 @@ public sealed class Trainer
             double lossSum = 0;
             long correctTop5 = 0;
             bool wasTraining = model.training;
+            var allLogits = new List<float>();
+            var allLabels = new List<long>();
             model.eval();
             using (no_grad())
             {
@@ -257,12 +261,15 @@ public sealed class Trainer
                     correctTop5 += Correct(logits, labels, classCount).Top5;
                     var predicted = logits.argmax(1).cpu().data<long>().ToArray();
                     confusion.Add(batch.Labels, predicted);
+                    allLogits.AddRange(logits.to(ScalarType.Float32).cpu().contiguous().data<float>());
+                    allLabels.AddRange(batch.Labels);
                 }
             }
 
             model.train(wasTraining);
             long total = Math.Max(confusion.Total, 1);
-            return new Evaluation(lossSum / total, confusion.Accuracy, classCount > 5 ? correctTop5 / (double)total : null, confusion, watch.Elapsed.TotalSeconds);
+            return new Evaluation(lossSum / total, confusion.Accuracy, classCount > 5 ? correctTop5 / (double)total : null, confusion, watch.Elapsed.TotalSeconds,
+                [.. allLogits], [.. allLabels]);
         }
 
         private static (long Top1, long Top5) Correct(Tensor logits, Tensor labels, int classCount)
@@ -359,7 +366,8 @@ public sealed class Trainer
         {
             var perClass = evaluation.Confusion.PerClass(classes);
             return new FinalReport(classes, perClass, evaluation.Confusion.ToArray(), evaluation.Accuracy, perClass.Average(c => c.F1),
-                evaluation.Loss, best.BestEpoch, best.Best, history.Count(h => !h.Partial), Step, stopReason, clock.Elapsed.TotalSeconds, history.ToArray());
+                evaluation.Loss, best.BestEpoch, best.Best, history.Count(h => !h.Partial), Step, stopReason, clock.Elapsed.TotalSeconds, history.ToArray(),
+                evaluation.Labels.Length > 0 ? TemperatureScaling.Fit(evaluation.Logits, evaluation.Labels, classes.Count) : null);
         }
     }
 }

@@ -33,6 +33,8 @@ internal static class Extensions
         builder.Services.AddSingleton<ModelPackageReader>();
         builder.Services.AddSingleton<PromotionStore>();
         builder.Services.AddSingleton<ModelRegistry>();
+        builder.Services.AddSingleton<ShadowMirror>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ShadowMirror>());
         builder.Services.AddSingleton<Predictor>();
         builder.Services.AddHostedService<StartupModelLoader>();
         builder.Services.AddHealthChecks().AddCheck<ModelsReadyHealthCheck>("models", tags: [Microsoft.Extensions.Hosting.Extensions.ReadinessTag]);

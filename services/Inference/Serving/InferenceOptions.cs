@@ -42,6 +42,12 @@ public sealed class InferenceOptions : ISelfValidatingOptions
     /// </summary>
     public int? GrpcPort { get; set; }
 
+    /// <summary>
+    /// Requests waiting to be mirrored to a shadow version; beyond it copies are shed (dropped and counted), never waited for.
+    /// Default 16.
+    /// </summary>
+    public int ShadowQueueCapacity { get; set; } = 16;
+
     /// <summary>Labels returned when the request does not say (?topK=). Default 5.</summary>
     public int DefaultTopK { get; set; } = 5;
 
@@ -95,6 +101,7 @@ public sealed class InferenceOptions : ISelfValidatingOptions
         if (RequestTimeout <= TimeSpan.Zero) yield return "Inference:RequestTimeout must be positive.";
         if (RetryAfterSeconds < 1) yield return "Inference:RetryAfterSeconds must be positive.";
         if (DefaultTopK < 1) yield return "Inference:DefaultTopK must be positive.";
+        if (ShadowQueueCapacity < 1) yield return "Inference:ShadowQueueCapacity must be positive.";
         if (GrpcPort is < 1 or > 65535) yield return "Inference:GrpcPort must be a port number (1–65535) when set.";
         if (IntraOpThreads is < 1) yield return "Inference:IntraOpThreads must be positive when set.";
         if (ConcurrentBatches is < 1 or > MaxConcurrentBatches) yield return $"Inference:ConcurrentBatches must be between 1 and {MaxConcurrentBatches}.";

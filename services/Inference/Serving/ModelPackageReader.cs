@@ -32,6 +32,10 @@ public sealed class ModelPackageReader(BlobServiceClient blobs)
             {
                 throw new ModelPackageException($"{prefix}{ModelPackageLayout.PreprocessingFile} has random steps; serving needs the evaluation transform.");
             }
+            if (index.Calibration is { Temperature: var temperature } && !(temperature > 0 && double.IsFinite(temperature)))
+            {
+                throw new ModelPackageException($"{prefix}{ModelPackageLayout.IndexFile} has calibration temperature {temperature}; it must be a positive number.");
+            }
             return new ModelPackage(index, model, labels, recipe);
         }
         catch (Exception exception) when (exception is RequestFailedException or JsonException or ArgumentException)

@@ -216,7 +216,8 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
             var scheduler = new BatchScheduler(session, imageShape, modelName, version, execution, options.Value, telemetry);
             logger.LogInformation("Loaded {Model} v{Version} (run {RunId}) on the {Provider} provider: {Batches} batch(es) at once sharing {Threads} intra-op thread(s).",
                 modelName, version, runId, session.Provider, execution.ConcurrentBatches, execution.IntraOpThreads);
-            return new ServedModel(modelName, version, runId, package.Labels, pipeline, scheduler, input.Key, output.Key);
+            return new ServedModel(modelName, version, runId, package.Labels, pipeline, scheduler, input.Key, output.Key,
+                package.Index.Calibration?.Temperature ?? 1);
         }
         catch
         {

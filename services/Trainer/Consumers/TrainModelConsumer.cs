@@ -54,14 +54,21 @@ public sealed class TrainModelConsumer(
             etag = await StopHeartbeatAsync(heartbeat, cancellation);
             await leases.FinishAsync(lease, etag, JobState.Completed, $"model package {result.PackageUri}", CancellationToken.None);
             await FlushTelemetryAsync();
+            var metrics = new Dictionary<string, double>
+            {
+                ["accuracy"] = result.Report.Accuracy,
+                ["macro_f1"] = result.Report.MacroF1,
+                ["val_loss"] = result.Report.ValidationLoss,
+                ["parity_max_abs_logit_difference"] = result.Parity.MaxAbsLogitDifference,
+            };
+            if (result.Report.Calibration is { } calibration)
+            {
+                metrics["temperature"] = calibration.Temperature;
+                metrics["ece_before_calibration"] = calibration.EceBefore;
+                metrics["ece_after_calibration"] = calibration.EceAfter;
+            }
             await context.Publish(new ModelTrained(job.RunId, job.ModelName, result.PackageUri.ToString(), job.DatasetName, job.DatasetVersion,
-                new Dictionary<string, double>
-                {
-                    ["accuracy"] = result.Report.Accuracy,
-                    ["macro_f1"] = result.Report.MacroF1,
-                    ["val_loss"] = result.Report.ValidationLoss,
-                    ["parity_max_abs_logit_difference"] = result.Parity.MaxAbsLogitDifference,
-                }, time.GetUtcNow()));
+                metrics, time.GetUtcNow()));
             logger.LogInformation("Run {RunId} completed: accuracy {Accuracy:P2}, package {Package}", job.RunId, result.Report.Accuracy, result.PackageUri);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)

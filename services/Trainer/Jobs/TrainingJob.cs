@@ -86,6 +86,8 @@ public sealed class TrainingJob(
                     report.TrainingSeconds,
                     report.PerClass,
                     report.History,
+                    // Temperature, ECE before and after, and both reliability diagrams (15 bins of top-1 confidence).
+                    report.Calibration,
                 }),
                 [ModelPackageLayout.ConfusionMatrixFile] = ModelPackageWriter.JsonFile(new { labels = report.Classes, matrix = report.ConfusionMatrix }),
                 [ModelPackageLayout.TrainingConfigFile] = BinaryData.FromString(config.ToJson()),
@@ -101,7 +103,10 @@ public sealed class TrainingJob(
                 new ModelPackageDataset(job.DatasetName, job.DatasetVersion),
                 report.Accuracy,
                 new ModelPackageParity(parity.MaxAbsLogitDifference, parity.Top1Agreement, parity.ImagesCompared, parity.Provider.ToString()),
-                time.GetUtcNow());
+                time.GetUtcNow(),
+                report.Calibration is { } calibration
+                    ? new ModelPackageCalibration(calibration.Temperature, calibration.EceBefore, calibration.EceAfter, calibration.Images)
+                    : null);
             using var publish = observer.StartStep(TrainingTelemetryConventions.PublishSpan);
             var uri = await packages.WriteAsync(index, files, CancellationToken.None);
             publish?.SetTag(TrainingTelemetryConventions.PackageUri, uri.ToString());

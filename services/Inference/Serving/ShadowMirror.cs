@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Platform.Contracts.Models;
+using Platform.Inference.Telemetry;
+
+namespace Platform.Inference.Serving;
+
+/// <summary>
+/// Mirrors answered requests to the alias's shadow version off the answer path and records how often the two agree. Shadow work is
+/// shed first: a request is dropped, never waited for, when the mirror's bounded queue (<see cref="InferenceOptions.ShadowQueueCapacity"/>)
+/// is full or when the primary version has a full batch waiting; one request at a time runs on the shadow, and only where the
+/// shadow's own queue has room. So the primary's queue, its 429/503 answers and its latency do not depend on the shadow.
+/// </summary>
+public sealed class ShadowMirror(IOptions<InferenceOptions> options, InferenceTelemetry telemetry, ILogger<ShadowMirror> logger) : BackgroundService
+{
+    private readonly Channel<ShadowWork> queue = Channel.CreateBounded<ShadowWork>(new BoundedChannelOptions(options.Value.ShadowQueueCapacity)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+    private readonly ConcurrentDictionary<(string Model, string Alias, int Primary, int Shadow), AgreementCounter> pairs = new();
+
+    /// <summary>Queues a copy of an answered request for the shadow, or sheds it; never blocks.</summary>
+    public void Offer(ShadowWork work)
+    {
+        if (PrimaryIsBusy(work.Primary) || !queue.Writer.TryWrite(work))
+        {
+            Shed(work, "queue_full");
+        }
+    }
+
+    /// <summary>The agreement figures of every pair of the model whose shadow the alias still mirrors to.</summary>
+    public IReadOnlyList<ShadowAgreement> Agreements(ModelState model) =>
+        [.. pairs.Where(pair => pair.Key.Model == model.Name && model.Aliases.TryGetValue(pair.Key.Alias, out var route) && route.Shadow?.Version == pair.Key.Shadow)
+            .OrderBy(pair => pair.Key.Alias, StringComparer.Ordinal).ThenBy(pair => pair.Key.Primary)
+            .Select(pair =>
+            {
+                var (compared, shed, top1, meanAbsDifference) = pair.Value.Read();
+                return new ShadowAgreement(pair.Key.Alias, pair.Key.Primary, pair.Key.Shadow, compared, shed, top1, meanAbsDifference);
+            })];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var work in queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            if (PrimaryIsBusy(work.Primary))
+            {
+                Shed(work, "primary_busy");
+                continue;
+            }
+            try
+            {
+                await CompareAsync(work, stoppingToken);
+            }
+            catch (Exception exception) when (exception is QueueFullException or VersionRetiredException or BatchExceedsQueueException)
+            {
+                Shed(work, exception is QueueFullException ? "shadow_queue_full" : "shadow_retired");
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                // A shadow's failure is the shadow's: it is logged and counted, and never reaches a client.
+                logger.LogWarning(exception, "Shadow v{Shadow} of {Model}@{Alias} failed a mirrored request.", work.Shadow.Version, work.Shadow.Name, work.Alias);
+                Shed(work, "shadow_failed");
+            }
+        }
+    }
+
+    private async Task CompareAsync(ShadowWork work, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<float[]> inputs;
+        if (work.PrepareForShadow is { } prepare)
+        {
+            inputs = prepare(work.Shadow);
+        }
+        else if (work.Shadow.ImageShape.SequenceEqual(work.Primary.ImageShape))
+        {
+            inputs = work.PrimaryInputs;
+        }
+        else
+        {
+            Shed(work, "shape_mismatch");
+            return;
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.RequestTimeout);
+        var outcomes = await work.Shadow.Scheduler.InferAsync(inputs, timeout.Token);
+        var counter = Counter(work);
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            var primary = work.Primary.Probabilities(work.PrimaryLogits[i]);
+            var shadow = work.Shadow.Probabilities(outcomes[i].Logits);
+            if (primary.Length != shadow.Length)
+            {
+                Shed(work, "label_mismatch");
+                return;
+            }
+            counter.Compare(primary, shadow);
+            telemetry.RecordShadowComparison(work.Primary, work.Shadow, work.Alias, AgreementCounter.ArgMax(primary) == AgreementCounter.ArgMax(shadow));
+        }
+    }
+
+    private bool PrimaryIsBusy(ServedModel primary) => primary.Scheduler.QueueDepth >= options.Value.MaxBatchSize;
+
+    private void Shed(ShadowWork work, string reason)
+    {
+        Counter(work).Shed();
+        telemetry.RecordShadowShed(work.Primary, work.Shadow, work.Alias, reason);
+    }
+
+    private AgreementCounter Counter(ShadowWork work) =>
+        pairs.GetOrAdd((work.Primary.Name, work.Alias, work.Primary.Version, work.Shadow.Version), _ => new AgreementCounter());
+}
