@@ -14,13 +14,25 @@ namespace Platform.Trainer.Tests;
 public sealed class TrainerServiceTests(TrainerFixture fixture)
 {
     [Fact]
-    public async Task A_small_job_goes_from_train_model_to_model_trained_with_an_onnx_package_that_scores_above_chance()
+    public async Task A_small_job_goes_from_train_model_to_model_trained_with_an_onnx_package_that_scores_above_chance_and_no_point_lost_to_a_tracker_outage()
     {
         await using var tracker = OtlpReceiver.Start();
-        await using var trainer = await fixture.StartTrainerAsync(new Dictionary<string, string?> { ["Trainer__TrackerOtlpEndpoint"] = tracker.Endpoint.ToString() });
+        var spool = Path.Combine(Path.GetTempPath(), $"trainer-spool-{Guid.NewGuid():N}");
+        await using var trainer = await fixture.StartTrainerAsync(new Dictionary<string, string?>
+        {
+            ["Trainer__TrackerOtlpEndpoint"] = tracker.Endpoint.ToString(),
+            ["Trainer__TelemetrySpoolFolder"] = spool,
+        });
         var runId = Guid.NewGuid();
 
+        // The tracker is down for the whole run and 12 s past its last epoch: longer than the OTLP exporter's own retries.
+        tracker.Unavailable = true;
         await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs: 2)));
+        await Eventually.UntilAsync(() => trainer.Output.Contains($"Run {runId} epoch 2:"), TimeSpan.FromMinutes(3), () => trainer.Output);
+        await Task.Delay(TimeSpan.FromSeconds(12));
+        Assert.DoesNotContain(fixture.Trained, m => m.RunId == runId); // no outcome before its points are stored
+        Assert.NotEmpty(Directory.EnumerateFiles(spool, "*.otlp", SearchOption.AllDirectories));
+        tracker.Unavailable = false;
         var trained = await fixture.WaitForModelAsync(runId, TimeSpan.FromMinutes(4), () => trainer.Output);
 
         // The tracker has every epoch and the run's end before it hears that the run completed.

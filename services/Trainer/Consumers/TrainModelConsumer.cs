@@ -5,6 +5,7 @@ using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Platform.Contracts;
 using Platform.Trainer.Jobs;
+using Platform.Trainer.Telemetry;
 
 namespace Platform.Trainer.Consumers;
 
@@ -21,7 +22,8 @@ public sealed class TrainModelConsumer(
     IOptions<TrainerOptions> options,
     TimeProvider time,
     ILogger<TrainModelConsumer> logger,
-    TracerProvider? tracing = null) : IConsumer<TrainModel>
+    TracerProvider? tracing = null,
+    TelemetryForwarder? forwarder = null) : IConsumer<TrainModel>
 {
     private const int TelemetryFlushMilliseconds = 5000;
 
@@ -132,14 +134,20 @@ public sealed class TrainModelConsumer(
     }
 
     /// <summary>
-    /// Spans leave in batches, while the outcome message goes at once: without a flush the tracker could hear that a
-    /// run ended before it received the run's last epoch.
+    /// Spans leave in batches, while the outcome message goes at once: the outcome waits until the run's spans are exported (to
+    /// the spool) and the tracker has acknowledged them, so the tracker never hears that a run ended before it stored its points
+    /// (a tracker down for minutes delays the outcome, bounded by Trainer:OutcomeTelemetryWait).
     /// </summary>
     private async Task FlushTelemetryAsync()
     {
         if (tracing is not null && !await Task.Run(() => tracing.ForceFlush(TelemetryFlushMilliseconds)))
         {
             logger.LogWarning("Training spans were not all exported within {Milliseconds} ms; the tracker may show the run's last epoch late", TelemetryFlushMilliseconds);
+        }
+        if (forwarder is not null && !await forwarder.WaitUntilDeliveredAsync(options.Value.OutcomeTelemetryWait, CancellationToken.None))
+        {
+            logger.LogWarning("The tracker has not acknowledged the run's telemetry within {Wait}; the outcome is announced and the points follow when it is back",
+                options.Value.OutcomeTelemetryWait);
         }
     }
 

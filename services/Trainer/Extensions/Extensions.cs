@@ -39,7 +39,8 @@ internal static class Extensions
 
     /// <summary>
     /// Besides the dashboard, training spans go to the tracker's OTLP receiver, which keeps them durably; other spans
-    /// (HTTP, messaging) stay out of it.
+    /// (HTTP, messaging) stay out of it. The exporter hands each batch to the <see cref="TelemetrySpool"/> on disk, and the
+    /// <see cref="TelemetryForwarder"/> re-sends it until the tracker acknowledges it: a tracker down for minutes loses no point.
     /// </summary>
     private static void AddTrackerExport(this IHostApplicationBuilder builder)
     {
@@ -48,13 +49,28 @@ internal static class Extensions
         {
             return;
         }
-        var exporter = new OtlpTraceExporter(new OtlpExporterOptions
+        var settings = builder.Configuration.GetSection(TrainerOptions.SectionName).Get<TrainerOptions>() ?? new TrainerOptions();
+        var tracesEndpoint = new Uri(new Uri(endpoint), "/v1/traces");
+        // One folder per tracker address: batches wait for the tracker they were meant for, and trainers of different suites on one
+        // machine never wait on each other's.
+        var perTracker = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(tracesEndpoint.ToString())))[..16];
+        var spool = new TelemetrySpool(Path.Combine(settings.ResolvedTelemetrySpoolFolder, perTracker), settings.TelemetrySpoolMaxBytes);
+        builder.Services.AddSingleton(spool);
+        builder.Services.AddSingleton(services => new TelemetryForwarder(spool, tracesEndpoint, services.GetRequiredService<ILogger<TelemetryForwarder>>()));
+        builder.Services.AddHostedService(services => services.GetRequiredService<TelemetryForwarder>());
+        builder.Services.ConfigureOpenTelemetryTracerProvider((services, tracing) =>
         {
-            Endpoint = new Uri(new Uri(endpoint), "/v1/traces"),
-            Protocol = OtlpExportProtocol.HttpProtobuf,
-        });
-        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing =>
+            var logger = services.GetRequiredService<ILogger<TelemetrySpool>>();
+            var exporter = new OtlpTraceExporter(new OtlpExporterOptions
+            {
+                Endpoint = tracesEndpoint,
+                Protocol = OtlpExportProtocol.HttpProtobuf,
+                HttpClientFactory = () => new HttpClient(new SpoolingHandler(spool, dropped =>
+                    logger.LogWarning("Training telemetry over Trainer:TelemetrySpoolMaxBytes ({Bytes} bytes) while the tracker is away: {Dropped} oldest batch(es) dropped",
+                        spool.MaxBytes, dropped))),
+            });
             tracing.AddProcessor(new BatchActivityExportProcessor(new SourceFilteringExporter(TrainingTelemetry.SourceName, exporter),
-                scheduledDelayMilliseconds: 1000)));
+                scheduledDelayMilliseconds: 1000));
+        });
     }
 }

@@ -20,6 +20,24 @@ public sealed class TrainerOptions : ISelfValidatingOptions
     /// <summary>OTLP/HTTP endpoint of the tracker, e.g. http://tracker:8080; runs are reported there besides the dashboard.</summary>
     public string? TrackerOtlpEndpoint { get; set; }
 
+    /// <summary>
+    /// Where training telemetry for the tracker waits until the tracker acknowledges it. Default
+    /// <c>$TMPDIR/platform-trainer-telemetry</c>; what a killed trainer left there is sent by the next one.
+    /// </summary>
+    public string? TelemetrySpoolFolder { get; set; }
+
+    /// <summary>Most bytes of unacknowledged telemetry kept on disk; beyond it the oldest batches are dropped (and logged). Default 256 MiB.</summary>
+    public long TelemetrySpoolMaxBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Longest a run's outcome (ModelTrained, RunFailed, RunCancelled) waits for the tracker to acknowledge the run's telemetry, so
+    /// that no outcome is announced before its points are stored. Default 15 min; after it the outcome goes anyway and the points
+    /// follow once the tracker is back.
+    /// </summary>
+    public TimeSpan OutcomeTelemetryWait { get; set; } = TimeSpan.FromMinutes(15);
+
+    public string ResolvedTelemetrySpoolFolder => TelemetrySpoolFolder ?? Path.Combine(Path.GetTempPath(), "platform-trainer-telemetry");
+
     public string ResolvedCacheFolder => CacheFolder ?? Path.Combine(Path.GetTempPath(), "platform-trainer-cache");
 
     public IEnumerable<string> Violations()
@@ -27,6 +45,8 @@ public sealed class TrainerOptions : ISelfValidatingOptions
         if (HeartbeatInterval <= TimeSpan.Zero) yield return "Trainer:HeartbeatInterval must be positive.";
         if (LeaseDuration <= HeartbeatInterval * 2) yield return "Trainer:LeaseDuration must exceed two Trainer:HeartbeatInterval (a lease must survive a missed heartbeat).";
         if (ParityImages < 1) yield return "Trainer:ParityImages must be positive.";
+        if (TelemetrySpoolMaxBytes < 1024 * 1024) yield return "Trainer:TelemetrySpoolMaxBytes must be at least 1 MiB.";
+        if (OutcomeTelemetryWait < TimeSpan.Zero) yield return "Trainer:OutcomeTelemetryWait must not be negative.";
         if (TrackerOtlpEndpoint is { Length: > 0 } endpoint
             && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var address) && address.Scheme is "http" or "https"))
         {

@@ -26,6 +26,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public Uri Endpoint { get; }
 
+    /// <summary>While true the receiver plays a tracker that is down: every export is answered 503 and nothing is kept.</summary>
+    public bool Unavailable { get; set; }
+
     public static OtlpReceiver Start() => new(FreePort.Next());
 
     /// <summary>
@@ -104,6 +107,11 @@ public sealed class OtlpReceiver : IAsyncDisposable
             await context.Request.InputStream.CopyToAsync(body);
             var bytes = body.ToArray();
             var path = context.Request.Url?.AbsolutePath;
+            if (Unavailable)
+            {
+                context.Response.StatusCode = (int)HttpStatusCode.ServiceUnavailable;
+                return;
+            }
             lock (gate)
             {
                 if (path == "/v1/metrics")
