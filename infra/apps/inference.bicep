@@ -24,6 +24,8 @@ param maxReplicas int
 param concurrentRequestsPerReplica int = 20
 
 var hasImage = !empty(image)
+// The port the service's Inference:GrpcPort listens on for the Open Inference Protocol over gRPC.
+var grpcPort = 8081
 
 resource inference 'Microsoft.App/containerApps@2025-07-01' = {
   name: name
@@ -45,6 +47,15 @@ resource inference 'Microsoft.App/containerApps@2025-07-01' = {
         targetPort: 8080
         transport: 'http'
         allowInsecure: false
+        // The Open Inference Protocol's gRPC endpoint: HTTP/2 without TLS needs a port of its own (docs/inference.md),
+        // reachable by clients inside the environment.
+        additionalPortMappings: [
+          {
+            external: false
+            targetPort: grpcPort
+            exposedPort: grpcPort
+          }
+        ]
       }
       registries: [
         {
@@ -85,6 +96,10 @@ resource inference 'Microsoft.App/containerApps@2025-07-01' = {
             {
               name: 'HTTP_PORTS'
               value: '8080'
+            }
+            {
+              name: 'Inference__GrpcPort'
+              value: string(grpcPort)
             }
             {
               name: 'ASPNETCORE_FORWARDEDHEADERS_ENABLED'
