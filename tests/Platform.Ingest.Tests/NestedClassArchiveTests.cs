@@ -55,6 +55,21 @@ public sealed class NestedClassArchiveTests(IngestFixture fixture)
     }
 
     [Fact]
+    public async Task A_class_tar_with_an_entry_named_to_escape_refuses_the_whole_upload_naming_the_entry()
+    {
+        var traversal = TarArchives.Tar([new("n02000000_1.JPEG", TestArchives.Jpeg(50)), new("../../escape.JPEG", TestArchives.Jpeg(51))]);
+        var archive = TarArchives.Tar([new("n01440764.tar", ClassTar("n01440764", 3, 60)), new("n02000000.tar", traversal)]);
+
+        var record = await IngestAsync("ilsvrc-traversal", archive);
+
+        Assert.Equal("failed", record.GetProperty("state").GetString());
+        Assert.StartsWith("unsafe-path: ", record.GetProperty("error").GetString());
+        Assert.Contains("n02000000/../../escape.JPEG", record.GetProperty("error").GetString());
+        var version = record.GetProperty("version").GetInt32();
+        Assert.Equal([$"datasets/ilsvrc-traversal/v{version}/version.json"], await fixture.BlobNamesAsync("datasets/ilsvrc-traversal/"));
+    }
+
+    [Fact]
     public async Task Imagenet_validation_images_are_labelled_by_the_synset_per_line_list_or_by_path_label_lines()
     {
         var synsets = new[] { "n01440764", "n01443537", "n01440764", "n01443537", "n01440764" };

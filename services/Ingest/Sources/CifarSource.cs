@@ -288,6 +288,11 @@ public sealed partial class CifarSource(string file, ArchiveKind kind, string or
         expanded = 0;
         if (kind == ArchiveKind.Zip)
         {
+            if (!headersOnly)
+            {
+                // The layout is checked from the file's own bytes first, as for any zip upload: a crafted zip is refused whole.
+                ZipStructure.Check(file, limits.MaxArchiveEntries);
+            }
             ZipArchive archive;
             try
             {
@@ -388,7 +393,9 @@ public sealed partial class CifarSource(string file, ArchiveKind kind, string or
 
     private static RejectedItem? Unusable(string rawPath) => ArchivePaths.Normalize(rawPath) switch
     {
-        null => new RejectedItem(rawPath, "unsafe-path", "absolute paths and paths with '..' could escape the upload; nothing is extracted from them"),
+        // As for every archive upload: a name written to escape the extraction folder refuses the archive whole.
+        null => throw new UploadRejectedException("unsafe-path",
+            $"Entry '{ArchivePaths.ForDisplay(rawPath)}' has an absolute path or '..': it would escape the folder it is extracted to, so the archive is refused."),
         var path when ArchivePaths.IsMetadata(path) => new RejectedItem(path, "ignored-metadata", "operating-system metadata (hidden file or __MACOSX)"),
         _ => null,
     };
