@@ -19,6 +19,24 @@ public sealed class SafePickleReaderTests
     // collections.OrderedDict(a=1), protocol=2: GLOBAL collections.OrderedDict, REDUCE, SETITEM.
     private const string OrderedDictProtocol2 = "gAJjY29sbGVjdGlvbnMKT3JkZXJlZERpY3QKcQApUnEBWAEAAABhcQJLAXMu";
 
+    // {'data': (numpy.arange(24, dtype=numpy.uint8) * 7).reshape(2, 12), 'labels': [3, 7]} pickled by numpy 1.24 on CPython 3.11
+    // at protocols 2 (bytes through _codecs.encode), 3 (BINBYTES) and 4 (STACK_GLOBAL, frames): CIFAR's batch layout in small.
+    [Theory]
+    [InlineData("gAJ9cQAoWAQAAABkYXRhcQFjbnVtcHkuY29yZS5tdWx0aWFycmF5Cl9yZWNvbnN0cnVjdApxAmNudW1weQpuZGFycmF5CnEDSwCFcQRjX2NvZGVjcwplbmNvZGUKcQVYAQAAAGJxBlgGAAAAbGF0aW4xcQeGcQhScQmHcQpScQsoSwFLAksMhnEMY251bXB5CmR0eXBlCnENWAIAAAB1MXEOiYiHcQ9ScRAoSwNYAQAAAHxxEU5OTkr/////Sv////9LAHRxEmKJaAVYHQAAAAAHDhUcIyoxOD9GTVRbYmlwd37ChcKMwpPCmsKhcRNoB4ZxFFJxFXRxFmJYBgAAAGxhYmVsc3EXXXEYKEsDSwdldS4=")]
+    [InlineData("gAN9cQAoWAQAAABkYXRhcQFjbnVtcHkuY29yZS5tdWx0aWFycmF5Cl9yZWNvbnN0cnVjdApxAmNudW1weQpuZGFycmF5CnEDSwCFcQRDAWJxBYdxBlJxByhLAUsCSwyGcQhjbnVtcHkKZHR5cGUKcQlYAgAAAHUxcQqJiIdxC1JxDChLA1gBAAAAfHENTk5OSv////9K/////0sAdHEOYolDGAAHDhUcIyoxOD9GTVRbYmlwd36FjJOaoXEPdHEQYlgGAAAAbGFiZWxzcRFdcRIoSwNLB2V1Lg==")]
+    [InlineData("gASVvgAAAAAAAAB9lCiMBGRhdGGUjBVudW1weS5jb3JlLm11bHRpYXJyYXmUjAxfcmVjb25zdHJ1Y3SUk5SMBW51bXB5lIwHbmRhcnJheZSTlEsAhZRDAWKUh5RSlChLAUsCSwyGlGgFjAVkdHlwZZSTlIwCdTGUiYiHlFKUKEsDjAF8lE5OTkr/////Sv////9LAHSUYolDGAAHDhUcIyoxOD9GTVRbYmlwd36FjJOaoZR0lGKMBmxhYmVsc5RdlChLA0sHZXUu")]
+    public void A_numpy_array_pickled_by_numpy_itself_reads_back_as_its_shape_dtype_and_bytes(string pickle)
+    {
+        var root = Assert.IsType<Dictionary<object, object?>>(SafePickleReader.Read(Convert.FromBase64String(pickle)));
+
+        var array = Assert.IsType<PickleArray>(root["data"]);
+        Assert.Equal([2L, 12L], array.Shape);
+        Assert.Equal("u1", array.DType);
+        Assert.False(array.IsFortranOrder);
+        Assert.Equal(Enumerable.Range(0, 24).Select(i => (byte)(i * 7)), array.Data);
+        Assert.Equal([3L, 7L], Assert.IsType<List<object?>>(root["labels"]));
+    }
+
     [Theory]
     [InlineData(PlainValuesProtocol2, false)]
     [InlineData(PlainValuesProtocol4, true)]

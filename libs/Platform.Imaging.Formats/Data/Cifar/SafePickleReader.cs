@@ -9,7 +9,8 @@ namespace Platform.Imaging.Formats.Data.Cifar;
 /// this reader understands only the opcodes of plain values (None, booleans, integers, floats, byte and text
 /// strings, lists, tuples, dicts, the memo) and, as the one construct built from names, a numpy array exactly as
 /// numpy pickles it: the globals <c>numpy.core.multiarray._reconstruct</c>, <c>numpy.ndarray</c> and
-/// <c>numpy.dtype</c> are recognised by name and turned into a <see cref="PickleArray"/>; nothing is imported or
+/// <c>numpy.dtype</c> are recognised by name and turned into a <see cref="PickleArray"/> (with
+/// <c>_codecs.encode(text, 'latin1')</c>, how Python 3 writes bytes at protocol 2); nothing is imported or
 /// called. Any other global, any <c>REDUCE</c> or <c>BUILD</c> not on those, and every object-building opcode
 /// (<c>INST</c>, <c>OBJ</c>, <c>NEWOBJ</c>, extension registry, persistent ids) is refused as <c>unsafe-pickle</c>.
 /// Values: <c>null</c>, <see cref="bool"/>, <see cref="long"/>, <see cref="double"/>, <c>byte[]</c> (Python 2
@@ -27,6 +28,8 @@ public static class SafePickleReader
         ("numpy._core.multiarray", "_reconstruct"),
         ("numpy", "ndarray"),
         ("numpy", "dtype"),
+        // Python 3 pickles bytes for Python 2 (protocol 2) as _codecs.encode(text, 'latin1'): a pure conversion, done here.
+        ("_codecs", "encode"),
     ];
 
     private sealed record GlobalName(string Module, string Name);
@@ -249,6 +252,9 @@ public static class SafePickleReader
                 return new PickleArray();
             case GlobalName { Name: "dtype" } when arguments is [var name, ..] && Text(name) is { } dtypeName:
                 return new PickleDType(dtypeName);
+            case GlobalName { Module: "_codecs", Name: "encode" } when arguments is [string text, string encoding]
+                && encoding is "latin1" or "latin-1" && text.All(c => c <= '\u00ff'):
+                return Encoding.Latin1.GetBytes(text);
             case GlobalName global:
                 throw Unsafe($"REDUCE of {global.Module}.{global.Name} with these arguments is not a numpy array or dtype");
             default:
