@@ -48,6 +48,10 @@ public sealed record TrainingConfig
     /// <summary>Dropout probability before the classifier.</summary>
     public double Dropout { get; init; } = 0.2;
 
+    /// <summary>Stochastic-depth (drop path) rate of the deepest residual block, earlier blocks linearly less, for
+    /// architectures that have it (Swin, ConvNeXt); null = the architecture's default (<c>platform config architectures</c>).</summary>
+    public double? DropPath { get; init; }
+
     /// <summary>Clip the global L2 gradient norm to this value; null = no clipping.</summary>
     public double? GradientClipNorm { get; init; }
 
@@ -150,7 +154,12 @@ public sealed record TrainingConfig
     }
 
     /// <summary>The model options this configuration builds <see cref="Architecture"/> with.</summary>
-    public ModelOptions ModelOptionsFor(int numClasses) => new(numClasses, InputChannels, ImageSize, Dropout, PatchSize, Pretrained);
+    public ModelOptions ModelOptionsFor(int numClasses) => new(numClasses, InputChannels, ImageSize, Dropout, PatchSize, Pretrained, EffectiveDropPath);
+
+    /// <summary>The drop-path rate the model is built with: <see cref="DropPath"/>, else the architecture's default, else 0.</summary>
+    [JsonIgnore]
+    public double EffectiveDropPath =>
+        DropPath ?? (ArchitectureCatalog.Contains(Architecture) ? ArchitectureCatalog.Describe(Architecture).DefaultDropPath ?? 0 : 0);
 
     private static JsonSerializerOptions CreateJsonOptions()
     {

@@ -107,10 +107,21 @@ internal sealed class TrainingConfigValidator
                                   : $"; architectures with pretrained weights: {string.Join(", ", PretrainedWeights.Architectures)}."));
         }
 
+        if (c.DropPath is { } dropPath)
+        {
+            Range("dropPath", dropPath, 0, 1, maxExclusive: true);
+            if (dropPath > 0 && ArchitectureCatalog.Describe(c.Architecture).DefaultDropPath is null)
+            {
+                Add("dropPath", $"{c.Architecture} has no stochastic depth; architectures with it: "
+                                + string.Join(", ", ArchitectureCatalog.Architectures.Where(a => a.DefaultDropPath is not null).Select(a => a.Name)) + ".");
+            }
+        }
+
         bool modelOptionsInRange = c.InputChannels is 1 or 3
                                    && c.ImageSize is >= ModelOptions.MinImageSize and <= ModelOptions.MaxImageSize
                                    && c.PatchSize is >= 1 and <= ModelOptions.MaxImageSize
-                                   && c.Dropout is >= 0 and < 1;
+                                   && c.Dropout is >= 0 and < 1
+                                   && c.EffectiveDropPath is >= 0 and < 1;
         if (modelOptionsInRange)
         {
             // The class count is only known from the data; 2 is a stand-in that every architecture accepts.

@@ -22,7 +22,11 @@ internal sealed class ModuleEmitter(OnnxGraphBuilder graph)
         nameof(Linear), nameof(Dropout), nameof(LayerNorm), nameof(BasicBlock), nameof(Bottleneck), nameof(InvertedResidual),
         nameof(SqueezeExcitation), nameof(TransformerEncoderBlock), nameof(MultiHeadSelfAttention),
         nameof(VisionTransformerBackbone), nameof(Platform.Training.Models.Pretrained.BgrMeanImageInput),
+        nameof(StochasticDepth), nameof(Permute), nameof(ChannelsLastAveragePool), nameof(ChannelsFirstLayerNorm),
+        nameof(ConvNeXtBlock), nameof(PatchMerging), nameof(SwinTransformerBlock), nameof(WindowAttention),
     ];
+
+    private readonly WindowedBlockEmitter windowed = new(graph);
 
     public readonly record struct Value(string Name, Tensor Sample)
     {
@@ -56,22 +60,31 @@ internal sealed class ModuleEmitter(OnnxGraphBuilder graph)
         MultiHeadSelfAttention attention => EmitAttention(path, attention, x),
         VisionTransformerBackbone vit => EmitVisionTransformer(path, vit, x),
         Platform.Training.Models.Pretrained.BgrMeanImageInput input => Leaf(input, x, EmitBgrMeanImageInput(path, input, x)),
+        // Stochastic depth, like dropout, is the identity in eval mode.
+        StochasticDepth => x,
+        Permute permute => Leaf(permute, x, graph.Node("Transpose", path, [x.Name], Ints("perm", permute.Order))),
+        ChannelsLastAveragePool pool => Leaf(pool, x, graph.Node("ReduceMean", path, [x.Name], Ints("axes", [1, 2]), Int("keepdims", 0))),
+        ChannelsFirstLayerNorm norm => Leaf(norm, x, windowed.EmitChannelsFirstLayerNorm(path, norm, x)),
+        ConvNeXtBlock block => windowed.EmitConvNeXtBlock(this, path, block, x),
+        PatchMerging merging => windowed.EmitPatchMerging(this, path, merging, x),
+        SwinTransformerBlock block => windowed.EmitSwinBlock(this, path, block, x),
+        WindowAttention attention => windowed.EmitWindowAttention(this, path, attention, x),
         _ => throw Unsupported(path, module, "no ONNX emitter for this module type"),
     };
 
-    private static OnnxExportException Unsupported(string path, nn.Module module, string why) =>
+    internal static OnnxExportException Unsupported(string path, nn.Module module, string why) =>
         new($"Cannot export module '{(path.Length == 0 ? "<root>" : path)}' of type {module.GetType().FullName}: {why}. "
             + $"Supported modules: {string.Join(", ", SupportedModules)}.");
 
-    private static string Join(string path, string child) => path.Length == 0 ? child : $"{path}.{child}";
+    internal static string Join(string path, string child) => path.Length == 0 ? child : $"{path}.{child}";
 
     private static Value Leaf(nn.Module module, Value input, string output) =>
         new(output, ((nn.Module<Tensor, Tensor>)module).call(input.Sample));
 
-    private static Dictionary<string, nn.Module> Children(nn.Module module) =>
+    internal static Dictionary<string, nn.Module> Children(nn.Module module) =>
         module.named_children().ToDictionary(child => child.name, child => child.module, StringComparer.Ordinal);
 
-    private Value EmitChild(string path, Dictionary<string, nn.Module> children, string name, Value x, nn.Module owner) =>
+    internal Value EmitChild(string path, Dictionary<string, nn.Module> children, string name, Value x, nn.Module owner) =>
         children.TryGetValue(name, out var child)
             ? Emit(Join(path, name), child, x)
             : throw Unsupported(path, owner, $"expected a child module named '{name}'");

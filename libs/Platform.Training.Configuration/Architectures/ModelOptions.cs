@@ -15,7 +15,10 @@ namespace Platform.Training.Configuration.Architectures;
 /// <param name="PatchSize">ViT patch side in pixels; ignored by CNNs. 16 for 224 px, 4 or 7 for 28 px.</param>
 /// <param name="Pretrained">Load the architecture's pretrained backbone weights (only where
 /// <see cref="ArchitectureInfo.PretrainedWeights"/> names some; <see cref="ModelRegistry.Create"/> rejects it elsewhere).</param>
-public sealed record ModelOptions(int NumClasses, int InputChannels = 3, int ImageSize = 224, double Dropout = 0.0, int PatchSize = 16, bool Pretrained = false)
+/// <param name="DropPath">Stochastic-depth rate of the last residual block (earlier blocks get linearly less), in [0, 1);
+/// used by architectures with <see cref="ArchitectureInfo.DefaultDropPath"/> (Swin, ConvNeXt), ignored by the others.</param>
+public sealed record ModelOptions(int NumClasses, int InputChannels = 3, int ImageSize = 224, double Dropout = 0.0, int PatchSize = 16, bool Pretrained = false,
+    double DropPath = 0.0)
 {
     public const int MaxClasses = 100_000;
     public const int MinImageSize = 4;
@@ -27,7 +30,9 @@ public sealed record ModelOptions(int NumClasses, int InputChannels = 3, int Ima
 
     public int ImageSize { get; init => field = InRange(value, MinImageSize, MaxImageSize, nameof(ImageSize)); } = InRange(ImageSize, MinImageSize, MaxImageSize, nameof(ImageSize));
 
-    public double Dropout { get; init => field = ValidProbability(value); } = ValidProbability(Dropout);
+    public double Dropout { get; init => field = ValidProbability(value, nameof(Dropout)); } = ValidProbability(Dropout, nameof(Dropout));
+
+    public double DropPath { get; init => field = ValidProbability(value, nameof(DropPath)); } = ValidProbability(DropPath, nameof(DropPath));
 
     public int PatchSize { get; init => field = InRange(value, 1, MaxImageSize, nameof(PatchSize)); } = InRange(PatchSize, 1, MaxImageSize, nameof(PatchSize));
 
@@ -41,8 +46,8 @@ public sealed record ModelOptions(int NumClasses, int InputChannels = 3, int Ima
             ? value
             : throw new ArgumentOutOfRangeException(nameof(InputChannels), value, "InputChannels must be 1 (grayscale) or 3 (RGB).");
 
-    private static double ValidProbability(double value) =>
+    private static double ValidProbability(double value, string name) =>
         value >= 0.0 && value < 1.0
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(Dropout), value, "Dropout must be in [0, 1).");
+            : throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, 1).");
 }

@@ -26,6 +26,10 @@ public static class ModelRegistry
             ["mobilenet_v3_large"] = (name, options) => MobileNet.CreateV3(name, large: true, options),
             ["vit_tiny"] = (name, options) => VisionTransformer.Create(name, dimension: 192, depth: 12, heads: 3, options),
             ["vit_small"] = (name, options) => VisionTransformer.Create(name, dimension: 384, depth: 12, heads: 6, options),
+            ["swin_tiny"] = (name, options) => SwinTransformer.Create(name, ArchitectureCatalog.SwinSettings.Tiny, options),
+            ["swin_atto"] = (name, options) => SwinTransformer.Create(name, ArchitectureCatalog.SwinSettings.Atto, options),
+            ["convnext_tiny"] = (name, options) => ConvNeXt.Create(name, ArchitectureCatalog.ConvNeXtSettings.Tiny, options),
+            ["convnext_atto"] = (name, options) => ConvNeXt.Create(name, ArchitectureCatalog.ConvNeXtSettings.Atto, options),
             ["small_cnn"] = SmallCnn.Create,
             [ImageNetResNet18.Name] = ImageNetResNet18.Create,
         };

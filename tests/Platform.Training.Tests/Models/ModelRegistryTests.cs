@@ -73,6 +73,8 @@ public sealed class ModelRegistryTests
             "MaxPool2d", "AdaptiveAvgPool2d", "Flatten", "Linear", "Dropout", "LayerNorm", nameof(BasicBlock), nameof(Bottleneck),
             nameof(InvertedResidual), nameof(SqueezeExcitation), nameof(TransformerEncoderBlock), nameof(MultiHeadSelfAttention),
             nameof(VisionTransformerBackbone), nameof(Platform.Training.Models.Pretrained.BgrMeanImageInput),
+            nameof(StochasticDepth), nameof(Permute), nameof(ChannelsLastAveragePool), nameof(ChannelsFirstLayerNorm),
+            nameof(ConvNeXtBlock), nameof(PatchMerging), nameof(SwinTransformerBlock), nameof(WindowAttention),
         ];
         using var model = ModelRegistry.Create(name, SmallOptions(name));
 
@@ -91,9 +93,12 @@ public sealed class ModelRegistryTests
     [InlineData("vgg11_bn", 132_868_840)]
     [InlineData("vit_tiny", 5_717_416)]   // timm vit_tiny_patch16_224
     [InlineData("vit_small", 22_050_664)] // timm vit_small_patch16_224
+    [InlineData("swin_tiny", 28_288_354)] // timm swin_tiny_patch4_window7_224
+    [InlineData("convnext_tiny", 28_589_128)] // timm convnext_tiny
     public void ParameterCount_MatchesPublishedImageNetModel(string name, long published)
     {
         Assert.Equal(published, ModelRegistry.CountParameters(name, new ModelOptions(NumClasses: 1000)));
+        Assert.Equal(published, ModelRegistry.Describe(name).Parameters);
     }
 
     [Fact]
