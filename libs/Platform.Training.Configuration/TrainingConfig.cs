@@ -64,6 +64,11 @@ public sealed record TrainingConfig
 
     public int Seed { get; init; } = 42;
 
+    /// <summary>Keep an exponential moving average of the weights, evaluated beside them every epoch; null = none.</summary>
+    public EmaOptions? Ema { get; init; }
+
+    public ExportOptions Export { get; init; } = new();
+
     public CheckpointOptions Checkpoint { get; init; } = new();
 
     public DevicePreference Device { get; init; } = DevicePreference.Auto;

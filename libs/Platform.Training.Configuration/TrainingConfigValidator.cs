@@ -71,6 +71,16 @@ internal sealed class TrainingConfigValidator
             Range("earlyStopping.minDelta", early.MinDelta, 0, 1e6);
         }
 
+        if (c.Ema is { } ema)
+        {
+            Range("ema.decay", ema.Decay, 0, 1, maxExclusive: true);
+        }
+
+        if (Present("export", c.Export) is { } export && export.Weights == ExportWeights.Ema && c.Ema is null)
+        {
+            Add("export.weights", "ema needs an ema section (for example ema: { decay: 0.999 }).");
+        }
+
         if (Present("checkpoint", c.Checkpoint) is { } checkpoint)
         {
             Range("checkpoint.keepLast", checkpoint.KeepLast, 1, 1000);

@@ -95,6 +95,18 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Config_architectures_lists_parameters_and_flops_of_every_architecture()
+    {
+        var result = await CliRun.InProcessAsync("config", "architectures", "--json");
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        var listed = result.Json.EnumerateArray().ToDictionary(a => a.GetProperty("name").GetString()!, a => (Parameters: a.GetProperty("parameters").GetInt64(), MultiplyAdds: a.GetProperty("multiplyAdds").GetInt64()));
+        Assert.All(listed.Values, figures => Assert.True(figures.Parameters > 0 && figures.MultiplyAdds > 0));
+        Assert.Equal(28_288_354, listed["swin_tiny"].Parameters);
+        Assert.Equal(28_589_128, listed["convnext_tiny"].Parameters);
+    }
+
+    [Fact]
     public async Task An_unknown_option_name_lists_the_allowed_ones()
     {
         var result = await CliRun.InProcessAsync("config", "validate", "--set", "optimizer.kind=adam");

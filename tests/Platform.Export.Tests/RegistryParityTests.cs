@@ -26,7 +26,14 @@ public sealed class RegistryParityTests
         { "resnet18", 64 },
         { "resnet34", 64 },
         { "resnet50", 64 },
+        { "swin_atto", 32 },
+        { "convnext_atto", 32 },
     };
+
+    // The full-size variants go through exactly the emitters of their reduced ones (swin_atto: shifted and unshifted
+    // windows, mask, bias, merging; convnext_atto: every ConvNeXt module) and would cost this suite's CPU budget:
+    // swin_tiny only builds for 224 px (its 7×7 windows must tile every stage), convnext_tiny has 28 M parameters.
+    private static readonly string[] CoveredByReducedVariant = ["swin_tiny", "convnext_tiny"];
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -56,7 +63,7 @@ public sealed class RegistryParityTests
     [Fact]
     public void EveryRegisteredArchitectureIsCovered()
     {
-        Assert.Equal(ModelRegistry.Names.Order(), Models.Select(row => (string)row[0]).Order());
+        Assert.Equal(ModelRegistry.Names.Except(CoveredByReducedVariant).Order(), Models.Select(row => (string)row[0]).Order());
     }
 
     private static ModelOptions Options(int size) => new(NumClasses: 4, ImageSize: size, PatchSize: 8);

@@ -9,15 +9,17 @@ namespace Platform.Training.Checkpoints;
 /// <summary>
 /// The checkpoint format: a zip archive (stored, not compressed) with <c>manifest.json</c>
 /// (<see cref="CheckpointManifest"/>), <c>model.bin</c> (TorchSharp <c>Module.save</c> of the fp32 master weights and
-/// buffers) and <c>optimizer.bin</c> (TorchSharp optimizer state: moments, step counts, group options).
+/// buffers), <c>optimizer.bin</c> (TorchSharp optimizer state: moments, step counts, group options) and, when the run
+/// keeps an EMA of the weights, <c>ema.bin</c> (the averaged model).
 /// </summary>
 public static class CheckpointFile
 {
     public const string ManifestEntry = "manifest.json";
     public const string ModelEntry = "model.bin";
     public const string OptimizerEntry = "optimizer.bin";
+    public const string EmaEntry = "ema.bin";
 
-    public static void Write(Stream destination, CheckpointManifest manifest, torch.nn.Module model, ParameterGroupOptimizer? optimizer)
+    public static void Write(Stream destination, CheckpointManifest manifest, torch.nn.Module model, ParameterGroupOptimizer? optimizer, torch.nn.Module? ema = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(model);
@@ -39,6 +41,13 @@ public static class CheckpointFile
             using var writer = new BinaryWriter(entry);
             optimizer.Save(writer);
         }
+
+        if (ema is not null)
+        {
+            using var entry = archive.CreateEntry(EmaEntry, CompressionLevel.NoCompression).Open();
+            using var writer = new BinaryWriter(entry);
+            ema.save(writer);
+        }
     }
 
     public static CheckpointManifest ReadManifest(Stream source)
@@ -47,8 +56,8 @@ public static class CheckpointFile
         return ReadManifest(archive);
     }
 
-    /// <summary>Loads weights (and optimizer state when given) into existing objects and returns the manifest.</summary>
-    public static CheckpointManifest Read(Stream source, torch.nn.Module model, ParameterGroupOptimizer? optimizer)
+    /// <summary>Loads weights (and optimizer and EMA state when given and present) into existing objects and returns the manifest.</summary>
+    public static CheckpointManifest Read(Stream source, torch.nn.Module model, ParameterGroupOptimizer? optimizer, torch.nn.Module? ema = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var archive = new ZipArchive(source, ZipArchiveMode.Read, leaveOpen: true);
@@ -64,6 +73,13 @@ public static class CheckpointFile
             using var entry = Entry(archive, OptimizerEntry).Open();
             using var reader = new BinaryReader(entry);
             optimizer.Load(reader);
+        }
+
+        if (ema is not null && archive.GetEntry(EmaEntry) is { } emaEntry)
+        {
+            using var entry = emaEntry.Open();
+            using var reader = new BinaryReader(entry);
+            ema.load(reader);
         }
 
         return manifest;

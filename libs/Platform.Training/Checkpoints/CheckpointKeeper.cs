@@ -29,14 +29,15 @@ public sealed class CheckpointKeeper
     public string? Latest => EpochCheckpoints().LastOrDefault();
 
     /// <summary>Writes the checkpoint of <paramref name="epoch"/> (1-based), and as best when it is; prunes old ones.</summary>
+    /// <param name="writeBest">What the best checkpoint holds when it differs from the epoch's (the EMA weights scored better); null = the same.</param>
     /// <returns>The names written.</returns>
-    public IReadOnlyList<string> Save(int epoch, bool isBest, Action<Stream> write)
+    public IReadOnlyList<string> Save(int epoch, bool isBest, Action<Stream> write, Action<Stream>? writeBest = null)
     {
         var written = new List<string> { EpochName(epoch) };
         store.Write(written[0], write);
         if (isBest)
         {
-            store.Write(BestName, write);
+            store.Write(BestName, writeBest ?? write);
             written.Add(BestName);
         }
 

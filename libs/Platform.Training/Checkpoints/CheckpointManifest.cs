@@ -8,7 +8,9 @@ namespace Platform.Training.Checkpoints;
 /// Everything besides tensors that a resumed run needs, stored as <c>manifest.json</c> in a checkpoint.
 /// The learning-rate schedule is a function of <see cref="Step"/>; the sampler order and augmentation of an epoch
 /// are functions of (config seed, epoch); the torch RNG is re-seeded from (seed, epoch) at every epoch start. So
-/// epoch and step restore the schedule, sampler and RNG exactly.
+/// epoch and step restore the schedule, sampler and RNG exactly. <see cref="EmaUpdates"/> is the EMA's update count
+/// (null without EMA); <see cref="BestWeights"/> says whether the best metric so far came from the raw or the EMA
+/// weights (the <c>best</c> checkpoint's model holds those weights).
 /// </summary>
 public sealed record CheckpointManifest(
     int FormatVersion,
@@ -21,7 +23,9 @@ public sealed record CheckpointManifest(
     MetricProgress? EarlyStopping,
     LossScalerState? LossScaler,
     IReadOnlyList<EpochMetrics> History,
-    DateTimeOffset SavedAt)
+    DateTimeOffset SavedAt,
+    long? EmaUpdates = null,
+    WeightsSource BestWeights = WeightsSource.Raw)
 {
     public const int CurrentFormatVersion = 1;
 }

@@ -10,6 +10,8 @@ namespace Platform.Training.Engine;
 /// <param name="Partial">True when the time budget ended the epoch early.</param>
 /// <param name="LossScale">fp16 loss scale at the end of the epoch; null without loss scaling.</param>
 /// <param name="SkippedSteps">Steps skipped in this epoch because gradients overflowed.</param>
+/// <param name="EmaValidationLoss">Validation loss of the EMA weights; null without <c>ema</c>.</param>
+/// <param name="EmaValidationAccuracy">Validation accuracy of the EMA weights; null without <c>ema</c>.</param>
 public sealed record EpochMetrics(
     int Epoch,
     long Step,
@@ -28,4 +30,6 @@ public sealed record EpochMetrics(
     bool BackboneFrozen,
     bool Partial,
     double? LossScale,
-    int SkippedSteps);
+    int SkippedSteps,
+    double? EmaValidationLoss = null,
+    double? EmaValidationAccuracy = null);

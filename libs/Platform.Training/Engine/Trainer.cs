@@ -61,6 +61,9 @@ public sealed class Trainer
         private readonly Stopwatch clock = new();
         private MetricProgress best = new(config.Checkpoint.Metric, null, 0, 0);
         private MetricProgress? earlyStopping = config.EarlyStopping is { } e ? new(e.Metric, null, 0, 0) : null;
+        private WeightsSource bestSource = WeightsSource.Raw;
+        private Dictionary<string, Tensor>? bestWeights;
+        private ModelEma? ema;
 
         /// <summary>0-based epoch in progress (or next to run).</summary>
         public int Epoch { get; private set; }
@@ -93,12 +96,24 @@ public sealed class Trainer
             try
             {
                 model.to(device);
+                if (config.Ema is { } emaOptions)
+                {
+                    var average = CreateModel(classes.Count);
+                    average.to(device);
+                    ema = new ModelEma(model, average, emaOptions);
+                }
+
                 return Train(model, classes, device, threads, trainLoader, validationLoader);
             }
             catch
             {
                 model.Dispose();
                 throw;
+            }
+            finally
+            {
+                ema?.Dispose();
+                DisposeBestWeights();
             }
         }
 
@@ -133,12 +148,23 @@ public sealed class Trainer
                 strategy.SetTrainingMode(stepper.ComputeModel, Epoch);
                 var trained = TrainEpoch(trainLoader, stepper, optimizer, schedule, loss, device, classes.Count);
                 lastEvaluation = Evaluate(model, validationLoader, loss, device, classes.Count);
-                var metrics = Metrics(trained, lastEvaluation, optimizer, frozen, scaler);
+                var emaEvaluation = ema is null ? null : Evaluate(ema.Model, validationLoader, loss, device, classes.Count);
+                var metrics = Metrics(trained, lastEvaluation, optimizer, frozen, scaler) with
+                {
+                    EmaValidationLoss = emaEvaluation?.Loss,
+                    EmaValidationAccuracy = emaEvaluation?.Accuracy,
+                };
                 history.Add(metrics);
                 options.Observer?.OnEvent(new EpochCompleted(metrics));
                 WriteTensorBoard(tensorBoard, metrics);
 
-                bool isBest = Improve(ref best, metrics, minDelta: 0);
+                var (candidate, candidateSource) = Candidate(metrics);
+                bool isBest = Improve(ref best, candidate, minDelta: 0);
+                if (isBest)
+                {
+                    bestSource = candidateSource;
+                    SnapshotBestWeights(candidateSource == WeightsSource.Ema ? ema!.Model : model);
+                }
                 if (trained.Partial)
                 {
                     stopReason = StopReason.TimeBudgetReached;
@@ -152,7 +178,7 @@ public sealed class Trainer
 
                 if (earlyStopping is { } progress && config.EarlyStopping is { } early)
                 {
-                    Improve(ref progress, metrics, early.MinDelta);
+                    Improve(ref progress, Candidate(metrics).Value, early.MinDelta);
                     earlyStopping = progress;
                     if (progress.EpochsWithoutImprovement >= early.Patience && Epoch + 1 < config.Epochs)
                     {
@@ -164,8 +190,16 @@ public sealed class Trainer
             }
 
             clock.Stop();
-            lastEvaluation ??= Evaluate(model, validationLoader, loss, device, classes.Count);
-            var report = Report(lastEvaluation, classes, stopReason);
+            var (exported, source, exportedEpoch) = SelectExportedWeights(model, checkpoints);
+            lastEvaluation = exported == ExportWeights.Last && lastEvaluation is not null
+                ? lastEvaluation
+                : Evaluate(model, validationLoader, loss, device, classes.Count);
+            var report = Report(lastEvaluation, classes, stopReason) with
+            {
+                ExportedWeights = exported,
+                ExportedSource = source,
+                ExportedEpoch = exportedEpoch,
+            };
             options.Observer?.OnEvent(new RunCompleted(report));
             model.eval();
             return new TrainingResult(model, report);
@@ -206,6 +240,11 @@ public sealed class Trainer
                 var labels = tensor(batch.Labels).to(device);
                 optimizer.SetLearningRate(schedule.LearningRate(Step));
                 var outcome = stepper.Step(images, labels, loss, optimizer, config.GradientClipNorm);
+                if (!outcome.Skipped)
+                {
+                    ema?.Update();
+                }
+
                 Step++;
                 samples += batch.Count;
                 lossSum += outcome.Loss.item<float>() * batch.Count;
@@ -291,10 +330,22 @@ public sealed class Trainer
                 trained.Seconds > 0 ? trained.Samples / trained.Seconds : 0, trained.Seconds, evaluation.Seconds, frozen, trained.Partial,
                 scaler?.Scale, trained.SkippedSteps);
 
-        /// <summary>Updates <paramref name="progress"/> with this epoch's value; returns whether it improved.</summary>
-        private bool Improve(ref MetricProgress progress, EpochMetrics metrics, double minDelta)
+        /// <summary>This epoch's value of the checkpoint metric: the raw weights', or the EMA's when that is better.</summary>
+        private (double Value, WeightsSource Source) Candidate(EpochMetrics metrics)
         {
-            double value = progress.Metric == MonitoredMetric.ValLoss ? metrics.ValidationLoss : metrics.ValidationAccuracy;
+            bool byLoss = config.Checkpoint.Metric == MonitoredMetric.ValLoss;
+            double raw = byLoss ? metrics.ValidationLoss : metrics.ValidationAccuracy;
+            if ((byLoss ? metrics.EmaValidationLoss : metrics.EmaValidationAccuracy) is not { } averaged)
+            {
+                return (raw, WeightsSource.Raw);
+            }
+
+            return (byLoss ? averaged < raw : averaged > raw) ? (averaged, WeightsSource.Ema) : (raw, WeightsSource.Raw);
+        }
+
+        /// <summary>Updates <paramref name="progress"/> with this epoch's value; returns whether it improved.</summary>
+        private bool Improve(ref MetricProgress progress, double value, double minDelta)
+        {
             bool improved = progress.Best is not { } bestValue
                             || (progress.Metric == MonitoredMetric.ValLoss ? value < bestValue - minDelta : value > bestValue + minDelta);
             progress = improved
@@ -303,12 +354,77 @@ public sealed class Trainer
             return improved;
         }
 
+        private void SnapshotBestWeights(ImageClassifier source)
+        {
+            DisposeBestWeights();
+            if (config.Export.Weights != ExportWeights.Best)
+            {
+                return;
+            }
+
+            using var noGrad = no_grad();
+            bestWeights = source.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+        }
+
+        private void DisposeBestWeights()
+        {
+            if (bestWeights is null)
+            {
+                return;
+            }
+
+            foreach (var tensor in bestWeights.Values)
+            {
+                tensor.Dispose();
+            }
+
+            bestWeights = null;
+        }
+
+        /// <summary>Puts the weights export.weights asks for into <paramref name="model"/>: best from the in-memory
+        /// snapshot or, after a resume, from the best checkpoint; ema from the average; otherwise the last epoch's.</summary>
+        private (ExportWeights Weights, WeightsSource Source, int Epoch) SelectExportedWeights(ImageClassifier model, CheckpointKeeper? checkpoints)
+        {
+            int lastEpoch = history.Count == 0 ? 0 : history[^1].Epoch;
+            switch (config.Export.Weights)
+            {
+                case ExportWeights.Ema when ema is not null:
+                    CopyState(ema.Model.state_dict(), model);
+                    return (ExportWeights.Ema, WeightsSource.Ema, lastEpoch);
+                case ExportWeights.Best when best.BestEpoch > 0 && bestWeights is not null:
+                    CopyState(bestWeights, model);
+                    return (ExportWeights.Best, bestSource, best.BestEpoch);
+                case ExportWeights.Best when best.BestEpoch > 0 && checkpoints?.Open(CheckpointKeeper.BestName) is { } stream:
+                    using (stream)
+                    {
+                        var manifest = CheckpointFile.Read(stream, model, optimizer: null);
+                        return (ExportWeights.Best, manifest.BestWeights, manifest.Best.BestEpoch);
+                    }
+                default:
+                    return (ExportWeights.Last, WeightsSource.Raw, lastEpoch);
+            }
+        }
+
+        private static void CopyState(IReadOnlyDictionary<string, Tensor> source, ImageClassifier target)
+        {
+            using var noGrad = no_grad();
+            foreach (var (name, tensor) in target.state_dict())
+            {
+                tensor.copy_(source[name]);
+            }
+        }
+
         private void SaveCheckpoint(CheckpointKeeper checkpoints, bool isBest, ImageClassifier model, ParameterGroupOptimizer optimizer,
             DynamicLossScaler? scaler, IReadOnlyList<string> classes)
         {
             var manifest = new CheckpointManifest(CheckpointManifest.CurrentFormatVersion, config, classes, Epoch + 1, Step,
-                optimizer.LearningRates[FineTuneStrategy.HeadGroup], best, earlyStopping, scaler?.State, history.ToArray(), DateTimeOffset.UtcNow);
-            foreach (var name in checkpoints.Save(Epoch + 1, isBest, stream => CheckpointFile.Write(stream, manifest, model, optimizer)))
+                optimizer.LearningRates[FineTuneStrategy.HeadGroup], best, earlyStopping, scaler?.State, history.ToArray(), DateTimeOffset.UtcNow,
+                ema?.Updates, bestSource);
+            // The best checkpoint's model holds the best weights, which are the EMA's when those scored better.
+            var bestModel = bestSource == WeightsSource.Ema && ema is not null ? ema.Model : model;
+            foreach (var name in checkpoints.Save(Epoch + 1, isBest,
+                         stream => CheckpointFile.Write(stream, manifest, model, optimizer, ema?.Model),
+                         stream => CheckpointFile.Write(stream, manifest, bestModel, optimizer, ema?.Model)))
             {
                 options.Observer?.OnEvent(new CheckpointSaved(name, Epoch + 1, name == CheckpointKeeper.BestName));
             }
@@ -333,8 +449,15 @@ public sealed class Trainer
             // Opened again rather than rewound: a store may hand out streams that cannot seek.
             using (var stream = Open())
             {
-                CheckpointFile.Read(stream, model, optimizer);
+                CheckpointFile.Read(stream, model, optimizer, ema?.Model);
             }
+
+            if (ema is not null)
+            {
+                ema.Restore(manifest.EmaUpdates ?? 0);
+            }
+
+            bestSource = manifest.BestWeights;
             Epoch = manifest.EpochsCompleted;
             Step = manifest.Step;
             best = manifest.Best;

@@ -80,6 +80,10 @@ public sealed class TrainingJob(
                     report.MacroF1,
                     report.ValidationLoss,
                     report.BestEpoch,
+                    // Which weights the package holds (export.weights) and after which epoch they were taken.
+                    ExportedWeights = report.ExportedWeights.ToString().ToLowerInvariant(),
+                    ExportedSource = report.ExportedSource.ToString().ToLowerInvariant(),
+                    report.ExportedEpoch,
                     report.EpochsCompleted,
                     report.Steps,
                     StopReason = report.StopReason.ToString(),

@@ -39,7 +39,8 @@ public static class ConfigCommands
 
     private static Command Architectures(Terminal terminal)
     {
-        var command = new Command("architectures", "The architectures a configuration can name");
+        // Parameters with a 1000-class head; GFLOPs are multiply-adds of one image at the default size, as papers count them.
+        var command = new Command("architectures", "The architectures a configuration can name, with parameters (1000 classes) and GFLOPs at the default size");
         command.SetAction(terminal.Action((parse, context, cancellationToken) =>
         {
             if (context.Json)
@@ -47,11 +48,12 @@ public static class ConfigCommands
                 context.WriteJson(ArchitectureCatalog.Architectures);
                 return Task.FromResult(ExitCodes.Success);
             }
-            var table = new Table().AddColumns("Architecture", "Family", "Image size", "Grayscale", "Pretrained", "Description");
+            var table = new Table().AddColumns("Architecture", "Family", "Image size", "Parameters", "GFLOPs", "Grayscale", "Pretrained", "Description");
             foreach (var architecture in ArchitectureCatalog.Architectures)
             {
                 table.AddRow(architecture.Name, architecture.Family,
                     architecture.RequiresExactImageSize ? $"{architecture.DefaultImageSize} (exact)" : $"{architecture.DefaultImageSize} (≥ {architecture.MinimumImageSize})",
+                    $"{architecture.Parameters / 1e6:0.0} M", $"{architecture.MultiplyAdds / 1e9:0.00}",
                     architecture.SupportsSingleChannel ? "yes" : "no", Markup.Escape(architecture.PretrainedWeights ?? "-"), Markup.Escape(architecture.Description));
             }
             context.Console.Write(table);
