@@ -114,12 +114,17 @@ public static class TrainingTelemetryConventions
         public const string GradientNorm = "grad_norm";
         public const string ImagesPerSecond = "images_per_second";
         public const string LossScale = "loss_scale";
+        public const string EmaValidationLoss = "ema_val_loss";
+        public const string EmaValidationAccuracy = "ema_val_accuracy";
 
         // Final (on the result event).
         public const string Accuracy = "accuracy";
         public const string MacroF1 = "macro_f1";
         public const string BestEpoch = "best_epoch";
         public const string EpochsCompleted = "epochs_completed";
+
+        /// <summary>1-based epoch after which the exported weights were taken (export.weights).</summary>
+        public const string ExportedEpoch = "exported_epoch";
     }
 
     /// <summary>The figures of one class under <see cref="PerClassPrefix"/>.</summary>

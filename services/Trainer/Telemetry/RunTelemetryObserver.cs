@@ -120,6 +120,7 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
             [TrainingTelemetryConventions.Metric(MetricNames.ValidationLoss)] = report.ValidationLoss,
             [TrainingTelemetryConventions.Metric(MetricNames.BestEpoch)] = report.BestEpoch,
             [TrainingTelemetryConventions.Metric(MetricNames.EpochsCompleted)] = report.EpochsCompleted,
+            [TrainingTelemetryConventions.Metric(MetricNames.ExportedEpoch)] = report.ExportedEpoch,
             [TrainingTelemetryConventions.ConfusionMatrix] = JsonSerializer.Serialize(new { labels = report.Classes, matrix = report.ConfusionMatrix }),
         };
         foreach (var perClass in report.PerClass)
@@ -153,6 +154,14 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
         if (metrics.LossScale is { } scale)
         {
             yield return (MetricNames.LossScale, scale);
+        }
+        if (metrics.EmaValidationLoss is { } emaLoss)
+        {
+            yield return (MetricNames.EmaValidationLoss, emaLoss);
+        }
+        if (metrics.EmaValidationAccuracy is { } emaAccuracy)
+        {
+            yield return (MetricNames.EmaValidationAccuracy, emaAccuracy);
         }
     }
 
