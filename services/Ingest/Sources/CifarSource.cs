@@ -45,6 +45,10 @@ public sealed partial class CifarSource(string file, ArchiveKind kind, string or
 
     private (Layout Layout, IReadOnlyList<string> Names)? scanned;
 
+    // Expanded bytes of the current read, against the archive-wide limits (as for any archive upload).
+    private long expanded;
+    private CountingStream? compressed;
+
     public string Description => $"CIFAR {kind} archive '{originalName}'";
 
     public int NaturalChannels => 3;
@@ -259,10 +263,6 @@ public sealed partial class CifarSource(string file, ArchiveKind kind, string or
                 $"{path} is over {limits.MaxBatchBytes} bytes (Ingest:MaxBatchBytes); CIFAR's largest batch is 155 MB");
         }
     }
-
-    // Expanded bytes of the current read, against the archive-wide limits (as for any archive upload).
-    private long expanded;
-    private CountingStream? compressed;
 
     private void Consume(int bytes)
     {
