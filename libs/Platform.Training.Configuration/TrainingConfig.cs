@@ -37,6 +37,10 @@ public sealed record TrainingConfig
 
     public int BatchSize { get; init; } = 32;
 
+    /// <summary>Batches whose gradients are added up before one optimizer step: the effective batch is
+    /// batchSize × accumulationSteps, and the schedule counts optimizer steps of that batch.</summary>
+    public int AccumulationSteps { get; init; } = 1;
+
     public int ImageSize { get; init; } = 224;
 
     public AugmentationOptions Augmentation { get; init; } = new();

@@ -21,6 +21,7 @@ internal sealed class TrainingConfigValidator
         Range("weightDecay", c.WeightDecay, 0, 1);
         Range("epochs", c.Epochs, 1, 10_000);
         Range("batchSize", c.BatchSize, 1, 4096);
+        Range("accumulationSteps", c.AccumulationSteps, 1, 1024);
         Range("dropout", c.Dropout, 0, 1, maxExclusive: true);
         if (c.GradientClipNorm is { } clip)
         {

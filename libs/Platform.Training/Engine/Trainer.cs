@@ -121,7 +121,7 @@ public sealed class Trainer
         {
             var strategy = new FineTuneStrategy(config.FineTune);
             using var optimizer = ParameterGroupOptimizer.Create(config.Optimizer, config.Lr, config.WeightDecay, strategy.ParameterGroups(model));
-            var schedule = new LearningRateSchedule(config.Schedule, config.Lr, config.Epochs, trainLoader.BatchesPerEpoch);
+            var schedule = new LearningRateSchedule(config.Schedule, config.Lr, config.Epochs, OptimizerStepsPerEpoch(trainLoader));
             var scaler = UsesLossScaling ? new DynamicLossScaler(config.LossScaling.InitialScale, config.LossScaling.GrowthInterval) : null;
             using var loss = LossFactory.Create(config.Loss, Labels.CountPerClass(Labels.Of(train), classes.Count));
             var checkpoints = options.CheckpointStore is { } store ? new CheckpointKeeper(store, config.Checkpoint) : null;
@@ -208,6 +208,9 @@ public sealed class Trainer
         private bool UsesLossScaling =>
             config.Precision == NumericPrecision.Fp16 || (config.Precision == NumericPrecision.Bf16 && config.LossScaling.Bf16LossScaling);
 
+        /// <summary>With gradient accumulation, k batches make one step; a shorter last group still makes one.</summary>
+        private int OptimizerStepsPerEpoch(DataLoader loader) => (loader.BatchesPerEpoch + config.AccumulationSteps - 1) / config.AccumulationSteps;
+
         private long EpochSeed(int epoch) => config.Seed * 1_000_003L + epoch;
 
         private ImageClassifier CreateModel(int classCount) =>
@@ -232,25 +235,33 @@ public sealed class Trainer
             long correct = 0, correctTop5 = 0;
             int samples = 0, finiteSteps = 0, skipped = 0;
             bool partial = false;
+            int batchIndex = 0, batches = loader.BatchesPerEpoch, k = config.AccumulationSteps;
             foreach (var batch in loader.ReadEpoch(Epoch, cancellationToken))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var images = tensor(batch.Pixels, batch.Shape).to(device);
                 var labels = tensor(batch.Labels).to(device);
+                int groupStart = batchIndex / k * k, microBatches = Math.Min(k, batches - groupStart);
                 optimizer.SetLearningRate(schedule.LearningRate(Step));
-                var outcome = stepper.Step(images, labels, loss, optimizer, config.GradientClipNorm);
+                var outcome = stepper.Accumulate(images, labels, loss, optimizer, config.GradientClipNorm, batchIndex - groupStart, microBatches);
+                batchIndex++;
+                samples += batch.Count;
+                lossSum += outcome.Loss.item<float>() * batch.Count;
+                (long top1, long top5) = Correct(outcome.Logits, labels, classCount);
+                correct += top1;
+                correctTop5 += top5;
+                if (!outcome.Applied)
+                {
+                    continue;
+                }
+
                 if (!outcome.Skipped)
                 {
                     ema?.Update();
                 }
 
                 Step++;
-                samples += batch.Count;
-                lossSum += outcome.Loss.item<float>() * batch.Count;
-                (long top1, long top5) = Correct(outcome.Logits, labels, classCount);
-                correct += top1;
-                correctTop5 += top5;
                 if (outcome.Skipped)
                 {
                     skipped++;

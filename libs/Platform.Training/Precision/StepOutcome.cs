@@ -7,4 +7,6 @@ namespace Platform.Training.Precision;
 /// <param name="Logits">The forward pass's logits, [N, K].</param>
 /// <param name="GradientNorm">Global L2 norm of the (unscaled) gradients before clipping; inf/NaN on overflow.</param>
 /// <param name="Skipped">True when the step was skipped because the gradients overflowed.</param>
-public sealed record StepOutcome(Tensor Loss, Tensor Logits, double GradientNorm, bool Skipped);
+/// <param name="Applied">False for a micro-batch whose gradients were only accumulated (gradient accumulation): no
+/// optimizer step was due, and <paramref name="GradientNorm"/> is NaN.</param>
+public sealed record StepOutcome(Tensor Loss, Tensor Logits, double GradientNorm, bool Skipped, bool Applied = true);

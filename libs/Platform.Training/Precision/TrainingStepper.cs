@@ -83,12 +83,30 @@ public sealed class TrainingStepper : IDisposable
     }
 
     /// <summary>One training step; the caller sets train/eval modes and the learning rate beforehand.</summary>
-    public StepOutcome Step(Tensor images, Tensor targets, ClassificationLoss loss, ParameterGroupOptimizer optimizer, double? clipNorm)
+    public StepOutcome Step(Tensor images, Tensor targets, ClassificationLoss loss, ParameterGroupOptimizer optimizer, double? clipNorm) =>
+        Accumulate(images, targets, loss, optimizer, clipNorm, microBatch: 0, microBatches: 1);
+
+    /// <summary>
+    /// Micro-batch <paramref name="microBatch"/> (0-based) of an optimizer step made of <paramref name="microBatches"/>
+    /// equal micro-batches: gradients are zeroed at the first, each micro-batch's loss is divided by their number and
+    /// its gradients added, and the step (unscale, overflow check, clipping, optimizer) happens after the last, so the
+    /// update is the one a single batch of all their samples would give (exactly so for models without batch norm).
+    /// </summary>
+    public StepOutcome Accumulate(Tensor images, Tensor targets, ClassificationLoss loss, ParameterGroupOptimizer optimizer, double? clipNorm,
+        int microBatch, int microBatches)
     {
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(optimizer);
-        optimizer.ZeroGrad();
-        if (twin is not null)
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(microBatches);
+        ArgumentOutOfRangeException.ThrowIfNegative(microBatch);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(microBatch, microBatches);
+        bool first = microBatch == 0, last = microBatch == microBatches - 1;
+        if (first)
+        {
+            optimizer.ZeroGrad();
+        }
+
+        if (twin is not null && first)
         {
             CopyWeights();
             foreach (var parameter in twinParameters)
@@ -100,7 +118,12 @@ public sealed class TrainingStepper : IDisposable
         var logits = ComputeModel.call(images.to_type(ComputeType));
         var lossValue = loss.Compute(logits, targets);
         double scale = Scaler?.Scale ?? 1.0;
-        (scale == 1.0 ? lossValue : lossValue * scale).backward();
+        double factor = scale / microBatches;
+        (factor == 1.0 ? lossValue : lossValue * factor).backward();
+        if (!last)
+        {
+            return new StepOutcome(lossValue.detach(), logits.detach(), double.NaN, Skipped: false, Applied: false);
+        }
 
         if (twin is not null)
         {
