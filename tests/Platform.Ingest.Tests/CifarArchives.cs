@@ -67,8 +67,11 @@ internal static class CifarArchives
             ("cifar-100-binary/test.bin", BinaryBatch(test, cifar100: true)),
         ]);
 
-    /// <summary>A batch dict as cPickle protocol 2 writes it: data (numpy N×3072 uint8), labels, batch_label, filenames.</summary>
-    public static byte[] BatchPickle(IReadOnlyList<Image> images, string batchLabel)
+    /// <summary>
+    /// A batch dict as cPickle protocol 2 writes it: data (numpy N×3072 uint8), labels, batch_label, filenames; CIFAR-100's
+    /// (<paramref name="cifar100"/>) has fine_labels and coarse_labels instead of labels.
+    /// </summary>
+    public static byte[] BatchPickle(IReadOnlyList<Image> images, string batchLabel, bool cifar100 = false)
     {
         var pickle = new PickleBytes();
         pickle.Raw(0x80, 2).Raw((byte)'}').Put().Raw((byte)'(');
@@ -79,12 +82,17 @@ internal static class CifarArchives
         pickle.Global("numpy", "dtype").Put().ShortString("u1").Int(0).Int(1).Raw(0x87).Raw((byte)'R').Put();
         pickle.Raw((byte)'(').Int(3).ShortString("|").Raw((byte)'N', (byte)'N', (byte)'N').Int(-1).Int(-1).Int(0).Raw((byte)'t', (byte)'b');
         pickle.Raw(0x89).String(images.SelectMany(image => image.Planes).ToArray()).Raw((byte)'t', (byte)'b');
-        pickle.ShortString("labels").Put().Raw((byte)']').Put().Raw((byte)'(');
-        foreach (var image in images)
+        foreach (var (key, label) in cifar100
+            ? new (string, Func<Image, int>)[] { ("fine_labels", image => image.Label), ("coarse_labels", image => image.CoarseLabel) }
+            : [("labels", image => image.Label)])
         {
-            pickle.Int(image.Label);
+            pickle.ShortString(key).Put().Raw((byte)']').Put().Raw((byte)'(');
+            foreach (var image in images)
+            {
+                pickle.Int(label(image));
+            }
+            pickle.Raw((byte)'e');
         }
-        pickle.Raw((byte)'e');
         pickle.ShortString("batch_label").Put().ShortString(batchLabel).Put();
         pickle.ShortString("filenames").Put().Raw((byte)']').Put().Raw((byte)'(');
         for (var i = 0; i < images.Count; i++)
@@ -93,6 +101,33 @@ internal static class CifarArchives
         }
         pickle.Raw((byte)'e', (byte)'u', (byte)'.');
         return pickle.ToArray();
+    }
+
+    /// <summary><c>cifar-100-python.tar.gz</c>: the pickled <c>train</c> and <c>test</c> batches and <c>meta</c>.</summary>
+    public static byte[] Cifar100Python(IReadOnlyList<Image> train, IReadOnlyList<Image> test) =>
+        TarGz(
+        [
+            ("cifar-100-python/", null),
+            ("cifar-100-python/meta", NamesPickle(("fine_label_names", Enumerable.Range(0, 100).Select(i => $"fine_{i:00}")),
+                ("coarse_label_names", Enumerable.Range(0, 20).Select(i => $"superclass_{i}")))),
+            ("cifar-100-python/test", BatchPickle(test, "testing batch 1 of 1", cifar100: true)),
+            ("cifar-100-python/train", BatchPickle(train, "training batch 1 of 1", cifar100: true)),
+        ]);
+
+    private static byte[] NamesPickle(params (string Key, IEnumerable<string> Names)[] lists)
+    {
+        var pickle = new PickleBytes();
+        pickle.Raw(0x80, 2).Raw((byte)'}').Put().Raw((byte)'(');
+        foreach (var (key, names) in lists)
+        {
+            pickle.ShortString(key).Put().Raw((byte)']').Put().Raw((byte)'(');
+            foreach (var name in names)
+            {
+                pickle.ShortString(name).Put();
+            }
+            pickle.Raw((byte)'e');
+        }
+        return pickle.Raw((byte)'u', (byte)'.').ToArray();
     }
 
     public static byte[] Cifar10MetaPickle()

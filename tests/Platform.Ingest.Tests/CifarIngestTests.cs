@@ -53,6 +53,19 @@ public sealed class CifarIngestTests(IngestFixture fixture)
         Assert.Equal([4, 4], Sum(PerClass(coarse, "train"), PerClass(coarse, "val")));
     }
 
+    [Fact]
+    public async Task A_cifar100_python_archive_is_read_from_its_pickles_with_the_coarse_names_of_its_meta_on_request()
+    {
+        var train = Enumerable.Range(0, 6).Select(i => new Image(Label: 10 + i % 3, Planes(3200 + i), CoarseLabel: 4 + i % 2)).ToList();
+        var test = Enumerable.Range(0, 3).Select(i => new Image(Label: 10 + i, Planes(3300 + i), CoarseLabel: 5)).ToList();
+
+        var report = (await IngestAsync("cifar100-py", "&labels=coarse", Cifar100Python(train, test))).GetProperty("report");
+
+        Assert.Equal(["superclass_4", "superclass_5"], Names(report.GetProperty("classes")));
+        Assert.Equal([0, 3], PerClass(report, "test"));
+        Assert.Equal([3, 3], Sum(PerClass(report, "train"), PerClass(report, "val")));
+    }
+
     [Theory]
     [InlineData("pickle-global", "unsafe-pickle")]
     [InlineData("pickle-nested", "pickle-too-deep")]
