@@ -95,6 +95,30 @@ public sealed class OtlpIngestTests(TrackerFixture fixture)
     }
 
     [Fact]
+    public async Task Every_attempt_a_trainer_announces_is_in_the_run_record_with_where_it_resumed_and_why()
+    {
+        var runId = Guid.NewGuid();
+        OtlpRequests.Span Started(int attempt, int startEpoch, string why) => new(Conventions.StartedSpan, OtlpRequests.TraceId(runId), OtlpRequests.SpanId(attempt),
+            1_700_000_000_000_000_000UL + (ulong)attempt * 60_000_000_000UL, 1_700_000_000_001_000_000UL + (ulong)attempt * 60_000_000_000UL,
+            [(Conventions.RunId, runId.ToString()), (Conventions.Attempt, (long)attempt), (Conventions.StartEpoch, (long)startEpoch),
+             (Conventions.AttemptReason, why), (Conventions.Device, "cpu")]);
+        var second = OtlpRequests.Request(Started(2, 2, "taken over: the trainer of attempt 1 stopped renewing its lease (killed or cut off)"));
+
+        foreach (var request in new[] { OtlpRequests.Request(Started(1, 1, "first attempt")), second, second })
+        {
+            using var response = await PostProtobufAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var run = await fixture.GetJsonAsync($"/runs/{runId}");
+        Assert.Equal(2, run.GetProperty("attempt").GetInt32());
+        var attempts = run.GetProperty("attempts").EnumerateArray().ToList();
+        Assert.Equal([1, 2], attempts.Select(a => a.GetProperty("attempt").GetInt32()));
+        Assert.Equal(2, attempts[1].GetProperty("startEpoch").GetInt32());
+        Assert.StartsWith("taken over", attempts[1].GetProperty("why").GetString());
+    }
+
+    [Fact]
     public async Task A_resent_batch_and_out_of_order_epochs_store_each_point_exactly_once()
     {
         var runId = Guid.NewGuid();

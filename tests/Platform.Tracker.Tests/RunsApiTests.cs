@@ -1,3 +1,4 @@
+using Platform.Testing;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Platform.Contracts;
@@ -20,6 +21,25 @@ public sealed class RunsApiTests(TrackerFixture fixture)
         var (status, body) = await fixture.SendJsonAsync(HttpMethod.Post, $"/experiments/{experiment}/runs", request);
         Assert.True(status == 201, body.ToString());
         return body.GetProperty("id").GetGuid();
+    }
+
+    [Fact]
+    public async Task Without_a_broker_run_creation_answers_503_with_retry_after_and_records_no_run()
+    {
+        // A tracker whose broker is unreachable (nothing listens on the port): the fault a RabbitMQ restart causes while it lasts.
+        var environment = new Dictionary<string, string?>(fixture.Servers.ServiceEnvironment())
+        {
+            ["ConnectionStrings__messaging"] = $"amqp://guest:guest@127.0.0.1:{FreePort.Next()}/",
+        };
+        await using var tracker = await ServiceHost.StartAsync("Platform.Tracker", environment, readyPath: "/alive");
+        using var client = new HttpClient { BaseAddress = tracker.Address };
+
+        using var response = await client.PostAsync("/experiments/no-broker/runs", System.Net.Http.Json.JsonContent.Create(ValidRequest()));
+        using var runs = await client.GetAsync("/runs?experiment=no-broker");
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After");
+        Assert.Equal("[]", (await runs.Content.ReadAsStringAsync()).Trim());
     }
 
     [Fact]

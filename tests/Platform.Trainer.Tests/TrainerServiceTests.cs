@@ -77,6 +77,7 @@ public sealed class TrainerServiceTests(TrainerFixture fixture)
         var history = metrics.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("epoch").GetInt32()).ToList();
         Assert.Equal(Enumerable.Range(1, epochs), history);
         Assert.Contains("attempt 2", second.Output);
+        Assert.Contains("taken over: the trainer of attempt 1 stopped renewing its lease", second.Output);
         Assert.Single(fixture.Trained, m => m.RunId == runId);
         Assert.True(trained.Metrics["accuracy"] > 0.5);
     }

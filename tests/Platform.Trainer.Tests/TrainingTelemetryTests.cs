@@ -37,7 +37,7 @@ public sealed class TrainingTelemetryTests
         var job = TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs: 3));
         var config = TrainingConfig.FromJson(job.TrainingConfigJson);
 
-        using (var observer = new RunTelemetryObserver(telemetry, job, config, attempt: 2, NullLogger.Instance))
+        using (var observer = new RunTelemetryObserver(telemetry, job, config, attempt: 2, why: "taken over", NullLogger.Instance))
         {
             observer.OnEvent(new RunStarted("cpu", 1, config, 1000, 900, 60, 10, ["a", "b"], StartEpoch: 2));
             observer.OnEvent(new EpochCompleted(new EpochMetrics(2, 20, TrainLoss: 0.5, TrainAccuracy: 0.8, null, ValidationLoss: 0.6,
@@ -50,6 +50,7 @@ public sealed class TrainingTelemetryTests
         Assert.Equal((runId.ToString(), "tests", 2, 2), ((string?)run.GetTagItem(Conventions.RunId), (string?)run.GetTagItem(Conventions.Experiment),
             (int?)run.GetTagItem(Conventions.Attempt), (int?)run.GetTagItem(Conventions.StartEpoch)));
         Assert.Equal(true, run.GetTagItem(Conventions.Cancelled));
+        Assert.Equal("taken over", run.GetTagItem(Conventions.AttemptReason));
         var cancelled = Assert.Single(run.Events);
         Assert.Equal((Conventions.CancelledEvent, (object?)3), (cancelled.Name, cancelled.Tags.Single(t => t.Key == Conventions.Step).Value));
         Assert.Equal(3L, run.GetTagItem(Conventions.Param("epochs")));

@@ -5,6 +5,8 @@ namespace Platform.Contracts.Runs;
 /// <summary>A run as the tracker's API shows it. <see cref="Metrics"/> holds each metric's final value, or its value at the latest step.</summary>
 /// <param name="State">One of <see cref="RunStates"/>.</param>
 /// <param name="Config">The validated training configuration the run was started with.</param>
+/// <param name="Attempt">The latest attempt: resumes on request and trainer takeovers both count.</param>
+/// <param name="Attempts">Every attempt a trainer announced, first to last (shown with a run's details).</param>
 public sealed record RunRecord(
     Guid Id,
     string Experiment,
@@ -25,4 +27,5 @@ public sealed record RunRecord(
     IReadOnlyList<MetricSummary> Curves,
     JsonElement? Config,
     IReadOnlyDictionary<string, double>? PerClass,
-    ConfusionMatrix? ConfusionMatrix);
+    ConfusionMatrix? ConfusionMatrix,
+    IReadOnlyList<RunAttempt>? Attempts = null);

@@ -67,6 +67,9 @@ public static class TrainingTelemetryConventions
     /// <summary>1-based attempt of the run (above 1 once resumed).</summary>
     public const string Attempt = "platform.attempt";
 
+    /// <summary>Why this attempt started: the first one, a takeover from a trainer that stopped, a retry, or a resume on request.</summary>
+    public const string AttemptReason = "platform.attempt.reason";
+
     /// <summary>1-based epoch the attempt starts at (above 1 when resuming from a checkpoint).</summary>
     public const string StartEpoch = "platform.start_epoch";
 

@@ -55,13 +55,24 @@ public static class RunsApi
         return TypedResults.Ok<IReadOnlyList<ExperimentSummary>>(summaries.OrderByDescending(s => s.LastRunAt).ToList());
     }
 
+    /// <summary>Seconds a client is told to wait when the broker is unavailable: about one reconnection attempt of the bus.</summary>
+    private const int BrokerRetryAfterSeconds = 10;
+
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
+
     public static async Task<Results<Created<RunRecord>, ValidationProblem, ProblemHttpResult>> CreateRun(
-        string experiment, CreateRunRequest? request, RunStore store, IPublishEndpoint publisher, TimeProvider time, ILoggerFactory loggers)
+        string experiment, CreateRunRequest? request, RunStore store, IPublishEndpoint publisher, IBusControl bus, HttpContext context,
+        TimeProvider time, ILoggerFactory loggers)
     {
         var errors = RunConfigValidator.Validate(experiment, request, out var config);
         if (errors.Count > 0 || config is null)
         {
             return TypedResults.ValidationProblem(errors, title: "The run request is invalid.");
+        }
+        // Without a broker the run could not start: refuse before recording anything, so no run is left that no trainer will see.
+        if (bus.CheckHealth().Status == BusHealthStatus.Unhealthy)
+        {
+            return BrokerUnavailable(context, "The message broker is unavailable, so the run cannot be started now; nothing was recorded. Try again.");
         }
         var id = Guid.NewGuid();
         var configJson = config.ToJson();
@@ -70,18 +81,26 @@ public static class RunsApi
             configJson, parameters);
         try
         {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            timeout.CancelAfter(PublishTimeout);
             await publisher.Publish(new TrainModel(id, experiment, request.Dataset.Name!, request.Dataset.Version.Value, request.ModelName!,
-                configJson, time.GetUtcNow()));
+                configJson, time.GetUtcNow()), timeout.Token);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            loggers.CreateLogger(typeof(RunsApi)).LogError(exception, "Could not publish TrainModel for run {RunId}", id);
-            await store.TransitionAsync(id, RunStates.Failed, [RunStates.Queued],
-                new Dictionary<string, string> { ["reason"] = "The training command could not be published: " + exception.Message });
-            return Problem(StatusCodes.Status503ServiceUnavailable, "Message broker unavailable",
-                $"Run {id} was recorded but its training command could not be published; resume it when the broker is back.");
+            // The broker went away between the health check and the publish (or it did not confirm in time): the run is removed,
+            // as if it had never been asked for, and the client retries.
+            loggers.CreateLogger(typeof(RunsApi)).LogError(exception, "Could not publish TrainModel for run {RunId}; the run is removed", id);
+            await store.DeleteUnsentRunAsync(id, experiment);
+            return BrokerUnavailable(context, "The message broker did not take the run's training command; nothing was recorded. Try again.");
         }
         return TypedResults.Created($"/runs/{id}", await store.GetAsync(id));
+    }
+
+    private static ProblemHttpResult BrokerUnavailable(HttpContext context, string detail)
+    {
+        context.Response.Headers.RetryAfter = BrokerRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problem(StatusCodes.Status503ServiceUnavailable, "Message broker unavailable", detail);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<RunRecord>>, ValidationProblem>> SearchRuns(

@@ -54,6 +54,11 @@ public static class TrainingTelemetryMapper
         {
             AddPoints(span.Attributes, step, spanEnd, run);
         }
+        if (span.Name == TrainingTelemetryConventions.StartedSpan && AttemptOf(span) is { } attempt)
+        {
+            // Stored under a field of its own per attempt number: the same announcement applied twice changes nothing twice.
+            run.Fields[$"{AttemptFieldPrefix}{attempt.Attempt}"] = JsonSerializer.Serialize(attempt, Platform.Contracts.ContractJson.Options);
+        }
         if (span.Name == TrainingTelemetryConventions.RunSpan)
         {
             run.StartedAt = Time(span.StartUnixNano);
@@ -80,6 +85,23 @@ public static class TrainingTelemetryMapper
             }
         }
         return problem;
+    }
+
+    /// <summary>The run-hash field prefix under which each attempt's announcement is kept.</summary>
+    public const string AttemptFieldPrefix = "attempt:";
+
+    private static Platform.Contracts.Runs.RunAttempt? AttemptOf(OtlpSpan span)
+    {
+        var attributes = span.Attributes;
+        if (!attributes.TryGetValue(TrainingTelemetryConventions.Attempt, out var rawAttempt) || rawAttempt is not long attempt || attempt is < 1 or > 10_000)
+        {
+            return null;
+        }
+        var startEpoch = attributes.TryGetValue(TrainingTelemetryConventions.StartEpoch, out var rawEpoch) && rawEpoch is long epoch ? (int)epoch : 1;
+        var why = attributes.TryGetValue(TrainingTelemetryConventions.AttemptReason, out var rawWhy) && rawWhy is string text ? text
+            : attempt == 1 ? "first attempt" : "resumed";
+        return new Platform.Contracts.Runs.RunAttempt((int)attempt, startEpoch, attributes.GetValueOrDefault(TrainingTelemetryConventions.Device) as string,
+            Time(span.StartUnixNano) ?? DateTimeOffset.UnixEpoch, why);
     }
 
     private static void CopyRunAttributes(IReadOnlyDictionary<string, object?> attributes, RunObservation run)

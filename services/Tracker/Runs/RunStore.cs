@@ -129,6 +129,19 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
             parameters.Count == 0 ? Task.CompletedTask : database.HashSetAsync(ParamsKey(id), parameters.Select(p => new HashEntry(p.Key, p.Value)).ToArray()));
     }
 
+    /// <summary>
+    /// Removes a run recorded by the API whose training command never left (the broker was unavailable): the caller was told to
+    /// try again, so keeping it would leave a run no trainer will ever see.
+    /// </summary>
+    public async Task DeleteUnsentRunAsync(Guid id, string experiment)
+    {
+        var database = Database;
+        await Task.WhenAll(
+            database.KeyDeleteAsync([RunKey(id), ParamsKey(id)]),
+            database.SortedSetRemoveAsync(AllRuns, id.ToString("D")),
+            database.SortedSetRemoveAsync(ExperimentRunsKey(experiment), id.ToString("D")));
+    }
+
     private static async Task EnsureRunAsync(IDatabase database, Guid id, string experiment, bool experimentNamed, string initialState, string origin,
         DateTimeOffset now) =>
         await database.ScriptEvaluateAsync(EnsureRunScript, new
@@ -344,6 +357,11 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         }
         JsonElement? config = details && fields.TryGetValue("config", out var configJson)
             ? JsonDocument.Parse(configJson).RootElement.Clone() : null;
+        // Trainers announce each attempt (takeovers after a kill, resumes); the tracker's own counter only sees resumes on request.
+        var attempts = fields.Where(f => f.Key.StartsWith(TrainingTelemetryMapper.AttemptFieldPrefix, StringComparison.Ordinal))
+            .Select(f => JsonSerializer.Deserialize<RunAttempt>(f.Value, Platform.Contracts.ContractJson.Options)!)
+            .OrderBy(a => a.Attempt).ToList();
+        var counted = int.TryParse(fields.GetValueOrDefault("attempt"), CultureInfo.InvariantCulture, out var attempt) ? attempt : 1;
         return new RunRecord(
             id,
             fields.GetValueOrDefault("experiment") ?? DefaultExperiment,
@@ -356,7 +374,7 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
             Time(fields.GetValueOrDefault("createdAt")) ?? DateTimeOffset.UnixEpoch,
             Time(fields.GetValueOrDefault("startedAt")),
             Time(fields.GetValueOrDefault("endedAt")),
-            int.TryParse(fields.GetValueOrDefault("attempt"), CultureInfo.InvariantCulture, out var attempt) ? attempt : 1,
+            Math.Max(counted, attempts.Count == 0 ? 0 : attempts[^1].Attempt),
             fields.GetValueOrDefault("cancelRequested") == "1",
             parameters.OrderBy(p => p.Name.ToString(), StringComparer.Ordinal)
                 .ToDictionary(p => p.Name.ToString(), p => JsonDocument.Parse(p.Value.ToString()).RootElement.Clone(), StringComparer.Ordinal),
@@ -365,7 +383,8 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
             curves,
             config,
             perClass?.OrderBy(e => e.Name.ToString(), StringComparer.Ordinal).ToDictionary(e => e.Name.ToString(), e => (double)e.Value, StringComparer.Ordinal),
-            matrix);
+            matrix,
+            details ? attempts : null);
     }
 
     private static DateTimeOffset? Time(string? unixMilliseconds) =>

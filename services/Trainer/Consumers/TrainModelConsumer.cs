@@ -31,7 +31,7 @@ public sealed class TrainModelConsumer(
     {
         var job = context.Message;
         var acquired = await WaitForLeaseAsync(job, context.CancellationToken);
-        if (acquired is not var (lease, etag))
+        if (acquired is not var (lease, etag, why))
         {
             return;
         }
@@ -52,7 +52,7 @@ public sealed class TrainModelConsumer(
         var heartbeat = KeepLeaseAsync(lease, etag, cancellation);
         try
         {
-            var result = await trainingJob.RunAsync(job, lease.Attempt, cancellation.Token);
+            var result = await trainingJob.RunAsync(job, lease.Attempt, why, cancellation.Token);
             etag = await StopHeartbeatAsync(heartbeat, cancellation);
             await leases.FinishAsync(lease, etag, JobState.Completed, $"model package {result.PackageUri}", CancellationToken.None);
             await FlushTelemetryAsync();
@@ -106,7 +106,7 @@ public sealed class TrainModelConsumer(
         }
     }
 
-    private async Task<(JobLease Lease, ETag ETag)?> WaitForLeaseAsync(TrainModel job, CancellationToken cancellationToken)
+    private async Task<(JobLease Lease, ETag ETag, string Why)?> WaitForLeaseAsync(TrainModel job, CancellationToken cancellationToken)
     {
         while (true)
         {

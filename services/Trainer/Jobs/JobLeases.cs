@@ -35,9 +35,10 @@ public sealed class JobLeases(BlobServiceClient blobs, IOptions<TrainerOptions> 
 
     /// <summary>
     /// Takes the run if nobody holds it: no lease, an expired or interrupted one, or a failed/cancelled run that this
-    /// later command resumes. Returns null if someone else holds it or the command has nothing left to do.
+    /// later command resumes. Returns null if someone else holds it or the command has nothing left to do; else the lease and
+    /// why this attempt starts (for the run's record of its attempts).
     /// </summary>
-    public async Task<(JobLease Lease, ETag ETag)?> TryAcquireAsync(Guid runId, DateTimeOffset requestedAt, CancellationToken cancellationToken)
+    public async Task<(JobLease Lease, ETag ETag, string Why)?> TryAcquireAsync(Guid runId, DateTimeOffset requestedAt, CancellationToken cancellationToken)
     {
         await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var current = await GetAsync(runId, cancellationToken);
@@ -48,8 +49,16 @@ public sealed class JobLeases(BlobServiceClient blobs, IOptions<TrainerOptions> 
         var lease = new JobLease(runId, Owner, JobState.Running, (current?.Lease.Attempt ?? 0) + 1, clock.GetUtcNow() + options.Value.LeaseDuration,
             requestedAt > (current?.Lease.RequestedAt ?? default) ? requestedAt : current!.Value.Lease.RequestedAt, null);
         var conditions = current is null ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = current.Value.ETag };
-        return await TryWriteAsync(lease, conditions, cancellationToken) is { } etag ? (lease, etag) : null;
+        return await TryWriteAsync(lease, conditions, cancellationToken) is { } etag ? (lease, etag, WhyTaken(current?.Lease)) : null;
     }
+
+    private static string WhyTaken(JobLease? previous) => previous switch
+    {
+        null => "first attempt",
+        { State: JobState.Running } => $"taken over: the trainer of attempt {previous.Attempt} stopped renewing its lease (killed or cut off)",
+        { State: JobState.Interrupted } => $"retried: attempt {previous.Attempt} was interrupted ({previous.Outcome})",
+        _ => $"resumed on request after attempt {previous.Attempt} ended {previous.State.ToString().ToLowerInvariant()}",
+    };
 
     /// <summary>Extends the lease; throws <see cref="LeaseLostException"/> if another trainer took the run meanwhile.</summary>
     public async Task<ETag> RenewAsync(JobLease lease, ETag etag, CancellationToken cancellationToken) =>

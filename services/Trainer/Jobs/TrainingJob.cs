@@ -29,14 +29,14 @@ public sealed class TrainingJob(
     TimeProvider time,
     ILogger<TrainingJob> logger)
 {
-    public async Task<TrainingJobResult> RunAsync(TrainModel job, int attempt, CancellationToken cancellationToken)
+    public async Task<TrainingJobResult> RunAsync(TrainModel job, int attempt, string why, CancellationToken cancellationToken)
     {
         var requested = ParseConfig(job);
         var (manifest, folder) = await GetDatasetAsync(job, cancellationToken);
         var config = EffectiveConfig(requested, manifest);
         using var train = ShardDataset.Open(manifest, "train", folder, verifyShardHashes: false);
         using var validation = ShardDataset.Open(manifest, ValidationSplit(manifest), folder, verifyShardHashes: false);
-        using var observer = new RunTelemetryObserver(telemetry, job, config, attempt, logger);
+        using var observer = new RunTelemetryObserver(telemetry, job, config, attempt, why, logger);
 
         var trainer = new EngineTrainer(config, new TrainingRunOptions
         {

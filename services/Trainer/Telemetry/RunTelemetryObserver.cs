@@ -10,7 +10,7 @@ using PerClassFigures = Platform.Contracts.Telemetry.TrainingTelemetryConvention
 namespace Platform.Trainer.Telemetry;
 
 /// <summary>Turns one run's training events into spans, events and metrics.</summary>
-public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel job, TrainingConfig config, int attempt, ILogger logger) : ITrainingObserver, IDisposable
+public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel job, TrainingConfig config, int attempt, string why, ILogger logger) : ITrainingObserver, IDisposable
 {
     private Activity? run;
 
@@ -63,6 +63,7 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
         run.SetTag(TrainingTelemetryConventions.DatasetVersion, job.DatasetVersion);
         run.SetTag(TrainingTelemetryConventions.Device, started.Device);
         run.SetTag(TrainingTelemetryConventions.Attempt, attempt);
+        run.SetTag(TrainingTelemetryConventions.AttemptReason, why);
         run.SetTag(TrainingTelemetryConventions.StartEpoch, started.StartEpoch);
         run.SetTag(TrainingTelemetryConventions.TotalParameters, started.TotalParameters);
         run.SetTag(TrainingTelemetryConventions.TrainableParameters, started.TrainableParameters);
@@ -79,7 +80,7 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
                 announcement?.SetTag(name, value);
             }
         }
-        logger.LogInformation("Run {RunId} attempt {Attempt} started on {Device} at epoch {Epoch}", job.RunId, attempt, started.Device, started.StartEpoch);
+        logger.LogInformation("Run {RunId} attempt {Attempt} started on {Device} at epoch {Epoch} ({Why})", job.RunId, attempt, started.Device, started.StartEpoch, why);
     }
 
     private void ReportEpoch(EpochMetrics metrics)
