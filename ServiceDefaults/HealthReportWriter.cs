@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Platform.Contracts;
+using Platform.Contracts.Health;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -10,9 +12,7 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 internal static class HealthReportWriter
 {
-    private const string Starting = "Starting";
-
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Options = new(ContractJson.Options) { WriteIndented = true };
 
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {
@@ -25,19 +25,22 @@ internal static class HealthReportWriter
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         }
         context.Response.ContentType = "application/json";
-        var body = new
-        {
-            status = starting && report.Status != HealthStatus.Unhealthy ? Starting : report.Status.ToString(),
-            durationMs = report.TotalDuration.TotalMilliseconds,
-            checks = report.Entries.Select(entry => new
-            {
-                name = entry.Key,
-                status = StartupHealthGrace.IsStartingResult(entry.Value) ? Starting : entry.Value.Status.ToString(),
-                description = entry.Value.Description ?? entry.Value.Exception?.Message,
-                durationMs = entry.Value.Duration.TotalMilliseconds,
-                tags = entry.Value.Tags,
-            }),
-        };
+        var body = new HealthDocument(
+            starting && report.Status != HealthStatus.Unhealthy ? HealthStates.Starting : State(report.Status),
+            report.TotalDuration.TotalMilliseconds,
+            report.Entries.Select(entry => new HealthCheckDocument(
+                entry.Key,
+                StartupHealthGrace.IsStartingResult(entry.Value) ? HealthStates.Starting : State(entry.Value.Status),
+                entry.Value.Description ?? entry.Value.Exception?.Message,
+                entry.Value.Duration.TotalMilliseconds,
+                entry.Value.Tags.ToList())).ToList());
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, Options));
     }
+
+    private static string State(HealthStatus status) => status switch
+    {
+        HealthStatus.Healthy => HealthStates.Healthy,
+        HealthStatus.Degraded => HealthStates.Degraded,
+        _ => HealthStates.Unhealthy,
+    };
 }

@@ -1,3 +1,4 @@
+using Platform.Contracts.Health;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -32,13 +33,13 @@ public sealed class LocalProcessSuiteTests(SuiteFixture fixture, ITestOutputHelp
             Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, Suite.HealthOf(service));
             using var client = Suite.App.CreateHttpClient(service);
             using var health = JsonDocument.Parse(await client.GetStringAsync("/health"));
-            Assert.Equal("Healthy", health.RootElement.GetProperty("status").GetString());
+            Assert.Equal(HealthStates.Healthy, health.RootElement.GetProperty("status").GetString());
             var reported = health.RootElement.GetProperty("checks").EnumerateArray()
                 .ToDictionary(check => check.GetProperty("name").GetString()!, check => check.GetProperty("status").GetString());
             foreach (var check in checks)
             {
                 Assert.True(reported.TryGetValue(check, out var status), $"{service} does not check {check}");
-                Assert.Equal("Healthy", status);
+                Assert.Equal(HealthStates.Healthy, status);
             }
         }
     }

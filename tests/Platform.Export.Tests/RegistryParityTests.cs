@@ -35,8 +35,23 @@ public sealed class RegistryParityTests
     // swin_tiny only builds for 224 px (its 7×7 windows must tile every stage), convnext_tiny has 28 M parameters.
     private static readonly string[] CoveredByReducedVariant = ["swin_tiny", "convnext_tiny"];
 
+    // VGG-11's 120 M classifier weights make each export of it take seconds; the trained case below exports the same graph
+    // with batch-norm statistics that moved, which is the harder comparison, so its untrained export is left out.
+    public static TheoryData<string, int> UntrainedModels
+    {
+        get
+        {
+            var models = new TheoryData<string, int>();
+            foreach (var row in Models.Where(row => (string)row[0] != "vgg11_bn"))
+            {
+                models.Add((string)row[0], (int)row[1]);
+            }
+            return models;
+        }
+    }
+
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(UntrainedModels))]
     public void RandomlyInitialisedModelMatchesWithinGate(string architecture, int size)
     {
         using var model = ModelRegistry.Create(architecture, Options(size));

@@ -1,3 +1,4 @@
+using Platform.Contracts.Health;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -21,9 +22,9 @@ public sealed class HealthEndpointTests
 
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
-        Assert.Equal("Unhealthy", checks["blobs"].GetProperty("status").GetString());
+        Assert.Equal(HealthStates.Unhealthy, checks["blobs"].GetProperty("status").GetString());
         Assert.Contains("unreachable", checks["blobs"].GetProperty("description").GetString());
-        Assert.NotEqual("Healthy", checks["masstransit-bus"].GetProperty("status").GetString());
+        Assert.NotEqual(HealthStates.Healthy, checks["masstransit-bus"].GetProperty("status").GetString());
         // Past start-up, a failing dependency is an error worth a badge.
         Assert.Contains(app.Logs.Entries, entry => entry.Category == HealthCheckLog && entry.Level == LogLevel.Error && entry.Message.Contains("blobs"));
     }
@@ -37,8 +38,8 @@ public sealed class HealthEndpointTests
         var checks = await ChecksAsync(health);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
-        Assert.Equal("Starting", checks["blobs"].GetProperty("status").GetString());
-        Assert.Equal("Starting", checks["masstransit-bus"].GetProperty("status").GetString());
+        Assert.Equal(HealthStates.Starting, checks["blobs"].GetProperty("status").GetString());
+        Assert.Equal(HealthStates.Starting, checks["masstransit-bus"].GetProperty("status").GetString());
         Assert.Contains("unreachable", checks["blobs"].GetProperty("description").GetString());
         Assert.DoesNotContain(app.Logs.Entries, entry => entry.Category == HealthCheckLog && entry.Level >= LogLevel.Error);
     }

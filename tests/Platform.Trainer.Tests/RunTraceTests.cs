@@ -12,20 +12,13 @@ public sealed class RunTraceTests(TrainerFixture fixture)
     [Fact]
     public async Task A_runs_trace_shows_its_steps_with_no_span_per_lease_renewal_and_no_error_for_expected_blob_answers()
     {
-        await using var dashboard = OtlpReceiver.Start();
-        await using var trainer = await fixture.StartTrainerAsync(dashboard.ExporterEnvironment());
-        var runId = Guid.NewGuid();
-
-        await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs: 2)));
-        await fixture.WaitForModelAsync(runId, TimeSpan.FromMinutes(4), () => trainer.Output);
-        await dashboard.WaitForAsync(received => received.Spans.Any(s => s.Name == Conventions.RunSpan && s.Attribute(Conventions.RunId) == runId.ToString()),
-            TimeSpan.FromSeconds(30), "the run's span");
+        var (runId, _, _, dashboard, _) = await fixture.TwoEpochRunAsync();
 
         var run = dashboard.Spans.Single(s => s.Name == Conventions.RunSpan && s.Attribute(Conventions.RunId) == runId.ToString());
         var trace = dashboard.Spans.Where(s => s.TraceId == run.TraceId).ToList();
-        var heartbeats = TimeSpan.FromTicks((long)(run.EndUnixNano - run.StartUnixNano) / 100) / TimeSpan.FromSeconds(1);
-        Assert.True(heartbeats >= 3, $"the run lasted {heartbeats:0.0} heartbeats (1 s); too short to show renewals");
-        // Acquiring and finishing write the lease; the renewals in between (one a second here) leave no span.
+        var heartbeats = TimeSpan.FromTicks((long)(run.EndUnixNano - run.StartUnixNano) / 100) / TrainerFixture.HeartbeatInterval;
+        Assert.True(heartbeats >= 3, $"the run lasted {heartbeats:0.0} heartbeats ({TrainerFixture.HeartbeatInterval.TotalSeconds} s); too short to show renewals");
+        // Acquiring and finishing write the lease; the renewals in between (two a second here) leave no span.
         var leaseBlob = $"/{StorageLayout.RunsContainer}/{StorageLayout.RunPrefix(runId)}lease.json";
         var leaseWrites = dashboard.Spans.Count(s => s.Kind == SpanKind.Client && s.Attribute("http.request.method") == "PUT"
             && s.Attribute("url.full")?.EndsWith(leaseBlob, StringComparison.Ordinal) == true);

@@ -2,6 +2,8 @@ using Azure.Storage.Blobs;
 using MassTransit;
 using Platform.Contracts;
 using Platform.Testing;
+using Platform.Testing.Otlp;
+using Conventions = Platform.Contracts.Telemetry.TrainingTelemetryConventions;
 
 namespace Platform.Trainer.Tests;
 
@@ -15,6 +17,14 @@ public sealed class TrainerFixture : IAsyncLifetime
     public const int DatasetVersion = 1;
 
     private RecordingBus bus = null!;
+    private readonly Lazy<Task<ObservedRun>> twoEpochRun;
+    private readonly OtlpReceiver tracker = OtlpReceiver.Start();
+    private readonly OtlpReceiver dashboard = OtlpReceiver.Start();
+
+    public TrainerFixture()
+    {
+        twoEpochRun = new(RunTwoEpochJobAsync);
+    }
 
     public LocalServers Servers { get; private set; } = null!;
 
@@ -26,10 +36,12 @@ public sealed class TrainerFixture : IAsyncLifetime
 
     public IEnumerable<RunCancelled> Cancelled => bus.Messages<RunCancelled>();
 
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+
     public static readonly IReadOnlyDictionary<string, string?> FastLeases = new Dictionary<string, string?>
     {
         ["Trainer__LeaseDuration"] = "00:00:06",
-        ["Trainer__HeartbeatInterval"] = "00:00:01",
+        ["Trainer__HeartbeatInterval"] = HeartbeatInterval.ToString("c"),
         ["Trainer__ParityImages"] = "16",
     };
 
@@ -45,6 +57,35 @@ public sealed class TrainerFixture : IAsyncLifetime
     public Task<ServiceHost> StartTrainerAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
         ServiceHost.StartAsync("Platform.Trainer", Servers.ServiceEnvironment().Concat(FastLeases).Concat(settings ?? new Dictionary<string, string?>()).ToDictionary(),
             TimeSpan.FromMinutes(2));
+
+    /// <summary>A two-epoch small-CNN job, run once for every test that reads what such a run leaves.</summary>
+    public Task<ObservedRun> TwoEpochRunAsync() => twoEpochRun.Value;
+
+    private async Task<ObservedRun> RunTwoEpochJobAsync()
+    {
+        var spool = Path.Combine(Path.GetTempPath(), $"trainer-spool-{Guid.NewGuid():N}");
+        var settings = new Dictionary<string, string?>(dashboard.ExporterEnvironment())
+        {
+            ["Trainer__TrackerOtlpEndpoint"] = tracker.Endpoint.ToString(),
+            ["Trainer__TelemetrySpoolFolder"] = spool,
+        };
+        await using var trainer = await StartTrainerAsync(settings);
+        var runId = Guid.NewGuid();
+
+        // The tracker is down for the whole run and 12 s past its last epoch: longer than the OTLP exporter's own retries.
+        tracker.Unavailable = true;
+        await PublishAsync(Job(runId, SmallCnnConfig(epochs: 2)));
+        await Eventually.UntilAsync(() => trainer.Output.Contains($"Run {runId} epoch 2:"), TimeSpan.FromMinutes(3), () => trainer.Output);
+        await Task.Delay(TimeSpan.FromSeconds(12));
+        var outage = new TrackerOutage(Trained.Any(m => m.RunId == runId), Directory.EnumerateFiles(spool, "*.otlp", SearchOption.AllDirectories).Count());
+        tracker.Unavailable = false;
+
+        var trained = await WaitForModelAsync(runId, TimeSpan.FromMinutes(4), () => trainer.Output);
+        var atCompletion = tracker.Spans.ToList();
+        await dashboard.WaitForAsync(received => received.Spans.Any(s => s.Name == Conventions.RunSpan && s.Attribute(Conventions.RunId) == runId.ToString()),
+            TimeSpan.FromSeconds(30), "the run's span");
+        return new ObservedRun(runId, trained, atCompletion, dashboard, outage);
+    }
 
     public Task PublishAsync<T>(T message) where T : class => bus.PublishAsync(message);
 
@@ -87,6 +128,8 @@ public sealed class TrainerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await tracker.DisposeAsync();
+        await dashboard.DisposeAsync();
         if (bus is not null)
         {
             await bus.DisposeAsync();

@@ -16,27 +16,15 @@ public sealed class TrainerServiceTests(TrainerFixture fixture)
     [Fact]
     public async Task A_small_job_goes_from_train_model_to_model_trained_with_an_onnx_package_that_scores_above_chance_and_no_point_lost_to_a_tracker_outage()
     {
-        await using var tracker = OtlpReceiver.Start();
-        var spool = Path.Combine(Path.GetTempPath(), $"trainer-spool-{Guid.NewGuid():N}");
-        await using var trainer = await fixture.StartTrainerAsync(new Dictionary<string, string?>
-        {
-            ["Trainer__TrackerOtlpEndpoint"] = tracker.Endpoint.ToString(),
-            ["Trainer__TelemetrySpoolFolder"] = spool,
-        });
-        var runId = Guid.NewGuid();
+        var (runId, trained, trackerSpans, _, outage) = await fixture.TwoEpochRunAsync();
 
-        // The tracker is down for the whole run and 12 s past its last epoch: longer than the OTLP exporter's own retries.
-        tracker.Unavailable = true;
-        await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs: 2)));
-        await Eventually.UntilAsync(() => trainer.Output.Contains($"Run {runId} epoch 2:"), TimeSpan.FromMinutes(3), () => trainer.Output);
-        await Task.Delay(TimeSpan.FromSeconds(12));
-        Assert.DoesNotContain(fixture.Trained, m => m.RunId == runId); // no outcome before its points are stored
-        Assert.NotEmpty(Directory.EnumerateFiles(spool, "*.otlp", SearchOption.AllDirectories));
-        tracker.Unavailable = false;
-        var trained = await fixture.WaitForModelAsync(runId, TimeSpan.FromMinutes(4), () => trainer.Output);
+        // The tracker was down for the whole run and 12 s past its last epoch, longer than the OTLP exporter's own retries:
+        // the trainer kept the points on disk and announced nothing until the tracker had them all.
+        Assert.False(outage.AnnouncedWhileTrackerDown, "no outcome before its points are stored");
+        Assert.True(outage.SpooledBatches > 0, "the telemetry waited in the spool");
 
         // The tracker has every epoch and the run's end before it hears that the run completed.
-        var spans = tracker.Spans.Where(s => s.Attribute(Conventions.RunId) == runId.ToString()).ToList();
+        var spans = trackerSpans.Where(s => s.Attribute(Conventions.RunId) == runId.ToString()).ToList();
         Assert.Equal(["1", "2"], spans.Where(s => s.Name == Conventions.EpochSpan).Select(s => s.Attribute(Conventions.Step)).Order());
         Assert.Single(spans, s => s.Name == Conventions.RunSpan);
         Assert.Equal("fashion-cnn", trained.ModelName);

@@ -1,3 +1,4 @@
+using Platform.Contracts.Health;
 using System.CommandLine;
 using Platform.Cli.Http;
 using Spectre.Console;
@@ -10,8 +11,6 @@ public static class StatusCommand
     private sealed record ServiceState(string Service, string Address, bool Ready, string Detail);
 
     /// <summary>The part of ServiceDefaults' readiness report (<c>/health</c>) this command shows.</summary>
-    private sealed record HealthSummary(string? Status);
-
     public static Command Create(Terminal terminal)
     {
         var wait = new Option<int>("--wait") { Description = "Wait up to this many seconds for every service to be ready", DefaultValueFactory = _ => 0 };
@@ -56,7 +55,7 @@ public static class StatusCommand
         try
         {
             var health = await service.GetJsonAsync("/health", cancellationToken);
-            var status = health.ValueKind == System.Text.Json.JsonValueKind.Object ? service.Answer<HealthSummary>(health, "GET /health").Value.Status : null;
+            var status = health.ValueKind == System.Text.Json.JsonValueKind.Object ? service.Answer<HealthDocument>(health, "GET /health").Value.Status : null;
             return new ServiceState(service.ServiceName, service.BaseAddress.ToString(), true, status ?? "");
         }
         catch (CliException failure)
