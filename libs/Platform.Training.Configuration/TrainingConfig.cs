@@ -31,6 +31,14 @@ public sealed record TrainingConfig
 
     public double WeightDecay { get; init; } = 0.01;
 
+    /// <summary>Exempt norms, biases (every 0/1-dimensional parameter), position embeddings, class tokens and relative
+    /// position bias tables from weight decay (timm's default); false decays every parameter.</summary>
+    public bool NoWeightDecayOnNormsAndBiases { get; init; }
+
+    /// <summary>Layer-wise learning-rate decay for ViT, Swin and ConvNeXt: block j of N trains at lr × d^(N + 1 − (j + 1)),
+    /// the stem at lr × d^(N + 1), the final norm and head at lr; null = off.</summary>
+    public double? LayerDecay { get; init; }
+
     public ScheduleOptions Schedule { get; init; } = new();
 
     public int Epochs { get; init; } = 10;

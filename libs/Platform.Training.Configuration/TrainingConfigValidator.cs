@@ -22,6 +22,15 @@ internal sealed class TrainingConfigValidator
         Range("epochs", c.Epochs, 1, 10_000);
         Range("batchSize", c.BatchSize, 1, 4096);
         Range("accumulationSteps", c.AccumulationSteps, 1, 1024);
+        if (c.LayerDecay is { } layerDecay)
+        {
+            Range("layerDecay", layerDecay, 1e-3, 1);
+            if (ArchitectureCatalog.Contains(c.Architecture) && ArchitectureCatalog.Describe(c.Architecture).Family is not ("vit" or "swin" or "convnext"))
+            {
+                Add("layerDecay", $"layer-wise decay needs an architecture of residual blocks (vit, swin, convnext families); {c.Architecture} is a {ArchitectureCatalog.Describe(c.Architecture).Family}.");
+            }
+        }
+
         Range("dropout", c.Dropout, 0, 1, maxExclusive: true);
         if (c.GradientClipNorm is { } clip)
         {

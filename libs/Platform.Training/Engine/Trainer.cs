@@ -120,7 +120,8 @@ public sealed class Trainer
         private TrainingResult Train(ImageClassifier model, IReadOnlyList<string> classes, Device device, int threads, DataLoader trainLoader, DataLoader validationLoader)
         {
             var strategy = new FineTuneStrategy(config.FineTune);
-            using var optimizer = ParameterGroupOptimizer.Create(config.Optimizer, config.Lr, config.WeightDecay, strategy.ParameterGroups(model));
+            var groups = ParameterGrouping.Refine(strategy.ParameterGroups(model), model, config.NoWeightDecayOnNormsAndBiases, config.LayerDecay);
+            using var optimizer = ParameterGroupOptimizer.Create(config.Optimizer, config.Lr, config.WeightDecay, groups);
             var schedule = new LearningRateSchedule(config.Schedule, config.Lr, config.Epochs, OptimizerStepsPerEpoch(trainLoader));
             var scaler = UsesLossScaling ? new DynamicLossScaler(config.LossScaling.InitialScale, config.LossScaling.GrowthInterval) : null;
             using var loss = LossFactory.Create(config.Loss, Labels.CountPerClass(Labels.Of(train), classes.Count));

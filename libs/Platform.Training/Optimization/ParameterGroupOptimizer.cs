@@ -41,10 +41,10 @@ public sealed class ParameterGroupOptimizer : IDisposable
         OptimizerHelper optimizer = options.Kind switch
         {
             OptimizerKind.AdamW => optim.AdamW(
-                groups.Select(g => new AdamW.ParamGroup(g.Parameters, lr * g.LrFactor, options.Beta1, options.Beta2, options.Eps, weightDecay)),
+                groups.Select(g => new AdamW.ParamGroup(g.Parameters, lr * g.LrFactor, options.Beta1, options.Beta2, options.Eps, g.DecaysWeights ? weightDecay : 0)),
                 lr, options.Beta1, options.Beta2, options.Eps, weightDecay),
             OptimizerKind.Sgd => optim.SGD(
-                groups.Select(g => new SGD.ParamGroup(g.Parameters, lr * g.LrFactor, options.Momentum, 0, weightDecay, options.Nesterov)),
+                groups.Select(g => new SGD.ParamGroup(g.Parameters, lr * g.LrFactor, options.Momentum, 0, g.DecaysWeights ? weightDecay : 0, options.Nesterov)),
                 lr, options.Momentum, 0, weightDecay, options.Nesterov),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "Unknown optimizer."),
         };
