@@ -9,6 +9,30 @@ namespace Platform.Ingest.Tests;
 public sealed class IngestLifecycleTests(IngestFixture fixture)
 {
     [Fact]
+    public async Task While_blob_storage_is_down_an_upload_answers_503_with_retry_after_and_records_nothing_and_once_it_is_back_uploads_publish()
+    {
+        var archive = TestArchives.Zip(Enumerable.Range(0, 6).Select(i => new TestArchives.Entry($"{(i % 2 == 0 ? "cat" : "dog")}/{i}.png", TestArchives.Png(800 + i))));
+
+        await using (await fixture.Servers.StopBlobStorageAsync())
+        {
+            using var refused = await fixture.Ingest.Client.PostAsync("/datasets?name=storage-outage", IngestFixture.Archive(archive));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After");
+        }
+        await Eventually.UntilAsync(async () =>
+        {
+            using var health = await fixture.Ingest.Client.GetAsync("/health");
+            return health.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(30), () => fixture.Ingest.Output);
+
+        var accepted = await fixture.UploadAsync("name=storage-outage", IngestFixture.Archive(archive));
+        var record = await fixture.WaitForOutcomeAsync("storage-outage", accepted.GetProperty("version").GetInt32());
+
+        Assert.Equal(1, record.GetProperty("version").GetInt32()); // the refused upload left no version behind
+        Assert.Equal("published", record.GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task A_restart_during_an_ingest_leaves_no_partial_version_visible()
     {
         using var content = IngestFixture.FashionMnistUpload("train");

@@ -47,17 +47,38 @@ public sealed class LocalServers : IAsyncDisposable
         ["ConnectionStrings__redis"] = RedisConnectionString,
     }.Where(entry => entry.Value is not null).ToDictionary();
 
+    private ManagedProcess? azurite;
+    private int azuritePort;
+
     private async Task StartAzuriteAsync()
     {
-        var azurite = RepositoryPaths.RequireFile(Path.Combine(RepositoryPaths.Root, ".tools", "azurite", "node_modules", ".bin", "azurite-blob"),
+        azuritePort = FreePort.Next();
+        await RunAzuriteAsync();
+        BlobConnectionString = $"{AzuriteAccountConnection}BlobEndpoint=http://127.0.0.1:{azuritePort}/devstoreaccount1;";
+    }
+
+    private async Task RunAzuriteAsync()
+    {
+        var executable = RepositoryPaths.RequireFile(Path.Combine(RepositoryPaths.Root, ".tools", "azurite", "node_modules", ".bin", "azurite-blob"),
             "run scripts/setup.sh to install Azurite");
-        var port = FreePort.Next();
         var data = Directory.CreateDirectory(Path.Combine(folder, "azurite")).FullName;
-        var process = Track(ManagedProcess.Start(azurite,
-            ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--location", data, "--skipApiVersionCheck", "--loose"],
+        var process = azurite = Track(ManagedProcess.Start(executable,
+            ["--blobHost", "127.0.0.1", "--blobPort", azuritePort.ToString(), "--location", data, "--skipApiVersionCheck", "--loose"],
             new Dictionary<string, string?>(), data));
-        await FreePort.WaitUntilListeningAsync(port, StartTimeout, () => process.Output);
-        BlobConnectionString = $"{AzuriteAccountConnection}BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        await FreePort.WaitUntilListeningAsync(azuritePort, StartTimeout, () => process.Output);
+    }
+
+    /// <summary>A blob storage outage: Azurite is killed now, and comes back on the same port with the same data when the result is disposed.</summary>
+    public async Task<IAsyncDisposable> StopBlobStorageAsync()
+    {
+        var running = azurite ?? throw new InvalidOperationException("These servers run no Azurite.");
+        await running.KillAsync();
+        return new Restart(RunAzuriteAsync);
+    }
+
+    private sealed class Restart(Func<Task> start) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await start();
     }
 
     private async Task StartRabbitMqAsync()

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Platform.Ingest.Datasets;
 using Platform.Ingest.Processing;
 using Platform.Ingest.Sources;
@@ -45,6 +46,7 @@ public static class DatasetsApi
         IOptions<IngestOptions> options,
         TimeProvider time,
         ILoggerFactory loggers,
+        HealthCheckService health,
         CancellationToken cancellationToken)
     {
         var request = context.Request;
@@ -74,6 +76,14 @@ public static class DatasetsApi
             sizeFeature.MaxRequestBodySize = limits.MaxUploadBytes;
         }
 
+        // Blob storage holds the version record: without it nothing can be accepted. The readiness probe's client answers at once
+        // (no retries), so an outage is a quick 503 rather than the storage client's backoff followed by a 500.
+        if ((await health.CheckHealthAsync(check => check.Name == BlobStorageExtensions.ConnectionName, cancellationToken)).Status == HealthStatus.Unhealthy)
+        {
+            context.Response.Headers.RetryAfter = "10";
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Blob storage unavailable",
+                "Blob storage does not answer, so the upload cannot be stored now; nothing was recorded. Try again.");
+        }
         var record = await store.CreateVersionAsync(name, settings, "upload", cancellationToken);
         var progress = queue.Own(name, record.Version);
         var folder = Path.Combine(limits.ResolvedWorkFolder, $"{name}-v{record.Version}-{Guid.NewGuid():N}");

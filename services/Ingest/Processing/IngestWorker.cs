@@ -94,12 +94,33 @@ public sealed class IngestWorker(
         {
             await FailAsync(record, progress, $"{exception.Reason}: {exception.Message}", null);
         }
+        catch (Exception exception) when (exception is Azure.RequestFailedException or AggregateException or HttpRequestException)
+        {
+            logger.LogError(exception, "Ingest of {Dataset} v{Version} failed: blob storage", job.Name, job.Version);
+            await TryFailAsync(record, progress, "storage-unavailable: blob storage failed while the version was written; nothing of it is kept. Upload again.");
+        }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // The exception's text stays in the log: it can name the server's files (the work folder, a library's path).
             logger.LogError(exception, "Ingest of {Dataset} v{Version} failed", job.Name, job.Version);
-            await FailAsync(record, progress,
-                $"internal error: the ingest service failed unexpectedly ({exception.GetType().Name}); its log holds the details. Upload again, or report it.", null);
+            await TryFailAsync(record, progress,
+                $"internal error: the ingest service failed unexpectedly ({exception.GetType().Name}); its log holds the details. Upload again, or report it.");
+        }
+    }
+
+    /// <summary>
+    /// Records the failure when storage lets it; when storage itself is what failed, the version stays unfinished without a
+    /// heartbeat and the sweeper (of any instance) fails it and removes its blobs once storage is back: never a partial version.
+    /// </summary>
+    private async Task TryFailAsync(DatasetVersionRecord record, IngestProgressCounter progress, string error)
+    {
+        try
+        {
+            await FailAsync(record, progress, error, null);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogError(exception, "Ingest of {Dataset} v{Version}: the failure could not be recorded; the sweeper will", record.Name, record.Version);
         }
     }
 
