@@ -23,7 +23,7 @@ public static class PredictCommand
     public static Command Create(Terminal terminal)
     {
         var model = new Argument<string>("model") { Description = "Model name" };
-        var images = new Argument<string[]>("images") { Description = "Image files (JPEG, PNG, WebP, BMP) or folders of them", Arity = ArgumentArity.ZeroOrMore };
+        var images = new Argument<string[]>("images") { Description = $"Image files ({AcceptedImages.Description}) or folders of them", Arity = ArgumentArity.ZeroOrMore };
         var alias = new Option<string?>("--alias", "-a") { Description = "Alias whose version answers (default production)" };
         var version = new Option<int?>("--version") { Description = "Pin a version instead of an alias" };
         var topK = new Option<int>("--top-k", "-k") { Description = "Labels per image", DefaultValueFactory = _ => 3 };
