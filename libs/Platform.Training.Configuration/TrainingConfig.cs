@@ -55,6 +55,9 @@ public sealed record TrainingConfig
 
     public LossOptions Loss { get; init; } = new();
 
+    /// <summary>Mix training batches with mixup/cutmix and train on their soft targets; null = off.</summary>
+    public MixupOptions? Mixup { get; init; }
+
     public SamplerKind Sampler { get; init; } = SamplerKind.Shuffle;
 
     /// <summary>Dropout probability before the classifier.</summary>

@@ -81,6 +81,24 @@ internal sealed class TrainingConfigValidator
             Range("earlyStopping.minDelta", early.MinDelta, 0, 1e6);
         }
 
+        if (c.Mixup is { } mixup)
+        {
+            Range("mixup.alpha", mixup.Alpha, 0, 10);
+            Range("mixup.cutmixAlpha", mixup.CutmixAlpha, 0, 10);
+            Range("mixup.switchProbability", mixup.SwitchProbability, 0, 1);
+            Range("mixup.probability", mixup.Probability, 0, 1);
+            Range("mixup.offEpochs", mixup.OffEpochs, 0, Math.Max(0, c.Epochs - 1));
+            if (mixup.Alpha == 0 && mixup.CutmixAlpha == 0)
+            {
+                Add("mixup", "needs alpha or cutmixAlpha above 0.");
+            }
+
+            if (c.Loss is { Kind: not LossKind.CrossEntropy })
+            {
+                Add("mixup", "mixed batches have soft targets, which only loss.kind crossEntropy takes.");
+            }
+        }
+
         if (c.Ema is { } ema)
         {
             Range("ema.decay", ema.Decay, 0, 1, maxExclusive: true);

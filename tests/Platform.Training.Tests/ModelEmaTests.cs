@@ -64,6 +64,8 @@ public sealed class ModelEmaTests : IDisposable
             LoaderWorkers = 1,
             Seed = 5,
             Ema = new EmaOptions(Decay: 0.9),
+            // Mixed batches (soft targets) for the first two epochs go through the same run.
+            Mixup = new MixupOptions(OffEpochs: 1),
             Export = new ExportOptions(ExportWeights.Best),
         };
         var store = new LocalDirectoryCheckpointStore(Path.Combine(directory, "run"));

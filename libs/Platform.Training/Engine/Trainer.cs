@@ -5,6 +5,7 @@ using Platform.Training.Checkpoints;
 using Platform.Training.Configuration;
 using Platform.Training.FineTuning;
 using Platform.Training.Losses;
+using Platform.Training.Mixing;
 using Platform.Training.Models;
 using Platform.Training.Optimization;
 using Platform.Training.Precision;
@@ -64,6 +65,7 @@ public sealed class Trainer
         private WeightsSource bestSource = WeightsSource.Raw;
         private Dictionary<string, Tensor>? bestWeights;
         private ModelEma? ema;
+        private BatchMixer? mixer;
 
         /// <summary>0-based epoch in progress (or next to run).</summary>
         public int Epoch { get; private set; }
@@ -125,6 +127,7 @@ public sealed class Trainer
             var schedule = new LearningRateSchedule(config.Schedule, config.Lr, config.Epochs, OptimizerStepsPerEpoch(trainLoader));
             var scaler = UsesLossScaling ? new DynamicLossScaler(config.LossScaling.InitialScale, config.LossScaling.GrowthInterval) : null;
             using var loss = LossFactory.Create(config.Loss, Labels.CountPerClass(Labels.Of(train), classes.Count));
+            mixer = config.Mixup is { } mixup ? new BatchMixer(mixup, classes.Count, config.Loss.LabelSmoothing) : null;
             var checkpoints = options.CheckpointStore is { } store ? new CheckpointKeeper(store, config.Checkpoint) : null;
             if (checkpoints is not null && options.Resume && checkpoints.Latest is { } latest)
             {
@@ -245,7 +248,11 @@ public sealed class Trainer
                 var labels = tensor(batch.Labels).to(device);
                 int groupStart = batchIndex / k * k, microBatches = Math.Min(k, batches - groupStart);
                 optimizer.SetLearningRate(schedule.LearningRate(Step));
-                var outcome = stepper.Accumulate(images, labels, loss, optimizer, config.GradientClipNorm, batchIndex - groupStart, microBatches);
+                // Mixed batches train on soft targets; accuracy is still counted against each sample's own label.
+                var targets = mixer is not null && mixer.ActiveIn(Epoch, config.Epochs)
+                    ? mixer.Apply(images, labels, new Random(unchecked((int)(EpochSeed(Epoch) * 7919 + batchIndex)))) : null;
+                var outcome = stepper.Accumulate(targets?.Images ?? images, targets?.Targets ?? labels, loss, optimizer, config.GradientClipNorm,
+                    batchIndex - groupStart, microBatches);
                 batchIndex++;
                 samples += batch.Count;
                 lossSum += outcome.Loss.item<float>() * batch.Count;

@@ -51,6 +51,19 @@ public sealed class CrossEntropyLoss : ClassificationLoss
         return loss.MoveToOuterDisposeScope();
     }
 
+    /// <summary>Soft-target cross-entropy (timm's <c>SoftTargetCrossEntropy</c>): mean over i of −Σ_c q_ic·log p_ic.
+    /// The targets already carry any label smoothing (the mixer folds it in), so ε is not applied again.</summary>
+    protected override Tensor ComputeFromSoftTargets(Tensor logProbabilities, Tensor targets)
+    {
+        if (classWeights is not null)
+        {
+            throw new NotSupportedException("Class-weighted cross-entropy does not take soft targets (mixup/cutmix).");
+        }
+
+        using var scope = NewDisposeScope();
+        return (-(targets * logProbabilities).sum(1)).mean().MoveToOuterDisposeScope();
+    }
+
     public override void Dispose()
     {
         classWeights?.Dispose();

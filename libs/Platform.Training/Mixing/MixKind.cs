@@ -1,0 +1,8 @@
+namespace Platform.Training.Mixing;
+
+public enum MixKind
+{
+    None,
+    Mixup,
+    Cutmix,
+}
