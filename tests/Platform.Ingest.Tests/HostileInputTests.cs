@@ -110,7 +110,7 @@ public sealed class HostileInputTests(IngestFixture fixture)
         var record = await fixture.WaitForOutcomeAsync("hostile-nothing", version);
 
         Assert.Equal("failed", record.GetProperty("state").GetString());
-        Assert.Contains("No valid", record.GetProperty("error").GetString());
+        Assert.StartsWith("No valid, labelled image was found in the upload: 2 file(s) or rows rejected (1 empty, 1 not-an-image)", record.GetProperty("error").GetString());
         Assert.Equal(2, record.GetProperty("report").GetProperty("rejected").GetArrayLength());
         Assert.Equal([$"datasets/hostile-nothing/v{version}/version.json"], await fixture.BlobNamesAsync($"datasets/hostile-nothing/v{version}/"));
     }

@@ -115,7 +115,10 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
 
         if (kept.Count == 0)
         {
-            throw new NothingToPublishException("No valid, labelled image was found in the upload.",
+            // The sentence names what went wrong most often, so a user sees "bad-annotation-row" or "unlabelled" without opening the report.
+            var reasons = string.Join(", ", rejected.GroupBy(r => r.Reason).OrderByDescending(g => g.Count()).Take(4).Select(g => $"{g.Count()} {g.Key}"));
+            throw new NothingToPublishException(
+                $"No valid, labelled image was found in the upload{(rejected.Count > 0 ? $": {rejected.Count} file(s) or rows rejected ({reasons}); the report lists each" : "")}.",
                 new IngestReport(classes, [], channels, null, [], [], duplicates, conflicts, rejected, warnings, null, labelSource));
         }
 
