@@ -11,8 +11,9 @@ namespace Platform.Bench;
 /// Bare training-loop throughput: random images and labels held in memory, forward, cross-entropy, backward,
 /// AdamW step, one dispose scope per batch, three warm-up steps first. Each step is timed; reports images/s from the
 /// median and from the fastest step, the GFLOP/s they imply (3× the counted forward FLOPs, see
-/// <see cref="FlopCounter"/>) and their ratio to the best 2048² matmul measured in the same process (before and after).
-/// Options: --threads N, --seconds S (per model), --resnet-batch B, --cnn-batch B, --models a,b.
+/// <see cref="ModelComplexity"/>: 2 FLOPs per multiply-add, attention products included) and their ratio to the best 2048² matmul measured in the same process (before and after).
+/// Options: --threads N, --seconds S (per model), --resnet-batch B, --cnn-batch B, --transformer-batch B (swin_tiny,
+/// convnext_tiny), --models a,b (default resnet18,small_cnn).
 /// </summary>
 internal static class TrainingLoopBenchmark
 {
@@ -35,8 +36,10 @@ internal static class TrainingLoopBenchmark
         {
             new Case("resnet18", 3, 224, arguments.Int("resnet-batch", 32)),
             new Case("small_cnn", 1, 28, arguments.Int("cnn-batch", 128)),
+            new Case("swin_tiny", 3, 224, arguments.Int("transformer-batch", 16)),
+            new Case("convnext_tiny", 3, 224, arguments.Int("transformer-batch", 16)),
         };
-        var selected = arguments.String("models", string.Join(",", cases.Select(c => c.Model))).Split(',');
+        var selected = arguments.String("models", "resnet18,small_cnn").Split(',');
         arguments.EnsureAllUsed();
 
         torch.set_num_threads(threads);
@@ -63,7 +66,7 @@ internal static class TrainingLoopBenchmark
     private static Result Measure(Case c, double seconds)
     {
         using var model = ModelRegistry.Create(c.Model, new ModelOptions(NumClasses: 10, InputChannels: c.Channels, ImageSize: c.Side));
-        var forwardFlops = FlopCounter.ForwardFlopsPerImage(model, c.Channels, c.Side);
+        var forwardFlops = 2 * ModelComplexity.MultiplyAdds(model, c.Channels, c.Side);
         model.train();
         using var optimizer = optim.AdamW(model.parameters(), lr: 1e-3);
         using var images = randn(c.Batch, c.Channels, c.Side, c.Side);
@@ -98,7 +101,7 @@ internal static class TrainingLoopBenchmark
         var result = new Result(c, stepSeconds.Count, c.Batch / median, c.Batch / stepSeconds[0], forwardFlops,
             Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{c.Model} {c.Side}² b{c.Batch}: {forwardFlops / 1e9:F3} forward GFLOP per image (conv + linear); " +
+            $"{c.Model} {c.Side}² b{c.Batch}: {forwardFlops / 1e9:F3} forward GFLOP per image (conv + linear + attention); " +
             $"{result.MedianImagesPerSecond:F1} img/s median step, {result.BestImagesPerSecond:F1} best, {stepSeconds.Count} steps"));
         return result;
     }
