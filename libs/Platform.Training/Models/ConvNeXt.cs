@@ -16,7 +16,7 @@ internal static class ConvNeXt
     public static ImageClassifier Create(string name, ArchitectureCatalog.ConvNeXtSettings settings, ModelOptions options)
     {
         var (depths, dimensions) = (settings.Depths, settings.Dimensions);
-        var rates = StochasticDepthRates(depths.Sum(), options.DropPath);
+        var rates = StochasticDepth.LinearRates(depths.Sum(), options.DropPath);
         var stages = new List<(string, nn.Module<Tensor, Tensor>)>();
         int block = 0;
         for (int stage = 0; stage < depths.Length; stage++)
@@ -49,10 +49,6 @@ internal static class ConvNeXt
         InitializeWeights(model);
         return model;
     }
-
-    /// <summary>timm's linear stochastic-depth rule: block i of n drops with rate · i / (n − 1).</summary>
-    internal static double[] StochasticDepthRates(int blocks, double rate) =>
-        Enumerable.Range(0, blocks).Select(i => blocks == 1 ? 0 : rate * i / (blocks - 1)).ToArray();
 
     /// <summary>timm's ConvNeXt init: truncated normal (std 0.02) for every conv and Linear weight, zero biases.</summary>
     private static void InitializeWeights(nn.Module model)

@@ -14,7 +14,10 @@ namespace Platform.Training.Models;
 /// Flatten, Linear, Dropout and LayerNorm, and the composites <see cref="BasicBlock"/>, <see cref="Bottleneck"/>,
 /// <see cref="InvertedResidual"/>, <see cref="SqueezeExcitation"/>, <see cref="TransformerEncoderBlock"/> (with
 /// <see cref="MultiHeadSelfAttention"/>), <see cref="VisionTransformerBackbone"/> and
-/// <see cref="Pretrained.BgrMeanImageInput"/> (resnet18_imagenet's fixed input conversion), each documenting its forward.
+/// <see cref="Pretrained.BgrMeanImageInput"/> (resnet18_imagenet's fixed input conversion), and for Swin and ConvNeXt
+/// <see cref="Permute"/>, <see cref="ChannelsLastAveragePool"/>, <see cref="ChannelsFirstLayerNorm"/>,
+/// <see cref="StochasticDepth"/>, <see cref="ConvNeXtBlock"/>, <see cref="PatchMerging"/>,
+/// <see cref="SwinTransformerBlock"/> and <see cref="WindowAttention"/>, each documenting its forward.
 /// Sequential children run in registration order.
 /// </remarks>
 public sealed class ImageClassifier : nn.Module<Tensor, Tensor>

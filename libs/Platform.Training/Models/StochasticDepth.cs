@@ -21,6 +21,10 @@ public sealed class StochasticDepth : nn.Module<Tensor, Tensor>
 
     public double Rate { get; }
 
+    /// <summary>timm's linear rule over a network's blocks: block i of n drops with rate · i / (n − 1).</summary>
+    public static double[] LinearRates(int blocks, double rate) =>
+        Enumerable.Range(0, blocks).Select(i => blocks == 1 ? 0 : rate * i / (blocks - 1)).ToArray();
+
     public override Tensor forward(Tensor branch)
     {
         if (!training || Rate == 0)

@@ -15,7 +15,7 @@ internal static class SwinTransformer
 {
     public static ImageClassifier Create(string name, ArchitectureCatalog.SwinSettings settings, ModelOptions options)
     {
-        var rates = ConvNeXt.StochasticDepthRates(settings.Depths.Sum(), options.DropPath);
+        var rates = StochasticDepth.LinearRates(settings.Depths.Sum(), options.DropPath);
         int resolution = options.ImageSize / settings.PatchSize, dimension = settings.EmbedDimension, block = 0;
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
         for (int stage = 0; stage < settings.Depths.Length; stage++)
