@@ -41,5 +41,26 @@ public sealed class CifarSourceTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(ArchiveKind.Zip)]
+    [InlineData(ArchiveKind.TarGzip)]
+    public void A_cifar_archive_with_an_escaping_name_is_refused_exactly_as_a_folder_archive_is(ArchiveKind kind)
+    {
+        var batch = BinaryBatch([new Image(1, Planes(1))]);
+        const string escaping = "cifar-10-batches-bin/../../escape.bin";
+        File.WriteAllBytes(file, kind == ArchiveKind.Zip
+            ? TestArchives.Zip([new("cifar-10-batches-bin/test_batch.bin", batch), new(escaping, batch)])
+            : TarGz([("cifar-10-batches-bin/test_batch.bin", batch), (escaping, batch)]));
+        using var cifar = new CifarSource(file, kind, "upload", IngestSettings.Default, new IngestOptions());
+        using var folders = new ArchiveSource(file, kind, "upload", new IngestOptions());
+
+        var cifarRefusal = Assert.Throws<UploadRejectedException>(() => cifar.Read(CancellationToken.None).ToList());
+        var folderRefusal = Assert.Throws<UploadRejectedException>(() => folders.Read(CancellationToken.None).ToList());
+
+        Assert.Equal("unsafe-path", cifarRefusal.Reason);
+        Assert.Contains(escaping, cifarRefusal.Message);
+        Assert.Equal((folderRefusal.Reason, folderRefusal.Message), (cifarRefusal.Reason, cifarRefusal.Message));
+    }
+
     public void Dispose() => File.Delete(file);
 }

@@ -1,5 +1,3 @@
-using System.Formats.Tar;
-using System.IO.Compression;
 using System.Text.RegularExpressions;
 using Platform.Contracts.Datasets;
 using Platform.Imaging.Formats.Data.Cifar;
@@ -36,18 +34,12 @@ public sealed partial class CifarSource(string file, ArchiveKind kind, string or
         Test,
     }
 
-    private sealed record Entry(string Path, long Length, Stream Content);
-
     private static readonly string[] PublishedFolders = ["cifar-10-batches-bin", "cifar-10-batches-py", "cifar-100-binary", "cifar-100-python"];
 
     private static readonly string[] TellingFiles =
         ["data_batch_1.bin", "test_batch.bin", "batches.meta.txt", "fine_label_names.txt", "coarse_label_names.txt", "data_batch_1", "batches.meta"];
 
     private (Layout Layout, IReadOnlyList<string> Names)? scanned;
-
-    // Expanded bytes of the current read, against the archive-wide limits (as for any archive upload).
-    private long expanded;
-    private CountingStream? compressed;
 
     public string Description => $"CIFAR {kind} archive '{originalName}'";
 
@@ -61,8 +53,9 @@ public sealed partial class CifarSource(string file, ArchiveKind kind, string or
         try
         {
             return new CifarSource(file, kind, "", IngestSettings.Default, new IngestOptions())
-                .Entries(headersOnly: true, CancellationToken.None).Take(16)
-                .Any(entry => entry is Entry { Path: var path } && (PublishedFolders.Contains(path.Split('/')[0]) || TellingFiles.Contains(Path.GetFileName(path))));
+                .Entries(CancellationToken.None).Take(16)
+                .Any(entry => entry is { Rejection: null, Path: var path }
+                    && (PublishedFolders.Contains(path.Split('/')[0]) || TellingFiles.Contains(Path.GetFileName(path))));
         }
         catch (Exception exception) when (exception is UploadRejectedException or InvalidDataException or IOException)
         {
@@ -73,14 +66,16 @@ public sealed partial class CifarSource(string file, ArchiveKind kind, string or
     public IEnumerable<SourceItem> Read(CancellationToken cancellationToken)
     {
         var (layout, names) = scanned ??= Scan(cancellationToken);
-        foreach (var item in Entries(headersOnly: false, cancellationToken))
+        foreach (var entry in Entries(cancellationToken))
         {
-            if (item is RejectedItem rejection)
+            if (entry.Rejection is { } rejection)
             {
-                yield return rejection;
+                // A refused batch or meta file would leave the dataset partial, which a CIFAR upload never publishes.
+                yield return RoleOf(rejection.Key, layout) == Role.Other
+                    ? rejection
+                    : throw new UploadRejectedException(rejection.Reason, $"{ArchivePaths.ForDisplay(rejection.Key)}: {rejection.Detail}");
                 continue;
             }
-            var entry = (Entry)item;
             switch (RoleOf(entry.Path, layout))
             {
                 case Role.Meta:
@@ -102,7 +97,7 @@ public sealed partial class CifarSource(string file, ArchiveKind kind, string or
         }
     }
 
-    private IEnumerable<SourceItem> BinaryRecords(Entry entry, Layout layout, IReadOnlyList<string> names, int? split, CancellationToken cancellationToken)
+    private IEnumerable<SourceItem> BinaryRecords(ArchiveEntry entry, Layout layout, IReadOnlyList<string> names, int? split, CancellationToken cancellationToken)
     {
         CheckBatchLength(entry.Path, entry.Length);
         var labelBytes = layout == Layout.Cifar100Binary ? 2 : 1;
@@ -114,8 +109,7 @@ public sealed partial class CifarSource(string file, ArchiveKind kind, string or
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
-            var read = entry.Content.ReadAtLeast(record, record.Length, throwOnEndOfStream: false);
-            Consume(read);
+            var read = entry.Read(record);
             if (read == 0)
             {
                 yield break;
@@ -135,7 +129,7 @@ public sealed partial class CifarSource(string file, ArchiveKind kind, string or
         }
     }
 
-    private IEnumerable<SourceItem> PickledRecords(Entry entry, Layout layout, IReadOnlyList<string> names, int? split)
+    private IEnumerable<SourceItem> PickledRecords(ArchiveEntry entry, Layout layout, IReadOnlyList<string> names, int? split)
     {
         var labelKey = layout == Layout.Cifar10Python ? "labels" : settings.Labels == CifarLabelSet.Coarse ? "coarse_labels" : "fine_labels";
         var (data, labels) = Guarded(() => CifarFormat.BatchFromPickle(ReadWhole(entry), entry.Path, labelKey));
@@ -158,9 +152,9 @@ public sealed partial class CifarSource(string file, ArchiveKind kind, string or
     {
         var files = new List<string>();
         byte[]? cifar10Text = null, fineText = null, coarseText = null, cifar10Pickle = null, cifar100Pickle = null;
-        foreach (var item in Entries(headersOnly: false, cancellationToken))
+        foreach (var entry in Entries(cancellationToken))
         {
-            if (item is not Entry entry)
+            if (entry.Rejection is not null)
             {
                 continue;
             }
@@ -240,15 +234,14 @@ public sealed partial class CifarSource(string file, ArchiveKind kind, string or
         }
     }
 
-    private byte[] ReadWhole(Entry entry)
+    private byte[] ReadWhole(ArchiveEntry entry)
     {
         CheckBatchLength(entry.Path, entry.Length);
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
-        while ((read = entry.Content.Read(chunk, 0, chunk.Length)) > 0)
+        while ((read = entry.Read(chunk)) > 0)
         {
-            Consume(read);
             buffer.Write(chunk, 0, read);
             CheckBatchLength(entry.Path, buffer.Length);
         }
@@ -264,144 +257,15 @@ public sealed partial class CifarSource(string file, ArchiveKind kind, string or
         }
     }
 
-    private void Consume(int bytes)
-    {
-        expanded += bytes;
-        if (expanded > limits.MaxUncompressedBytes)
-        {
-            throw new UploadRejectedException("archive-too-large",
-                $"The archive expands to more than {limits.MaxUncompressedBytes} bytes (Ingest:MaxUncompressedBytes).");
-        }
-        if (compressed is not null && expanded > 16L * 1024 * 1024 && expanded > limits.MaxCompressionRatio * Math.Max(1, compressed.BytesRead))
-        {
-            throw new UploadRejectedException("compression-ratio",
-                $"The archive expands more than {limits.MaxCompressionRatio:F0}× its compressed size: a likely decompression bomb.");
-        }
-    }
-
     /// <summary>
-    /// The archive's regular files with safe paths, in archive order (content readable until the next one is asked
-    /// for), or a rejection for an unsafe path, a link or a special entry.
+    /// The archive's entries, walked, limited and refused exactly as for any archive upload (<see cref="ArchiveEntryReader"/>);
+    /// a readable entry's content lasts until the next one is asked for.
     /// </summary>
-    private IEnumerable<object> Entries(bool headersOnly, CancellationToken cancellationToken)
-    {
-        expanded = 0;
-        if (kind == ArchiveKind.Zip)
-        {
-            if (!headersOnly)
-            {
-                // The layout is checked from the file's own bytes first, as for any zip upload: a crafted zip is refused whole.
-                ZipStructure.Check(file, limits.MaxArchiveEntries);
-            }
-            ZipArchive archive;
-            try
-            {
-                archive = ZipFile.OpenRead(file);
-            }
-            catch (InvalidDataException exception)
-            {
-                throw new UploadRejectedException("corrupt-archive", $"The zip archive cannot be read: {exception.Message}");
-            }
-            using (archive)
-            {
-                if (archive.Entries.Count > limits.MaxArchiveEntries)
-                {
-                    throw TooManyEntries(archive.Entries.Count);
-                }
-                foreach (var zipEntry in archive.Entries)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (zipEntry.FullName.EndsWith('/'))
-                    {
-                        continue;
-                    }
-                    if (Unusable(zipEntry.FullName) is { } unusable)
-                    {
-                        yield return unusable;
-                        continue;
-                    }
-                    var path = ArchivePaths.Normalize(zipEntry.FullName)!;
-                    if (((zipEntry.ExternalAttributes >> 16) & 0xF000) == 0xA000)
-                    {
-                        yield return new RejectedItem(path, "link", "symbolic links are not followed");
-                        continue;
-                    }
-                    if (zipEntry.Length > 1024 * 1024 && zipEntry.CompressedLength > 0 && (double)zipEntry.Length / zipEntry.CompressedLength > limits.MaxCompressionRatio)
-                    {
-                        throw new UploadRejectedException("compression-ratio", $"{path} expands more than {limits.MaxCompressionRatio:F0}×: a likely zip bomb");
-                    }
-                    if (headersOnly)
-                    {
-                        yield return new Entry(path, zipEntry.Length, Stream.Null);
-                        continue;
-                    }
-                    using var content = zipEntry.Open();
-                    yield return new Entry(path, zipEntry.Length, content);
-                }
-            }
-            yield break;
-        }
+    private IEnumerable<ArchiveEntry> Entries(CancellationToken cancellationToken) =>
+        new ArchiveEntryReader(file, kind, limits, limits.MaxBatchBytes, IgnoredMetadata).Read(cancellationToken);
 
-        using var fileStream = File.OpenRead(file);
-        compressed = kind == ArchiveKind.TarGzip ? new CountingStream(fileStream) : null;
-        using var decompressed = compressed is not null ? new GZipStream(compressed, CompressionMode.Decompress) : (Stream)fileStream;
-        using var reader = new TarReader(decompressed);
-        var count = 0;
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            TarEntry? tarEntry;
-            try
-            {
-                tarEntry = reader.GetNextEntry();
-            }
-            catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException or FormatException)
-            {
-                throw new UploadRejectedException("corrupt-archive", $"The tar archive is damaged after {count} entries: {exception.Message}");
-            }
-            if (tarEntry is null)
-            {
-                yield break;
-            }
-            if (++count > limits.MaxArchiveEntries)
-            {
-                throw TooManyEntries(count);
-            }
-            if (tarEntry.EntryType is TarEntryType.Directory or TarEntryType.GlobalExtendedAttributes or TarEntryType.ExtendedAttributes)
-            {
-                continue;
-            }
-            if (Unusable(tarEntry.Name) is { } unusable)
-            {
-                yield return unusable;
-                continue;
-            }
-            var path = ArchivePaths.Normalize(tarEntry.Name)!;
-            if (tarEntry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink)
-            {
-                yield return new RejectedItem(path, "link", $"{tarEntry.EntryType} to '{tarEntry.LinkName}' is not followed");
-                continue;
-            }
-            if (tarEntry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile))
-            {
-                yield return new RejectedItem(path, "not-a-regular-file", $"tar entry of type {tarEntry.EntryType}");
-                continue;
-            }
-            yield return new Entry(path, tarEntry.Length, headersOnly ? Stream.Null : tarEntry.DataStream ?? Stream.Null);
-        }
-    }
-
-    private static RejectedItem? Unusable(string rawPath) => ArchivePaths.Normalize(rawPath) switch
-    {
-        // As for every archive upload: a name written to escape the extraction folder refuses the archive whole.
-        null => throw new UploadRejectedException("unsafe-path",
-            $"Entry '{ArchivePaths.ForDisplay(rawPath)}' has an absolute path or '..': it would escape the folder it is extracted to, so the archive is refused."),
-        var path when ArchivePaths.IsMetadata(path) => new RejectedItem(path, "ignored-metadata", "operating-system metadata (hidden file or __MACOSX)"),
-        _ => null,
-    };
-
-    private UploadRejectedException TooManyEntries(int count) =>
-        new("too-many-entries", $"The archive lists {count}+ entries; the limit is {limits.MaxArchiveEntries} (Ingest:MaxArchiveEntries).");
+    private static RejectedItem? IgnoredMetadata(string path, long declaredLength) =>
+        ArchivePaths.IsMetadata(path) ? new RejectedItem(path, "ignored-metadata", "operating-system metadata (hidden file or __MACOSX)") : null;
 
     public void Dispose()
     {
