@@ -382,7 +382,13 @@ public sealed class Trainer
             }
 
             using var noGrad = no_grad();
-            bestWeights = source.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+            // The detached views are handles of their own: disposed at once, or every snapshot would leave one per tensor to the finalizer.
+            bestWeights = [];
+            foreach (var (name, tensor) in source.state_dict())
+            {
+                using var detached = tensor.detach();
+                bestWeights[name] = detached.clone().DetachFromDisposeScope();
+            }
         }
 
         private void DisposeBestWeights()
