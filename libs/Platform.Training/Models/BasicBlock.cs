@@ -36,6 +36,6 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
         var shortcut = downsample is null ? x : downsample.call(x);
         var y = relu.call(bn1.call(conv1.call(x)));
         y = bn2.call(conv2.call(y));
-        return relu.call(y.add_(shortcut)).MoveToOuterDisposeScope();
+        return relu.call(y.PlusInPlace(shortcut)).MoveToOuterDisposeScope();
     }
 }

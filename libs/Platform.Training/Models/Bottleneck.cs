@@ -40,6 +40,6 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
         var y = relu.call(bn1.call(conv1.call(x)));
         y = relu.call(bn2.call(conv2.call(y)));
         y = bn3.call(conv3.call(y));
-        return relu.call(y.add_(shortcut)).MoveToOuterDisposeScope();
+        return relu.call(y.PlusInPlace(shortcut)).MoveToOuterDisposeScope();
     }
 }

@@ -41,6 +41,6 @@ public sealed class ConvNeXtBlock : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var branch = dwconv.call(x).permute(0, 2, 3, 1);
         branch = pwconv2.call(act.call(pwconv1.call(norm.call(branch)))).mul(gamma).permute(0, 3, 1, 2);
-        return (x + drop_path.call(branch)).MoveToOuterDisposeScope();
+        return x.Plus(drop_path.call(branch)).MoveToOuterDisposeScope();
     }
 }

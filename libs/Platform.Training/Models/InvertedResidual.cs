@@ -30,6 +30,6 @@ public sealed class InvertedResidual : nn.Module<Tensor, Tensor>
         }
 
         using var scope = NewDisposeScope();
-        return block.call(x).add_(x).MoveToOuterDisposeScope();
+        return block.call(x).PlusInPlace(x).MoveToOuterDisposeScope();
     }
 }

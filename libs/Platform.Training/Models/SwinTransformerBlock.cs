@@ -70,8 +70,8 @@ public sealed class SwinTransformerBlock : nn.Module<Tensor, Tensor>
             x = x.roll([Shift, Shift], [1, 2]);
         }
 
-        x = map + drop_path.call(x);
-        x = x + drop_path.call(mlp.call(norm2.call(x)));
+        x = map.Plus(drop_path.call(x));
+        x = x.Plus(drop_path.call(mlp.call(norm2.call(x))));
         return x.MoveToOuterDisposeScope();
     }
 }

@@ -32,8 +32,8 @@ public sealed class TransformerEncoderBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor tokens)
     {
         using var scope = NewDisposeScope();
-        var x = tokens + attn.call(norm1.call(tokens));
-        x = x + mlp.call(norm2.call(x));
+        var x = tokens.Plus(attn.call(norm1.call(tokens)));
+        x = x.Plus(mlp.call(norm2.call(x)));
         return x.MoveToOuterDisposeScope();
     }
 }

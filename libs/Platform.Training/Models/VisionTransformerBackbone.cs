@@ -48,7 +48,7 @@ public sealed class VisionTransformerBackbone : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var patches = patch_embed.call(images).flatten(2).transpose(1, 2);      // [N, T, dim]
         var classToken = cls_token.expand(images.shape[0], -1, -1);             // [N, 1, dim]
-        var tokens = cat([classToken, patches], 1).add_(pos_embed);
+        var tokens = cat([classToken, patches], 1).PlusInPlace(pos_embed);
         var encoded = norm.call(blocks.call(tokens));
         return encoded.select(1, 0).MoveToOuterDisposeScope();                  // class token: [N, dim]
     }

@@ -1,5 +1,6 @@
 using Platform.Training.Configuration;
 using Platform.Training.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Platform.Training.Optimization;
@@ -56,11 +57,14 @@ public sealed class ModelEma : IDisposable
         double decay = NextDecay;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        // Scalars held for the whole loop: implicit temporaries can be finalized during the native call (see ResidualSum).
+        using var keep = decay.ToScalar();
+        using var take = (1 - decay).ToScalar();
         foreach (var (average, source, floating) in pairs)
         {
             if (floating)
             {
-                average.mul_(decay).add_(source.detach().to_type(average.dtype), alpha: 1 - decay);
+                average.mul_(keep).add_(source.detach().to_type(average.dtype), take);
             }
             else
             {
