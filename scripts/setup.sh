@@ -62,6 +62,14 @@ if [ ! -x "$tools_dir/azurite/node_modules/.bin/azurite-blob" ]; then
   npm install --prefix "$tools_dir/azurite" --no-audit --no-fund --loglevel=error azurite@3.37.0 >/dev/null
 fi
 
+# The tracker UI's chart library (uPlot) from npm, as its lock file pins it (no download URLs in it: .npmrc sets
+# omit-lockfile-registry-resolved); the tracker serves it from services/Tracker/node_modules, so pages need no build step.
+tracker_dir="$repo_root/services/Tracker"
+if [ ! -f "$tracker_dir/node_modules/uplot/dist/uPlot.iife.min.js" ]; then
+  log "installing the tracker UI's chart library into services/Tracker/node_modules"
+  npm ci --prefix "$tracker_dir" --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
 if [ $restore -eq 1 ]; then
   log "dotnet restore"
   dotnet restore "$repo_root/Platform.sln" --verbosity quiet

@@ -12,6 +12,7 @@ var app = builder.Build();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapStaticAssets();
+app.UseBrowserLibraries();
 app.MapGet("/", () => TypedResults.Redirect("/index.html")).ExcludeFromDescription();
 app.MapOtlpApi();
 app.MapRunsApi();

@@ -287,6 +287,25 @@ public sealed class RunsApiTests(TrackerFixture fixture)
     }
 
     [Fact]
+    public async Task A_window_of_steps_is_served_in_detail_for_a_zoomed_chart()
+    {
+        var runId = Guid.NewGuid();
+        await PostAsync(OtlpRequests.Request([.. Enumerable.Range(0, 2000).Select(step => OtlpRequests.Epoch(runId, step, [("loss", step == 1234 ? 9.0 : 1.0)]))]));
+
+        var window = await fixture.GetJsonAsync($"/runs/{runId}/metrics/loss?maxPoints=100&fromStep=1200&toStep=1299");
+
+        var steps = window.GetProperty("steps").EnumerateArray().Select(s => s.GetInt64()).ToList();
+        Assert.Equal(100, steps.Count);
+        Assert.Equal(Enumerable.Range(1200, 100).Select(s => (long)s), steps);
+        Assert.Equal(2000, window.GetProperty("totalPoints").GetInt64());
+        var detail = await fixture.GetJsonAsync($"/runs/{runId}/metrics/loss?maxPoints=20&fromStep=1000&toStep=1499");
+        Assert.All(detail.GetProperty("steps").EnumerateArray(), s => Assert.InRange(s.GetInt64(), 1000, 1499));
+        Assert.Contains(1234L, detail.GetProperty("steps").EnumerateArray().Select(s => s.GetInt64()));
+        var (status, _) = await fixture.SendJsonAsync(HttpMethod.Get, $"/runs/{runId}/metrics/loss?fromStep=5&toStep=4", null);
+        Assert.Equal(400, status);
+    }
+
+    [Fact]
     public async Task The_TensorBoard_export_holds_every_point_of_every_curve_in_valid_event_records()
     {
         var runId = Guid.NewGuid();

@@ -1,61 +1,161 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Platform.Contracts;
-using Platform.Testing;
 
 namespace Platform.Tracker.Tests;
 
-/// <summary>The tracker's web UI in a real headless Chromium (Debian's package, which scripts/setup.sh installs).</summary>
+/// <summary>The tracker's web UI in a real headless Chromium against the real tracker and Redis; runs are logged through OTLP.</summary>
 [Collection(TrackerCollection.Name)]
-public sealed class UiTests(TrackerFixture fixture)
+public sealed class UiTests(TrackerFixture fixture, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
-    private const string Chromium = "/usr/bin/chromium";
+    private static string NewExperiment() => $"ui-{Guid.NewGuid():N}"[..12];
 
-    private static async Task<(IPlaywright, IBrowser)> LaunchAsync()
+    private Task<TrackerPage> OpenAsync(string path) => chromium.OpenAsync(new Uri(fixture.Tracker.Address, path));
+
+    /// <summary>Where a step's point of a chart's first curve is on the screen (page coordinates).</summary>
+    private static async Task<(float X, float Y)> PointOnScreenAsync(TrackerPage page, string metric, long step) =>
+        await page.Page.EvaluateAsync<float[]>("""
+            ([metric, step]) => {
+              const u = document.querySelector(`.chart[data-metric='${metric}']`).chart.uplot;
+              const box = u.over.getBoundingClientRect();
+              const i = u.data[0].indexOf(step);
+              return [box.left + u.valToPos(step, "x"), box.top + u.valToPos(u.data[1][i], "y")];
+            }
+            """, new object[] { metric, step }) is [var x, var y] ? (x, y) : throw new InvalidOperationException("no point");
+
+    private static async Task<double[]> SeriesAsync(TrackerPage page, string metric, int series) =>
+        await page.Page.EvaluateAsync<double[]>("([metric, series]) => document.querySelector(`.chart[data-metric='${metric}']`).chart.uplot.data[series]",
+            new object[] { metric, series });
+
+    [Fact]
+    public async Task Hovering_a_curve_shows_the_value_stored_for_that_step()
     {
-        RepositoryPaths.RequireFile(Chromium, "run scripts/setup.sh to install Debian's chromium");
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox"],
-        });
-        return (playwright, browser);
+        var run = await UiRuns.LogAsync(fixture.Tracker, NewExperiment(), epochs: 8);
+        var stored = await fixture.GetJsonAsync($"/runs/{run}/metrics/train_loss?full=true");
+        await using var page = await OpenAsync($"/run.html?id={run}");
+        await Assertions.Expect(page.Locator(".chart[data-metric='loss'] canvas")).ToBeVisibleAsync();
+
+        var (x, y) = await PointOnScreenAsync(page, "loss", 5);
+        await page.Page.Mouse.MoveAsync(x, y);
+
+        var hovered = page.Locator(".chart[data-metric='loss'] .readout .value[data-series='train_loss']");
+        await Assertions.Expect(hovered).ToBeVisibleAsync();
+        Assert.Equal(stored.GetProperty("values")[5].GetDouble(), double.Parse((await hovered.GetAttributeAsync("data-value"))!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("5", await page.Locator(".chart[data-metric='loss'] .readout").GetAttributeAsync("data-x"));
+        await page.ScreenshotAsync("tracker-run");
+        page.AssertNoConsoleErrors();
     }
 
     [Fact]
-    public async Task A_run_page_draws_its_curves_and_two_selected_runs_can_be_compared()
+    public async Task Dragging_across_a_chart_zooms_into_that_window_and_a_double_click_resets_it()
     {
-        var experiment = $"ui-{Guid.NewGuid():N}"[..12];
-        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
-        await OtelClient.RunToCompletionAsync(fixture.Tracker.Address, ["--run-id", first.ToString(), "--experiment", experiment, "--epochs", "6"]);
-        await OtelClient.RunToCompletionAsync(fixture.Tracker.Address, ["--run-id", second.ToString(), "--experiment", experiment, "--epochs", "4", "--lr", "0.01"]);
-        await fixture.Tracker.PollAsync($"/runs/{second}", r => r.GetProperty("state").GetString() == "completed");
-        var (playwright, browser) = await LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await browser.NewPageAsync();
+        var run = await UiRuns.LogAsync(fixture.Tracker, NewExperiment(), epochs: 10);
+        await using var page = await OpenAsync($"/run.html?id={run}");
+        var chart = page.Locator(".chart[data-metric='loss']");
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-x-max", "9");
 
-        await page.GotoAsync(new Uri(fixture.Tracker.Address, $"/run.html?id={first}").ToString());
-        var loss = page.Locator(".chart[data-metric='loss'] polyline.curve");
-        await Assertions.Expect(loss).ToHaveAttributeAsync("data-points", "6");
-        Assert.Equal(6, (await loss.GetAttributeAsync("points"))!.Split(' ').Length);
-        await Assertions.Expect(page.Locator(".chart[data-metric='accuracy'] polyline.curve")).ToHaveCountAsync(1);
-        await Assertions.Expect(page.Locator("#params")).ToContainTextAsync("adamw");
-        await Assertions.Expect(page.Locator("svg.confusion rect.cell")).ToHaveCountAsync(4);
-        await Assertions.Expect(page.Locator("#title .state")).ToHaveTextAsync("completed");
+        var (from, y) = await PointOnScreenAsync(page, "loss", 2);
+        var (to, _) = await PointOnScreenAsync(page, "loss", 6);
+        await page.Page.Mouse.MoveAsync(from, y);
+        await page.Page.Mouse.DownAsync();
+        await page.Page.Mouse.MoveAsync(to, y, new MouseMoveOptions { Steps = 5 });
+        await page.Page.Mouse.UpAsync();
 
-        await page.GotoAsync(new Uri(fixture.Tracker.Address, $"/index.html?experiment={experiment}").ToString());
+        await Assertions.Expect(chart).Not.ToHaveAttributeAsync("data-x-max", "9");
+        var (min, max) = (double.Parse((await chart.GetAttributeAsync("data-x-min"))!), double.Parse((await chart.GetAttributeAsync("data-x-max"))!));
+        Assert.InRange(min, 1.9, 2.1);
+        Assert.InRange(max, 5.9, 6.1);
+
+        await page.Page.Mouse.DblClickAsync(from, y);
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-x-max", "9");
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-x-min", "0");
+        page.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Smoothing_draws_TensorBoards_moving_average_over_the_faint_raw_line()
+    {
+        var run = await UiRuns.LogAsync(fixture.Tracker, NewExperiment(), epochs: 8);
+        await using var page = await OpenAsync($"/run.html?id={run}&smoothing=0");
+        await Assertions.Expect(page.Locator(".chart[data-metric='loss'] canvas")).ToBeVisibleAsync();
+        var raw = await SeriesAsync(page, "loss", 1);
+        Assert.Equal(raw, await SeriesAsync(page, "loss", 2));
+        var unsmoothed = await page.Locator(".chart[data-metric='loss'] canvas").ScreenshotAsync();
+
+        await page.Locator("#smoothing").FillAsync("0.9");
+
+        // TensorBoard's debiased EMA of the stored points: s_t = (0.9 s_(t-1) + 0.1 v_t) / (1 - 0.9^t).
+        var expected = new double[raw.Length];
+        var last = 0.0;
+        for (var t = 0; t < raw.Length; t++)
+        {
+            last = last * 0.9 + 0.1 * UiRuns.TrainLoss(t, 0.001);
+            expected[t] = last / (1 - Math.Pow(0.9, t + 1));
+        }
+        await page.Page.WaitForFunctionAsync("() => document.querySelector(\".chart[data-metric='loss']\").chart.uplot.series[2].show");
+        var smoothed = await SeriesAsync(page, "loss", 2);
+        Assert.Equal(expected.Length, smoothed.Length);
+        Assert.All(expected.Zip(smoothed), pair => Assert.Equal(pair.First, pair.Second, 1e-12));
+        Assert.Equal(raw, await SeriesAsync(page, "loss", 1));
+        Assert.NotEqual(unsmoothed, await page.Locator(".chart[data-metric='loss'] canvas").ScreenshotAsync());
+        Assert.Contains("smoothing=0.9", page.Page.Url);
+        page.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task A_running_run_gains_points_on_its_page_without_a_reload()
+    {
+        var run = await UiRuns.LogAsync(fixture.Tracker, NewExperiment(), epochs: 3, complete: false);
+        await using var page = await OpenAsync($"/run.html?id={run}");
+        var chart = page.Locator(".chart[data-metric='loss']");
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-points", "3,3");
+        await page.Page.EvaluateAsync("() => window.notReloaded = true");
+
+        await UiRuns.PostAsync(fixture.Tracker, UiRuns.Epoch(run, 3, 0.001), UiRuns.Epoch(run, 4, 0.001));
+
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-points", "5,5", new LocatorAssertionsToHaveAttributeOptions { Timeout = 10_000 });
+        Assert.True(await page.Page.EvaluateAsync<bool>("() => window.notReloaded === true"));
+        Assert.Equal(5, (await SeriesAsync(page, "loss", 1)).Length);
+        page.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task The_confusion_matrix_shows_the_stored_counts_and_their_row_normalised_rates()
+    {
+        var run = await UiRuns.LogAsync(fixture.Tracker, NewExperiment(), epochs: 2);
+        await using var page = await OpenAsync($"/run.html?id={run}");
+        var catAsDog = page.Locator("svg.confusion .cell[data-row='0'][data-col='1']");
+        await Assertions.Expect(catAsDog.Locator("text")).ToHaveTextAsync("2");
+        await Assertions.Expect(page.Locator("svg.confusion .cell")).ToHaveCountAsync(4);
+
+        await page.Page.GetByLabel("row-normalised rates").CheckAsync();
+
+        await Assertions.Expect(page.Locator("svg.confusion .cell[data-row='0'][data-col='1'] text")).ToHaveTextAsync("3.8%");
+        await Assertions.Expect(page.Locator("svg.confusion .cell[data-row='1'][data-col='1'] text")).ToHaveTextAsync("93.8%");
+        await Assertions.Expect(page.Locator("#per-class")).ToContainTextAsync("0.961538");
+        page.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Two_selected_runs_open_the_comparison_with_both_curves_and_the_differing_parameter_highlighted()
+    {
+        var experiment = NewExperiment();
+        var first = await UiRuns.LogAsync(fixture.Tracker, experiment, epochs: 6);
+        var second = await UiRuns.LogAsync(fixture.Tracker, experiment, epochs: 4, lr: 0.01);
+        await using var page = await OpenAsync($"/index.html?experiment={experiment}");
+
         await page.Locator($"tr[data-run='{first}'] input.pick").CheckAsync();
         await page.Locator($"tr[data-run='{second}'] input.pick").CheckAsync();
         await page.Locator("#compare").ClickAsync();
 
-        await page.WaitForURLAsync("**/compare.html?ids=*");
-        var overlay = page.Locator(".chart[data-metric='train_loss'] polyline.curve");
-        await Assertions.Expect(overlay).ToHaveCountAsync(2);
-        Assert.Equal(["4", "6"], (await Task.WhenAll(Enumerable.Range(0, 2).Select(i => overlay.Nth(i).GetAttributeAsync("data-points")))).Select(p => p ?? "").Order());
-        var lrRow = page.Locator("#params tr", new PageLocatorOptions { HasText = "lr" }).First;
-        await Assertions.Expect(lrRow).ToHaveClassAsync("differs");
+        await page.Page.WaitForURLAsync("**/compare.html?ids=*");
+        var chart = page.Locator(".chart[data-metric='train_loss']");
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-points", new Regex("^(6,4|4,6)$"));
+        await Assertions.Expect(chart.Locator(".legend [data-series]")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("#params tr", new PageLocatorOptions { HasText = "lr" }).First).ToHaveClassAsync("differs");
+        await Assertions.Expect(page.Locator("#finals tr", new PageLocatorOptions { HasText = "test_accuracy" })).ToContainTextAsync("0.95");
+        await page.ScreenshotAsync("tracker-compare");
+        page.AssertNoConsoleErrors();
     }
 
     [Fact]
@@ -66,12 +166,8 @@ public sealed class UiTests(TrackerFixture fixture)
         await fixture.Bus.Publish(new ModelTrained(run, model, "http://blobs/models/ui.zip", "fashion-mnist", 1,
             new Dictionary<string, double> { ["test_accuracy"] = 0.9 }, DateTimeOffset.UtcNow));
         await fixture.Tracker.PollAsync($"/models/{model}", m => m.GetProperty("versions").GetArrayLength() == 1);
-        var (playwright, browser) = await LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await browser.NewPageAsync();
+        await using var page = await OpenAsync("/models.html");
 
-        await page.GotoAsync(new Uri(fixture.Tracker.Address, "/models.html").ToString());
         var version = page.Locator($"section[data-model='{model}'] tr[data-version='1']");
         await version.Locator("input.alias").FillAsync("staging");
         await version.Locator("button.promote").ClickAsync();
@@ -79,5 +175,6 @@ public sealed class UiTests(TrackerFixture fixture)
         await Assertions.Expect(page.Locator($"section[data-model='{model}'] tr[data-version='1'] .aliases")).ToHaveTextAsync("staging");
         var promoted = await fixture.WaitForPublishedAsync<ModelPromoted>(m => m.ModelName == model);
         Assert.Equal(("staging", 1, run), (promoted.Alias, promoted.Version, promoted.RunId));
+        page.AssertNoConsoleErrors();
     }
 }

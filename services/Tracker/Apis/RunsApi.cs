@@ -12,6 +12,9 @@ public static class RunsApi
     public const int DefaultDisplayPoints = 1000;
     public const int MaxListedRuns = 1000;
 
+    /// <summary>Runs one comparison overlays at most: beyond ten, curves in one chart stop being distinguishable.</summary>
+    public const int MaxComparedRuns = 10;
+
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
         var experiments = app.MapGroup("/experiments").WithTags("Experiments");
@@ -25,10 +28,10 @@ public static class RunsApi
         runs.MapGet("/", SearchRuns).WithName("SearchRuns")
             .WithSummary("Search runs: filter=metrics.val_accuracy > 0.9 and params.optimizer = 'adamw', orderBy=metrics.val_accuracy desc, experiment, idPrefix, limit");
         runs.MapGet("/compare", CompareRuns).WithName("CompareRuns")
-            .WithSummary("Compare runs: ids=a,b,…; parameter differences and the chosen metrics' curves side by side (metrics=…, maxPoints)");
+            .WithSummary("Compare runs: ids=a,b,… (2 to 10 runs); parameter differences and the chosen metrics' curves side by side (metrics=…, maxPoints)");
         runs.MapGet("/{id:guid}", GetRun).WithName("GetRun").WithSummary("A run: state, parameters, metrics, curves, configuration, per-class figures and confusion matrix");
         runs.MapGet("/{id:guid}/metrics/{metric}", GetCurve).WithName("GetCurve")
-            .WithSummary("A metric's curve: downsampled with LTTB to maxPoints (default 1000), or every point with full=true");
+            .WithSummary("A metric's curve: downsampled with LTTB to maxPoints (default 1000), or every point with full=true; fromStep and toStep keep a window of steps (a zoomed chart's detail)");
         runs.MapGet("/{id:guid}/tensorboard", DownloadTensorBoard).WithName("DownloadTensorBoard")
             .WithSummary("The run's curves as TensorBoard event files in a tar archive (tar xf, then tensorboard --logdir)");
         runs.MapPost("/{id:guid}/cancel", CancelRun).WithName("CancelRun").WithSummary("Cancel a queued or running run (publishes CancelTraining)");
@@ -138,11 +141,15 @@ public static class RunsApi
         await store.GetAsync(id) is { } run ? TypedResults.Ok(run) : UnknownRun(id);
 
     public static async Task<Results<Ok<Curve>, ProblemHttpResult, ValidationProblem>> GetCurve(
-        Guid id, string metric, int? maxPoints, bool? full, RunStore store, CurveReader curves)
+        Guid id, string metric, int? maxPoints, bool? full, long? fromStep, long? toStep, RunStore store, CurveReader curves)
     {
         if (maxPoints is < 2)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["maxPoints"] = ["maxPoints must be at least 2."] });
+        }
+        if (fromStep > toStep)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["fromStep"] = ["fromStep must not be after toStep."] });
         }
         var run = await store.GetAsync(id, details: false);
         if (run is null)
@@ -154,7 +161,8 @@ public static class RunsApi
             return Problem(StatusCodes.Status404NotFound, "Unknown metric",
                 $"Run {id} has no curve '{metric}'. Its curves: {string.Join(", ", run.Curves.Select(c => c.Name))}.");
         }
-        return TypedResults.Ok(await curves.ReadAsync(id, metric, full == true ? null : maxPoints ?? DefaultDisplayPoints));
+        var range = fromStep is null && toStep is null ? (StepRange?)null : new StepRange(fromStep, toStep);
+        return TypedResults.Ok(await curves.ReadAsync(id, metric, full == true ? null : maxPoints ?? DefaultDisplayPoints, range));
     }
 
     public static async Task<Results<Ok<RunComparison>, ProblemHttpResult, ValidationProblem>> CompareRuns(
@@ -167,6 +175,10 @@ public static class RunsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ids"] = ["ids must list two or more run ids separated by commas."] });
         }
         var runIds = parsed.Select(p => p.Id).Distinct().ToList();
+        if (runIds.Count > MaxComparedRuns)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ids"] = [$"Compare at most {MaxComparedRuns} runs at a time; {runIds.Count} were given."] });
+        }
         var runs = await store.GetManyAsync(runIds, details: false);
         var missing = runIds.Where((_, i) => runs[i] is null).ToList();
         if (missing.Count > 0)

@@ -120,14 +120,15 @@ public sealed class CurveReader(RunStore store, ILogger<CurveReader> logger)
     }
 
     /// <param name="maxPoints">Downsample to this many points with LTTB; null for every point.</param>
-    public async Task<Curve> ReadAsync(Guid runId, string metric, int? maxPoints)
+    /// <param name="range">Only the points with steps in this closed range (a zoomed chart asks for its window in detail).</param>
+    public async Task<Curve> ReadAsync(Guid runId, string metric, int? maxPoints, StepRange? range = null)
     {
         var version = await store.CurveVersionAsync(runId, metric);
         lock (cache)
         {
             if (cache.TryGetValue((runId, metric), out var cached) && cached.CompleteVersion == version)
             {
-                return Snapshot(cached, metric, maxPoints);
+                return Snapshot(cached, metric, maxPoints, range);
             }
         }
         if (maxPoints is { } limit && await store.CurveLengthAsync(runId, metric) is var length
@@ -135,13 +136,18 @@ public sealed class CurveReader(RunStore store, ILogger<CurveReader> logger)
         {
             var (overviewSteps, overviewValues) = await store.ReadOverviewAsync(runId, metric);
             LoadInBackground(runId, metric, version);
+            if (range is { } window)
+            {
+                var inside = overviewSteps.Select((step, i) => (step, i)).Where(p => window.Contains(p.step)).Select(p => p.i).ToArray();
+                (overviewSteps, overviewValues) = (inside.Select(i => overviewSteps[i]).ToArray(), inside.Select(i => overviewValues[i]).ToArray());
+            }
             var kept = Lttb.Select(overviewSteps, overviewValues, limit);
             return new Curve(metric, length, true, kept.Select(i => overviewSteps[i]).ToArray(), kept.Select(i => overviewValues[i]).ToArray(), []);
         }
         var loaded = await LoadAsync(runId, metric, version);
         lock (cache)
         {
-            return Snapshot(loaded, metric, maxPoints);
+            return Snapshot(loaded, metric, maxPoints, range);
         }
     }
 
@@ -192,15 +198,16 @@ public sealed class CurveReader(RunStore store, ILogger<CurveReader> logger)
         }
     }
 
-    private static Curve Snapshot(CachedCurve curve, string metric, int? maxPoints)
+    private static Curve Snapshot(CachedCurve curve, string metric, int? maxPoints, StepRange? range)
     {
         curve.LastUsed = Environment.TickCount64;
-        var steps = CollectionsMarshal.AsSpan(curve.Steps);
-        var values = CollectionsMarshal.AsSpan(curve.Values);
-        var times = CollectionsMarshal.AsSpan(curve.WallTimes);
+        var (start, end) = range is { } window ? window.IndicesIn(curve.Steps) : (0, curve.Steps.Count);
+        var steps = CollectionsMarshal.AsSpan(curve.Steps)[start..end];
+        var values = CollectionsMarshal.AsSpan(curve.Values)[start..end];
+        var times = CollectionsMarshal.AsSpan(curve.WallTimes)[start..end];
         if (maxPoints is not { } limit || limit >= steps.Length)
         {
-            return new Curve(metric, steps.Length, false, steps.ToArray(), values.ToArray(), times.ToArray());
+            return new Curve(metric, curve.Steps.Count, false, steps.ToArray(), values.ToArray(), times.ToArray());
         }
         var kept = Lttb.Select(steps, values, limit);
         var (keptSteps, keptValues, keptTimes) = (new long[kept.Length], new double[kept.Length], new double[kept.Length]);
@@ -208,7 +215,7 @@ public sealed class CurveReader(RunStore store, ILogger<CurveReader> logger)
         {
             (keptSteps[i], keptValues[i], keptTimes[i]) = (steps[kept[i]], values[kept[i]], times[kept[i]]);
         }
-        return new Curve(metric, steps.Length, true, keptSteps, keptValues, keptTimes);
+        return new Curve(metric, curve.Steps.Count, true, keptSteps, keptValues, keptTimes);
     }
 
     private void Evict()
