@@ -84,6 +84,12 @@ public sealed record TrainingConfig
 
     public ExportOptions Export { get; init; } = new();
 
+    /// <summary>Step-level points and per-block figures reported beside the epoch curves.</summary>
+    public MonitoringOptions Monitoring { get; init; } = new();
+
+    /// <summary>The training doctor's thresholds (overfitting, underfitting, vanishing and exploding gradients, class imbalance).</summary>
+    public DoctorOptions Doctor { get; init; } = new();
+
     public CheckpointOptions Checkpoint { get; init; } = new();
 
     public DevicePreference Device { get; init; } = DevicePreference.Auto;

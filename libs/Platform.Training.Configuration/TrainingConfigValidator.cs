@@ -119,6 +119,32 @@ internal sealed class TrainingConfigValidator
             Range("lossScaling.initialScale", scaling.InitialScale, 1, Math.Pow(2, 24));
             Range("lossScaling.growthInterval", scaling.GrowthInterval, 1, 1_000_000);
         }
+
+        if (Present("monitoring", c.Monitoring) is { LogEverySteps: { } every })
+        {
+            Range("monitoring.logEverySteps", every, 1, 1_000_000);
+        }
+
+        if (Present("doctor", c.Doctor) is { } doctor)
+        {
+            CheckDoctor(doctor);
+        }
+    }
+
+    private void CheckDoctor(DoctorOptions d)
+    {
+        Range("doctor.overfitEpochs", d.OverfitEpochs, 1, 1000);
+        Range("doctor.overfitAccuracyGap", d.OverfitAccuracyGap, 0, 1);
+        Range("doctor.flatEpochs", d.FlatEpochs, 1, 1000);
+        Range("doctor.flatRelativeChange", d.FlatRelativeChange, 0, 1);
+        Range("doctor.divergenceFactor", d.DivergenceFactor, 1, 1e6);
+        Range("doctor.vanishingRatio", d.VanishingRatio, 0, 1);
+        Range("doctor.vanishingFloor", d.VanishingFloor, 0, 1);
+        Range("doctor.spikeFactor", d.SpikeFactor, 1, 1e6);
+        Range("doctor.nonFiniteSteps", d.NonFiniteSteps, 1, 1_000_000);
+        Range("doctor.lossScaleDrops", d.LossScaleDrops, 1, 1_000_000);
+        Range("doctor.imbalanceRatio", d.ImbalanceRatio, 1, 1e6);
+        Range("doctor.recallSpread", d.RecallSpread, 0, 1);
     }
 
     private void CheckModel(TrainingConfig c)

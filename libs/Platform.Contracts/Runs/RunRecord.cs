@@ -7,6 +7,9 @@ namespace Platform.Contracts.Runs;
 /// <param name="Config">The validated training configuration the run was started with.</param>
 /// <param name="Attempt">The latest attempt: resumes on request and trainer takeovers both count.</param>
 /// <param name="Attempts">Every attempt a trainer announced, first to last (shown with a run's details).</param>
+/// <param name="Findings">What the training doctor found in the curves so far (shown with a run's details; empty when nothing).</param>
+/// <param name="ParentRunId">The run this one remedies (<c>POST /runs/{id}/findings/{finding}/remedy</c>); null otherwise.</param>
+/// <param name="RemedyOf">The parent's finding this run remedies, with the remedy applied (e.g. <c>overfitting#0</c>).</param>
 public sealed record RunRecord(
     Guid Id,
     string Experiment,
@@ -28,4 +31,7 @@ public sealed record RunRecord(
     JsonElement? Config,
     IReadOnlyDictionary<string, double>? PerClass,
     ConfusionMatrix? ConfusionMatrix,
-    IReadOnlyList<RunAttempt>? Attempts = null);
+    IReadOnlyList<RunAttempt>? Attempts = null,
+    IReadOnlyList<RunFinding>? Findings = null,
+    Guid? ParentRunId = null,
+    string? RemedyOf = null);

@@ -49,6 +49,18 @@ public static class TrainingTelemetryConventions
     /// <summary>On <see cref="PublishSpan"/>: where the model package was written.</summary>
     public const string PackageUri = "platform.package.uri";
 
+    /// <summary>
+    /// Span of a few step-level points, each a span event carrying <see cref="Step"/> (the global optimizer step) and the
+    /// <c>metrics.step_…</c> figures (<see cref="MetricNames.StepTrainLoss"/> and the rest).
+    /// </summary>
+    public const string StepsSpan = "training.steps";
+
+    /// <summary>Span carrying one <see cref="Finding"/> of the training doctor.</summary>
+    public const string FindingSpan = "training.finding";
+
+    /// <summary>A finding as JSON (<c>Platform.Contracts.Runs.RunFinding</c>, camelCase); the tracker keeps the latest one per finding id.</summary>
+    public const string Finding = "platform.finding";
+
     /// <summary>Event with the final figures: <see cref="MetricsPrefix"/>, <see cref="PerClassPrefix"/> and <see cref="ConfusionMatrix"/>.</summary>
     public const string ResultEvent = "training.result";
 
@@ -119,6 +131,17 @@ public static class TrainingTelemetryConventions
         public const string LossScale = "loss_scale";
         public const string EmaValidationLoss = "ema_val_loss";
         public const string EmaValidationAccuracy = "ema_val_accuracy";
+
+        // Every few optimizer steps, on the global-step axis (Runs.CurveAxes.StepMetricPrefix).
+        public const string StepTrainLoss = "step_train_loss";
+        public const string StepLearningRate = "step_lr";
+        public const string StepGradientNorm = "step_grad_norm";
+        public const string StepLossScale = "step_loss_scale";
+
+        // Per epoch and top-level block (stem, each stage, head): block_grad_norm.layer1 and so on.
+        public const string BlockGradientNormPrefix = "block_grad_norm.";
+        public const string BlockWeightNormPrefix = "block_weight_norm.";
+        public const string BlockUpdateRatioPrefix = "block_update_ratio.";
 
         // Final (on the result event).
         public const string Accuracy = "accuracy";

@@ -12,6 +12,8 @@ namespace Platform.Training.Engine;
 /// <param name="SkippedSteps">Steps skipped in this epoch because gradients overflowed.</param>
 /// <param name="EmaValidationLoss">Validation loss of the EMA weights; null without <c>ema</c>.</param>
 /// <param name="EmaValidationAccuracy">Validation accuracy of the EMA weights; null without <c>ema</c>.</param>
+/// <param name="Blocks">Per top-level block figures, input to output; null when <c>monitoring.blockFigures</c> is off.</param>
+/// <param name="NonFiniteSteps">Steps of this epoch whose gradient norm was inf or NaN (skipped ones included).</param>
 public sealed record EpochMetrics(
     int Epoch,
     long Step,
@@ -32,4 +34,6 @@ public sealed record EpochMetrics(
     double? LossScale,
     int SkippedSteps,
     double? EmaValidationLoss = null,
-    double? EmaValidationAccuracy = null);
+    double? EmaValidationAccuracy = null,
+    IReadOnlyList<BlockFigures>? Blocks = null,
+    int NonFiniteSteps = 0);

@@ -3,6 +3,7 @@ using Platform.Imaging.Data;
 using Platform.Imaging.Transforms;
 using Platform.Training.Checkpoints;
 using Platform.Training.Configuration;
+using Platform.Training.Doctor;
 using Platform.Training.FineTuning;
 using Platform.Training.Losses;
 using Platform.Training.Mixing;
@@ -66,6 +67,8 @@ public sealed class Trainer
         private Dictionary<string, Tensor>? bestWeights;
         private ModelEma? ema;
         private BatchMixer? mixer;
+        private BlockLayout? blocks;
+        private TrainingDoctor? doctor;
 
         /// <summary>0-based epoch in progress (or next to run).</summary>
         public int Epoch { get; private set; }
@@ -135,6 +138,8 @@ public sealed class Trainer
             }
 
             using var stepper = new TrainingStepper(model, config.Precision, () => CreateModel(classes.Count), scaler);
+            blocks = config.Monitoring.BlockFigures ? BlockLayout.Of(model) : null;
+            doctor = config.Doctor.Enabled ? new TrainingDoctor(config, classes, Labels.CountPerClass(Labels.Of(train), classes.Count)) : null;
             strategy.ApplyTo(model, Epoch);
             options.Observer?.OnEvent(new RunStarted(device.ToString(), threads, config,
                 model.parameters().Sum(p => p.numel()), model.parameters().Where(p => p.requires_grad).Sum(p => p.numel()),
@@ -157,9 +162,12 @@ public sealed class Trainer
                 {
                     EmaValidationLoss = emaEvaluation?.Loss,
                     EmaValidationAccuracy = emaEvaluation?.Accuracy,
+                    Blocks = trained.Blocks?.Figures(stepper.Parameters),
+                    NonFiniteSteps = trained.NonFiniteSteps,
                 };
                 history.Add(metrics);
                 options.Observer?.OnEvent(new EpochCompleted(metrics));
+                Diagnose(doctor?.ObserveEpoch(metrics, lastEvaluation.Confusion.PerClass(classes).Select(c => c.Recall).ToList()));
                 WriteTensorBoard(tensorBoard, metrics);
 
                 var (candidate, candidateSource) = Candidate(metrics);
@@ -229,7 +237,15 @@ public sealed class Trainer
         };
 
         private sealed record EpochTraining(double Loss, double Accuracy, double? Top5, double MeanGradientNorm, double MaxGradientNorm,
-            int Samples, double Seconds, int SkippedSteps, bool Partial);
+            int Samples, double Seconds, int SkippedSteps, bool Partial, int NonFiniteSteps, BlockAccumulator? Blocks);
+
+        private void Diagnose(IReadOnlyList<Contracts.Runs.RunFinding>? findings)
+        {
+            foreach (var finding in findings ?? [])
+            {
+                options.Observer?.OnEvent(new FindingRaised(finding));
+            }
+        }
 
         private EpochTraining TrainEpoch(DataLoader loader, TrainingStepper stepper, ParameterGroupOptimizer optimizer,
             LearningRateSchedule schedule, ClassificationLoss loss, Device device, int classCount)
@@ -237,9 +253,13 @@ public sealed class Trainer
             var watch = Stopwatch.StartNew();
             double lossSum = 0, normSum = 0, normMax = 0;
             long correct = 0, correctTop5 = 0;
-            int samples = 0, finiteSteps = 0, skipped = 0;
+            int samples = 0, finiteSteps = 0, skipped = 0, nonFinite = 0;
             bool partial = false;
             int batchIndex = 0, batches = loader.BatchesPerEpoch, k = config.AccumulationSteps;
+            int logEvery = config.Monitoring.IntervalFor(OptimizerStepsPerEpoch(loader));
+            double lossSinceLog = 0;
+            int batchesSinceLog = 0;
+            var blockFigures = blocks is null ? null : new BlockAccumulator(blocks);
             foreach (var batch in loader.ReadEpoch(Epoch, cancellationToken))
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -251,11 +271,15 @@ public sealed class Trainer
                 // Mixed batches train on soft targets; accuracy is still counted against each sample's own label.
                 var targets = mixer is not null && mixer.ActiveIn(Epoch, config.Epochs)
                     ? mixer.Apply(images, labels, new Random(unchecked((int)(EpochSeed(Epoch) * 7919 + batchIndex)))) : null;
+                bool logged = (Step + 1) % logEvery == 0;
                 var outcome = stepper.Accumulate(targets?.Images ?? images, targets?.Targets ?? labels, loss, optimizer, config.GradientClipNorm,
-                    batchIndex - groupStart, microBatches);
+                    batchIndex - groupStart, microBatches, measureUpdate: logged && blockFigures is not null);
                 batchIndex++;
                 samples += batch.Count;
-                lossSum += outcome.Loss.item<float>() * batch.Count;
+                float batchLoss = outcome.Loss.item<float>();
+                lossSum += batchLoss * batch.Count;
+                lossSinceLog += batchLoss;
+                batchesSinceLog++;
                 (long top1, long top5) = Correct(outcome.Logits, labels, classCount);
                 correct += top1;
                 correctTop5 += top5;
@@ -270,6 +294,12 @@ public sealed class Trainer
                 }
 
                 Step++;
+                doctor?.ObserveStep(Step, outcome.GradientNorm);
+                if (!double.IsFinite(outcome.GradientNorm))
+                {
+                    nonFinite++;
+                }
+
                 if (outcome.Skipped)
                 {
                     skipped++;
@@ -279,6 +309,16 @@ public sealed class Trainer
                     finiteSteps++;
                     normSum += outcome.GradientNorm;
                     normMax = Math.Max(normMax, outcome.GradientNorm);
+                    blockFigures?.AddStep(outcome.ParameterGradientNorms, outcome.Update);
+                }
+
+                if (logged)
+                {
+                    var point = new StepLogged(Step, Epoch + 1, lossSinceLog / Math.Max(batchesSinceLog, 1), optimizer.LearningRates[FineTuneStrategy.HeadGroup],
+                        outcome.GradientNorm, stepper.Scaler?.Scale);
+                    (lossSinceLog, batchesSinceLog) = (0, 0);
+                    options.Observer?.OnEvent(point);
+                    Diagnose(doctor?.ObserveLogged(point));
                 }
 
                 if (config.TimeBudgetSeconds is { } budget && clock.Elapsed.TotalSeconds >= budget)
@@ -290,7 +330,7 @@ public sealed class Trainer
 
             int count = Math.Max(samples, 1);
             return new EpochTraining(lossSum / count, correct / (double)count, classCount > 5 ? correctTop5 / (double)count : null,
-                finiteSteps == 0 ? 0 : normSum / finiteSteps, normMax, samples, watch.Elapsed.TotalSeconds, skipped, partial);
+                finiteSteps == 0 ? 0 : normSum / finiteSteps, normMax, samples, watch.Elapsed.TotalSeconds, skipped, partial, nonFinite, blockFigures);
         }
 
         /// <param name="Logits">Every validation image's logits, row-major [images, classes], with <paramref name="Labels"/>: what the calibration is fitted on.</param>

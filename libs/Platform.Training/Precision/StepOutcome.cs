@@ -9,4 +9,11 @@ namespace Platform.Training.Precision;
 /// <param name="Skipped">True when the step was skipped because the gradients overflowed.</param>
 /// <param name="Applied">False for a micro-batch whose gradients were only accumulated (gradient accumulation): no
 /// optimizer step was due, and <paramref name="GradientNorm"/> is NaN.</param>
-public sealed record StepOutcome(Tensor Loss, Tensor Logits, double GradientNorm, bool Skipped, bool Applied = true);
+public sealed record StepOutcome(Tensor Loss, Tensor Logits, double GradientNorm, bool Skipped, bool Applied = true)
+{
+    /// <summary>Each master parameter's gradient norm before clipping (NaN without a gradient); null for an accumulated micro-batch.</summary>
+    public float[]? ParameterGradientNorms { get; init; }
+
+    /// <summary>The step's update and weight norms per parameter, when asked for and the step was taken.</summary>
+    public ParameterUpdate? Update { get; init; }
+}

@@ -92,8 +92,10 @@ public sealed class TrainingStepper : IDisposable
     /// its gradients added, and the step (unscale, overflow check, clipping, optimizer) happens after the last, so the
     /// update is the one a single batch of all their samples would give (exactly so for models without batch norm).
     /// </summary>
+    /// <param name="measureUpdate">On the last micro-batch: also measure each parameter's update and weight norm around the
+    /// optimizer step (<see cref="StepOutcome.Update"/>); it costs one copy of the weights, so the engine asks only at logged steps.</param>
     public StepOutcome Accumulate(Tensor images, Tensor targets, ClassificationLoss loss, ParameterGroupOptimizer optimizer, double? clipNorm,
-        int microBatch, int microBatches)
+        int microBatch, int microBatches, bool measureUpdate = false)
     {
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -139,9 +141,10 @@ public sealed class TrainingStepper : IDisposable
             }
         }
 
-        double norm = GlobalGradientNorm();
+        var (gradientNorms, norm) = ParameterGradientNorms();
         bool finite = double.IsFinite(norm);
         bool takeStep = Scaler?.Update(finite) ?? true;
+        ParameterUpdate? update = null;
         if (takeStep)
         {
             if (clipNorm is { } maxNorm)
@@ -149,7 +152,14 @@ public sealed class TrainingStepper : IDisposable
                 ClipGradients(norm, maxNorm);
             }
 
-            optimizer.Step();
+            if (measureUpdate)
+            {
+                update = StepMeasured(optimizer);
+            }
+            else
+            {
+                optimizer.Step();
+            }
         }
 
         if (twin is not null)
@@ -157,8 +167,11 @@ public sealed class TrainingStepper : IDisposable
             CopyBuffers(twinBuffers, masterBuffers);
         }
 
-        return new StepOutcome(lossValue.detach(), logits.detach(), norm, !takeStep);
+        return new StepOutcome(lossValue.detach(), logits.detach(), norm, !takeStep) { ParameterGradientNorms = gradientNorms, Update = update };
     }
+
+    /// <summary>The master parameters, in the order of every per-parameter array this stepper returns.</summary>
+    public IReadOnlyList<Parameter> Parameters => masterParameters;
 
     private void CopyWeights()
     {
@@ -197,12 +210,59 @@ public sealed class TrainingStepper : IDisposable
         }
     }
 
-    private double GlobalGradientNorm()
+    /// <summary>
+    /// Each master gradient's L2 norm in one device-to-host copy (NaN where a parameter has no gradient, e.g. frozen), and
+    /// the global norm √Σ‖g_i‖² over those that have one (inf or NaN when any is).
+    /// </summary>
+    private (float[] Norms, double Global) ParameterGradientNorms()
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var norms = masterParameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!.norm()).ToArray();
-        return norms.Length == 0 ? 0 : stack(norms).norm().item<float>();
+        var result = new float[masterParameters.Length];
+        var present = new List<int>(masterParameters.Length);
+        var norms = new List<Tensor>(masterParameters.Length);
+        for (int i = 0; i < masterParameters.Length; i++)
+        {
+            result[i] = float.NaN;
+            if (masterParameters[i].grad is { } grad)
+            {
+                present.Add(i);
+                norms.Add(grad.norm().to_type(ScalarType.Float32));
+            }
+        }
+
+        double sum = 0;
+        if (norms.Count > 0)
+        {
+            var host = stack(norms).cpu().data<float>().ToArray();
+            for (int j = 0; j < present.Count; j++)
+            {
+                result[present[j]] = host[j];
+                sum += (double)host[j] * host[j];
+            }
+        }
+
+        return (result, Math.Sqrt(sum));
+    }
+
+    /// <summary>The optimizer step with ‖Δw‖ and ‖w‖ per parameter (after the step): the update-to-weight ratio's parts.</summary>
+    private ParameterUpdate StepMeasured(ParameterGroupOptimizer optimizer)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var before = masterParameters.Select(p => p.requires_grad ? p.detach().clone() : null).ToArray();
+        optimizer.Step();
+        var updates = new List<Tensor>();
+        var weights = new List<Tensor>();
+        for (int i = 0; i < masterParameters.Length; i++)
+        {
+            var current = masterParameters[i].detach();
+            updates.Add(before[i] is { } old ? current.sub(old).norm().to_type(ScalarType.Float32) : zeros(1, dtype: ScalarType.Float32).squeeze());
+            weights.Add(current.norm().to_type(ScalarType.Float32));
+        }
+
+        var host = stack(updates.Concat(weights).ToArray()).cpu().data<float>().ToArray();
+        return new ParameterUpdate(host[..masterParameters.Length], host[masterParameters.Length..]);
     }
 
     // PyTorch's clip_grad_norm_: scale every gradient by max_norm / (norm + 1e-6) when that is below 1.
