@@ -1,0 +1,109 @@
+using Platform.Contracts.Runs;
+using Platform.Training.Configuration;
+using Platform.Training.Engine;
+using Platform.Training.Models;
+using static TorchSharp.torch;
+
+namespace Platform.Training.Tests;
+
+/// <summary>
+/// The step-level points, per-block figures and the doctor on real Fashion-MNIST training: a healthy run reports its points
+/// and no finding; a deep plain network shows vanishing gradients; a far too high learning rate explodes.
+/// </summary>
+public sealed class TrainingDoctorRunTests
+{
+    private static TrainingConfig TinyRun(int epochs) => new()
+    {
+        Architecture = "small_cnn",
+        InputChannels = 1,
+        ImageSize = 28,
+        Epochs = epochs,
+        BatchSize = 32,
+        Lr = 2e-3,
+        Schedule = new ScheduleOptions(ScheduleKind.Cosine, WarmupSteps: 3),
+        Augmentation = new AugmentationOptions(AugmentationPreset.None),
+        Monitoring = new MonitoringOptions(LogEverySteps: 3),
+        Threads = 1,
+        LoaderWorkers = 1,
+        Seed = 5,
+    };
+
+    /// <summary>Twelve Linear → Sigmoid blocks, no normalisation, no residuals: each sigmoid passes back at most a quarter of the gradient.</summary>
+    private static ImageClassifier DeepPlainNetwork(int classes)
+    {
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)> { ("flatten", nn.Flatten()) };
+        for (int i = 1; i <= 12; i++)
+        {
+            layers.Add(($"block{i}", nn.Sequential(("fc", nn.Linear(i == 1 ? 28 * 28 : 64, 64)), ("act", nn.Sigmoid()))));
+        }
+        return new ImageClassifier("deep_plain", nn.Sequential(layers), 64, classes, dropout: 0);
+    }
+
+    private static (RecordingObserver Observer, TrainingResult Result) Train(TrainingConfig config, int images,
+        Func<TrainingConfig, int, ImageClassifier>? model = null)
+    {
+        var observer = new RecordingObserver();
+        var result = new Trainer(config, new TrainingRunOptions { Observer = observer, ModelFactory = model })
+            .Run(FashionMnist.Slice(FashionMnist.Train, 0, images), FashionMnist.Slice(FashionMnist.Train, 50_000, 64));
+        return (observer, result);
+    }
+
+    private static List<RunFinding> Findings(RecordingObserver observer) => observer.Events.OfType<FindingRaised>().Select(f => f.Finding).ToList();
+
+    [Fact]
+    public void AHealthyRunLogsStepPointsAndBlockFiguresAndRaisesNoFinding()
+    {
+        var (observer, result) = Train(TinyRun(epochs: 2), images: 320);
+        using var _ = result;
+        var points = observer.Events.OfType<StepLogged>().ToList();
+        // 10 steps per epoch, a point every 3rd step, on one global-step axis across both epochs.
+        Assert.Equal([3L, 6, 9, 12, 15, 18], points.Select(p => p.Step));
+        Assert.Equal([1, 1, 1, 2, 2, 2], points.Select(p => p.Epoch));
+        Assert.All(points, p => Assert.True(double.IsFinite(p.TrainLoss) && p.TrainLoss > 0 && p.GradientNorm > 0 && p.LearningRate > 0));
+        Assert.Null(points[0].LossScale);
+
+        var epochs = observer.Events.OfType<EpochCompleted>().Select(e => e.Metrics).ToList();
+        var blocks = epochs[^1].Blocks!;
+        Assert.Equal("head", blocks[^1].Block);
+        Assert.Equal("conv1", blocks[0].Block);
+        Assert.All(blocks, b =>
+        {
+            Assert.True(b.GradientNorm > 0 && b.WeightNorm > 0, $"{b.Block}: {b}");
+            Assert.InRange(b.UpdateRatio!.Value, 1e-6, 1);
+        });
+        Assert.Empty(Findings(observer));
+    }
+
+    [Fact]
+    public void ADeepPlainNetworkWithoutNormalisationHasVanishingGradients()
+    {
+        var config = TinyRun(epochs: 1) with { Architecture = "small_cnn", Monitoring = new MonitoringOptions() };
+        random.manual_seed(1);
+        var (observer, result) = Train(config, images: 256, (_, classes) => DeepPlainNetwork(classes));
+        using var _ = result;
+        var finding = Assert.Single(Findings(observer), f => f.Kind == FindingKinds.VanishingGradients);
+        Assert.Equal("block_grad_norm.block1", finding.Evidence[0].Metric);
+        Assert.True(finding.Evidence[0].Values[0] < 1e-3 * finding.Evidence[^1].Values[0], finding.Summary);
+        Assert.Equal("resnet18_small", finding.Remedies[0].Changes["architecture"].GetString());
+        Assert.DoesNotContain(Findings(observer), f => f.Kind == FindingKinds.ExplodingGradients);
+    }
+
+    [Fact]
+    public void AFarTooHighLearningRateExplodes()
+    {
+        var config = TinyRun(epochs: 1) with
+        {
+            Optimizer = new OptimizerOptions(OptimizerKind.Sgd, Momentum: 0.9),
+            Lr = 10,
+            Schedule = new ScheduleOptions(ScheduleKind.Constant),
+            Monitoring = new MonitoringOptions(LogEverySteps: 1, BlockFigures: false),
+        };
+        var (observer, result) = Train(config, images: 320);
+        using var _ = result;
+        var findings = Findings(observer);
+        var exploding = findings.Last(f => f.Kind == FindingKinds.ExplodingGradients);
+        Assert.Equal("gradientClipNorm", exploding.Remedies[0].Changes.Keys.Single());
+        Assert.Contains(exploding.Evidence, e => e.Metric == "step_grad_norm");
+        Assert.DoesNotContain(findings, f => f.Kind == FindingKinds.VanishingGradients);
+    }
+}
