@@ -16,6 +16,7 @@ app.UseBrowserLibraries();
 app.MapGet("/", () => TypedResults.Redirect("/index.html")).ExcludeFromDescription();
 app.MapOtlpApi();
 app.MapRunsApi();
+app.MapFindingsApi();
 app.MapModelsApi();
 app.MapDiagnosticsApi();
 

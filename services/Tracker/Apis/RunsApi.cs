@@ -63,9 +63,15 @@ public static class RunsApi
 
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
 
-    public static async Task<Results<Created<RunRecord>, ValidationProblem, ProblemHttpResult>> CreateRun(
+    public static Task<Results<Created<RunRecord>, ValidationProblem, ProblemHttpResult>> CreateRun(
         string experiment, CreateRunRequest? request, RunStore store, IPublishEndpoint publisher, IBusControl bus, HttpContext context,
-        TimeProvider time, ILoggerFactory loggers)
+        TimeProvider time, ILoggerFactory loggers) =>
+        StartRunAsync(experiment, request, lineage: null, store, publisher, bus, context, time, loggers);
+
+    /// <summary>Validates, records and publishes a new run; <paramref name="lineage"/> links a remedy run to its parent and finding.</summary>
+    public static async Task<Results<Created<RunRecord>, ValidationProblem, ProblemHttpResult>> StartRunAsync(
+        string experiment, CreateRunRequest? request, (Guid Parent, string RemedyOf)? lineage, RunStore store, IPublishEndpoint publisher, IBusControl bus,
+        HttpContext context, TimeProvider time, ILoggerFactory loggers)
     {
         var errors = RunConfigValidator.Validate(experiment, request, out var config);
         if (errors.Count > 0 || config is null)
@@ -81,7 +87,7 @@ public static class RunsApi
         var configJson = config.ToJson();
         var parameters = config.ToParameters().ToDictionary(p => p.Key, p => p.Value.GetRawText());
         await store.CreateQueuedRunAsync(id, experiment, request!.ModelName!, request.Dataset!.Name!, request.Dataset.Version!.Value,
-            configJson, parameters);
+            configJson, parameters, lineage);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);

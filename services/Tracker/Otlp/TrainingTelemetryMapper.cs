@@ -59,6 +59,10 @@ public static class TrainingTelemetryMapper
             // Stored under a field of its own per attempt number: the same announcement applied twice changes nothing twice.
             run.Fields[$"{AttemptFieldPrefix}{attempt.Attempt}"] = JsonSerializer.Serialize(attempt, Platform.Contracts.ContractJson.Options);
         }
+        if (span.Attributes.TryGetValue(TrainingTelemetryConventions.Finding, out var rawFinding))
+        {
+            problem = AddFinding(rawFinding, run);
+        }
         if (span.Name == TrainingTelemetryConventions.RunSpan)
         {
             run.StartedAt = Time(span.StartUnixNano);
@@ -89,6 +93,28 @@ public static class TrainingTelemetryMapper
 
     /// <summary>The run-hash field prefix under which each attempt's announcement is kept.</summary>
     public const string AttemptFieldPrefix = "attempt:";
+
+    /// <summary>The run-hash field prefix under which each finding's latest version is kept (one field per finding id).</summary>
+    public const string FindingFieldPrefix = "finding:";
+
+    private static string? AddFinding(object? raw, RunObservation run)
+    {
+        Platform.Contracts.Runs.RunFinding? finding = null;
+        try
+        {
+            finding = raw is string json ? JsonSerializer.Deserialize<Platform.Contracts.Runs.RunFinding>(json, Platform.Contracts.ContractJson.Options) : null;
+        }
+        catch (JsonException)
+        {
+        }
+        if (finding is null || string.IsNullOrWhiteSpace(finding.Id) || finding.Id.Length > 100 || finding.Evidence is null || finding.Remedies is null)
+        {
+            return $"The {TrainingTelemetryConventions.Finding} of run {run.RunId} is not a finding (JSON with id, kind, severity, summary, evidence, remedies).";
+        }
+        // Stored as read back, so what the API answers is what the contract says; a later version of the finding replaces it.
+        run.Fields[FindingFieldPrefix + finding.Id] = JsonSerializer.Serialize(finding, Platform.Contracts.ContractJson.Options);
+        return null;
+    }
 
     private static Platform.Contracts.Runs.RunAttempt? AttemptOf(OtlpSpan span)
     {

@@ -24,6 +24,10 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
     private const string QueuedOrigin = "api";
     private const string TelemetryOrigin = "telemetry";
 
+    // A remedy run's link to the run it remedies and to the finding (and remedy) it applies.
+    private const string ParentRunField = "parentRunId";
+    private const string RemedyOfField = "remedyOf";
+
     public static RedisKey RunKey(Guid id) => $"{Prefix}run:{id:D}";
     private static RedisKey ParamsKey(Guid id) => $"{Prefix}run:{id:D}:params";
     private static RedisKey LatestKey(Guid id) => $"{Prefix}run:{id:D}:latest";
@@ -114,18 +118,24 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
     private IDatabase Database => redis.GetDatabase();
 
     /// <summary>Records a new run requested through the API: queued, with its configuration and parameters.</summary>
+    /// <param name="lineage">For a remedy run: the run it remedies and the finding#remedy it applies.</param>
     public async Task CreateQueuedRunAsync(Guid id, string experiment, string modelName, string datasetName, int datasetVersion,
-        string configJson, IReadOnlyDictionary<string, string> parameters)
+        string configJson, IReadOnlyDictionary<string, string> parameters, (Guid Parent, string RemedyOf)? lineage = null)
     {
         var database = Database;
         await EnsureRunAsync(database, id, experiment, experimentNamed: true, RunStates.Queued, QueuedOrigin, time.GetUtcNow());
-        var fields = new HashEntry[]
+        var fields = new List<HashEntry>
         {
             new("modelName", modelName), new("datasetName", datasetName),
             new("datasetVersion", datasetVersion.ToString(CultureInfo.InvariantCulture)), new("config", configJson),
         };
+        if (lineage is { } link)
+        {
+            fields.Add(new(ParentRunField, link.Parent.ToString("D")));
+            fields.Add(new(RemedyOfField, link.RemedyOf));
+        }
         await Task.WhenAll(
-            database.HashSetAsync(RunKey(id), fields),
+            database.HashSetAsync(RunKey(id), [.. fields]),
             parameters.Count == 0 ? Task.CompletedTask : database.HashSetAsync(ParamsKey(id), parameters.Select(p => new HashEntry(p.Key, p.Value)).ToArray()));
     }
 
@@ -342,7 +352,8 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         var curves = latest.Select(e =>
         {
             var parts = e.Value.ToString().Split(' ');
-            return new MetricSummary(e.Name.ToString(), 0, long.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture));
+            var name = e.Name.ToString();
+            return new MetricSummary(name, 0, long.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture), CurveAxes.Of(name));
         }).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
         var finals = final.ToDictionary(e => e.Name.ToString(), e => (double)e.Value, StringComparer.Ordinal);
         var metrics = curves.ToDictionary(c => c.Name, c => c.LastValue, StringComparer.Ordinal);
@@ -362,6 +373,9 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
             .Select(f => JsonSerializer.Deserialize<RunAttempt>(f.Value, Platform.Contracts.ContractJson.Options)!)
             .OrderBy(a => a.Attempt).ToList();
         var counted = int.TryParse(fields.GetValueOrDefault("attempt"), CultureInfo.InvariantCulture, out var attempt) ? attempt : 1;
+        var findings = fields.Where(f => f.Key.StartsWith(TrainingTelemetryMapper.FindingFieldPrefix, StringComparison.Ordinal))
+            .Select(f => JsonSerializer.Deserialize<RunFinding>(f.Value, Platform.Contracts.ContractJson.Options)!)
+            .OrderBy(f => Array.IndexOf(FindingKinds.All, f.Kind) is var i and >= 0 ? i : int.MaxValue).ThenBy(f => f.Id, StringComparer.Ordinal).ToList();
         return new RunRecord(
             id,
             fields.GetValueOrDefault("experiment") ?? DefaultExperiment,
@@ -384,7 +398,10 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
             config,
             perClass?.OrderBy(e => e.Name.ToString(), StringComparer.Ordinal).ToDictionary(e => e.Name.ToString(), e => (double)e.Value, StringComparer.Ordinal),
             matrix,
-            details ? attempts : null);
+            details ? attempts : null,
+            details ? findings : null,
+            Guid.TryParse(fields.GetValueOrDefault(ParentRunField), out var parent) ? parent : null,
+            fields.GetValueOrDefault(RemedyOfField));
     }
 
     private static DateTimeOffset? Time(string? unixMilliseconds) =>

@@ -12,6 +12,10 @@ namespace Platform.Trainer.Telemetry;
 /// <summary>Turns one run's training events into spans, events and metrics.</summary>
 public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel job, TrainingConfig config, int attempt, string why, ILogger logger) : ITrainingObserver, IDisposable
 {
+    /// <summary>Step-level points per <c>training.steps</c> span: a few at a time keeps them live without a span per point.</summary>
+    public const int StepPointsPerSpan = 5;
+
+    private readonly List<StepLogged> pendingSteps = [];
     private Activity? run;
 
     public void OnEvent(TrainingEvent trainingEvent)
@@ -21,13 +25,25 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
             case Training.Engine.RunStarted started:
                 StartRun(started);
                 break;
+            case StepLogged point:
+                pendingSteps.Add(point);
+                if (pendingSteps.Count >= StepPointsPerSpan)
+                {
+                    FlushSteps();
+                }
+                break;
             case EpochCompleted { Metrics: var metrics }:
+                FlushSteps();
                 ReportEpoch(metrics);
+                break;
+            case FindingRaised { Finding: var finding }:
+                ReportFinding(finding);
                 break;
             case CheckpointSaved checkpoint:
                 ReportCheckpoint(checkpoint);
                 break;
             case RunCompleted { Report: var report }:
+                FlushSteps();
                 ReportResult(report);
                 break;
             case Training.Engine.RunCancelled cancelled:
@@ -103,6 +119,58 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
             job.RunId, metrics.Epoch, metrics.TrainLoss, metrics.TrainAccuracy, metrics.ValidationLoss, metrics.ValidationAccuracy, metrics.ImagesPerSecond);
     }
 
+    private void FlushSteps()
+    {
+        if (pendingSteps.Count == 0)
+        {
+            return;
+        }
+
+        var start = pendingSteps[0].Timestamp;
+        using (var span = telemetry.Source.StartActivity(TrainingTelemetryConventions.StepsSpan, ActivityKind.Internal, run?.Context ?? default, startTime: start))
+        {
+            span?.SetTag(TrainingTelemetryConventions.RunId, job.RunId.ToString());
+            foreach (var point in pendingSteps)
+            {
+                var tags = new ActivityTagsCollection { [TrainingTelemetryConventions.Step] = point.Step };
+                foreach (var (name, value) in MetricsOf(point))
+                {
+                    tags[TrainingTelemetryConventions.Metric(name)] = value;
+                }
+                span?.AddEvent(new ActivityEvent(TrainingTelemetryConventions.StepsSpan, point.Timestamp, tags));
+            }
+        }
+        pendingSteps.Clear();
+    }
+
+    private void ReportFinding(Contracts.Runs.RunFinding finding)
+    {
+        using (var span = telemetry.Source.StartActivity(TrainingTelemetryConventions.FindingSpan, ActivityKind.Internal, run?.Context ?? default))
+        {
+            span?.SetTag(TrainingTelemetryConventions.RunId, job.RunId.ToString());
+            span?.SetTag(TrainingTelemetryConventions.Finding, JsonSerializer.Serialize(finding, ContractJson.Options));
+        }
+        logger.LogWarning("Run {RunId} finding {Finding} ({Severity}): {Summary}", job.RunId, finding.Id, finding.Severity, finding.Summary);
+    }
+
+    /// <summary>A step-level point's metrics; a non-finite loss or norm is left out (OpenTelemetry numbers must be finite to compare).</summary>
+    public static IEnumerable<(string Name, double Value)> MetricsOf(StepLogged point)
+    {
+        if (double.IsFinite(point.TrainLoss))
+        {
+            yield return (MetricNames.StepTrainLoss, point.TrainLoss);
+        }
+        yield return (MetricNames.StepLearningRate, point.LearningRate);
+        if (double.IsFinite(point.GradientNorm))
+        {
+            yield return (MetricNames.StepGradientNorm, point.GradientNorm);
+        }
+        if (point.LossScale is { } scale)
+        {
+            yield return (MetricNames.StepLossScale, scale);
+        }
+    }
+
     private void ReportCheckpoint(CheckpointSaved checkpoint)
     {
         // The engine reports a checkpoint once it is stored; the span marks that moment in the run's timeline.
@@ -163,6 +231,21 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
         if (metrics.EmaValidationAccuracy is { } emaAccuracy)
         {
             yield return (MetricNames.EmaValidationAccuracy, emaAccuracy);
+        }
+        foreach (var block in metrics.Blocks ?? [])
+        {
+            if (block.GradientNorm is { } gradientNorm && double.IsFinite(gradientNorm))
+            {
+                yield return (MetricNames.BlockGradientNormPrefix + block.Block, gradientNorm);
+            }
+            if (double.IsFinite(block.WeightNorm))
+            {
+                yield return (MetricNames.BlockWeightNormPrefix + block.Block, block.WeightNorm);
+            }
+            if (block.UpdateRatio is { } ratio && double.IsFinite(ratio))
+            {
+                yield return (MetricNames.BlockUpdateRatioPrefix + block.Block, ratio);
+            }
         }
     }
 
