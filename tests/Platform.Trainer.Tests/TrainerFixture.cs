@@ -1,8 +1,10 @@
+using System.Text.Json;
 using Azure.Storage.Blobs;
 using MassTransit;
 using Platform.Contracts;
 using Platform.Testing;
 using Platform.Testing.Otlp;
+using Platform.Trainer.Jobs;
 using Conventions = Platform.Contracts.Telemetry.TrainingTelemetryConventions;
 
 namespace Platform.Trainer.Tests;
@@ -72,11 +74,12 @@ public sealed class TrainerFixture : IAsyncLifetime
         await using var trainer = await StartTrainerAsync(settings);
         var runId = Guid.NewGuid();
 
-        // The tracker is down for the whole run and 12 s past its last epoch: longer than the OTLP exporter's own retries.
+        // The tracker is down for the whole run and past its end: the lease says Completed (package published), and the
+        // outcome must still wait, seconds after the spans were flushed to the spool, until the tracker acknowledges them.
         tracker.Unavailable = true;
         await PublishAsync(Job(runId, SmallCnnConfig(epochs: 2)));
-        await Eventually.UntilAsync(() => trainer.Output.Contains($"Run {runId} epoch 2:"), TimeSpan.FromMinutes(3), () => trainer.Output);
-        await Task.Delay(TimeSpan.FromSeconds(12));
+        await Eventually.UntilAsync(async () => await LeaseStateAsync(runId) == JobState.Completed, TimeSpan.FromMinutes(3), () => trainer.Output);
+        await Task.Delay(TimeSpan.FromSeconds(3));
         var outage = new TrackerOutage(Trained.Any(m => m.RunId == runId), Directory.EnumerateFiles(spool, "*.otlp", SearchOption.AllDirectories).Count());
         tracker.Unavailable = false;
 
@@ -109,6 +112,17 @@ public sealed class TrainerFixture : IAsyncLifetime
                 ? throw new InvalidOperationException($"Run {runId} failed: {failed.Reason}: {failed.Detail}")
                 : Trained.FirstOrDefault(m => m.RunId == runId),
             timeout, () => $"no model for run {runId}.\n{diagnostics()}");
+
+    public async Task<JobState?> LeaseStateAsync(Guid runId)
+    {
+        var lease = Blobs.GetBlobContainerClient(StorageLayout.RunsContainer).GetBlobClient($"{StorageLayout.RunPrefix(runId)}lease.json");
+        if (!(await lease.ExistsAsync()).Value)
+        {
+            return null;
+        }
+        var content = await lease.DownloadContentAsync();
+        return JsonSerializer.Deserialize<JobLease>(content.Value.Content.ToString(), JsonSerializerOptions.Web)?.State;
+    }
 
     public async Task<IReadOnlyList<string>> CheckpointsAsync(Guid runId)
     {
