@@ -287,6 +287,35 @@ public sealed class RunsApiTests(TrackerFixture fixture)
     }
 
     [Fact]
+    public async Task The_runs_table_serves_one_sorted_page_with_the_chosen_columns_and_the_total()
+    {
+        var experiment = $"table-{Guid.NewGuid():N}"[..14];
+        var rates = new[] { 0.004, 0.001, 0.005, 0.002, 0.003 };
+        foreach (var lr in rates)
+        {
+            await UiRuns.LogAsync(fixture.Tracker, experiment, epochs: 2, lr: lr);
+        }
+
+        var page = await fixture.GetJsonAsync($"/runs/table?experiment={experiment}&orderBy=params.lr%20desc&columns=params.lr,metrics.test_accuracy&offset=1&limit=2&groupBy=experiment");
+
+        Assert.Equal(5, page.GetProperty("total").GetInt32());
+        var rows = page.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal([0.004, 0.003], rows.Select(r => r.GetProperty("values").GetProperty("params.lr").GetDouble()));
+        Assert.All(rows, r => Assert.Equal(0.95, r.GetProperty("values").GetProperty("metrics.test_accuracy").GetDouble()));
+        Assert.Contains("metrics.val_accuracy", page.GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(5, page.GetProperty("groups").GetProperty(experiment).GetInt32());
+        var defaults = await fixture.GetJsonAsync($"/runs/table?experiment={experiment}&limit=1");
+        Assert.Equal(["metrics.test_accuracy", "metrics.train_loss", "metrics.val_accuracy", "metrics.val_loss"],
+            defaults.GetProperty("chosen").EnumerateArray().Select(c => c.GetString()));
+        var none = await fixture.GetJsonAsync($"/runs/table?experiment={experiment}&limit=1&columns=");
+        Assert.Empty(none.GetProperty("rows")[0].GetProperty("values").EnumerateObject());
+        var (status, problem) = await fixture.SendJsonAsync(HttpMethod.Get, "/runs/table?filter=metrics.val_accuracy%20%3E&columns=lr", null);
+        Assert.Equal(400, status);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("filter", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("columns", out _));
+    }
+
+    [Fact]
     public async Task A_window_of_steps_is_served_in_detail_for_a_zoomed_chart()
     {
         var runId = Guid.NewGuid();

@@ -137,6 +137,45 @@ public sealed class UiTests(TrackerFixture fixture, ChromiumFixture chromium) : 
     }
 
     [Fact]
+    public async Task Chosen_columns_and_the_sort_survive_a_reload()
+    {
+        var experiment = NewExperiment();
+        foreach (var lr in new[] { 0.001, 0.01, 0.003 })
+        {
+            await UiRuns.LogAsync(fixture.Tracker, experiment, epochs: 2, lr: lr);
+        }
+        await using var page = await OpenAsync($"/index.html?experiment={experiment}");
+        await Assertions.Expect(page.Locator("#runs tbody tr[data-run]")).ToHaveCountAsync(3);
+
+        await page.Locator("#columns-picker summary").ClickAsync();
+        await page.Page.GetByLabel("params.lr").CheckAsync();
+        await page.Locator("#runs thead button.sort[data-key='params.lr']").ClickAsync();
+        await Assertions.Expect(page.Locator("#runs thead th[aria-sort='descending'] button[data-key='params.lr']")).ToBeVisibleAsync();
+        await page.Page.ReloadAsync();
+
+        await Assertions.Expect(page.Locator("#runs thead th[aria-sort='descending'] button[data-key='params.lr']")).ToBeVisibleAsync();
+        var lrColumn = await page.Locator("#runs thead th").AllTextContentsAsync();
+        var index = lrColumn.ToList().IndexOf("lr");
+        Assert.Equal(["0.01", "0.003", "0.001"], await page.Locator($"#runs tbody tr[data-run] td:nth-child({index + 1})").AllTextContentsAsync());
+        Assert.Contains("cols=", page.Page.Url);
+        await page.ScreenshotAsync("tracker-runs");
+        page.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task A_filter_that_does_not_parse_shows_its_error_beside_the_box()
+    {
+        await using var page = await OpenAsync("/index.html");
+        await page.Locator("#filter").FillAsync("metrics.val_accuracy >");
+        await page.Locator("#filter").PressAsync("Enter");
+
+        await Assertions.Expect(page.Locator("#filter-error")).ToContainTextAsync("is not a clause");
+        await Assertions.Expect(page.Locator("#filter")).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.Contains("filter=", page.Page.Url);
+        page.AssertNoConsoleErrors("the server responded with a status of 400");
+    }
+
+    [Fact]
     public async Task Two_selected_runs_open_the_comparison_with_both_curves_and_the_differing_parameter_highlighted()
     {
         var experiment = NewExperiment();

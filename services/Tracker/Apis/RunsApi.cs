@@ -27,6 +27,8 @@ public static class RunsApi
         var runs = app.MapGroup("/runs").WithTags("Runs");
         runs.MapGet("/", SearchRuns).WithName("SearchRuns")
             .WithSummary("Search runs: filter=metrics.val_accuracy > 0.9 and params.optimizer = 'adamw', orderBy=metrics.val_accuracy desc, experiment, idPrefix, limit");
+        runs.MapGet("/table", GetRunTable).WithName("GetRunTable")
+            .WithSummary("A page of the runs table: filter and orderBy as in search, columns=params.lr,metrics.val_accuracy (default: the first six metrics; empty: none), groupBy=experiment, offset, limit (1-500)");
         runs.MapGet("/compare", CompareRuns).WithName("CompareRuns")
             .WithSummary("Compare runs: ids=a,b,… (2 to 10 runs); parameter differences and the chosen metrics' curves side by side (metrics=…, maxPoints)");
         runs.MapGet("/{id:guid}", GetRun).WithName("GetRun").WithSummary("A run: state, parameters, metrics, curves, configuration, per-class figures and confusion matrix");
@@ -141,6 +143,90 @@ public static class RunsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["orderBy"] = [orderError!] }, title: "The search is invalid.");
         }
         return TypedResults.Ok<IReadOnlyList<RunRecord>>(ordered.Take(limit ?? MaxListedRuns).ToList());
+    }
+
+    public const int MaxTablePage = 500;
+    public const int MaxTableColumns = 40;
+    public const int DefaultTableMetrics = 6;
+
+    public static async Task<Results<Ok<RunTablePage>, ValidationProblem>> GetRunTable(
+        RunStore store, string? experiment, string? filter, string? orderBy, string? columns, string? groupBy, int? offset, int? limit)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!RunFilter.TryParse(filter, out var parsed, out var filterError))
+        {
+            errors["filter"] = [filterError!];
+        }
+        var chosen = (columns ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+        if (chosen.FirstOrDefault(c => !RunFilter.IsKnownKey(c)) is { } unknown)
+        {
+            errors["columns"] = [$"'{unknown}' is not a column: use params.NAME or metrics.NAME."];
+        }
+        else if (chosen.Count > MaxTableColumns)
+        {
+            errors["columns"] = [$"Choose at most {MaxTableColumns} columns."];
+        }
+        if (groupBy is not (null or "" or "experiment"))
+        {
+            errors["groupBy"] = ["groupBy can only be experiment."];
+        }
+        if (offset is < 0)
+        {
+            errors["offset"] = ["offset must not be negative."];
+        }
+        if (limit is < 1 or > MaxTablePage)
+        {
+            errors["limit"] = [$"limit must be between 1 and {MaxTablePage}."];
+        }
+        IReadOnlyList<RunRecord> ordered = [];
+        if (errors.Count == 0)
+        {
+            var ids = await store.ListRunIdsAsync(string.IsNullOrWhiteSpace(experiment) ? null : experiment);
+            var matched = (await store.GetManyAsync(ids, details: false)).OfType<RunRecord>().Where(parsed.Matches);
+            if (!RunFilter.TryOrder(matched, orderBy, out ordered, out var orderError))
+            {
+                errors["orderBy"] = [orderError!];
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The runs table request is invalid.");
+        }
+        var grouped = groupBy == "experiment";
+        if (grouped)
+        {
+            // OrderBy is stable: within an experiment the runs keep the requested order.
+            ordered = [.. ordered.OrderBy(r => r.Experiment, StringComparer.Ordinal)];
+        }
+        var available = ordered.SelectMany(r => r.Params.Keys.Select(k => "params." + k).Concat(r.Metrics.Keys.Select(k => "metrics." + k)))
+            .Distinct().Order(StringComparer.Ordinal).ToList();
+        if (columns is null)
+        {
+            chosen = [.. available.Where(c => c.StartsWith("metrics.", StringComparison.Ordinal)).Take(DefaultTableMetrics)];
+        }
+        var (from, size) = (offset ?? 0, limit ?? 50);
+        var rows = ordered.Skip(from).Take(size).Select(run => new RunTableRow(run.Id, run.Experiment, run.State, run.ModelName, run.DatasetName, run.DatasetVersion,
+            run.CreatedAt, chosen.Select(c => (Column: c, Value: ColumnValue(run, c))).Where(c => c.Value is not null)
+                .ToDictionary(c => c.Column, c => c.Value!.Value, StringComparer.Ordinal))).ToList();
+        var groups = grouped ? ordered.GroupBy(r => r.Experiment).ToDictionary(g => g.Key, g => g.Count()) : null;
+        return TypedResults.Ok(new RunTablePage(ordered.Count, from, size, rows, available, chosen, groups));
+    }
+
+    private static System.Text.Json.JsonElement? ColumnValue(RunRecord run, string column)
+    {
+        if (column.StartsWith("params.", StringComparison.Ordinal))
+        {
+            return run.Params.TryGetValue(column["params.".Length..], out var parameter) ? parameter : null;
+        }
+        if (column.StartsWith("metrics.", StringComparison.Ordinal))
+        {
+            // JSON has no NaN or infinity: a diverged run's loss is shown as text.
+            return run.Metrics.TryGetValue(column["metrics.".Length..], out var metric)
+                ? double.IsFinite(metric) ? System.Text.Json.JsonSerializer.SerializeToElement(metric)
+                    : System.Text.Json.JsonSerializer.SerializeToElement(metric.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                : null;
+        }
+        return RunFilter.ValueOf(run, column) is { } value ? System.Text.Json.JsonSerializer.SerializeToElement(value.Text ?? (object?)value.Number) : null;
     }
 
     public static async Task<Results<Ok<RunRecord>, ProblemHttpResult>> GetRun(Guid id, RunStore store) =>
