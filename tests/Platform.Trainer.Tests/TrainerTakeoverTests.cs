@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Platform.Contracts;
+using Platform.Contracts.ModelPackages;
+using Platform.Testing;
+
+namespace Platform.Trainer.Tests;
+
+/// <summary>
+/// Several trainers competing for jobs, in a collection (and so a virtual host and queues) of their own: these tests
+/// mostly wait on leases and process starts, so they run beside <see cref="TrainerServiceTests"/> instead of after it.
+/// </summary>
+[Collection(TrainerTakeoverCollection.Name)]
+public sealed class TrainerTakeoverTests(TrainerFixture fixture)
+{
+    [Fact]
+    public async Task A_trainer_killed_mid_run_is_replaced_and_the_run_resumes_from_its_checkpoint_without_losing_or_repeating_epochs()
+    {
+        const int epochs = 5;
+        var runId = Guid.NewGuid();
+        var first = await fixture.StartTrainerAsync();
+        await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs)));
+        await Eventually.UntilAsync(async () => (await fixture.CheckpointsAsync(runId)).Any(name => name.StartsWith("epoch-", StringComparison.Ordinal)),
+            TimeSpan.FromMinutes(3), () => first.Output);
+
+        await first.KillAsync();
+        await first.DisposeAsync();
+        await using var second = await fixture.StartTrainerAsync();
+        var trained = await fixture.WaitForModelAsync(runId, TimeSpan.FromMinutes(4), () => second.Output);
+
+        var models = fixture.Blobs.GetBlobContainerClient(StorageLayout.ModelsContainer);
+        var metrics = JsonDocument.Parse((await models.GetBlobClient(StorageLayout.ModelPackageFile("fashion-cnn", runId, ModelPackageLayout.MetricsFile)).DownloadContentAsync()).Value.Content.ToString()).RootElement;
+        var history = metrics.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("epoch").GetInt32()).ToList();
+        Assert.Equal(Enumerable.Range(1, epochs), history);
+        Assert.Contains("attempt 2", second.Output);
+        Assert.Contains("taken over: the trainer of attempt 1 stopped renewing its lease", second.Output);
+        Assert.Single(fixture.Trained, m => m.RunId == runId);
+        Assert.True(trained.Metrics["accuracy"] > 0.5);
+    }
+
+    [Fact]
+    public async Task Two_trainers_and_two_jobs_each_job_is_done_exactly_once()
+    {
+        await using var one = await fixture.StartTrainerAsync();
+        await using var two = await fixture.StartTrainerAsync();
+        var runs = new[] { Guid.NewGuid(), Guid.NewGuid() };
+
+        foreach (var runId in runs)
+        {
+            await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs: 1)));
+        }
+        foreach (var runId in runs)
+        {
+            await fixture.WaitForModelAsync(runId, TimeSpan.FromMinutes(5), () => one.Output + two.Output);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.All(runs, runId => Assert.Single(fixture.Trained, m => m.RunId == runId));
+        Assert.Contains(runs[0].ToString(), one.Output + two.Output);
+        // Each trainer ran a job: one job at a time per trainer, so the second went to the idle replica.
+        Assert.True(runs.All(r => one.Output.Contains(r.ToString()) || two.Output.Contains(r.ToString())));
+        Assert.True(one.Output.Contains("completed") && two.Output.Contains("completed"), "both trainers should have completed a run");
+    }
+}
