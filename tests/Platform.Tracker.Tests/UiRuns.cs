@@ -1,4 +1,7 @@
 using System.Net.Http.Headers;
+using System.Text.Json;
+using Platform.Contracts;
+using Platform.Contracts.Runs;
 using Platform.Testing;
 using Conventions = Platform.Contracts.Telemetry.TrainingTelemetryConventions;
 
@@ -34,6 +37,15 @@ public static class UiRuns
         await PostAsync(tracker, [.. spans]);
         return run;
     }
+
+    /// <summary>An overfitting finding whose one remedy sets weightDecay, as the trainer's doctor sends it.</summary>
+    public static OtlpRequests.Span OverfittingFinding(Guid run) =>
+        new(Conventions.FindingSpan, OtlpRequests.TraceId(run), OtlpRequests.SpanId(9), 1_700_000_000_000_000_000UL, 1_700_000_000_001_000_000UL,
+            [(Conventions.RunId, run.ToString()), (Conventions.Finding, JsonSerializer.Serialize(new RunFinding("overfitting", FindingKinds.Overfitting,
+                FindingSeverities.Warning, "val_loss rose while train_loss fell: the model memorises the training images.",
+                [new FindingEvidence("val_loss", CurveAxes.Epoch, 1, 3, [0.5, 0.6, 0.7], "rose 2 epochs in a row")],
+                [new FindingRemedy("Stronger weight decay.", new Dictionary<string, JsonElement> { ["weightDecay"] = JsonSerializer.SerializeToElement(0.05) })],
+                3, 30), ContractJson.Options))]);
 
     public static async Task PostAsync(ServiceUnderTest tracker, params OtlpRequests.Span[] spans)
     {

@@ -137,6 +137,50 @@ public sealed class UiTests(TrackerFixture fixture, ChromiumFixture chromium) : 
     }
 
     [Fact]
+    public async Task A_findings_remedy_button_starts_the_linked_run_and_its_page_shows_what_changed()
+    {
+        var (status, created) = await fixture.SendJsonAsync(HttpMethod.Post, $"/experiments/{NewExperiment()}/runs", new
+        {
+            dataset = new { name = "fashion-mnist", version = 2 },
+            modelName = "fashion-classifier",
+            config = new { architecture = "small_cnn", epochs = 4, weightDecay = 0.01 },
+        });
+        Assert.Equal(201, status);
+        var parent = created.GetProperty("id").GetGuid();
+        await UiRuns.PostAsync(fixture.Tracker, UiRuns.Epoch(parent, 0, 0.001), UiRuns.Epoch(parent, 1, 0.001), UiRuns.OverfittingFinding(parent));
+        await using var page = await OpenAsync($"/run.html?id={parent}");
+
+        var finding = page.Locator("#findings article[data-finding='overfitting']");
+        await Assertions.Expect(finding).ToContainTextAsync("rose 2 epochs in a row");
+        await finding.Locator("button.remedy").ClickAsync();
+
+        await page.Page.WaitForURLAsync(url => !url.Contains(parent.ToString()));
+        var child = Guid.Parse(new Uri(page.Page.Url).Query.Split("id=")[1]);
+        var record = await fixture.GetJsonAsync($"/runs/{child}");
+        Assert.Equal((parent, "overfitting#0"), (record.GetProperty("parentRunId").GetGuid(), record.GetProperty("remedyOf").GetString()));
+        await Assertions.Expect(page.Locator(".lineage")).ToContainTextAsync("overfitting#0");
+        var changed = page.Locator("#params tr.differs");
+        await Assertions.Expect(changed).ToHaveCountAsync(1);
+        await Assertions.Expect(changed).ToContainTextAsync("weight_decay0.05 (parent: 0.01)");
+        page.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Step_level_curves_get_their_own_charts_and_per_block_gradient_norms_share_one()
+    {
+        var run = Guid.NewGuid();
+        await UiRuns.PostAsync(fixture.Tracker, [.. Enumerable.Range(0, 3).Select(epoch => OtlpRequests.Epoch(run, epoch,
+            [("train_loss", 1.0 / (epoch + 1)), ("block_grad_norm.stem", 0.1 * (epoch + 1)), ("block_grad_norm.layer1", 0.2), ("block_grad_norm.head", 0.3)])),
+            .. Enumerable.Range(1, 20).Select(step => OtlpRequests.Epoch(run, step * 10, [("step_train_loss", 2.0 / step)]))]);
+        await using var page = await OpenAsync($"/run.html?id={run}");
+
+        await Assertions.Expect(page.Locator(".chart[data-metric='gradient norm per block'] .legend [data-series]")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator(".chart[data-metric='loss per step']")).ToHaveAttributeAsync("data-points", "20");
+        await Assertions.Expect(page.Locator(".chart[data-metric='loss']")).ToHaveAttributeAsync("data-points", "3");
+        page.AssertNoConsoleErrors();
+    }
+
+    [Fact]
     public async Task Chosen_columns_and_the_sort_survive_a_reload()
     {
         var experiment = NewExperiment();
