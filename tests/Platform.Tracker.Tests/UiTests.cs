@@ -241,23 +241,63 @@ public sealed class UiTests(TrackerFixture fixture, ChromiumFixture chromium) : 
         page.AssertNoConsoleErrors();
     }
 
-    [Fact]
-    public async Task Promoting_a_version_on_the_models_page_sets_the_alias_and_publishes_ModelPromoted()
+    private async Task<string> RegisterModelAsync(int versions)
     {
         var model = $"ui-model-{Guid.NewGuid():N}"[..20];
-        var run = Guid.NewGuid();
-        await fixture.Bus.Publish(new ModelTrained(run, model, "http://blobs/models/ui.zip", "fashion-mnist", 1,
-            new Dictionary<string, double> { ["test_accuracy"] = 0.9 }, DateTimeOffset.UtcNow));
-        await fixture.Tracker.PollAsync($"/models/{model}", m => m.GetProperty("versions").GetArrayLength() == 1);
-        await using var page = await OpenAsync("/models.html");
+        for (var i = 0; i < versions; i++)
+        {
+            await fixture.Bus.Publish(new ModelTrained(Guid.NewGuid(), model, $"http://blobs/models/ui-{i}.zip", "fashion-mnist", 1,
+                new Dictionary<string, double> { ["test_accuracy"] = 0.9 + i / 100.0 }, DateTimeOffset.UtcNow));
+            await fixture.Tracker.PollAsync($"/models/{model}", m => m.GetProperty("versions").GetArrayLength() == i + 1);
+        }
+        return model;
+    }
 
+    [Fact]
+    public async Task Promoting_a_version_asks_first_then_sets_the_alias_and_publishes_ModelPromoted()
+    {
+        var model = await RegisterModelAsync(1);
+        var run = (await fixture.GetJsonAsync($"/models/{model}")).GetProperty("versions")[0].GetProperty("runId").GetGuid();
+        await using var page = await OpenAsync("/models.html");
         var version = page.Locator($"section[data-model='{model}'] tr[data-version='1']");
+        await Assertions.Expect(version.Locator(".lineage")).ToContainTextAsync("dataset fashion-mnist v1 → run");
         await version.Locator("input.alias").FillAsync("staging");
+
         await version.Locator("button.promote").ClickAsync();
+        await Assertions.Expect(page.Locator("#confirm-message")).ToContainTextAsync("at version 1");
+        await page.Page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.Locator("#confirm")).Not.ToBeVisibleAsync();
+        Assert.Empty((await fixture.GetJsonAsync($"/models/{model}")).GetProperty("aliases").EnumerateObject());
+        await version.Locator("button.promote").ClickAsync();
+        await page.Locator("#confirm-yes").ClickAsync();
 
         await Assertions.Expect(page.Locator($"section[data-model='{model}'] tr[data-version='1'] .aliases")).ToHaveTextAsync("staging");
         var promoted = await fixture.WaitForPublishedAsync<ModelPromoted>(m => m.ModelName == model);
         Assert.Equal(("staging", 1, run), (promoted.Alias, promoted.Version, promoted.RunId));
+        page.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Rolling_back_an_alias_returns_it_to_the_version_it_served_before()
+    {
+        var model = await RegisterModelAsync(2);
+        foreach (var version in new[] { 1, 2 })
+        {
+            var (status, body) = await fixture.SendJsonAsync(HttpMethod.Put, $"/models/{model}/aliases/production", new { version });
+            Assert.True(status == 200, body.ToString());
+        }
+        await using var page = await OpenAsync("/models.html");
+        var alias = page.Locator($"section[data-model='{model}'] tr[data-alias='production']");
+        await Assertions.Expect(alias.Locator(".route")).ToHaveTextAsync("v2");
+
+        await alias.Locator("button.rollback").ClickAsync();
+        await Assertions.Expect(page.Locator("#confirm-message")).ToContainTextAsync("from version 2 to version 1");
+        await page.Locator("#confirm-yes").ClickAsync();
+
+        await Assertions.Expect(page.Locator($"section[data-model='{model}'] tr[data-alias='production'] .route")).ToHaveTextAsync("v1");
+        var history = await fixture.GetJsonAsync($"/models/{model}/history");
+        Assert.Equal("rollback", history[history.GetArrayLength() - 1].GetProperty("action").GetString());
+        await page.ScreenshotAsync("tracker-models");
         page.AssertNoConsoleErrors();
     }
 }
