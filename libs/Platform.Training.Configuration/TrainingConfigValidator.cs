@@ -1,3 +1,4 @@
+using Platform.Imaging.Formats.Recipes;
 using Platform.Training.Configuration.Architectures;
 
 namespace Platform.Training.Configuration;
@@ -267,6 +268,7 @@ internal sealed class TrainingConfigValidator
     {
         CheckStatistics("augmentation.mean", a.Mean, c.InputChannels, positive: false);
         CheckStatistics("augmentation.std", a.Std, c.InputChannels, positive: true);
+        CheckAutoAugment(a);
         if (a.Recipe is not { } recipe)
         {
             return;
@@ -291,6 +293,48 @@ internal sealed class TrainingConfigValidator
         {
             Add("augmentation.recipe.channels", $"must equal inputChannels ({c.InputChannels}).");
         }
+    }
+
+    private void CheckAutoAugment(AugmentationOptions a)
+    {
+        if (a.RandAugment is { } randAugment)
+        {
+            Range("augmentation.randAugment.n", randAugment.N, 1, 10);
+            Range("augmentation.randAugment.m", randAugment.M, 0, RandAugmentOptions.MaxMagnitude);
+            Range("augmentation.randAugment.magnitudeStd", randAugment.MagnitudeStd, 0, 10);
+            Range("augmentation.randAugment.probability", randAugment.Probability, 0, 1);
+            if (a.TrivialAugment || a.Recipe is { TrivialAugmentWide: true })
+            {
+                Add("augmentation.randAugment", "randAugment and trivialAugment are alternatives; choose one.");
+            }
+        }
+
+        if (a.TrivialAugment && a.Recipe is { RandAugment: not null })
+        {
+            Add("augmentation.trivialAugment", "the recipe already has randAugment; randAugment and trivialAugment are alternatives.");
+        }
+
+        if (a.RandomErasing is not { } erasing)
+        {
+            return;
+        }
+
+        Range("augmentation.randomErasing.probability", erasing.Probability, 0, 1);
+        Range("augmentation.randomErasing.minArea", erasing.MinArea, 1e-6, 1, maxExclusive: true);
+        Range("augmentation.randomErasing.maxArea", erasing.MaxArea, 1e-6, 1, maxExclusive: true);
+        if (erasing.MinArea > erasing.MaxArea)
+        {
+            Add("augmentation.randomErasing.minArea", $"must not exceed maxArea ({erasing.MaxArea}); was {erasing.MinArea}.");
+        }
+
+        Range("augmentation.randomErasing.minAspect", erasing.MinAspect, 1e-3, 1e3);
+        Range("augmentation.randomErasing.maxAspect", erasing.MaxAspect, 1e-3, 1e3);
+        if (erasing.MinAspect > erasing.MaxAspect)
+        {
+            Add("augmentation.randomErasing.minAspect", $"must not exceed maxAspect ({erasing.MaxAspect}); was {erasing.MinAspect}.");
+        }
+
+        Range("augmentation.randomErasing.count", erasing.Count, 1, 16);
     }
 
     /// <summary>Architectures whose first layer inverts a fixed normalisation (resnet18_imagenet) need exactly it.</summary>

@@ -71,4 +71,50 @@ public sealed class AugmentationRecipeTests
         Assert.Equal([0.3f], AugmentationRecipes.Evaluation(config).Mean);
         Assert.Equal(0, AugmentationRecipes.Evaluation(config).HorizontalFlipProbability);
     }
+
+    [Fact]
+    public void RandAugmentTrivialAugmentAndErasingFromTheConfigurationAreAddedToThePreset()
+    {
+        var config = TrainingConfig.FromJson("""
+            { "architecture": "small_cnn", "imageSize": 28, "inputChannels": 1,
+              "augmentation": { "preset": "light", "randAugment": { "n": 2, "m": 9, "magnitudeStd": 0.5 },
+                                "randomErasing": { "probability": 0.25, "fill": "constant" } } }
+            """);
+        Assert.Empty(config.Validate());
+        var train = AugmentationRecipes.Train(config);
+
+        Assert.Equal(new RandAugmentOptions(2, 9, 0.5, 0.5), train.RandAugment);
+        Assert.Equal(new RandomErasingOptions(Fill: ErasingFill.Constant), train.RandomErasing);
+        Assert.Equal(0.7, train.RandomResizedCrop!.MinScale);
+        Assert.True(AugmentationRecipes.Evaluation(config).IsDeterministic);
+        Assert.True(AugmentationRecipes.Train(Gray with { Augmentation = new AugmentationOptions(TrivialAugment: true) }).TrivialAugmentWide);
+    }
+
+    [Fact]
+    public void BadRandAugmentAndErasingValuesAreViolationsNamingFieldAndValue()
+    {
+        var config = Gray with
+        {
+            Augmentation = new AugmentationOptions(RandAugment: new RandAugmentOptions(N: 0, M: 12, Probability: -0.1), TrivialAugment: true,
+                RandomErasing: new RandomErasingOptions(Probability: 1.5, MinArea: 0.5, MaxArea: 0.4, MinAspect: 0, Count: 40)),
+        };
+        var violations = config.Validate().ToDictionary(v => v.Field, v => v.Message);
+
+        Assert.Equal("must be between 1 and 10; was 0.", violations["augmentation.randAugment.n"]);
+        Assert.Equal("must be in [0, 10]; was 12.", violations["augmentation.randAugment.m"]);
+        Assert.Equal("must be in [0, 1]; was -0.1.", violations["augmentation.randAugment.probability"]);
+        Assert.Contains("alternatives", violations["augmentation.randAugment"]);
+        Assert.Equal("must be in [0, 1]; was 1.5.", violations["augmentation.randomErasing.probability"]);
+        Assert.Equal("must not exceed maxArea (0.4); was 0.5.", violations["augmentation.randomErasing.minArea"]);
+        Assert.Contains("was 0.", violations["augmentation.randomErasing.minAspect"]);
+        Assert.Equal("must be between 1 and 16; was 40.", violations["augmentation.randomErasing.count"]);
+    }
+
+    [Fact]
+    public void AnUnknownErasingFillNamesTheAllowedOnes()
+    {
+        var violations = TrainingConfig.Check("""{ "augmentation": { "randomErasing": { "fill": "noise" } } }""", out _);
+        var violation = Assert.Single(violations);
+        Assert.Contains("pixel, channel, constant", violation.Message);
+    }
 }

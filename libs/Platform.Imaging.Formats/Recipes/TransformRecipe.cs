@@ -12,7 +12,9 @@ namespace Platform.Imaging.Formats.Recipes;
 /// <item>ResizeShorterSide set: the shorter side is resized to it (aspect kept), then the centre Size × Size is cut.</item>
 /// <item>Neither: the whole image is resized to exactly Size × Size (aspect not kept).</item>
 /// </list>
-/// Then the optional horizontal flip, colour jitter and normalisation. The evaluation recipe has no random parts,
+/// Then the optional horizontal flip, RandAugment or TrivialAugmentWide (on the 8-bit Size × Size image, as timm and
+/// torchvision run them on the PIL image), colour jitter, normalisation and random erasing (on the normalised image, as
+/// timm). The evaluation recipe has no random parts,
 /// so inference that uses it reproduces the training evaluation transform exactly.
 /// </summary>
 public sealed record TransformRecipe(
@@ -23,7 +25,10 @@ public sealed record TransformRecipe(
     int? ResizeShorterSide = null,
     RandomResizedCropOptions? RandomResizedCrop = null,
     double HorizontalFlipProbability = 0,
-    ColorJitterOptions? ColorJitter = null)
+    ColorJitterOptions? ColorJitter = null,
+    RandAugmentOptions? RandAugment = null,
+    bool TrivialAugmentWide = false,
+    RandomErasingOptions? RandomErasing = null)
 {
     public static readonly float[] ImageNetMean = [0.485f, 0.456f, 0.406f];
     public static readonly float[] ImageNetStd = [0.229f, 0.224f, 0.225f];
@@ -37,7 +42,8 @@ public sealed record TransformRecipe(
     /// <summary>True when the recipe makes no random decision, so the output depends on the image alone.</summary>
     [JsonIgnore]
     public bool IsDeterministic =>
-        RandomResizedCrop is null && HorizontalFlipProbability == 0 && (ColorJitter is null || ColorJitter == new ColorJitterOptions());
+        RandomResizedCrop is null && HorizontalFlipProbability == 0 && (ColorJitter is null || ColorJitter == new ColorJitterOptions())
+        && RandAugment is null && !TrivialAugmentWide && RandomErasing is null;
 
     /// <summary>
     /// Evaluation preset: resize the shorter side to <paramref name="resizeShorterSide"/> (default Size × 256/224,
@@ -82,6 +88,26 @@ public sealed record TransformRecipe(
             Require(jitter.Brightness >= 0 && jitter.Contrast >= 0 && jitter.Saturation >= 0,
                 "ColorJitter brightness, contrast and saturation must not be negative.");
             Require(jitter.Hue is >= 0 and <= 0.5, "ColorJitter hue must lie in [0, 0.5].");
+        }
+
+        if (RandAugment is { } randAugment)
+        {
+            Require(!TrivialAugmentWide, "RandAugment and TrivialAugmentWide are alternatives; choose one.");
+            Require(randAugment.N is >= 1 and <= 10, $"RandAugment N must be between 1 and 10 (was {randAugment.N}).");
+            Require(randAugment.M is >= 0 and <= RandAugmentOptions.MaxMagnitude, $"RandAugment M must lie in [0, 10] (was {randAugment.M}).");
+            Require(randAugment.MagnitudeStd is >= 0 and <= 10, $"RandAugment MagnitudeStd must lie in [0, 10] (was {randAugment.MagnitudeStd}).");
+            Require(randAugment.Probability is >= 0 and <= 1, $"RandAugment Probability must lie in [0, 1] (was {randAugment.Probability}).");
+        }
+
+        if (RandomErasing is { } erasing)
+        {
+            Require(erasing.Probability is >= 0 and <= 1, $"RandomErasing Probability must lie in [0, 1] (was {erasing.Probability}).");
+            Require(erasing.MinArea > 0 && erasing.MinArea <= erasing.MaxArea && erasing.MaxArea < 1,
+                $"RandomErasing needs 0 < MinArea <= MaxArea < 1 (were {erasing.MinArea} and {erasing.MaxArea}).");
+            Require(erasing.MinAspect > 0 && erasing.MinAspect <= erasing.MaxAspect && double.IsFinite(erasing.MaxAspect),
+                $"RandomErasing needs 0 < MinAspect <= MaxAspect (were {erasing.MinAspect} and {erasing.MaxAspect}).");
+            Require(erasing.Count is >= 1 and <= 16, $"RandomErasing Count must be between 1 and 16 (was {erasing.Count}).");
+            Require(Enum.IsDefined(erasing.Fill), $"RandomErasing Fill must be pixel, channel or constant (was {erasing.Fill}).");
         }
 
         return this;

@@ -39,6 +39,13 @@ public struct SampleRandom
     /// <summary>Uniform in [low, high).</summary>
     public double NextUniform(double low, double high) => low + (high - low) * NextDouble();
 
+    /// <summary>Standard normal (Box–Muller, one value per call: every draw takes the same two uniforms).</summary>
+    public double NextGaussian()
+    {
+        var radius = Math.Sqrt(-2 * Math.Log(1 - NextDouble()));
+        return radius * Math.Cos(2 * Math.PI * NextDouble());
+    }
+
     /// <summary>Uniform integer in [0, exclusiveMax), without modulo bias (Lemire's multiply-shift with rejection).</summary>
     public int NextInt(int exclusiveMax)
     {

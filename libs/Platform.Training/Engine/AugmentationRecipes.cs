@@ -28,16 +28,29 @@ public static class AugmentationRecipes
     /// none: the whole image resized to imageSize²; light: random resized crop with scale 0.7–1 and a horizontal flip;
     /// standard: torchvision's ImageNet recipe (scale 0.08–1, flip, brightness/contrast/saturation jitter 0.2);
     /// guide: the guide's pipeline (scale 0.08–1, flip, brightness and contrast jitter 0.2 only).
-    /// An explicit recipe wins over the preset.
+    /// An explicit recipe wins over the preset. RandAugment, TrivialAugmentWide and random erasing, when configured, are
+    /// added to either.
     /// </summary>
     public static TransformRecipe Train(TrainingConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (config.Augmentation.Recipe is { } recipe)
+        var augmentation = config.Augmentation;
+        var recipe = augmentation.Recipe ?? Preset(config);
+        if (augmentation is { RandAugment: null, TrivialAugment: false, RandomErasing: null })
         {
             return recipe.Validated();
         }
 
+        return (recipe with
+        {
+            RandAugment = augmentation.RandAugment ?? recipe.RandAugment,
+            TrivialAugmentWide = augmentation.TrivialAugment || recipe.TrivialAugmentWide,
+            RandomErasing = augmentation.RandomErasing ?? recipe.RandomErasing,
+        }).Validated();
+    }
+
+    private static TransformRecipe Preset(TrainingConfig config)
+    {
         var (mean, std) = Statistics(config);
         int size = config.ImageSize, channels = config.InputChannels;
         return config.Augmentation.Preset switch
