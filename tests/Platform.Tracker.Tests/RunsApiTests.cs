@@ -316,6 +316,22 @@ public sealed class RunsApiTests(TrackerFixture fixture)
     }
 
     [Fact]
+    public async Task The_runs_table_shows_a_change_made_after_the_run_was_last_listed()
+    {
+        var experiment = $"table-{Guid.NewGuid():N}"[..14];
+        var run = await UiRuns.LogAsync(fixture.Tracker, experiment, epochs: 1, complete: false);
+        var before = await fixture.GetJsonAsync($"/runs/table?experiment={experiment}&columns=metrics.val_accuracy");
+        Assert.Equal(("running", 0.5), (before.GetProperty("rows")[0].GetProperty("state").GetString(),
+            before.GetProperty("rows")[0].GetProperty("values").GetProperty("metrics.val_accuracy").GetDouble()));
+
+        await UiRuns.PostAsync(fixture.Tracker, UiRuns.Epoch(run, 1, 0.001));
+
+        var after = await fixture.GetJsonAsync($"/runs/table?experiment={experiment}&columns=metrics.val_accuracy");
+        Assert.Equal(0.54, after.GetProperty("rows")[0].GetProperty("values").GetProperty("metrics.val_accuracy").GetDouble(), 1e-12);
+        Assert.Equal(1, (await fixture.GetJsonAsync($"/runs?experiment={experiment}&filter=metrics.val_accuracy%20%3E%200.53")).GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_window_of_steps_is_served_in_detail_for_a_zoomed_chart()
     {
         var runId = Guid.NewGuid();

@@ -115,7 +115,7 @@ public static class RunsApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<RunRecord>>, ValidationProblem>> SearchRuns(
-        RunStore store, string? experiment, string? filter, string? orderBy, string? idPrefix, int? limit)
+        RunSummaryCache summaries, string? experiment, string? filter, string? orderBy, string? idPrefix, int? limit)
     {
         if (!RunFilter.TryParse(filter, out var parsed, out var filterError))
         {
@@ -132,12 +132,8 @@ public static class RunsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["idPrefix"] = ["idPrefix must be the start of a run id: up to 36 hex digits and dashes."] },
                 title: "The search is invalid.");
         }
-        var ids = await store.ListRunIdsAsync(string.IsNullOrWhiteSpace(experiment) ? null : experiment);
-        if (prefix is not null)
-        {
-            ids = [.. ids.Where(id => id.ToString("D").StartsWith(prefix, StringComparison.Ordinal))];
-        }
-        var runs = (await store.GetManyAsync(ids, details: false)).OfType<RunRecord>().Where(parsed.Matches);
+        var runs = (await summaries.ListAsync(string.IsNullOrWhiteSpace(experiment) ? null : experiment))
+            .Where(run => prefix is null || run.Id.ToString("D").StartsWith(prefix, StringComparison.Ordinal)).Where(parsed.Matches);
         if (!RunFilter.TryOrder(runs, orderBy, out var ordered, out var orderError))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["orderBy"] = [orderError!] }, title: "The search is invalid.");
@@ -150,7 +146,7 @@ public static class RunsApi
     public const int DefaultTableMetrics = 6;
 
     public static async Task<Results<Ok<RunTablePage>, ValidationProblem>> GetRunTable(
-        RunStore store, string? experiment, string? filter, string? orderBy, string? columns, string? groupBy, int? offset, int? limit)
+        RunSummaryCache summaries, string? experiment, string? filter, string? orderBy, string? columns, string? groupBy, int? offset, int? limit)
     {
         var errors = new Dictionary<string, string[]>();
         if (!RunFilter.TryParse(filter, out var parsed, out var filterError))
@@ -181,8 +177,7 @@ public static class RunsApi
         IReadOnlyList<RunRecord> ordered = [];
         if (errors.Count == 0)
         {
-            var ids = await store.ListRunIdsAsync(string.IsNullOrWhiteSpace(experiment) ? null : experiment);
-            var matched = (await store.GetManyAsync(ids, details: false)).OfType<RunRecord>().Where(parsed.Matches);
+            var matched = (await summaries.ListAsync(string.IsNullOrWhiteSpace(experiment) ? null : experiment)).Where(parsed.Matches);
             if (!RunFilter.TryOrder(matched, orderBy, out ordered, out var orderError))
             {
                 errors["orderBy"] = [orderError!];

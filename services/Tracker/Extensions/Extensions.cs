@@ -26,6 +26,7 @@ internal static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RunStore>();
         builder.Services.AddSingleton<CurveReader>();
+        builder.Services.AddSingleton<RunSummaryCache>();
         builder.Services.AddSingleton<ModelRegistry>();
     }
 }

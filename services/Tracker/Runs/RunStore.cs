@@ -18,6 +18,10 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
     private static readonly RedisKey AllRuns = Prefix + "runs";
     private static readonly RedisKey Experiments = Prefix + "experiments";
 
+    // Run id → a counter bumped after every write to the run (state, fields, parameters, metrics), so a reader that keeps
+    // runs in memory (RunSummaryCache) re-reads only the runs that changed, whichever replica wrote them.
+    private static readonly RedisKey RunVersions = Prefix + "run-versions";
+
     // Who created a run, set once with the run: the API, which queued it (TrainModel published), or telemetry from a client
     // the tracker never queued. A queued run's end comes from the trainer's messages, a telemetry-only run's from its run span.
     private const string OriginField = "origin";
@@ -137,7 +141,15 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         await Task.WhenAll(
             database.HashSetAsync(RunKey(id), [.. fields]),
             parameters.Count == 0 ? Task.CompletedTask : database.HashSetAsync(ParamsKey(id), parameters.Select(p => new HashEntry(p.Key, p.Value)).ToArray()));
+        await TouchAsync(database, id);
     }
+
+    /// <summary>Marks the run changed, after its writes were accepted (a reader that sees the new counter sees them).</summary>
+    private static Task TouchAsync(IDatabaseAsync database, Guid id) => database.HashIncrementAsync(RunVersions, id.ToString("D"));
+
+    /// <summary>Every run's change counter (a run written before counters existed has none and counts as 0).</summary>
+    public async Task<Dictionary<Guid, long>> ReadRunVersionsAsync() =>
+        (await Database.HashGetAllAsync(RunVersions)).ToDictionary(e => Guid.Parse(e.Name.ToString()), e => (long)e.Value);
 
     /// <summary>
     /// Removes a run recorded by the API whose training command never left (the broker was unavailable): the caller was told to
@@ -149,7 +161,8 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         await Task.WhenAll(
             database.KeyDeleteAsync([RunKey(id), ParamsKey(id)]),
             database.SortedSetRemoveAsync(AllRuns, id.ToString("D")),
-            database.SortedSetRemoveAsync(ExperimentRunsKey(experiment), id.ToString("D")));
+            database.SortedSetRemoveAsync(ExperimentRunsKey(experiment), id.ToString("D")),
+            database.HashDeleteAsync(RunVersions, id.ToString("D")));
     }
 
     private static async Task EnsureRunAsync(IDatabase database, Guid id, string experiment, bool experimentNamed, string initialState, string origin,
@@ -227,6 +240,7 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         }
         batch.Execute();
         await Task.WhenAll(writes);
+        await TouchAsync(database, run.RunId);
 
         // Spans are best-effort and leave in batches; the trainer's ModelTrained, RunFailed and RunCancelled messages are
         // durable. So the run span's end decides only a run the tracker did not queue (the origin never changes once set).
@@ -268,7 +282,12 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
             from = "," + string.Join(',', from) + ",",
             fields = fields is null || fields.Count == 0 ? "" : JsonSerializer.Serialize(fields),
         });
-        return result.IsNull ? null : (string?)result;
+        if (result.IsNull)
+        {
+            return null;
+        }
+        await TouchAsync(Database, id);
+        return (string?)result;
     }
 
     /// <summary>Final metrics of a run that exists (a message about an unknown run creates nothing).</summary>
@@ -278,10 +297,15 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         if (metrics.Count > 0 && await database.KeyExistsAsync(RunKey(id)))
         {
             await database.HashSetAsync(FinalKey(id), metrics.Select(m => new HashEntry(m.Key, m.Value)).ToArray());
+            await TouchAsync(database, id);
         }
     }
 
-    public Task MarkCancelRequestedAsync(Guid id) => Database.HashSetAsync(RunKey(id), "cancelRequested", "1");
+    public async Task MarkCancelRequestedAsync(Guid id)
+    {
+        await Database.HashSetAsync(RunKey(id), "cancelRequested", "1");
+        await TouchAsync(Database, id);
+    }
 
     /// <summary>Puts a failed or cancelled run back in the queue for another attempt.</summary>
     public async Task<string?> RequeueAsync(Guid id)
@@ -292,6 +316,7 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         {
             var database = Database;
             await Task.WhenAll(database.HashIncrementAsync(RunKey(id), "attempt"), database.HashDeleteAsync(RunKey(id), ["reason", "endedAt", "cancelRequested"]));
+            await TouchAsync(database, id);
         }
         return previous;
     }
