@@ -26,6 +26,7 @@ public static class RunWatcher
         var totalEpochs = ConfiguredEpochs(run);
         var printed = 0L;
         var history = new Dictionary<string, List<double>>();
+        var findings = new Dictionary<string, string>(StringComparer.Ordinal);
 
         async Task<bool> PollAsync(Action<string>? describe)
         {
@@ -39,6 +40,20 @@ public static class RunWatcher
                     context.Status.MarkupLine(line);
                 }
                 printed = done;
+            }
+            foreach (var finding in run.Findings ?? [])
+            {
+                // A finding is printed when it appears and again when its severity or summary changes.
+                var headline = FindingLines.Headline(finding);
+                if (!findings.TryGetValue(finding.Id, out var shown) || shown != headline)
+                {
+                    findings[finding.Id] = headline;
+                    context.Status.MarkupLine(headline);
+                    if (finding.Remedies.Count > 0)
+                    {
+                        context.Status.MarkupLine(Markup.Escape($"  remedy: {FindingLines.Changes(finding.Remedies[0])} (platform runs remedy {RunIds.Short(id)} {finding.Id})"));
+                    }
+                }
             }
             describe?.Invoke(Describe(run, done, totalEpochs, history));
             return IsTerminal(run);

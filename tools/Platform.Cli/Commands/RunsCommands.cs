@@ -9,7 +9,7 @@ using Platform.Contracts.Runs;
 
 namespace Platform.Cli.Commands;
 
-/// <summary><c>platform runs create | watch | list | show | compare | cancel | resume</c>, against the tracker.</summary>
+/// <summary><c>platform runs create | watch | list | show | compare | cancel | resume | remedy</c>, against the tracker.</summary>
 public static class RunsCommands
 {
     public static Command Create(Terminal terminal) => new("runs", "Start, follow, compare, cancel and resume training runs")
@@ -21,6 +21,7 @@ public static class RunsCommands
         Compare(terminal),
         Cancel(terminal),
         Resume(terminal),
+        Remedy(terminal),
     };
 
     private static Command CreateRun(Terminal terminal)
@@ -141,6 +142,14 @@ public static class RunsCommands
             {
                 console.MarkupLineInterpolated($"params: {string.Join(" ", parameters)}");
             }
+            if (run.ParentRunId is { } parent)
+            {
+                console.MarkupLineInterpolated($"remedy run of {parent} ({run.RemedyOf}); see the change: platform runs compare {RunIds.Short(parent)} {RunIds.Short(runId)}");
+            }
+            foreach (var line in (run.Findings ?? []).SelectMany(f => FindingLines.Details(f, runId)))
+            {
+                console.MarkupLine(line);
+            }
             return ExitCodes.Success;
         }));
         return command;
@@ -218,6 +227,42 @@ public static class RunsCommands
             var runId = await RunIds.ResolveAsync(parse.GetValue(id)!, context.Tracker, cancellationToken);
             var run = await context.Tracker.SendAsync<RunRecord>(HttpMethod.Post, $"/runs/{runId}/resume", body: null, cancellationToken);
             return parse.GetValue(watch) ? await RunWatcher.WatchAsync(context, runId, cancellationToken) : Changed(context, run, "queued again");
+        }));
+        return command;
+    }
+
+    private static Command Remedy(Terminal terminal)
+    {
+        var id = RunArgument();
+        var finding = new Argument<string>("finding") { Description = "The finding's id, as runs show lists it (e.g. overfitting)" };
+        var remedy = new Option<int>("--remedy", "-r") { Description = "Which of the finding's remedies to apply (runs show numbers them)", DefaultValueFactory = _ => 0 };
+        var watch = new Option<bool>("--watch", "-w") { Description = "Follow the new run until it ends" };
+        var command = new Command("remedy", "Start the run again with one finding's remedy applied: the same dataset, model and configuration but the remedy's fields, linked to its parent")
+        {
+            id, finding, remedy, watch,
+        };
+        command.SetAction(terminal.Action(async (parse, context, cancellationToken) =>
+        {
+            var runId = await RunIds.ResolveAsync(parse.GetValue(id)!, context.Tracker, cancellationToken);
+            var name = parse.GetValue(finding)!;
+            var run = await context.Tracker.SendAsync<RunRecord>(HttpMethod.Post,
+                $"/runs/{runId}/findings/{Uri.EscapeDataString(name)}/remedy?remedy={parse.GetValue(remedy)}", body: null, cancellationToken);
+            var child = run.Value.Id;
+            if (parse.GetValue(watch))
+            {
+                context.Note($"run {child} queued: {run.Value.RemedyOf} of run {runId}");
+                return await RunWatcher.WatchAsync(context, child, cancellationToken);
+            }
+            if (context.Json)
+            {
+                context.WriteJson(run.Json);
+            }
+            else
+            {
+                context.Console.MarkupLineInterpolated($"run [bold]{child}[/] queued: {run.Value.RemedyOf} of run {runId}");
+                context.Console.MarkupLineInterpolated($"see the change: platform runs compare {RunIds.Short(runId)} {RunIds.Short(child)}; follow it: platform runs watch {RunIds.Short(child)}");
+            }
+            return ExitCodes.Success;
         }));
         return command;
     }
