@@ -55,6 +55,10 @@ public sealed record TrainingConfig
 
     public LossOptions Loss { get; init; } = new();
 
+    /// <summary>Test-time augmentation of the validation predictions: flip averages the probabilities of each image and its
+    /// mirror image. The calibration temperature is still fitted on single-view logits, those of the exported graph.</summary>
+    public TestTimeAugmentation Tta { get; init; } = TestTimeAugmentation.None;
+
     /// <summary>Mix training batches with mixup/cutmix and train on their soft targets; null = off.</summary>
     public MixupOptions? Mixup { get; init; }
 

@@ -333,7 +333,8 @@ public sealed class Trainer
                 finiteSteps == 0 ? 0 : normSum / finiteSteps, normMax, samples, watch.Elapsed.TotalSeconds, skipped, partial, nonFinite, blockFigures);
         }
 
-        /// <param name="Logits">Every validation image's logits, row-major [images, classes], with <paramref name="Labels"/>: what the calibration is fitted on.</param>
+        /// <param name="Logits">Every validation image's logits, row-major [images, classes], with <paramref name="Labels"/>: what the calibration is fitted on
+        /// (single-view even with tta: the logits of the graph that is exported and served).</param>
         private sealed record Evaluation(double Loss, double Accuracy, double? Top5, ConfusionMatrix Confusion, double Seconds, float[] Logits, long[] Labels);
 
         private Evaluation Evaluate(ImageClassifier model, DataLoader loader, ClassificationLoss loss, Device device, int classCount)
@@ -355,9 +356,12 @@ public sealed class Trainer
                     var images = tensor(batch.Pixels, batch.Shape).to(device);
                     var labels = tensor(batch.Labels).to(device);
                     var logits = model.call(images);
-                    lossSum += loss.Compute(logits, labels).item<float>() * batch.Count;
-                    correctTop5 += Correct(logits, labels, classCount).Top5;
-                    var predicted = logits.argmax(1).cpu().data<long>().ToArray();
+                    var scored = config.Tta == TestTimeAugmentation.Flip
+                        ? FlipAveraging.LogMeanProbabilities(logits, model.call(FlipAveraging.Mirror(images)))
+                        : logits;
+                    lossSum += loss.Compute(scored, labels).item<float>() * batch.Count;
+                    correctTop5 += Correct(scored, labels, classCount).Top5;
+                    var predicted = scored.argmax(1).cpu().data<long>().ToArray();
                     confusion.Add(batch.Labels, predicted);
                     allLogits.AddRange(logits.to(ScalarType.Float32).cpu().contiguous().data<float>());
                     allLabels.AddRange(batch.Labels);

@@ -54,5 +54,21 @@ public sealed class ServedModel(string name, int version, Guid runId, IReadOnlyL
         return tensor;
     }
 
+    /// <summary>A preprocessed CHW tensor mirrored left to right (test-time augmentation by flip).</summary>
+    public float[] Mirror(float[] chw)
+    {
+        var width = Preprocessing.OutputWidth;
+        var mirrored = new float[chw.Length];
+        for (var row = 0; row < chw.Length; row += width)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                mirrored[row + x] = chw[row + width - 1 - x];
+            }
+        }
+
+        return mirrored;
+    }
+
     public ValueTask DisposeAsync() => Scheduler.DisposeAsync();
 }
