@@ -21,19 +21,21 @@ await using var servers = await LocalServers.StartAsync(blobs: true, messaging: 
 var tracker = await ServiceHost.StartAsync("Platform.Tracker", servers.ServiceEnvironment());
 Console.WriteLine($"Tracker at {tracker.Address}; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 
+// Many small runs first: the long run, logged last, is then in the tracker's memory as a run being watched is (a tracker
+// that has not read it draws it from its stored overview first: docs/benchmarks.md, the tracker's benchmark).
+// Spread over 20 experiments: parameters, three epochs of two metrics, a final accuracy.
+var ingest = Stopwatch.StartNew();
+var smallRuns = Enumerable.Range(0, runCount).Select(i => (Id: Guid.NewGuid(), Index: i)).ToList();
+await SendAllAsync(smallRuns.Chunk(SpansPerBatch / 5).Select(chunk => OtlpRequests.Request([.. chunk.SelectMany(run => SmallRun(run.Id, run.Index))])));
+Console.WriteLine($"Logged {runCount:N0} runs in {ingest.Elapsed.TotalSeconds:F1} s");
+
 // The long run: train_loss and val_loss at every step (two curves of `points` points).
 var longRun = Guid.NewGuid();
-var ingest = Stopwatch.StartNew();
+ingest.Restart();
 await SendAllAsync(Enumerable.Range(0, (points + SpansPerBatch - 1) / SpansPerBatch).Select(chunk => OtlpRequests.Request(
     Enumerable.Range(chunk * SpansPerBatch, Math.Min(SpansPerBatch, points - chunk * SpansPerBatch)).Select(step => OtlpRequests.Epoch(longRun, step,
         [("train_loss", Math.Exp(-step / 200_000.0) + 0.05 * Math.Sin(step / 500.0)), ("val_loss", Math.Exp(-step / 250_000.0) + 0.1)])).ToArray())));
 Console.WriteLine($"Logged 2 × {points:N0} points in {ingest.Elapsed.TotalSeconds:F1} s");
-
-// Many small runs, spread over 20 experiments: parameters, three epochs of two metrics, a final accuracy.
-ingest.Restart();
-var smallRuns = Enumerable.Range(0, runCount).Select(i => (Id: Guid.NewGuid(), Index: i)).ToList();
-await SendAllAsync(smallRuns.Chunk(SpansPerBatch / 5).Select(chunk => OtlpRequests.Request([.. chunk.SelectMany(run => SmallRun(run.Id, run.Index))])));
-Console.WriteLine($"Logged {runCount:N0} runs in {ingest.Elapsed.TotalSeconds:F1} s");
 
 RepositoryPaths.RequireFile("/usr/bin/chromium", "run scripts/setup.sh to install Debian's chromium");
 using var playwright = await Playwright.CreateAsync();
@@ -48,6 +50,13 @@ for (var i = 0; i < loads; i++)
     await page.GotoAsync(new Uri(tracker.Address, $"/run.html?id={longRun}").ToString());
     await page.WaitForFunctionAsync("() => performance.getEntriesByName('first-chart').length > 0", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
     firstChart.Add(await page.EvaluateAsync<double>("() => performance.getEntriesByName('first-chart')[0].startTime - performance.getEntriesByName('scripts-loaded')[0].startTime"));
+    if (i == loads - 1)
+    {
+        // Where the time went on the last load: each API answer's time in the browser.
+        Console.WriteLine("  API answers on the last load: " + await page.EvaluateAsync<string>(
+            "() => performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname.startsWith('/runs'))"
+            + ".map(e => new URL(e.name).pathname.split('/').slice(-1)[0] + ' ' + e.duration.toFixed(0) + ' ms').join(', ')"));
+    }
     await context.DisposeAsync();
 }
 Console.WriteLine($"Time to first chart ({points:N0} points per curve): " + string.Join(", ", firstChart.Select(t => t.ToString("F0", CultureInfo.InvariantCulture))) + " ms");
@@ -57,13 +66,14 @@ Console.WriteLine($"Time to first chart ({points:N0} points per curve): " + stri
 var table = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
 await table.GotoAsync(new Uri(tracker.Address, "/index.html").ToString());
 await table.WaitForFunctionAsync("() => document.getElementById('runs').dataset.loaded === '0'", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
-for (var i = 1; i <= loads; i++)
+var nextPages = Math.Min(loads, runCount / 50);
+for (var i = 1; i <= nextPages; i++)
 {
     await table.Locator("#next").ClickAsync();
     await table.WaitForFunctionAsync($"() => document.getElementById('runs').dataset.loaded === '{i * 50}'");
 }
 await table.Locator("#runs thead button.sort[data-key='metrics.val_accuracy']").ClickAsync();
-await table.WaitForFunctionAsync("() => performance.getEntriesByName('runs-page').length === " + (loads + 2));
+await table.WaitForFunctionAsync("() => performance.getEntriesByName('runs-page').length === " + (nextPages + 2));
 var pageTimes = await table.EvaluateAsync<double[]>("() => performance.getEntriesByName('runs-page').map(m => m.duration)");
 Console.WriteLine($"Runs table pages in the browser ({runCount + 1:N0} runs): " + string.Join(", ", pageTimes.Select(t => t.ToString("F0", CultureInfo.InvariantCulture))) + " ms");
 var apiTimes = new List<double>();
@@ -109,7 +119,7 @@ Console.WriteLine();
 Console.WriteLine("| Measure | Result | Goal |");
 Console.WriteLine("|---|---|---|");
 Console.WriteLine($"| time to first chart, run page of a run with 2 curves × {points:N0} points (scripts loaded → charts on screen), {loads} fresh loads | median {Median(firstChart):F0} ms (first {firstChart[0]:F0}, max {firstChart.Max():F0}) | ≤ 300 ms |");
-Console.WriteLine($"| runs table of {runCount + 1:N0} runs, one page of 50 in the browser (request → rendered), first page, {loads} next pages, a sort | median {Median(pageTimes):F0} ms (max {pageTimes.Max():F0}) | ≤ 300 ms |");
+Console.WriteLine($"| runs table of {runCount + 1:N0} runs, one page of 50 in the browser (request → rendered), first page, {nextPages} next pages, a sort | median {Median(pageTimes):F0} ms (max {pageTimes.Max():F0}) | ≤ 300 ms |");
 Console.WriteLine($"| `GET /runs/table` alone (first page, a middle page, sorted by a metric, filtered, grouped) | median {apiTimes[apiTimes.Count / 2]:F0} ms (max {apiTimes[^1]:F0}) | — |");
 foreach (var (page, bytes) in weights)
 {

@@ -193,8 +193,14 @@ public static class RunsApi
             // OrderBy is stable: within an experiment the runs keep the requested order.
             ordered = [.. ordered.OrderBy(r => r.Experiment, StringComparer.Ordinal)];
         }
-        var available = ordered.SelectMany(r => r.Params.Keys.Select(k => "params." + k).Concat(r.Metrics.Keys.Select(k => "metrics." + k)))
-            .Distinct().Order(StringComparer.Ordinal).ToList();
+        // Distinct names first, prefixed once: thousands of runs share a handful of names.
+        var (parameterNames, metricNames) = (new HashSet<string>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal));
+        foreach (var run in ordered)
+        {
+            parameterNames.UnionWith(run.Params.Keys);
+            metricNames.UnionWith(run.Metrics.Keys);
+        }
+        var available = parameterNames.Select(k => "params." + k).Concat(metricNames.Select(k => "metrics." + k)).Order(StringComparer.Ordinal).ToList();
         if (columns is null)
         {
             chosen = [.. available.Where(c => c.StartsWith("metrics.", StringComparison.Ordinal)).Take(DefaultTableMetrics)];
