@@ -13,7 +13,7 @@ public sealed class IngestLifecycleTests(IngestFixture fixture)
     {
         var archive = TestArchives.Zip(Enumerable.Range(0, 6).Select(i => new TestArchives.Entry($"{(i % 2 == 0 ? "cat" : "dog")}/{i}.png", TestArchives.Png(800 + i))));
 
-        await using (await fixture.Servers.StopBlobStorageAsync())
+        await using (fixture.Servers.BlobStorageOutage())
         {
             using var refused = await fixture.Ingest.Client.PostAsync("/datasets?name=storage-outage", IngestFixture.Archive(archive));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);

@@ -47,14 +47,15 @@ public sealed class LocalServers : IAsyncDisposable
         ["ConnectionStrings__redis"] = RedisConnectionString,
     }.Where(entry => entry.Value is not null).ToDictionary();
 
-    private ManagedProcess? azurite;
+    private TcpFaultProxy? blobProxy;
     private int azuritePort;
 
     private async Task StartAzuriteAsync()
     {
         azuritePort = FreePort.Next();
         await RunAzuriteAsync();
-        BlobConnectionString = $"{AzuriteAccountConnection}BlobEndpoint=http://127.0.0.1:{azuritePort}/devstoreaccount1;";
+        blobProxy = TcpFaultProxy.Start(azuritePort);
+        BlobConnectionString = $"{AzuriteAccountConnection}BlobEndpoint=http://127.0.0.1:{blobProxy.Port}/devstoreaccount1;";
     }
 
     private async Task RunAzuriteAsync()
@@ -62,23 +63,30 @@ public sealed class LocalServers : IAsyncDisposable
         var executable = RepositoryPaths.RequireFile(Path.Combine(RepositoryPaths.Root, ".tools", "azurite", "node_modules", ".bin", "azurite-blob"),
             "run scripts/setup.sh to install Azurite");
         var data = Directory.CreateDirectory(Path.Combine(folder, "azurite")).FullName;
-        var process = azurite = Track(ManagedProcess.Start(executable,
+        var process = Track(ManagedProcess.Start(executable,
             ["--blobHost", "127.0.0.1", "--blobPort", azuritePort.ToString(), "--location", data, "--skipApiVersionCheck", "--loose"],
             new Dictionary<string, string?>(), data));
         await FreePort.WaitUntilListeningAsync(azuritePort, StartTimeout, () => process.Output);
     }
 
-    /// <summary>A blob storage outage: Azurite is killed now, and comes back on the same port with the same data when the result is disposed.</summary>
-    public async Task<IAsyncDisposable> StopBlobStorageAsync()
+    /// <summary>
+    /// A blob storage outage until the result is disposed: every connection to it is cut and new ones are refused, while
+    /// Azurite keeps what it acknowledged (see <see cref="TcpFaultProxy"/>).
+    /// </summary>
+    public IAsyncDisposable BlobStorageOutage()
     {
-        var running = azurite ?? throw new InvalidOperationException("These servers run no Azurite.");
-        await running.KillAsync();
-        return new Restart(RunAzuriteAsync);
+        var proxy = blobProxy ?? throw new InvalidOperationException("These servers run no Azurite.");
+        proxy.Cut();
+        return new Restore(proxy.Restore);
     }
 
-    private sealed class Restart(Func<Task> start) : IAsyncDisposable
+    private sealed class Restore(Action restore) : IAsyncDisposable
     {
-        public async ValueTask DisposeAsync() => await start();
+        public ValueTask DisposeAsync()
+        {
+            restore();
+            return ValueTask.CompletedTask;
+        }
     }
 
     private async Task StartRabbitMqAsync()
@@ -120,6 +128,10 @@ public sealed class LocalServers : IAsyncDisposable
     {
         // Killed, not stopped: their data is thrown away next, and Azurite's graceful stop waits out every client's
         // keep-alive connection (15 s of each fixture's teardown when it was asked politely).
+        if (blobProxy is not null)
+        {
+            await blobProxy.DisposeAsync();
+        }
         await Task.WhenAll(processes.Select(process => process.KillAsync()));
         try
         {

@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Platform.Contracts;
 using Platform.Contracts.ModelPackages;
 using Platform.Testing;
+using Platform.Trainer.Jobs;
 
 namespace Platform.Trainer.Tests;
 
@@ -12,6 +14,8 @@ namespace Platform.Trainer.Tests;
 [Collection(TrainerTakeoverCollection.Name)]
 public sealed class TrainerTakeoverTests(TrainerFixture fixture)
 {
+    private static readonly Regex CheckpointWaiting = new(@"Blob storage cannot be reached \(.*\); checkpoint \S+ waits and retries");
+
     [Fact]
     public async Task A_trainer_killed_mid_run_is_replaced_and_the_run_resumes_from_its_checkpoint_without_losing_or_repeating_epochs()
     {
@@ -59,5 +63,35 @@ public sealed class TrainerTakeoverTests(TrainerFixture fixture)
         // Each trainer ran a job: one job at a time per trainer, so the second went to the idle replica.
         Assert.True(runs.All(r => one.Output.Contains(r.ToString()) || two.Output.Contains(r.ToString())));
         Assert.True(one.Output.Contains("completed") && two.Output.Contains("completed"), "both trainers should have completed a run");
+    }
+
+    [Fact]
+    public async Task Blob_storage_down_during_checkpointing_pauses_the_run_which_then_finishes_every_epoch_once()
+    {
+        const int epochs = 4;
+        var runId = Guid.NewGuid();
+        await using var trainer = await fixture.StartTrainerAsync();
+        await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs)));
+        await Eventually.UntilAsync(async () => (await fixture.CheckpointsAsync(runId)).Any(name => name.StartsWith("epoch-", StringComparison.Ordinal)),
+            TimeSpan.FromMinutes(3), () => trainer.Output);
+
+        // Until the next checkpoint has outlasted the Azure SDK's own retries (~12 s), and so the lease (6 s here): the
+        // checkpoint, lease renewals and cancel checks all fail meanwhile.
+        await using (fixture.Servers.BlobStorageOutage())
+        {
+            await Eventually.UntilAsync(() => CheckpointWaiting.IsMatch(trainer.Output), TimeSpan.FromMinutes(2), () => trainer.Output);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.DoesNotContain(fixture.Failed, m => m.RunId == runId);
+        }
+        var trained = await fixture.WaitForModelAsync(runId, TimeSpan.FromMinutes(3), () => trainer.Output);
+
+        var models = fixture.Blobs.GetBlobContainerClient(StorageLayout.ModelsContainer);
+        var metrics = JsonDocument.Parse((await models.GetBlobClient(StorageLayout.ModelPackageFile("fashion-cnn", runId, ModelPackageLayout.MetricsFile)).DownloadContentAsync()).Value.Content.ToString()).RootElement;
+        Assert.Equal(Enumerable.Range(1, epochs), metrics.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("epoch").GetInt32()));
+        Assert.Matches(@"Blob storage is reachable again after \d+ s; checkpoint \S+ succeeded", trainer.Output);
+        Assert.False(trainer.Output.Contains("attempt 2"), trainer.Output);
+        Assert.Single(fixture.Trained, m => m.RunId == runId);
+        Assert.Equal(JobState.Completed, await fixture.LeaseStateAsync(runId));
+        Assert.True(trained.Metrics["accuracy"] > 0.5);
     }
 }

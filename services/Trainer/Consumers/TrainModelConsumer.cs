@@ -5,6 +5,7 @@ using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Platform.Contracts;
 using Platform.Trainer.Jobs;
+using Platform.Trainer.Storage;
 using Platform.Trainer.Telemetry;
 
 namespace Platform.Trainer.Consumers;
@@ -26,6 +27,8 @@ public sealed class TrainModelConsumer(
     TelemetryForwarder? forwarder = null) : IConsumer<TrainModel>
 {
     private const int TelemetryFlushMilliseconds = 5000;
+
+    private StorageOutage Outage => new(options.Value.StorageOutageTolerance, time, logger);
 
     public async Task Consume(ConsumeContext<TrainModel> context)
     {
@@ -54,7 +57,8 @@ public sealed class TrainModelConsumer(
         {
             var result = await trainingJob.RunAsync(job, lease.Attempt, why, cancellation.Token);
             etag = await StopHeartbeatAsync(heartbeat, cancellation);
-            await leases.FinishAsync(lease, etag, JobState.Completed, $"model package {result.PackageUri}", CancellationToken.None);
+            await Outage.WaitOutAsync("recording the run's completion",
+                _ => leases.FinishAsync(lease, etag, JobState.Completed, $"model package {result.PackageUri}", CancellationToken.None), CancellationToken.None);
             await FlushTelemetryAsync();
             var metrics = new Dictionary<string, double>
             {
@@ -82,7 +86,8 @@ public sealed class TrainModelConsumer(
         catch (TrainingJobFailedException failure)
         {
             etag = await StopHeartbeatAsync(heartbeat, cancellation);
-            await leases.FinishAsync(lease, etag, JobState.Failed, $"{failure.Reason}: {failure.Detail}", CancellationToken.None);
+            await Outage.WaitOutAsync("recording the run's failure",
+                _ => leases.FinishAsync(lease, etag, JobState.Failed, $"{failure.Reason}: {failure.Detail}", CancellationToken.None), CancellationToken.None);
             await FlushTelemetryAsync();
             await context.Publish(new Contracts.RunFailed(job.RunId, failure.Reason, failure.Detail, time.GetUtcNow()));
             logger.LogWarning("Run {RunId} failed for good: {Reason}: {Detail}", job.RunId, failure.Reason, failure.Detail);
@@ -127,7 +132,7 @@ public sealed class TrainModelConsumer(
 
     private async Task FinishCancelledAsync(ConsumeContext<TrainModel> context, JobLease lease, ETag etag, string reason)
     {
-        await leases.FinishAsync(lease, etag, JobState.Cancelled, reason, CancellationToken.None);
+        await Outage.WaitOutAsync("recording the run's cancellation", _ => leases.FinishAsync(lease, etag, JobState.Cancelled, reason, CancellationToken.None), CancellationToken.None);
         await FlushTelemetryAsync();
         await context.Publish(new RunCancelled(lease.RunId, reason, time.GetUtcNow()));
         logger.LogInformation("Run {RunId} cancelled: {Reason}", lease.RunId, reason);
@@ -177,9 +182,11 @@ public sealed class TrainModelConsumer(
             while (await timer.WaitForNextTickAsync(run.Token))
             {
                 // Not cancellable: a renewal cancelled after the write succeeded would leave a stale ETag, and the
-                // run's final write would then wrongly find its lease lost.
-                etag = await leases.RenewAsync(lease, etag, CancellationToken.None);
-                if (await leases.CancelRequestAsync(lease.RunId, run.Token) is not null)
+                // run's final write would then wrongly find its lease lost. While storage is unreachable no other trainer
+                // can take the lease either, so the renewal waits (the wait, not the write, ends with the run).
+                var current = etag;
+                etag = await Outage.WaitOutAsync("renewing the run's lease", _ => leases.RenewAsync(lease, current, CancellationToken.None), run.Token);
+                if (await Outage.WaitOutAsync("looking for a cancel request", token => leases.CancelRequestAsync(lease.RunId, token), run.Token) is not null)
                 {
                     await run.CancelAsync();
                 }

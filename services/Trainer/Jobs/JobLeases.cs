@@ -62,13 +62,13 @@ public sealed class JobLeases(BlobServiceClient blobs, IOptions<TrainerOptions> 
 
     /// <summary>Extends the lease; throws <see cref="LeaseLostException"/> if another trainer took the run meanwhile.</summary>
     public async Task<ETag> RenewAsync(JobLease lease, ETag etag, CancellationToken cancellationToken) =>
-        await TryWriteAsync(lease with { ExpiresAt = clock.GetUtcNow() + options.Value.LeaseDuration }, new BlobRequestConditions { IfMatch = etag }, cancellationToken)
+        await TryWriteOwnAsync(lease with { ExpiresAt = clock.GetUtcNow() + options.Value.LeaseDuration }, etag, cancellationToken)
         ?? throw new LeaseLostException(lease.RunId);
 
     /// <summary>Records how the run ended (or that it was interrupted and may be taken over at once).</summary>
     public async Task FinishAsync(JobLease lease, ETag etag, JobState state, string outcome, CancellationToken cancellationToken)
     {
-        if (await TryWriteAsync(lease with { State = state, Outcome = outcome, ExpiresAt = clock.GetUtcNow() }, new BlobRequestConditions { IfMatch = etag }, cancellationToken) is null)
+        if (await TryWriteOwnAsync(lease with { State = state, Outcome = outcome, ExpiresAt = clock.GetUtcNow() }, etag, cancellationToken) is null)
         {
             throw new LeaseLostException(lease.RunId);
         }
@@ -95,6 +95,23 @@ public sealed class JobLeases(BlobServiceClient blobs, IOptions<TrainerOptions> 
     /// <summary>A resume clears an earlier cancel request before the run is taken again.</summary>
     public Task ClearCancelRequestAsync(Guid runId, CancellationToken cancellationToken) =>
         CancelBlob(runId).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// A write of this attempt's lease, conditional on the ETag it last wrote. A failed condition can still find the
+    /// attempt's own lease: a write whose answer was lost (the connection dropped mid-request, as in a storage outage)
+    /// changed the ETag without telling this trainer. Only another attempt's lease means the run was taken over.
+    /// </summary>
+    private async Task<ETag?> TryWriteOwnAsync(JobLease lease, ETag etag, CancellationToken cancellationToken)
+    {
+        if (await TryWriteAsync(lease, new BlobRequestConditions { IfMatch = etag }, cancellationToken) is { } written)
+        {
+            return written;
+        }
+        return await GetAsync(lease.RunId, cancellationToken) is { Lease: var stored, ETag: var current }
+               && stored.Owner == lease.Owner && stored.Attempt == lease.Attempt && (stored.State == JobState.Running || stored.State == lease.State)
+            ? await TryWriteAsync(lease, new BlobRequestConditions { IfMatch = current }, cancellationToken)
+            : null;
+    }
 
     private async Task<ETag?> TryWriteAsync(JobLease lease, BlobRequestConditions conditions, CancellationToken cancellationToken)
     {

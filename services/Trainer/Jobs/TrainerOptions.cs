@@ -36,6 +36,12 @@ public sealed class TrainerOptions : ISelfValidatingOptions
     /// </summary>
     public TimeSpan OutcomeTelemetryWait { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long a run waits for unreachable blob storage (checkpoint, lease renewal, package, outcome) before giving the
+    /// run back to the queue. Default 10 min.
+    /// </summary>
+    public TimeSpan StorageOutageTolerance { get; set; } = TimeSpan.FromMinutes(10);
+
     public string ResolvedTelemetrySpoolFolder => TelemetrySpoolFolder ?? Path.Combine(Path.GetTempPath(), "platform-trainer-telemetry");
 
     public string ResolvedCacheFolder => CacheFolder ?? Path.Combine(Path.GetTempPath(), "platform-trainer-cache");
@@ -46,6 +52,7 @@ public sealed class TrainerOptions : ISelfValidatingOptions
         if (LeaseDuration <= HeartbeatInterval * 2) yield return "Trainer:LeaseDuration must exceed two Trainer:HeartbeatInterval (a lease must survive a missed heartbeat).";
         if (ParityImages < 1) yield return "Trainer:ParityImages must be positive.";
         if (TelemetrySpoolMaxBytes < 1024 * 1024) yield return "Trainer:TelemetrySpoolMaxBytes must be at least 1 MiB.";
+        if (StorageOutageTolerance < TimeSpan.Zero) yield return "Trainer:StorageOutageTolerance must not be negative.";
         if (OutcomeTelemetryWait < TimeSpan.Zero) yield return "Trainer:OutcomeTelemetryWait must not be negative.";
         if (TrackerOtlpEndpoint is { Length: > 0 } endpoint
             && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var address) && address.Scheme is "http" or "https"))

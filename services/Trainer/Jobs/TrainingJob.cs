@@ -29,6 +29,8 @@ public sealed class TrainingJob(
     TimeProvider time,
     ILogger<TrainingJob> logger)
 {
+    private StorageOutage Outage => new(options.Value.StorageOutageTolerance, time, logger);
+
     public async Task<TrainingJobResult> RunAsync(TrainModel job, int attempt, string why, CancellationToken cancellationToken)
     {
         var requested = ParseConfig(job);
@@ -40,7 +42,7 @@ public sealed class TrainingJob(
 
         var trainer = new EngineTrainer(config, new TrainingRunOptions
         {
-            CheckpointStore = new BlobCheckpointStore(blobs, job.RunId),
+            CheckpointStore = new BlobCheckpointStore(blobs, job.RunId, Outage, cancellationToken),
             Resume = true,
             Observer = observer,
         });
@@ -112,7 +114,7 @@ public sealed class TrainingJob(
                     ? new ModelPackageCalibration(calibration.Temperature, calibration.EceBefore, calibration.EceAfter, calibration.Images)
                     : null);
             using var publish = observer.StartStep(TrainingTelemetryConventions.PublishSpan);
-            var uri = await packages.WriteAsync(index, files, CancellationToken.None);
+            var uri = await Outage.WaitOutAsync("publishing the model package", token => packages.WriteAsync(index, files, token), CancellationToken.None);
             publish?.SetTag(TrainingTelemetryConventions.PackageUri, uri.ToString());
             return new TrainingJobResult(uri, report, parity);
         }

@@ -11,15 +11,15 @@ namespace Platform.Trainer.Storage;
 /// then uploaded: a block blob changes only when its block list is committed at the end of the upload, so a reader
 /// (or a trainer resuming after a crash) sees the previous checkpoint or the new one whole, never part of one. That is
 /// the blob-storage form of write-to-temp-then-rename. (A blob write stream would not do: opening one with overwrite
-/// commits an empty blob at once.)
+/// commits an empty blob at once.) While storage is unreachable the upload waits (<see cref="StorageOutage"/>): training
+/// pauses at its checkpoint with its state in memory and goes on once the checkpoint is stored.
 /// </summary>
-public sealed class BlobCheckpointStore(BlobServiceClient blobs, Guid runId) : ICheckpointStore
+public sealed class BlobCheckpointStore(BlobServiceClient blobs, Guid runId, StorageOutage outage, CancellationToken cancellationToken) : ICheckpointStore
 {
     private readonly BlobContainerClient container = blobs.GetBlobContainerClient(StorageLayout.RunsContainer);
 
     public void Write(string name, Action<Stream> write)
     {
-        container.CreateIfNotExists();
         var temporary = Path.Combine(Path.GetTempPath(), $"checkpoint-{runId:N}-{Guid.NewGuid():N}.tmp");
         try
         {
@@ -27,8 +27,12 @@ public sealed class BlobCheckpointStore(BlobServiceClient blobs, Guid runId) : I
             {
                 write(file);
             }
-            using var upload = File.OpenRead(temporary);
-            container.GetBlobClient(StorageLayout.RunCheckpoint(runId, name)).Upload(upload, overwrite: true);
+            outage.WaitOut($"checkpoint {name}", () =>
+            {
+                container.CreateIfNotExists(cancellationToken: cancellationToken);
+                using var upload = File.OpenRead(temporary);
+                container.GetBlobClient(StorageLayout.RunCheckpoint(runId, name)).Upload(upload, overwrite: true, cancellationToken);
+            }, cancellationToken);
         }
         finally
         {
@@ -64,5 +68,7 @@ public sealed class BlobCheckpointStore(BlobServiceClient blobs, Guid runId) : I
             .ToList();
     }
 
-    public void Delete(string name) => container.GetBlobClient(StorageLayout.RunCheckpoint(runId, name)).DeleteIfExists();
+    public void Delete(string name) =>
+        outage.WaitOut($"removing checkpoint {name}", () => container.GetBlobClient(StorageLayout.RunCheckpoint(runId, name)).DeleteIfExists(cancellationToken: cancellationToken),
+            cancellationToken);
 }
