@@ -47,6 +47,22 @@ public sealed class UiTests(TrackerFixture fixture, ChromiumFixture chromium) : 
     }
 
     [Fact]
+    public async Task A_completed_runs_page_links_the_model_version_it_registered()
+    {
+        var run = await UiRuns.LogAsync(fixture.Tracker, NewExperiment(), epochs: 2);
+        var model = $"ui-model-{Guid.NewGuid():N}"[..20];
+        await fixture.Bus.Publish(new ModelTrained(run, model, "http://blobs/models/ui.zip", "fashion-mnist", 3,
+            new Dictionary<string, double> { ["test_accuracy"] = 0.95 }, DateTimeOffset.UtcNow));
+        await fixture.Tracker.PollAsync($"/models/{model}", m => m.GetProperty("versions").GetArrayLength() == 1);
+        await using var page = await OpenAsync($"/run.html?id={run}");
+
+        await Assertions.Expect(page.Locator("#registered")).ToContainTextAsync($"Registered as {model} v1 from dataset fashion-mnist v3");
+        await page.Locator("#registered a").ClickAsync();
+        await Assertions.Expect(page.Locator($"section[data-model='{model}'] tr[data-version='1']")).ToBeVisibleAsync();
+        page.AssertNoConsoleErrors();
+    }
+
+    [Fact]
     public async Task Dragging_across_a_chart_zooms_into_that_window_and_a_double_click_resets_it()
     {
         var run = await UiRuns.LogAsync(fixture.Tracker, NewExperiment(), epochs: 10);

@@ -27,6 +27,7 @@ internal static class Extensions
         builder.Services.AddSingleton<RunStore>();
         builder.Services.AddSingleton<CurveReader>();
         builder.Services.AddSingleton<RunSummaryCache>();
+        builder.Services.AddHostedService<RunSummaryWarmup>();
         builder.Services.AddSingleton<ModelRegistry>();
     }
 }
