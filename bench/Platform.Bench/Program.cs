@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<BenchArguments, int>>(StringCompare
     ["fashion-mnist"] = FashionMnistBenchmark.Run,
     ["matmul"] = arguments => MatmulBenchmark.Run(arguments),
     ["onnx-vs-torch"] = OnnxVsTorchBenchmark.Run,
+    ["doctor-overhead"] = DoctorOverheadBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
