@@ -8,7 +8,8 @@ namespace Platform.Training.Tests;
 
 /// <summary>
 /// The step-level points, per-block figures and the doctor on real Fashion-MNIST training: a healthy run reports its points
-/// and no finding; a deep plain network shows vanishing gradients; a far too high learning rate explodes.
+/// and no finding; a tiny training set without regularisation overfits; a skewed subset is imbalanced; a deep plain network
+/// shows vanishing gradients; a far too high learning rate explodes.
 /// </summary>
 public sealed class TrainingDoctorRunTests
 {
@@ -40,13 +41,21 @@ public sealed class TrainingDoctorRunTests
     }
 
     private static (RecordingObserver Observer, TrainingResult Result) Train(TrainingConfig config, int images,
-        Func<TrainingConfig, int, ImageClassifier>? model = null)
+        Func<TrainingConfig, int, ImageClassifier>? model = null) =>
+        Train(config, FashionMnist.Slice(FashionMnist.Train, 0, images), FashionMnist.Slice(FashionMnist.Train, 50_000, 64), model);
+
+    private static (RecordingObserver Observer, TrainingResult Result) Train(TrainingConfig config, Platform.Imaging.Formats.Data.ILabeledImageSource train,
+        Platform.Imaging.Formats.Data.ILabeledImageSource validation, Func<TrainingConfig, int, ImageClassifier>? model = null)
     {
         var observer = new RecordingObserver();
-        var result = new Trainer(config, new TrainingRunOptions { Observer = observer, ModelFactory = model })
-            .Run(FashionMnist.Slice(FashionMnist.Train, 0, images), FashionMnist.Slice(FashionMnist.Train, 50_000, 64));
+        var result = new Trainer(config, new TrainingRunOptions { Observer = observer, ModelFactory = model }).Run(train, validation);
         return (observer, result);
     }
+
+    /// <summary>The first <paramref name="count"/> images of each class from <paramref name="skip"/> on.</summary>
+    private static Platform.Imaging.Data.SubsetSource PerClass(int skip, params (int Label, int Count)[] classes) =>
+        new(FashionMnist.Train, classes.SelectMany(c => Enumerable.Range(skip, 10_000).Where(i => FashionMnist.Train.GetLabel(i) == c.Label).Take(c.Count))
+            .Order().ToArray());
 
     private static List<RunFinding> Findings(RecordingObserver observer) => observer.Events.OfType<FindingRaised>().Select(f => f.Finding).ToList();
 
@@ -72,6 +81,32 @@ public sealed class TrainingDoctorRunTests
             Assert.InRange(b.UpdateRatio!.Value, 1e-6, 1);
         });
         Assert.Empty(Findings(observer));
+    }
+
+    [Fact]
+    public void ATinyTrainingSetWithoutRegularisationOverfitsAndWeightDecayIsTheFirstRemedy()
+    {
+        var config = TinyRun(epochs: 8) with { Dropout = 0, WeightDecay = 0, Lr = 3e-3, BatchSize = 16, Monitoring = new MonitoringOptions(BlockFigures: false) };
+        var (observer, result) = Train(config, FashionMnist.Slice(FashionMnist.Train, 0, 48), FashionMnist.Slice(FashionMnist.Train, 50_000, 48));
+        using var _ = result;
+        var finding = Findings(observer).Last(f => f.Kind == FindingKinds.Overfitting);
+        Assert.Equal(0.05, finding.Remedies[0].Changes["weightDecay"].GetDouble());
+        Assert.Contains(finding.Remedies, r => r.Changes.ContainsKey("dropout"));
+        Assert.Contains(finding.Evidence, e => e.Metric is "val_loss" or "train_accuracy");
+    }
+
+    [Fact]
+    public void ASkewedSubsetLeavesTheSmallClassBehindAndIsClassImbalance()
+    {
+        // T-shirts and pullovers 10× as many as shirts, the class that looks like both.
+        var train = PerClass(0, (0, 150), (2, 150), (6, 15));
+        var validation = PerClass(50_000, (0, 24), (2, 24), (6, 24));
+        var (observer, result) = Train(TinyRun(epochs: 1) with { Monitoring = new MonitoringOptions(BlockFigures: false) }, train, validation);
+        using var _ = result;
+        var finding = Findings(observer).Last(f => f.Kind == FindingKinds.ClassImbalance);
+        Assert.Equal([150.0, 150, 15], finding.Evidence[0].Values);
+        Assert.Contains("Shirt", finding.Summary);
+        Assert.Equal("weightedCrossEntropy", finding.Remedies[0].Changes["loss.kind"].GetString());
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class TrainingDoctor
         return changed;
     }
 
-    /// <summary>An epoch's figures and its validation per-class recall: every detector runs; returns the findings that changed.</summary>
+    /// <summary>An epoch's figures and its validation per-class recall (NaN for a class without validation images): every detector runs; returns the findings that changed.</summary>
     public IReadOnlyList<RunFinding> ObserveEpoch(EpochMetrics metrics, IReadOnlyList<double> perClassRecall)
     {
         ArgumentNullException.ThrowIfNull(metrics);
@@ -344,26 +344,28 @@ public sealed class TrainingDoctor
 
     private RunFinding? Imbalance(EpochMetrics latest, IReadOnlyList<double> recall)
     {
-        if (classCounts.Count < 2 || recall.Count != classCounts.Count || classCounts.Min() <= 0)
+        // Classes with no training image or no validation image (NaN recall) say nothing about imbalance.
+        var present = Enumerable.Range(0, classCounts.Count).Where(c => classCounts[c] > 0 && c < recall.Count && !double.IsNaN(recall[c])).ToList();
+        if (present.Count < 2 || recall.Count != classCounts.Count)
         {
             return null;
         }
 
-        double ratio = classCounts.Max() / (double)classCounts.Min();
-        double spread = recall.Max() - recall.Min();
+        int largest = present.MaxBy(c => classCounts[c]), smallest = present.MinBy(c => classCounts[c]);
+        int best = present.MaxBy(c => recall[c]), worst = present.MinBy(c => recall[c]);
+        double ratio = classCounts[largest] / (double)classCounts[smallest];
+        double spread = recall[best] - recall[worst];
         if (ratio < options.ImbalanceRatio || spread < options.RecallSpread)
         {
             return null;
         }
 
-        int largest = IndexOf(classCounts.Max()), smallest = IndexOf(classCounts.Min());
-        int best = recall.ToList().IndexOf(recall.Max()), worst = recall.ToList().IndexOf(recall.Min());
         var evidence = new List<FindingEvidence>
         {
-            new("class_counts", CurveAxes.Epoch, latest.Epoch, latest.Epoch, classCounts.Select(c => (double)c).ToList(),
+            new("class_counts", CurveAxes.Epoch, latest.Epoch, latest.Epoch, present.Select(c => (double)classCounts[c]).ToList(),
                 Invariant($"imbalance ratio {ratio:F1} ({classes[largest]}: {classCounts[largest]}, {classes[smallest]}: {classCounts[smallest]}; threshold {options.ImbalanceRatio})")),
-            new("per_class_recall", CurveAxes.Epoch, latest.Epoch, latest.Epoch, recall.ToList(),
-                Invariant($"validation recall from {recall.Min():P0} ({classes[worst]}) to {recall.Max():P0} ({classes[best]}); spread threshold {options.RecallSpread:P0}")),
+            new("per_class_recall", CurveAxes.Epoch, latest.Epoch, latest.Epoch, present.Select(c => recall[c]).ToList(),
+                Invariant($"validation recall from {recall[worst]:P0} ({classes[worst]}) to {recall[best]:P0} ({classes[best]}); spread threshold {options.RecallSpread:P0}")),
         };
         var remedies = new List<FindingRemedy>();
         if (config.Loss.Kind == LossKind.CrossEntropy)
@@ -381,10 +383,8 @@ public sealed class TrainingDoctor
         }
 
         return Finding(FindingKinds.ClassImbalance, FindingSeverities.Warning,
-            Invariant($"Class imbalance: {ratio:F1}× more images of {classes[largest]} than of {classes[smallest]}, and validation recall spreads {spread:P0} ({classes[worst]} {recall.Min():P0}) at epoch {latest.Epoch}."),
+            Invariant($"Class imbalance: {ratio:F1}× more images of {classes[largest]} than of {classes[smallest]}, and validation recall spreads {spread:P0} ({classes[worst]} {recall[worst]:P0}) at epoch {latest.Epoch}."),
             evidence, remedies, latest.Epoch, latest.Step);
-
-        int IndexOf(int count) => classCounts.ToList().IndexOf(count);
     }
 
     private static RunFinding Finding(string kind, string severity, string summary, List<FindingEvidence> evidence, List<FindingRemedy> remedies, int epoch, long step) =>

@@ -167,7 +167,7 @@ public sealed class Trainer
                 };
                 history.Add(metrics);
                 options.Observer?.OnEvent(new EpochCompleted(metrics));
-                Diagnose(doctor?.ObserveEpoch(metrics, lastEvaluation.Confusion.PerClass(classes).Select(c => c.Recall).ToList()));
+                Diagnose(doctor?.ObserveEpoch(metrics, lastEvaluation.Confusion.PerClass(classes).Select(c => c.Support > 0 ? c.Recall : double.NaN).ToList()));
                 WriteTensorBoard(tensorBoard, metrics);
 
                 var (candidate, candidateSource) = Candidate(metrics);
