@@ -16,6 +16,9 @@ public static class StorageLayout
 
     public static string DatasetShard(string dataset, int version, string shard) => $"{DatasetVersionPrefix(dataset, version)}shards/{shard}";
 
+    /// <summary>A thumbnail the health check made of an image it reports, named by its key (16 hex digits).</summary>
+    public static string DatasetThumbnail(string dataset, int version, string key) => $"{DatasetVersionPrefix(dataset, version)}thumbnails/{key}.jpg";
+
     public static string RunPrefix(Guid runId) => $"{runId:N}/";
 
     public static string RunCheckpoint(Guid runId, string checkpoint) => $"{RunPrefix(runId)}checkpoints/{checkpoint}";

@@ -6,6 +6,7 @@ namespace Platform.Contracts.Datasets;
 /// <param name="Size">The common image size; null when sizes were kept and differ.</param>
 /// <param name="LabelSource">Where labels came from: folders, an annotation file, IDX labels.</param>
 /// <param name="ImbalanceRatio">Images of the largest train class per image of the smallest (1 = balanced), as published.</param>
+/// <param name="Health">Near-duplicates, leakage, likely label errors and outliers; null for versions ingested before the check existed.</param>
 public sealed record IngestReport(
     IReadOnlyList<string> Classes,
     IReadOnlyList<SplitSummary> Splits,
@@ -19,4 +20,5 @@ public sealed record IngestReport(
     IReadOnlyList<string> Warnings,
     BalancingReport? Balancing,
     string LabelSource,
-    double? ImbalanceRatio = null);
+    double? ImbalanceRatio = null,
+    DatasetHealthReport? Health = null);

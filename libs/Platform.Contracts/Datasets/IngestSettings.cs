@@ -22,6 +22,15 @@ public sealed record IngestSettings(
     /// <summary>CIFAR-100 only: label the images by their fine (default) or coarse class.</summary>
     public CifarLabelSet Labels { get; init; } = CifarLabelSet.Fine;
 
+    /// <summary>Whether the health check (near-duplicates, leakage, label errors, outliers) runs; auto: up to a configured size.</summary>
+    public HealthMode Health { get; init; } = HealthMode.Auto;
+
+    /// <summary>What is done with a near-duplicate across splits: moved into its original's split, or only reported.</summary>
+    public LeakagePolicy Leakage { get; init; } = LeakagePolicy.Move;
+
+    /// <summary>What is done with a likely label error: reported, or reported and left out of the version.</summary>
+    public LabelErrorPolicy LabelErrors { get; init; } = LabelErrorPolicy.Report;
+
     public static readonly IngestSettings Default = new(0.8, 0.1, 0.1, 42, null, null, BalanceMethod.None, 1.0, null, null);
 
     public static IReadOnlyList<string> SplitNames { get; } = ["train", "val", "test"];

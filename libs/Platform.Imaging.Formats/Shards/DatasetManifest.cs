@@ -5,7 +5,8 @@ namespace Platform.Imaging.Formats.Shards;
 /// <summary>
 /// The description of one immutable dataset version: classes, splits, image properties, normalisation statistics,
 /// the shards holding the samples (with SHA-256) and the sources they came from. Ingest writes it last, after all
-/// shards; its presence means the version is complete.
+/// shards; its presence means the version is complete. <see cref="Health"/> records whether ingest's health check decided
+/// anything about the version (moved leaked copies, left out label errors), with which embedding model and settings.
 /// </summary>
 public sealed record DatasetManifest(
     string Name,
@@ -19,7 +20,8 @@ public sealed record DatasetManifest(
     IReadOnlyList<ManifestShard> Shards,
     IReadOnlyList<SourceFile> Sources,
     DateTimeOffset CreatedAt,
-    int FormatVersion = DatasetManifest.CurrentFormatVersion)
+    int FormatVersion = DatasetManifest.CurrentFormatVersion,
+    ManifestHealth? Health = null)
 {
     public const int CurrentFormatVersion = 1;
 

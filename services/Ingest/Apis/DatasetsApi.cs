@@ -22,7 +22,8 @@ public static class DatasetsApi
             .WithName("UploadDataset")
             .WithSummary("Upload a dataset: a zip/tar/tar.gz of class folders or of images with annotation files, or an IDX image+label pair")
             .WithDescription("The body is the archive itself, or multipart/form-data with an 'archive' part, or with 'images' and 'labels' parts (IDX). "
-                + "Query: name (required), split=0.8,0.1,0.1, seed, size=keep|N, channels=auto|1|3, balance=none|oversample|undersample, balanceRatio, classes, classNames, labels=fine|coarse (CIFAR-100). "
+                + "Query: name (required), split=0.8,0.1,0.1, seed, size=keep|N, channels=auto|1|3, balance=none|oversample|undersample, balanceRatio, classes, classNames, labels=fine|coarse (CIFAR-100), "
+                + "health=auto|on|off, leakage=move|report, labelErrors=report|exclude. "
                 + "Answers 202 with the new version; follow its location for progress and the report.")
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(long.MaxValue));
@@ -32,6 +33,8 @@ public static class DatasetsApi
             .WithSummary("One version: state, progress, and when done the report (classes, split counts, mean/std, duplicates, rejected files)");
         api.MapGet("/{name}/versions/{version:int}/manifest", GetManifest).WithName("GetDatasetManifest")
             .WithSummary("The manifest of a published version (what the trainer reads)");
+        api.MapGet("/{name}/versions/{version:int}/thumbnails/{key}", GetThumbnail).WithName("GetDatasetThumbnail")
+            .WithSummary("A JPEG thumbnail (at most 96 px a side) of an image the version's health report names by this key");
         api.MapGet("/{name}/versions/{version:int}/runs", GetRunsUsingVersion).WithName("GetRunsUsingDatasetVersion")
             .WithSummary("The runs that train on this version (a version in use cannot be deleted)");
         api.MapDelete("/{name}/versions/{version:int}", DeleteVersion).WithName("DeleteDatasetVersion")
@@ -193,6 +196,18 @@ public static class DatasetsApi
         return manifest is null
             ? Problem(StatusCodes.Status404NotFound, "Manifest not found", $"Dataset '{name}' v{version} is not published (or does not exist).")
             : TypedResults.Ok(manifest);
+    }
+
+    /// <summary>Thumbnails are re-encoded by the health check (never the uploaded bytes) and named by a hash, so no path is in the URL.</summary>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetThumbnail(
+        string name, int version, string key, DatasetStore store, CancellationToken cancellationToken)
+    {
+        var jpeg = ResourceNames.Dataset.IsValid(name) && Health.ThumbnailKeys.IsValid(key)
+            ? await store.GetThumbnailAsync(name, version, key, cancellationToken)
+            : null;
+        return jpeg is null
+            ? Problem(StatusCodes.Status404NotFound, "Thumbnail not found", $"Dataset '{name}' v{version} has no thumbnail '{ArchivePaths.ForDisplay(key)}'.")
+            : TypedResults.File(jpeg, "image/jpeg");
     }
 
     public static async Task<Results<Ok<IReadOnlyList<Guid>>, ProblemHttpResult>> GetRunsUsingVersion(

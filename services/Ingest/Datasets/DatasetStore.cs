@@ -11,7 +11,8 @@ namespace Platform.Ingest.Datasets;
 /// <summary>
 /// The blob layout of datasets, in container <c>datasets</c>:
 /// <c>{name}/v{n}/version.json</c> (state, progress, report), <c>{name}/v{n}/shards/*.plshard</c>,
-/// <c>{name}/v{n}/usage/{runId}</c> (runs that train on it) and, written last, <c>{name}/v{n}/manifest.json</c>.
+/// <c>{name}/v{n}/usage/{runId}</c> (runs that train on it), <c>{name}/v{n}/thumbnails/{key}.jpg</c> (of the images the health
+/// check reports) and, written last, <c>{name}/v{n}/manifest.json</c>.
 /// Nothing is ever written outside <c>{name}/v{n}/</c>.
 /// </summary>
 public sealed class DatasetStore(BlobServiceClient blobs, TimeProvider time)
@@ -137,6 +138,23 @@ public sealed class DatasetStore(BlobServiceClient blobs, TimeProvider time)
 
     public Stream OpenShardForWrite(string name, int version, string shardName) =>
         Container.GetBlobClient(ShardBlobName(name, version, shardName)).OpenWrite(overwrite: true);
+
+    public async Task WriteThumbnailAsync(string name, int version, string key, byte[] jpeg, CancellationToken cancellationToken) =>
+        await Container.GetBlobClient(StorageLayout.DatasetThumbnail(name, version, key)).UploadAsync(new BinaryData(jpeg), overwrite: true, cancellationToken);
+
+    /// <summary>A thumbnail's JPEG bytes, or null when the version has no thumbnail of that key.</summary>
+    public async Task<byte[]?> GetThumbnailAsync(string name, int version, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await Container.GetBlobClient(StorageLayout.DatasetThumbnail(name, version, key)).DownloadContentAsync(cancellationToken);
+            return content.Value.Content.ToArray();
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Writes the manifest, the last blob of a version: from this moment the version is complete and visible.</summary>
     public async Task<Uri> WriteManifestAsync(DatasetManifest manifest, string name, int version, CancellationToken cancellationToken)

@@ -124,6 +124,39 @@ public static class IngestQuery
                 errors["labels"] = ["labels is 'fine' (default) or 'coarse': which of CIFAR-100's labels names the classes."];
             }
         }
+        if (query["health"] is { Count: > 0 } healthText)
+        {
+            if (Enum.TryParse<HealthMode>(healthText, ignoreCase: true, out var health) && !int.TryParse(healthText, out _))
+            {
+                settings = settings with { Health = health };
+            }
+            else
+            {
+                errors["health"] = ["health is 'auto' (default: checked up to a configured number of images), 'on' or 'off'."];
+            }
+        }
+        if (query["leakage"] is { Count: > 0 } leakageText)
+        {
+            if (Enum.TryParse<LeakagePolicy>(leakageText, ignoreCase: true, out var leakage) && !int.TryParse(leakageText, out _))
+            {
+                settings = settings with { Leakage = leakage };
+            }
+            else
+            {
+                errors["leakage"] = ["leakage is 'move' (default: a near-duplicate in another split moves to its original's split) or 'report'."];
+            }
+        }
+        if (query["labelErrors"] is { Count: > 0 } labelErrorsText)
+        {
+            if (Enum.TryParse<LabelErrorPolicy>(labelErrorsText, ignoreCase: true, out var labelErrors) && !int.TryParse(labelErrorsText, out _))
+            {
+                settings = settings with { LabelErrors = labelErrors };
+            }
+            else
+            {
+                errors["labelErrors"] = ["labelErrors is 'report' (default) or 'exclude' (likely label errors are left out of the version)."];
+            }
+        }
         return (settings, errors);
     }
 }

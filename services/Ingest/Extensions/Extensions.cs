@@ -1,6 +1,7 @@
 using Platform.Ingest.Datasets;
 using Platform.Ingest.Processing;
 using Platform.Ingest.Consumers;
+using Platform.Ingest.Health;
 
 namespace Platform.Ingest.Extensions;
 
@@ -17,6 +18,8 @@ internal static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DatasetStore>();
         builder.Services.AddSingleton<IngestQueue>();
+        builder.Services.AddSingleton<ImageEmbedderProvider>();
+        builder.Services.AddSingleton<HealthCheck>();
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddHostedService<IngestWorker>();
         builder.Services.AddHostedService<AbandonedIngestSweeper>();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Platform.Imaging;
 using Platform.Imaging.Shards;
 using Platform.Ingest.Datasets;
+using Platform.Ingest.Health;
 using Platform.Ingest.Sources;
 using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Shards;
@@ -18,7 +19,7 @@ namespace Platform.Ingest.Processing;
 /// Pass 2 reads the upload again and writes the accepted samples (and oversampled copies) to shards. The
 /// manifest is written last, so a version is either complete or invisible.
 /// </summary>
-public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> options, TimeProvider time)
+public sealed class IngestPipeline(DatasetStore store, HealthCheck healthCheck, IOptions<IngestOptions> options, TimeProvider time)
 {
     private const int MinimumImagesPerClass = 10;
     private const int RawEncodingMaxPixels = 64 * 64;
@@ -122,6 +123,24 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
                 new IngestReport(classes, [], channels, null, [], [], duplicates, conflicts, rejected, warnings, null, labelSource));
         }
 
+        // Health (near-duplicates, leakage, label errors, outliers) before balancing, so the plans see the splits as published.
+        progress.Stage = "checking health";
+        var health = await healthCheck.RunAsync(record.Name, record.Version, settings, source,
+            kept.Select((candidate, i) => new HealthSample(candidate.Key, labels[i], splits[i])).ToList(), classes, decodeOptions, cancellationToken);
+        splits = health.Splits;
+        if (health.Report.Moved > 0)
+        {
+            warnings.Add($"{health.Report.Moved} near-duplicate(s) of images in an earlier split were moved into that split (leakage=move); the health report lists them");
+        }
+        if (health.Report.Excluded > 0)
+        {
+            var included = Enumerable.Range(0, kept.Count).Where(i => !health.Excluded[i]).ToArray();
+            kept = included.Select(i => kept[i]).ToList();
+            labels = included.Select(i => labels[i]).ToArray();
+            splits = included.Select(i => splits[i]).ToArray();
+            warnings.Add($"{health.Report.Excluded} likely label error(s) were left out (labelErrors=exclude); the health report lists them");
+        }
+
         var copies = OversamplingPlan(labels, splits, classes.Count, settings);
         var leftOut = UndersamplingPlan(labels, splits, kept.Select(c => c.Sha256 + c.Key).ToList(), classes.Count, settings);
         var plan = new Dictionary<string, Planned>();
@@ -214,9 +233,9 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
                 _ => null,
             };
             var manifest = new DatasetManifest(record.Name, $"v{record.Version}", classes, channels, imageSize, mean, std,
-                splitSummaries, shards, uploads, time.GetUtcNow()).Validated();
+                splitSummaries, shards, uploads, time.GetUtcNow(), Health: ManifestHealthOf(health.Report)).Validated();
             var report = new IngestReport(classes, splitSummaries, channels, imageSize, mean, std, duplicates, conflicts, rejected, warnings, balancing, labelSource,
-                imbalance);
+                imbalance, health.Report);
             var manifestUri = await store.WriteManifestAsync(manifest, record.Name, record.Version, cancellationToken);
             return new IngestResult(manifest, manifestUri, report);
         }
@@ -227,6 +246,24 @@ public sealed class IngestPipeline(DatasetStore store, IOptions<IngestOptions> o
                 writer.Dispose();
             }
         }
+    }
+
+    private static ManifestHealth ManifestHealthOf(DatasetHealthReport health)
+    {
+        var settings = health.Settings;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        return new ManifestHealth(health.Status == DatasetHealthStatus.Ran ? "ran" : "skipped", health.Reason, health.Model?.Name, health.Model?.Sha256,
+            health.Model?.Resolution,
+            new Dictionary<string, string>
+            {
+                ["mode"] = settings.Mode.ToString().ToLowerInvariant(),
+                ["leakage"] = settings.Leakage.ToString().ToLowerInvariant(),
+                ["labelErrors"] = settings.LabelErrors.ToString().ToLowerInvariant(),
+                ["duplicateThreshold"] = settings.DuplicateThreshold.ToString(invariant),
+                ["probeFolds"] = settings.ProbeFolds.ToString(invariant),
+                ["outlierFence"] = settings.OutlierFence.ToString(invariant),
+            },
+            health.Moved, health.Excluded);
     }
 
     private static (Candidate? Candidate, RejectedFile? Problem) Validate(EncodedImageItem item, DecodeOptions decodeOptions, int? resizeTo)
