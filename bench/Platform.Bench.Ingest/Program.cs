@@ -15,8 +15,18 @@ using Platform.Imaging.Formats;
 // the same bytes in the same run. Usage: dotnet run -c Release --project bench/Platform.Bench.Ingest [-- images]
 // With "cifar [train test]": a CIFAR-10-sized binary archive (cifar-10-binary.tar.gz layout, 50,000 + 10,000
 // generated records by default) through the same pipeline.
+if (args.Length > 0 && args[0] == "embedding")
+{
+    return HealthEmbeddingBench.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 256);
+}
+// "--health on|off" (anywhere) sets the upload's health option; default off, the ingest figures before the check existed.
+var healthIndex = Array.IndexOf(args, "--health");
+var health = healthIndex >= 0 && args[healthIndex + 1] == "on" ? HealthMode.On : HealthMode.Off;
+args = healthIndex >= 0 ? args.Where((_, i) => i != healthIndex && i != healthIndex + 1).ToArray() : args;
 var cifar = args.Length > 0 && args[0] == "cifar";
-var imageCount = !cifar && args.Length > 0 ? int.Parse(args[0]) : 3000;
+// "art4apps": the whole installed art4apps set as it is (every class folder), for the health check's cost on real pictures.
+var wholeArt4Apps = args.Length > 0 && args[0] == "art4apps";
+var imageCount = !cifar && !wholeArt4Apps && args.Length > 0 ? int.Parse(args[0]) : 3000;
 var work = Directory.CreateTempSubdirectory("ingest-bench-").FullName;
 var archivePath = Path.Combine(work, cifar ? "cifar-10-binary.tar.gz" : "images.zip");
 long archiveBytes = 0;
@@ -25,6 +35,18 @@ if (cifar)
     var (train, test) = (args.Length > 1 ? int.Parse(args[1]) : 50_000, args.Length > 2 ? int.Parse(args[2]) : 10_000);
     archiveBytes = CifarBenchArchive.Write(archivePath, train, test);
     imageCount = train + test;
+}
+else if (wholeArt4Apps)
+{
+    var art = RepositoryPaths.RequireFolder(Path.Combine(RepositoryPaths.Data, "art4apps"), "run scripts/setup.sh");
+    using (var archive = ZipFile.Open(archivePath, ZipArchiveMode.Create))
+    {
+        foreach (var file in Directory.GetDirectories(art).Order(StringComparer.Ordinal).SelectMany(d => Directory.GetFiles(d, "*.jpg").Order(StringComparer.Ordinal)))
+        {
+            archive.CreateEntryFromFile(file, $"{Path.GetFileName(Path.GetDirectoryName(file))}/{Path.GetFileName(file)}", CompressionLevel.NoCompression);
+        }
+    }
+    archiveBytes = new FileInfo(archivePath).Length;
 }
 else
 {
@@ -59,7 +81,10 @@ await using var servers = await LocalServers.StartAsync(blobs: true, messaging: 
 var blobs = new BlobServiceClient(servers.BlobConnectionString);
 var options = Options.Create(new IngestOptions());
 var store = new DatasetStore(blobs, TimeProvider.System);
-var pipeline = new IngestPipeline(store, options, TimeProvider.System);
+var healthCheck = new Platform.Ingest.Health.HealthCheck(
+    new Platform.Ingest.Health.ImageEmbedderProvider(options, Microsoft.Extensions.Logging.Abstractions.NullLogger<Platform.Ingest.Health.ImageEmbedderProvider>.Instance),
+    store, options, Microsoft.Extensions.Logging.Abstractions.NullLogger<Platform.Ingest.Health.HealthCheck>.Instance);
+var pipeline = new IngestPipeline(store, healthCheck, options, TimeProvider.System);
 
 // Warm-up on a small archive so JIT and connection set-up are not measured.
 await RunAsync("warmup", archivePath, maxSeconds: 2);
@@ -96,13 +121,14 @@ Console.WriteLine($"""
     | Ingest throughput | **{samples / ingestSeconds:F0} img/s** ({samples / cpuSeconds:F0} img/s per CPU-second) |
     | Shard bytes written | {shardBytes / 1e6:F1} MB ({shardBytes / 1e6 / ingestSeconds:F1} MB/s) |
     | Raw blob put rate, same bytes in {result.Manifest.Shards.Count} blob(s) | {putMegabytesPerSecond:F1} MB/s |
+    | Health check | {health.ToString().ToLowerInvariant()}: {result.Report.Health?.Status.ToString().ToLowerInvariant()} in {result.Report.Health?.Seconds:F1} s ({result.Report.Health?.NearDuplicates.Count} near-duplicate pairs, {result.Report.Health?.LabelIssues.Count} label issues, {result.Report.Health?.Outliers.Count} outliers) |
     """);
 Directory.Delete(work, recursive: true);
 return 0;
 
 async Task<IngestResult> RunAsync(string name, string archive, int? maxSeconds)
 {
-    var record = await store.CreateVersionAsync(name, IngestSettings.Default, "benchmark", CancellationToken.None);
+    var record = await store.CreateVersionAsync(name, IngestSettings.Default with { Health = health }, "benchmark", CancellationToken.None);
     using IIngestSource source = cifar
         ? new CifarSource(archive, ArchiveKind.TarGzip, "cifar-10-binary.tar.gz", IngestSettings.Default, options.Value)
         : new ArchiveSource(archive, ArchiveKind.Zip, "images.zip", options.Value);

@@ -27,7 +27,8 @@ public sealed class EndToEndFixture : IAsyncLifetime
     {
         Servers = await LocalServers.StartAsync(blobs: true, messaging: true, redis: true);
         var environment = Servers.ServiceEnvironment();
-        var ingest = ServiceHost.StartAsync("Platform.Ingest", environment);
+        // The journeys time training, not the ingest health check (its own tests cover it): health=auto stays off here.
+        var ingest = ServiceHost.StartAsync("Platform.Ingest", new Dictionary<string, string?>(environment) { ["Ingest__HealthAutoMaxImages"] = "0" });
         var inference = ServiceHost.StartAsync("Platform.Inference", environment);
         Tracker = await ServiceHost.StartAsync("Platform.Tracker", environment);
         var trainer = ServiceHost.StartAsync("Platform.Trainer", new Dictionary<string, string?>(environment)

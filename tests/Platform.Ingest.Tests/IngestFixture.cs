@@ -18,6 +18,9 @@ public sealed class IngestFixture : IAsyncLifetime
     {
         ["Ingest__HeartbeatInterval"] = "00:00:01",
         ["Ingest__AbandonedAfter"] = "00:00:04",
+        // Uploads of the other tests are not health-checked (it would cost each seconds and may move near-identical synthetic
+        // images between splits); the health tests ask for health=on.
+        ["Ingest__HealthAutoMaxImages"] = "0",
     };
 
     public async Task InitializeAsync()

@@ -10,11 +10,11 @@ public static class HealthAnalysis
 {
     /// <summary>
     /// Default near-duplicate threshold on the cosine similarity of 128² ResNet-18 embeddings. On art4apps, resized (0.5–1.5×)
-    /// and recompressed (JPEG quality 30–70) copies scored 0.944 or more against their originals and 90–95 % centre crops 0.938 or
-    /// more, while distinct pictures stayed at or below 0.922 (but for two pairs the set itself holds: kimono/sash 0.950,
-    /// mast/raft 0.948); docs/ingest.md.
+    /// and recompressed (JPEG quality 30–70) copies scored 0.944 or more against their originals and 90–95 % centre crops 0.925 or
+    /// more, while distinct pictures stayed at or below 0.900 but for three pairs in which art4apps reuses one drawing
+    /// (kimono/sash 0.950, mast/raft 0.948, bike/handlebar 0.922), which are rightly reported; docs/ingest.md.
     /// </summary>
-    public const double DefaultDuplicateThreshold = 0.93;
+    public const double DefaultDuplicateThreshold = 0.92;
 
     public const int DefaultProbeFolds = 5;
 
