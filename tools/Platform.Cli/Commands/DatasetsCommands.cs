@@ -47,10 +47,16 @@ public static class DatasetsCommands
         {
             Description = "IDX uploads: names of labels 0, 1, 2… (comma-separated), or fashion-mnist or mnist",
         };
+        var health = new Option<string?>("--health") { Description = "Check near-duplicates, train/test leakage and likely label errors: auto (default, up to the service's size limit), on or off" };
+        health.AcceptOnlyFromAmong("auto", "on", "off");
+        var leakage = new Option<string?>("--leakage") { Description = "Near-duplicates across splits: move (default: into the original's split) or report" };
+        leakage.AcceptOnlyFromAmong("move", "report");
+        var labelErrors = new Option<string?>("--label-errors") { Description = "Likely label errors: report (default) or exclude (left out of the version)" };
+        labelErrors.AcceptOnlyFromAmong("report", "exclude");
         var noWait = new Option<bool>("--no-wait") { Description = "Return once uploaded, without waiting for validation and publication" };
         var command = new Command("upload", "Upload a dataset, follow its processing and print the validation report")
         {
-            paths, name, split, seed, size, channels, balance, balanceRatio, labels, classes, classNames, noWait,
+            paths, name, split, seed, size, channels, balance, balanceRatio, labels, classes, classNames, health, leakage, labelErrors, noWait,
         };
         command.SetAction(terminal.Action(async (parse, context, cancellationToken) =>
         {
@@ -71,6 +77,9 @@ public static class DatasetsCommands
             Add("labels", parse.GetValue(labels));
             Add("classes", parse.GetValue(classes));
             Add("classNames", ClassNames.Parse(parse.GetValue(classNames)) is { } names ? string.Join(',', names) : null);
+            Add("health", parse.GetValue(health));
+            Add("leakage", parse.GetValue(leakage));
+            Add("labelErrors", parse.GetValue(labelErrors));
 
             using var upload = UploadSource.Prepare(parse.GetValue(paths)!, context);
             var accepted = await SendAsync(context, upload, string.Join('&', query), cancellationToken);
@@ -332,7 +341,55 @@ public static class DatasetsCommands
                 console.MarkupLineInterpolated($"… and {report.Rejected.Count - 20} more (platform datasets show {title} --json lists them all)");
             }
         }
+        if (report.Health is { } health)
+        {
+            WriteHealth(console, health, title);
+        }
         return failed ? ExitCodes.Failed : ExitCodes.Success;
+    }
+
+    /// <summary>The health check's findings: counts, then the first pairs and images, each with its evidence.</summary>
+    private static void WriteHealth(IAnsiConsole console, DatasetHealthReport health, string title)
+    {
+        if (health.Status == DatasetHealthStatus.Skipped)
+        {
+            console.MarkupLineInterpolated($"health: skipped ({health.Reason})");
+            return;
+        }
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        console.MarkupLineInterpolated(
+            $"health: {health.Images} images embedded at {health.Model?.Resolution}² in {health.Seconds.ToString("0.#", invariant)} s; {health.NearDuplicates.Count} near-duplicate pair(s) (threshold {health.Settings.DuplicateThreshold.ToString(invariant)}), {health.LeakagePairs} across splits, {health.Moved} moved; {health.LabelIssues.Count} likely label error(s), {health.Excluded} excluded; {health.Outliers.Count} outlier(s)");
+        const int shown = 10;
+        if (health.NearDuplicates.Count > 0)
+        {
+            var pairs = new Table().AddColumns("Original", "Copy", "Splits", "Similarity", "Action");
+            foreach (var pair in health.NearDuplicates.Take(shown))
+            {
+                pairs.AddRow(Markup.Escape(pair.Original), Markup.Escape(pair.Copy), Markup.Escape($"{pair.OriginalSplit} ← {pair.CopySplit}"),
+                    pair.Similarity.ToString("0.000", invariant), pair.Moved ? "moved" : pair.Leakage ? "[yellow]leak reported[/]" : "reported");
+            }
+            console.Write(pairs);
+        }
+        if (health.LabelIssues.Count > 0)
+        {
+            var issues = new Table().AddColumns("Image", "Given", "Suggested", "p(given) / threshold", "p(suggested) / threshold", "Nearest");
+            foreach (var issue in health.LabelIssues.Take(shown))
+            {
+                issues.AddRow(Markup.Escape(issue.Key), Markup.Escape(issue.GivenLabel), Markup.Escape(issue.SuggestedLabel),
+                    $"{issue.GivenProbability.ToString("0.00", invariant)} / {issue.GivenThreshold.ToString("0.00", invariant)}",
+                    $"{issue.SuggestedProbability.ToString("0.00", invariant)} / {issue.SuggestedThreshold.ToString("0.00", invariant)}",
+                    Markup.Escape(string.Join(", ", issue.Neighbours.Select(n => n.Label))) + (issue.Excluded ? " [yellow](excluded)[/]" : ""));
+            }
+            console.Write(issues);
+        }
+        if (health.Outliers.Count > 0)
+        {
+            console.MarkupLineInterpolated($"outliers: {string.Join(", ", health.Outliers.Take(shown).Select(o => $"{o.Key} ({o.Label}, distance {o.Distance.ToString("0.00", invariant)})"))}");
+        }
+        if (health.NearDuplicates.Count > shown || health.LabelIssues.Count > shown || health.Outliers.Count > shown)
+        {
+            console.MarkupLineInterpolated($"… more in platform datasets show {title} --json");
+        }
     }
 
     internal static string Bytes(long bytes) => bytes switch
