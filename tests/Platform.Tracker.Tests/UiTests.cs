@@ -63,7 +63,7 @@ public sealed class UiTests(TrackerFixture fixture, ChromiumFixture chromium) : 
     }
 
     [Fact]
-    public async Task Dragging_across_a_chart_zooms_into_that_window_and_a_double_click_resets_it()
+    public async Task A_chart_zooms_by_dragging_or_from_the_keyboard_and_a_double_click_resets_it()
     {
         var run = await UiRuns.LogAsync(fixture.Tracker, NewExperiment(), epochs: 10);
         await using var page = await OpenAsync($"/run.html?id={run}");
@@ -84,6 +84,16 @@ public sealed class UiTests(TrackerFixture fixture, ChromiumFixture chromium) : 
 
         await page.Page.Mouse.DblClickAsync(from, y);
         await Assertions.Expect(chart).ToHaveAttributeAsync("data-x-max", "9");
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-x-min", "0");
+
+        // Keyboard: Tab reaches the chart, + zooms into the middle, the right arrow pans, 0 resets.
+        await chart.Locator(".plot").FocusAsync();
+        await page.Page.Keyboard.PressAsync("+");
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-x-max", new Regex(@"^8\.1"));
+        await page.Page.Keyboard.PressAsync("ArrowRight"); // [0.9, 8.1] moved by a tenth of its width
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-x-max", new Regex(@"^8\.8"));
+        Assert.InRange(double.Parse((await chart.GetAttributeAsync("data-x-min"))!), 1.61, 1.63);
+        await page.Page.Keyboard.PressAsync("0");
         await Assertions.Expect(chart).ToHaveAttributeAsync("data-x-min", "0");
         page.AssertNoConsoleErrors();
     }
