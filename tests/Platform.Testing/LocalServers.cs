@@ -21,14 +21,16 @@ public sealed class LocalServers : IAsyncDisposable
 
     public string? RedisConnectionString { get; private set; }
 
-    public static async Task<LocalServers> StartAsync(bool blobs = true, bool messaging = true, bool redis = false)
+    /// <param name="privateBroker">A broker of these servers' own even in a suite run (see <see cref="SharedBroker"/>), for a
+    /// test that stops it (<see cref="StopBrokerAsync"/>).</param>
+    public static async Task<LocalServers> StartAsync(bool blobs = true, bool messaging = true, bool redis = false, bool privateBroker = false)
     {
         var servers = new LocalServers();
         try
         {
             await Task.WhenAll(
                 blobs ? servers.StartAzuriteAsync() : Task.CompletedTask,
-                messaging ? servers.StartRabbitMqAsync() : Task.CompletedTask,
+                messaging ? servers.StartRabbitMqAsync(privateBroker) : Task.CompletedTask,
                 redis ? servers.StartRedisAsync() : Task.CompletedTask);
         }
         catch
@@ -89,19 +91,46 @@ public sealed class LocalServers : IAsyncDisposable
         }
     }
 
-    private async Task StartRabbitMqAsync()
+    private RabbitMqNode? broker;
+    private ManagedProcess? brokerProcess;
+
+    private async Task StartRabbitMqAsync(bool privateBroker)
     {
-        if (SharedBroker.Folder is { } shared)
+        if (!privateBroker && SharedBroker.Folder is { } shared)
         {
             MessagingConnectionString = await SharedBroker.NewVirtualHostAsync(shared);
             return;
         }
-        var node = RabbitMqNode.Prepare(Path.Combine(folder, "rabbitmq"));
+        var node = broker = RabbitMqNode.Prepare(Path.Combine(folder, "rabbitmq"));
         var epmd = Track(ManagedProcess.Start("epmd", node.EpmdArguments, new Dictionary<string, string?>(), node.Folder));
         await FreePort.WaitUntilListeningAsync(node.EpmdPort, StartTimeout, () => epmd.Output);
-        var rabbit = Track(ManagedProcess.Start(RabbitMqNode.Server, [], node.Environment(logs: "-"), node.Folder));
-        await FreePort.WaitUntilListeningAsync(node.AmqpPort, StartTimeout, () => rabbit.Output);
+        await RunBrokerAsync(node);
         MessagingConnectionString = node.ConnectionString();
+    }
+
+    private async Task RunBrokerAsync(RabbitMqNode node)
+    {
+        var rabbit = brokerProcess = Track(ManagedProcess.Start(RabbitMqNode.Server, [], node.Environment(logs: "-"), node.Folder));
+        await FreePort.WaitUntilListeningAsync(node.AmqpPort, StartTimeout, () => rabbit.Output);
+    }
+
+    /// <summary>
+    /// The broker stopped as an operator or an upgrade stops it (SIGTERM: every connection closed, durable queues and
+    /// their messages kept), then started again on the same port with the same data once the result is disposed.
+    /// </summary>
+    public async Task<IAsyncDisposable> StopBrokerAsync()
+    {
+        if (broker is not { } node || brokerProcess is not { } running)
+        {
+            throw new InvalidOperationException("These servers share the suite's broker; start them with privateBroker: true to stop it.");
+        }
+        await running.StopAsync(TimeSpan.FromSeconds(30));
+        return new Restart(() => RunBrokerAsync(node));
+    }
+
+    private sealed class Restart(Func<Task> start) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await start();
     }
 
     private async Task StartRedisAsync()

@@ -13,7 +13,7 @@ namespace Platform.Trainer.Tests;
 /// Real Azurite and RabbitMQ, a Fashion-MNIST subset published as a dataset version in the ingest layout, and a
 /// test bus that sends commands and records the trainer's events.
 /// </summary>
-public sealed class TrainerFixture : IAsyncLifetime
+public class TrainerFixture : IAsyncLifetime
 {
     public const string Dataset = "fashion-subset";
     public const int DatasetVersion = 1;
@@ -27,6 +27,9 @@ public sealed class TrainerFixture : IAsyncLifetime
     {
         twoEpochRun = new(RunTwoEpochJobAsync);
     }
+
+    /// <summary>Whether these tests stop the broker, and so need one of their own.</summary>
+    protected virtual bool PrivateBroker => false;
 
     public LocalServers Servers { get; private set; } = null!;
 
@@ -49,7 +52,7 @@ public sealed class TrainerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Servers = await LocalServers.StartAsync(blobs: true, messaging: true);
+        Servers = await LocalServers.StartAsync(blobs: true, messaging: true, privateBroker: PrivateBroker);
         Blobs = new BlobServiceClient(Servers.BlobConnectionString);
         await DatasetSeeder.PublishFashionMnistAsync(Blobs, Dataset, DatasetVersion, train: 1000, validation: 250);
         bus = await RecordingBus.StartAsync(Servers.MessagingConnectionString!, "trainer-tests-events",
