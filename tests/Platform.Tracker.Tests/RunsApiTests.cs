@@ -246,6 +246,15 @@ public sealed class RunsApiTests(TrackerFixture fixture)
     }
 
     [Fact]
+    public async Task Comparing_more_than_ten_runs_is_refused_naming_the_limit()
+    {
+        var ids = string.Join(',', Enumerable.Range(0, 11).Select(_ => Guid.NewGuid()));
+        var (status, problem) = await fixture.SendJsonAsync(HttpMethod.Get, $"/runs/compare?ids={ids}", null);
+        Assert.Equal(400, status);
+        Assert.Contains("at most 10 runs", problem.GetProperty("errors").GetProperty("ids")[0].GetString());
+    }
+
+    [Fact]
     public async Task Compare_shows_parameter_differences_and_the_curves_side_by_side()
     {
         var a = await CreateRunAsync("compare", ValidRequest(lr: 0.001));

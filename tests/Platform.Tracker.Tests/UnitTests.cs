@@ -16,6 +16,18 @@ public sealed class UnitTests
         Assert.Equal(expected, Crc32C.Compute(Encoding.ASCII.GetBytes(text)));
 
     [Fact]
+    public void The_UI_lock_file_pins_uPlot_with_its_integrity_and_no_download_URL()
+    {
+        var folder = Path.Combine(Platform.Testing.RepositoryPaths.Root, "services", "Tracker");
+        var lockFile = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "package-lock.json"))).RootElement;
+        var uplot = lockFile.GetProperty("packages").GetProperty("node_modules/uplot");
+        Assert.Equal("1.6.32", uplot.GetProperty("version").GetString());
+        Assert.StartsWith("sha512-", uplot.GetProperty("integrity").GetString());
+        Assert.DoesNotContain("http", File.ReadAllText(Path.Combine(folder, "package-lock.json")), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("omit-lockfile-registry-resolved=true", File.ReadAllText(Path.Combine(folder, ".npmrc")));
+    }
+
+    [Fact]
     public void Crc32C_of_32_zero_bytes_matches_RFC_3720() => Assert.Equal(0x8A9136AAu, Crc32C.Compute(new byte[32]));
 
     [Fact]
