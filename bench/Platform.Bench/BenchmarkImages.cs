@@ -55,7 +55,7 @@ internal static class BenchmarkImages
         return data.ToArray();
     }
 
-    private static string? FindArt4Apps()
+    public static string? FindArt4Apps()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<BenchArguments, int>>(StringCompare
     ["matmul"] = arguments => MatmulBenchmark.Run(arguments),
     ["onnx-vs-torch"] = OnnxVsTorchBenchmark.Run,
     ["doctor-overhead"] = DoctorOverheadBenchmark.Run,
+    ["full-size-parity"] = FullSizeParityBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
