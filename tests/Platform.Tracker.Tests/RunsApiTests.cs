@@ -313,6 +313,8 @@ public sealed class RunsApiTests(TrackerFixture fixture)
         Assert.All(rows, r => Assert.Equal(0.95, r.GetProperty("values").GetProperty("metrics.test_accuracy").GetDouble()));
         Assert.Contains("metrics.val_accuracy", page.GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(5, page.GetProperty("groups").GetProperty(experiment).GetInt32());
+        var summary = (await fixture.GetJsonAsync("/experiments")).EnumerateArray().Single(e => e.GetProperty("name").GetString() == experiment);
+        Assert.Equal((5, 5), (summary.GetProperty("runs").GetInt32(), summary.GetProperty("runsByState").GetProperty("completed").GetInt32()));
         var defaults = await fixture.GetJsonAsync($"/runs/table?experiment={experiment}&limit=1");
         Assert.Equal(["metrics.test_accuracy", "metrics.train_loss", "metrics.val_accuracy", "metrics.val_loss"],
             defaults.GetProperty("chosen").EnumerateArray().Select(c => c.GetString()));

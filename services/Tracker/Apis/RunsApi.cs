@@ -42,22 +42,12 @@ public static class RunsApi
         return app;
     }
 
-    public static async Task<Ok<IReadOnlyList<ExperimentSummary>>> ListExperiments(RunStore store)
+    public static async Task<Ok<IReadOnlyList<ExperimentSummary>>> ListExperiments(RunSummaryCache summaries)
     {
-        var names = await store.ListExperimentsAsync();
-        var summaries = new List<ExperimentSummary>();
-        foreach (var name in names)
-        {
-            var ids = await store.ListRunIdsAsync(name);
-            if (ids.Count > 0)
-            {
-                var runs = await store.GetManyAsync(ids, details: false);
-                summaries.Add(new ExperimentSummary(name, ids.Count,
-                    runs.OfType<RunRecord>().GroupBy(r => r.State).ToDictionary(g => g.Key, g => g.Count()),
-                    runs.OfType<RunRecord>().Max(r => r.CreatedAt)));
-            }
-        }
-        return TypedResults.Ok<IReadOnlyList<ExperimentSummary>>(summaries.OrderByDescending(s => s.LastRunAt).ToList());
+        // From the in-memory run summaries: the experiments table opens the runs page, which must stay fast with thousands of runs.
+        var summariesByExperiment = (await summaries.ListAsync(experiment: null)).GroupBy(r => r.Experiment, StringComparer.Ordinal)
+            .Select(g => new ExperimentSummary(g.Key, g.Count(), g.GroupBy(r => r.State).ToDictionary(s => s.Key, s => s.Count()), g.Max(r => r.CreatedAt)));
+        return TypedResults.Ok<IReadOnlyList<ExperimentSummary>>(summariesByExperiment.OrderByDescending(s => s.LastRunAt).ToList());
     }
 
     /// <summary>Seconds a client is told to wait when the broker is unavailable: about one reconnection attempt of the bus.</summary>
