@@ -57,13 +57,54 @@ public sealed class TrainingDoctorRunTests
         new(FashionMnist.Train, classes.SelectMany(c => Enumerable.Range(skip, 10_000).Where(i => FashionMnist.Train.GetLabel(i) == c.Label).Take(c.Count))
             .Order().ToArray());
 
+    /// <summary>Every scalar of the event files under <paramref name="directory"/>, read as TFRecords and decoded with TensorFlow's schema.</summary>
+    private static Dictionary<string, List<(long Step, float Value)>> TensorBoardScalars(string directory)
+    {
+        var scalars = new Dictionary<string, List<(long Step, float Value)>>(StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(directory, "events.out.tfevents*", SearchOption.AllDirectories))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new BinaryReader(stream);
+            // TFRecord: uint64 length, uint32 masked CRC of the length, the record, uint32 masked CRC of the record.
+            while (stream.Position + 12 <= stream.Length)
+            {
+                long length = (long)reader.ReadUInt64();
+                reader.ReadUInt32();
+                var record = reader.ReadBytes((int)length);
+                reader.ReadUInt32();
+                var decoded = TensorBoardSchema.Event.Parser.ParseFrom(record);
+                foreach (var value in decoded.Summary?.Value ?? [])
+                {
+                    if (value.ValueCase == TensorBoardSchema.Summary.Types.Value.ValueOneofCase.SimpleValue)
+                    {
+                        scalars.TryAdd(value.Tag, []);
+                        scalars[value.Tag].Add((decoded.Step, value.SimpleValue));
+                    }
+                }
+            }
+        }
+        return scalars;
+    }
+
     private static List<RunFinding> Findings(RecordingObserver observer) => observer.Events.OfType<FindingRaised>().Select(f => f.Finding).ToList();
 
     [Fact]
     public void AHealthyRunLogsStepPointsAndBlockFiguresAndRaisesNoFinding()
     {
-        var (observer, result) = Train(TinyRun(epochs: 2), images: 320);
-        using var _ = result;
+        var tensorBoard = Path.Combine(Path.GetTempPath(), "platform-doctor-tb-" + Guid.NewGuid().ToString("N"));
+        var observer = new RecordingObserver();
+        using var result = new Trainer(TinyRun(epochs: 2), new TrainingRunOptions { Observer = observer, TensorBoardDirectory = tensorBoard })
+            .Run(FashionMnist.Slice(FashionMnist.Train, 0, 320), FashionMnist.Slice(FashionMnist.Train, 50_000, 64));
+        var scalars = TensorBoardScalars(tensorBoard);
+        Directory.Delete(tensorBoard, recursive: true);
+        // The guide's tags per epoch, step points at their global steps, block figures per epoch.
+        Assert.Equal([1L, 2], scalars["Loss/train"].Select(p => p.Step));
+        foreach (var tag in new[] { "Loss/val", "Accuracy/train", "Accuracy/val", "GradientNorm/head", "WeightNorm/conv1", "UpdateRatio/head" })
+        {
+            Assert.Equal(2, scalars[tag].Count);
+        }
+        Assert.Equal([3L, 6, 9, 12, 15, 18], scalars["Step/train_loss"].Select(p => p.Step));
+        Assert.Equal(observer.Events.OfType<EpochCompleted>().Select(e => (float)e.Metrics.ValidationAccuracy), scalars["Accuracy/val"].Select(p => p.Value));
         var points = observer.Events.OfType<StepLogged>().ToList();
         // 10 steps per epoch, a point every 3rd step, on one global-step axis across both epochs.
         Assert.Equal([3L, 6, 9, 12, 15, 18], points.Select(p => p.Step));
