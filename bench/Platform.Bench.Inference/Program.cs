@@ -1,5 +1,6 @@
 // Usage: dotnet run -c Release --project bench/Platform.Bench.Inference [-- --seconds 20] [--models resnet18,small-cnn] [--clients 1,8,32]
 //        [--service-setting Inference:Models:small-cnn:ConcurrentBatches=2 ...] (any number: configuration the service starts with)
+//        [--overload 60] (instead of the load steps: each model at 10x its measured capacity for that many seconds; see OverloadRun)
 // Starts Azurite and RabbitMQ as local processes and the inference service as its own process; builds ResNet18 (224², 10 classes,
 // random weights: throughput does not depend on them) and the small CNN (28² gray), exports both with the project's exporter, writes
 // them as model packages and promotes them. Then, per model: raw in-process ONNX Runtime (the service's session options:
@@ -71,6 +72,22 @@ for (var version = 0; version < models.Length; version++)
 }
 await service.PollAsync("/status", s => s.GetProperty("models").GetArrayLength() == models.Length
     && s.GetProperty("models").EnumerateArray().All(m => m.GetProperty("aliases").TryGetProperty("production", out _)), TimeSpan.FromMinutes(2));
+
+if (args.SkipWhile(a => a != "--overload").Skip(1).Select(int.Parse).FirstOrDefault(0) is > 0 and var overloadSeconds)
+{
+    var overloadRows = new List<string>();
+    foreach (var model in models)
+    {
+        overloadRows.Add(await new OverloadRun(service, model.Name, model.Images).RunAsync(TimeSpan.FromSeconds(overloadSeconds)));
+    }
+    await service.DisposeAsync();
+    await bus.StopAsync();
+    Console.WriteLine();
+    Console.WriteLine("| Model | Capacity req/s | Offered req/s | Seconds | Sent | Answers | 429/503 without Retry-After | Accepted p50 / p99 ms (client) | Accepted p50 / p99 ms (in service) | Service RSS MiB (before → peak) | /health after |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+    overloadRows.ForEach(Console.WriteLine);
+    return;
+}
 
 var rows = new List<string>();
 foreach (var model in models)
