@@ -5,12 +5,15 @@ using Platform.Testing;
 
 namespace Platform.Ingest.Tests;
 
-/// <summary>Real Azurite and RabbitMQ processes and the ingest service as its own process.</summary>
+/// <summary>
+/// Real Azurite and RabbitMQ processes and the ingest service hosted in the test process (its real Program on a loopback
+/// port); the test that kills ingest mid-version switches to an ingest process for its duration (<see cref="UseIngestProcessAsync"/>).
+/// </summary>
 public sealed class IngestFixture : IAsyncLifetime
 {
     public LocalServers Servers { get; private set; } = null!;
 
-    public ServiceHost Ingest { get; private set; } = null!;
+    public ServiceUnderTest Ingest { get; private set; } = null!;
 
     public BlobServiceClient Blobs { get; private set; } = null!;
 
@@ -30,13 +33,26 @@ public sealed class IngestFixture : IAsyncLifetime
         Ingest = await StartIngestAsync();
     }
 
-    public async Task<ServiceHost> StartIngestAsync() =>
-        await ServiceHost.StartAsync("Platform.Ingest", Servers.ServiceEnvironment().Concat(FastSweeping).ToDictionary());
+    private IReadOnlyDictionary<string, string?> Settings => Servers.ServiceEnvironment().Concat(FastSweeping).ToDictionary();
 
-    public async Task RestartIngestAsync(ServiceHost replacement)
+    private async Task<ServiceUnderTest> StartIngestAsync() => await InProcessService<Program>.StartAsync(Settings, port: Port);
+
+    public int Port { get; } = FreePort.Next();
+
+    /// <summary>Replaces the in-process ingest by an ingest process on the same port, for a test that kills it.</summary>
+    public async Task<ServiceHost> UseIngestProcessAsync()
     {
         await Ingest.DisposeAsync();
-        Ingest = replacement;
+        var process = await ServiceHost.StartAsync("Platform.Ingest", Settings, port: Port);
+        Ingest = process;
+        return process;
+    }
+
+    /// <summary>An ingest in the test process again, on the same port and storage (after a kill: as an orchestrator restarts one).</summary>
+    public async Task UseInProcessIngestAsync()
+    {
+        await Ingest.DisposeAsync();
+        Ingest = await StartIngestAsync();
     }
 
     public async Task<JsonElement> UploadAsync(string query, HttpContent content)

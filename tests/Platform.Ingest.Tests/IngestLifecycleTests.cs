@@ -35,6 +35,7 @@ public sealed class IngestLifecycleTests(IngestFixture fixture)
     [Fact]
     public async Task A_restart_during_an_ingest_leaves_no_partial_version_visible()
     {
+        var process = await fixture.UseIngestProcessAsync();
         using var content = IngestFixture.FashionMnistUpload("train");
         var accepted = await fixture.UploadAsync("name=interrupted", content);
         var version = accepted.GetProperty("version").GetInt32();
@@ -42,8 +43,8 @@ public sealed class IngestLifecycleTests(IngestFixture fixture)
             record => record.GetProperty("state").GetString() == "processing" && record.GetProperty("progress").GetProperty("filesRead").GetInt32() > 0,
             TimeSpan.FromMinutes(1));
 
-        await fixture.Ingest.KillAsync();
-        await fixture.RestartIngestAsync(await fixture.StartIngestAsync());
+        await process.KillAsync();
+        await fixture.UseInProcessIngestAsync();
         var record = await fixture.WaitForOutcomeAsync("interrupted", version, TimeSpan.FromMinutes(1));
 
         Assert.Equal("failed", record.GetProperty("state").GetString());
