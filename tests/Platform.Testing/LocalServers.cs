@@ -133,15 +133,34 @@ public sealed class LocalServers : IAsyncDisposable
         public async ValueTask DisposeAsync() => await start();
     }
 
+    private ManagedProcess? redisProcess;
+    private int redisPort;
+
     private async Task StartRedisAsync()
     {
-        var port = FreePort.Next();
+        redisPort = FreePort.Next();
+        await RunRedisAsync();
+        RedisConnectionString = $"127.0.0.1:{redisPort}";
+    }
+
+    private async Task RunRedisAsync()
+    {
         var data = Directory.CreateDirectory(Path.Combine(folder, "redis")).FullName;
-        var redis = Track(ManagedProcess.Start("redis-server",
-            ["--bind", "127.0.0.1", "--port", port.ToString(), "--dir", data, "--appendonly", "yes", "--save", "", "--daemonize", "no"],
+        var redis = redisProcess = Track(ManagedProcess.Start("redis-server",
+            ["--bind", "127.0.0.1", "--port", redisPort.ToString(), "--dir", data, "--appendonly", "yes", "--save", "", "--daemonize", "no"],
             new Dictionary<string, string?>(), data));
-        await FreePort.WaitUntilListeningAsync(port, StartTimeout, () => redis.Output);
-        RedisConnectionString = $"127.0.0.1:{port}";
+        await FreePort.WaitUntilListeningAsync(redisPort, StartTimeout, () => redis.Output);
+    }
+
+    /// <summary>
+    /// Redis stopped as an operator or an upgrade stops it (SIGTERM: it writes its append-only file and exits), then
+    /// started again on the same port with the same data once the result is disposed.
+    /// </summary>
+    public async Task<IAsyncDisposable> StopRedisAsync()
+    {
+        var running = redisProcess ?? throw new InvalidOperationException("These servers run no Redis.");
+        await running.StopAsync(TimeSpan.FromSeconds(30));
+        return new Restart(RunRedisAsync);
     }
 
     private ManagedProcess Track(ManagedProcess process)

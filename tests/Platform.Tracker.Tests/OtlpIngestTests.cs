@@ -219,6 +219,31 @@ public sealed class OtlpIngestTests(TrackerFixture fixture)
     }
 
     [Fact]
+    public async Task Redis_restarted_in_the_middle_of_a_run_loses_and_duplicates_no_point_the_tracker_acknowledged()
+    {
+        var runId = Guid.NewGuid();
+        const int epochs = 40;
+        await using var client = OtelClient.Start(fixture.Tracker.Address,
+            ["--run-id", runId.ToString(), "--experiment", "redis-restart", "--epochs", epochs.ToString(), "--pace-ms", "150", "--retry-until-delivered"]);
+        await fixture.Tracker.PollAsync($"/runs/{runId}",
+            r => r.GetProperty("curves").EnumerateArray().Any(c => c.GetProperty("name").GetString() == "train_loss" && c.GetProperty("lastStep").GetInt64() >= 5));
+
+        Assert.False(client.HasExited, "The client must still be exporting when Redis goes away.");
+        await using (await fixture.Servers.StopRedisAsync())
+        {
+            // Batches sent meanwhile are answered 503 with Retry-After and sent again by the exporter.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+        await OtelClient.WaitForExitAsync(client, TimeSpan.FromMinutes(2));
+
+        var run = await fixture.Tracker.PollAsync($"/runs/{runId}", r => r.GetProperty("state").GetString() == "completed", TimeSpan.FromSeconds(60));
+        Assert.True(run.GetProperty("curves").EnumerateArray().All(c => c.GetProperty("points").GetInt64() == epochs), run.ToString());
+        var loss = await fixture.GetJsonAsync($"/runs/{runId}/metrics/train_loss?full=true");
+        Assert.Equal(Enumerable.Range(0, epochs).Select(e => (long)e), loss.GetProperty("steps").EnumerateArray().Select(s => s.GetInt64()));
+        Assert.Equal(Enumerable.Range(0, epochs).Select(TrainLoss), loss.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+    }
+
+    [Fact]
     public async Task Without_Redis_the_receiver_answers_503_with_Retry_After_so_the_exporter_retries()
     {
         var environment = new Dictionary<string, string?>(fixture.Servers.ServiceEnvironment())
