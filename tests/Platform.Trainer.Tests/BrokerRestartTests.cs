@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using Platform.Contracts;
 using Platform.Contracts.Health;
-using Platform.Contracts.ModelPackages;
 using Platform.Testing;
 
 namespace Platform.Trainer.Tests;
@@ -17,8 +15,7 @@ public sealed class BrokerRestartTests(BrokerRestartFixture fixture)
         var runId = Guid.NewGuid();
         await using var trainer = await fixture.StartTrainerAsync();
         await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs)));
-        await Eventually.UntilAsync(async () => (await fixture.CheckpointsAsync(runId)).Any(name => name.StartsWith("epoch-", StringComparison.Ordinal)),
-            TimeSpan.FromMinutes(3), () => trainer.Output);
+        await fixture.WaitForFirstEpochCheckpointAsync(runId, trainer);
 
         // The trainer's connection, its held delivery and the test bus all go with the broker.
         await using (await fixture.Servers.StopBrokerAsync())
@@ -30,9 +27,7 @@ public sealed class BrokerRestartTests(BrokerRestartFixture fixture)
         await Eventually.UntilAsync(async () => await BusStatusAsync(trainer) == HealthStates.Healthy, TimeSpan.FromSeconds(60), () => trainer.Output);
         await Task.Delay(TimeSpan.FromSeconds(2));
 
-        var models = fixture.Blobs.GetBlobContainerClient(StorageLayout.ModelsContainer);
-        var metrics = JsonDocument.Parse((await models.GetBlobClient(StorageLayout.ModelPackageFile("fashion-cnn", runId, ModelPackageLayout.MetricsFile)).DownloadContentAsync()).Value.Content.ToString()).RootElement;
-        Assert.Equal(Enumerable.Range(1, epochs), metrics.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("epoch").GetInt32()));
+        Assert.Equal(Enumerable.Range(1, epochs), await fixture.PackagedEpochsAsync(runId));
         Assert.Single(fixture.Trained, m => m.RunId == runId);
         Assert.DoesNotContain(fixture.Failed, m => m.RunId == runId);
         Assert.True(trained.Metrics["accuracy"] > 0.5);

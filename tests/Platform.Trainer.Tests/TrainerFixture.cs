@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using MassTransit;
 using Platform.Contracts;
+using Platform.Contracts.ModelPackages;
 using Platform.Testing;
 using Platform.Testing.Otlp;
 using Platform.Trainer.Jobs;
@@ -115,6 +116,20 @@ public class TrainerFixture : IAsyncLifetime
                 ? throw new InvalidOperationException($"Run {runId} failed: {failed.Reason}: {failed.Detail}")
                 : Trained.FirstOrDefault(m => m.RunId == runId),
             timeout, () => $"no model for run {runId}.\n{diagnostics()}");
+
+    /// <summary>Waits until the run has stored its first epoch checkpoint: the point where the fault tests interrupt it.</summary>
+    public Task WaitForFirstEpochCheckpointAsync(Guid runId, ServiceHost trainer) =>
+        Eventually.UntilAsync(async () => (await CheckpointsAsync(runId)).Any(name => name.StartsWith("epoch-", StringComparison.Ordinal)),
+            TimeSpan.FromMinutes(3), () => trainer.Output);
+
+    /// <summary>The epochs the run's published package records, in order: each once if nothing was lost or repeated.</summary>
+    public async Task<IReadOnlyList<int>> PackagedEpochsAsync(Guid runId)
+    {
+        var metrics = Blobs.GetBlobContainerClient(StorageLayout.ModelsContainer)
+            .GetBlobClient(StorageLayout.ModelPackageFile("fashion-cnn", runId, ModelPackageLayout.MetricsFile));
+        using var document = JsonDocument.Parse((await metrics.DownloadContentAsync()).Value.Content.ToString());
+        return [.. document.RootElement.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("epoch").GetInt32())];
+    }
 
     public async Task<JobState?> LeaseStateAsync(Guid runId)
     {

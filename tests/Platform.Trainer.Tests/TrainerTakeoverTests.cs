@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
-using System.Text.Json;
 using Platform.Contracts;
-using Platform.Contracts.ModelPackages;
 using Platform.Testing;
 using Platform.Trainer.Jobs;
 
@@ -23,18 +21,14 @@ public sealed class TrainerTakeoverTests(TrainerFixture fixture)
         var runId = Guid.NewGuid();
         var first = await fixture.StartTrainerAsync();
         await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs)));
-        await Eventually.UntilAsync(async () => (await fixture.CheckpointsAsync(runId)).Any(name => name.StartsWith("epoch-", StringComparison.Ordinal)),
-            TimeSpan.FromMinutes(3), () => first.Output);
+        await fixture.WaitForFirstEpochCheckpointAsync(runId, first);
 
         await first.KillAsync();
         await first.DisposeAsync();
         await using var second = await fixture.StartTrainerAsync();
         var trained = await fixture.WaitForModelAsync(runId, TimeSpan.FromMinutes(4), () => second.Output);
 
-        var models = fixture.Blobs.GetBlobContainerClient(StorageLayout.ModelsContainer);
-        var metrics = JsonDocument.Parse((await models.GetBlobClient(StorageLayout.ModelPackageFile("fashion-cnn", runId, ModelPackageLayout.MetricsFile)).DownloadContentAsync()).Value.Content.ToString()).RootElement;
-        var history = metrics.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("epoch").GetInt32()).ToList();
-        Assert.Equal(Enumerable.Range(1, epochs), history);
+        Assert.Equal(Enumerable.Range(1, epochs), await fixture.PackagedEpochsAsync(runId));
         Assert.Contains("attempt 2", second.Output);
         Assert.Contains("taken over: the trainer of attempt 1 stopped renewing its lease", second.Output);
         Assert.Single(fixture.Trained, m => m.RunId == runId);
@@ -72,8 +66,7 @@ public sealed class TrainerTakeoverTests(TrainerFixture fixture)
         var runId = Guid.NewGuid();
         await using var trainer = await fixture.StartTrainerAsync();
         await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs)));
-        await Eventually.UntilAsync(async () => (await fixture.CheckpointsAsync(runId)).Any(name => name.StartsWith("epoch-", StringComparison.Ordinal)),
-            TimeSpan.FromMinutes(3), () => trainer.Output);
+        await fixture.WaitForFirstEpochCheckpointAsync(runId, trainer);
 
         // Until the next checkpoint has outlasted the Azure SDK's own retries (~12 s), and so the lease (6 s here): the
         // checkpoint, lease renewals and cancel checks all fail meanwhile.
@@ -85,9 +78,7 @@ public sealed class TrainerTakeoverTests(TrainerFixture fixture)
         }
         var trained = await fixture.WaitForModelAsync(runId, TimeSpan.FromMinutes(3), () => trainer.Output);
 
-        var models = fixture.Blobs.GetBlobContainerClient(StorageLayout.ModelsContainer);
-        var metrics = JsonDocument.Parse((await models.GetBlobClient(StorageLayout.ModelPackageFile("fashion-cnn", runId, ModelPackageLayout.MetricsFile)).DownloadContentAsync()).Value.Content.ToString()).RootElement;
-        Assert.Equal(Enumerable.Range(1, epochs), metrics.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("epoch").GetInt32()));
+        Assert.Equal(Enumerable.Range(1, epochs), await fixture.PackagedEpochsAsync(runId));
         Assert.Matches(@"Blob storage is reachable again after \d+ s; checkpoint \S+ succeeded", trainer.Output);
         Assert.False(trainer.Output.Contains("attempt 2"), trainer.Output);
         Assert.Single(fixture.Trained, m => m.RunId == runId);
