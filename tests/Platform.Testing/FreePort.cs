@@ -12,18 +12,21 @@ public static class FreePort
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static Task WaitUntilListeningAsync(int port, TimeSpan timeout, Func<string>? diagnostics = null) =>
-        Eventually.UntilAsync(async () =>
+    public static async Task<bool> IsListeningAsync(int port)
+    {
+        try
         {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                return false;
-            }
-        }, timeout, () => $"nothing listened on 127.0.0.1:{port}. {diagnostics?.Invoke()}", TimeSpan.FromMilliseconds(100));
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    public static Task WaitUntilListeningAsync(int port, TimeSpan timeout, Func<string>? diagnostics = null) =>
+        Eventually.UntilAsync(() => IsListeningAsync(port), timeout, () => $"nothing listened on 127.0.0.1:{port}. {diagnostics?.Invoke()}",
+            TimeSpan.FromMilliseconds(100));
 }

@@ -79,16 +79,11 @@ public sealed class LocalServers : IAsyncDisposable
     {
         var proxy = blobProxy ?? throw new InvalidOperationException("These servers run no Azurite.");
         proxy.Cut();
-        return new Restore(proxy.Restore);
-    }
-
-    private sealed class Restore(Action restore) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync()
+        return new Restart(() =>
         {
-            restore();
-            return ValueTask.CompletedTask;
-        }
+            proxy.Restore();
+            return Task.CompletedTask;
+        });
     }
 
     private RabbitMqNode? broker;

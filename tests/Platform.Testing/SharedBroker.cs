@@ -35,7 +35,7 @@ public static class SharedBroker
         // Test projects run one after another, but a project's fixtures start side by side: one starts the broker.
         await using var exclusive = await LockAsync(Path.Combine(folder, "broker.lock"));
         var state = Path.Combine(folder, StateFile);
-        if (File.Exists(state) && JsonSerializer.Deserialize<RabbitMqNode>(await File.ReadAllTextAsync(state)) is { } known && await IsListeningAsync(known.AmqpPort))
+        if (File.Exists(state) && JsonSerializer.Deserialize<RabbitMqNode>(await File.ReadAllTextAsync(state)) is { } known && await FreePort.IsListeningAsync(known.AmqpPort))
         {
             return known;
         }
@@ -87,20 +87,6 @@ public static class SharedBroker
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', arguments)} failed: {result.Describe()}");
-        }
-    }
-
-    private static async Task<bool> IsListeningAsync(int port)
-    {
-        try
-        {
-            using var client = new System.Net.Sockets.TcpClient();
-            await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
-            return true;
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return false;
         }
     }
 
