@@ -21,10 +21,28 @@ public sealed class PackagePinsTests
         Assert.True(unused.Count == 0, $"Pinned but referenced by no project: {string.Join(", ", unused)}");
     }
 
-    private static IEnumerable<string> ProjectFiles() =>
-        Directory.EnumerateFiles(RepositoryPaths.Root, "*.*", SearchOption.AllDirectories)
-            .Where(file => Regex.IsMatch(file, @"\.(csproj|props|targets)$"))
-            .Where(file => !Path.GetRelativePath(RepositoryPaths.Root, file).Split(Path.DirectorySeparatorChar)
-                .Any(part => part is "artifacts" or "node_modules" or ".tools" || part.StartsWith('.')))
-            .Where(file => Path.GetFileName(file) != "Directory.Packages.props");
+    // Walks the tree pruning build outputs, installs and dot folders (.data holds tens of thousands of images) instead
+    // of listing everything and filtering afterwards.
+    private static IEnumerable<string> ProjectFiles()
+    {
+        var folders = new Stack<string>([RepositoryPaths.Root]);
+        while (folders.TryPop(out var folder))
+        {
+            foreach (var file in Directory.EnumerateFiles(folder))
+            {
+                if (Regex.IsMatch(file, @"\.(csproj|props|targets)$") && Path.GetFileName(file) != "Directory.Packages.props")
+                {
+                    yield return file;
+                }
+            }
+            foreach (var child in Directory.EnumerateDirectories(folder))
+            {
+                var name = Path.GetFileName(child);
+                if (name is not ("bin" or "obj" or "artifacts" or "node_modules") && !name.StartsWith('.'))
+                {
+                    folders.Push(child);
+                }
+            }
+        }
+    }
 }
