@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -26,10 +27,11 @@ public static class BlobStorageExtensions
                 + "string (Azurite locally) or to the account's blob endpoint URI (managed identity in Azure).");
         }
 
-        builder.Services.AddSingleton(_ => CreateClient(connectionString));
+        builder.Services.AddValidatedOptions<BlobStorageRetryOptions>(BlobStorageRetryOptions.Section);
+        builder.Services.AddSingleton(services => CreateClient(connectionString, services.GetRequiredService<IOptions<BlobStorageRetryOptions>>().Value));
         // The probe gets its own client without retries: a readiness answer must come within the check's
         // timeout and name the real cause, not "a timeout occurred" after the SDK's backoff.
-        var probeClient = new Lazy<BlobServiceClient>(() => CreateClient(connectionString, forHealthCheck: true));
+        var probeClient = new Lazy<BlobServiceClient>(() => CreateClient(connectionString, new BlobStorageRetryOptions { MaxRetries = 0 }, forHealthCheck: true));
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             "blobs",
             _ => new BlobStorageHealthCheck(probeClient.Value),
@@ -39,11 +41,12 @@ public static class BlobStorageExtensions
         return builder;
     }
 
-    internal static BlobServiceClient CreateClient(string connectionString, bool forHealthCheck = false)
+    internal static BlobServiceClient CreateClient(string connectionString, BlobStorageRetryOptions retry, bool forHealthCheck = false)
     {
         var options = new BlobClientOptions();
         options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.MaxRetries = forHealthCheck ? 0 : 4;
+        options.Retry.MaxRetries = retry.MaxRetries;
+        options.Retry.Delay = retry.Delay;
         options.Retry.NetworkTimeout = forHealthCheck ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(100);
 
         return Uri.TryCreate(connectionString, UriKind.Absolute, out var serviceUri) && serviceUri.Scheme is "https" or "http"

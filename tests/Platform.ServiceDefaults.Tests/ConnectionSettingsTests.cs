@@ -1,3 +1,8 @@
+using System.Diagnostics;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Hosting;
 
 namespace Platform.ServiceDefaults.Tests;
@@ -32,7 +37,7 @@ public sealed class ConnectionSettingsTests
             + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
             + "BlobEndpoint=http://127.0.0.1:10123/devstoreaccount1;";
 
-        var client = BlobStorageExtensions.CreateClient(azurite);
+        var client = BlobStorageExtensions.CreateClient(azurite, new BlobStorageRetryOptions());
 
         Assert.Equal("devstoreaccount1", client.AccountName);
         Assert.Equal(new Uri("http://127.0.0.1:10123/devstoreaccount1"), client.Uri);
@@ -42,10 +47,44 @@ public sealed class ConnectionSettingsTests
     [Fact]
     public void A_bare_endpoint_uri_gives_a_client_that_authenticates_with_a_token_not_a_key()
     {
-        var client = BlobStorageExtensions.CreateClient("https://platformstore.blob.core.windows.net");
+        var client = BlobStorageExtensions.CreateClient("https://platformstore.blob.core.windows.net", new BlobStorageRetryOptions());
 
         Assert.Equal("platformstore", client.AccountName);
         Assert.False(client.CanGenerateAccountSasUri);
+    }
+
+    [Fact]
+    public async Task Blob_retry_settings_reach_the_client_and_broken_ones_stop_the_host_naming_each()
+    {
+        static IHost Build(Dictionary<string, string?> settings)
+        {
+            var builder = Host.CreateApplicationBuilder();
+            // Nothing listens on port 1: every try is refused at once, so the time taken is the retries' backoff.
+            settings["ConnectionStrings:blobs"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+                + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+                + "BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;";
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.AddPlatformBlobStorage();
+            return builder.Build();
+        }
+        static async Task<TimeSpan> FailedCallAsync(IHost host)
+        {
+            var started = Stopwatch.StartNew();
+            await Assert.ThrowsAnyAsync<Exception>(() => host.Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient("c").ExistsAsync());
+            return started.Elapsed;
+        }
+
+        using var noRetry = Build(new() { ["BlobStorage:Retry:MaxRetries"] = "0" });
+        using var twoRetries = Build(new() { ["BlobStorage:Retry:MaxRetries"] = "2", ["BlobStorage:Retry:Delay"] = "00:00:00.4" });
+        using var broken = Build(new() { ["BlobStorage:Retry:MaxRetries"] = "-1", ["BlobStorage:Retry:Delay"] = "00:00:00" });
+
+        Assert.True(await FailedCallAsync(noRetry) < TimeSpan.FromSeconds(0.4));
+        // Exponential backoff from 0.4 s with the SDK's ±20 % jitter: at least 0.32 + 0.64 s.
+        Assert.True(await FailedCallAsync(twoRetries) >= TimeSpan.FromSeconds(0.9));
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => broken.StartAsync());
+        Assert.Equal(2, failure.Failures.Count());
+        Assert.Contains(failure.Failures, f => f.Contains("BlobStorage:Retry:MaxRetries"));
+        Assert.Contains(failure.Failures, f => f.Contains("BlobStorage:Retry:Delay"));
     }
 
     [Fact]

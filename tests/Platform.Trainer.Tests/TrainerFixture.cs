@@ -44,9 +44,14 @@ public class TrainerFixture : IAsyncLifetime
 
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromMilliseconds(500);
 
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(6);
+
+    /// <summary>Short leases and one SDK retry of a blob call, so takeovers and outages show within seconds.</summary>
     public static readonly IReadOnlyDictionary<string, string?> FastLeases = new Dictionary<string, string?>
     {
-        ["Trainer__LeaseDuration"] = "00:00:06",
+        ["Trainer__LeaseDuration"] = LeaseDuration.ToString("c"),
+        ["BlobStorage__Retry__MaxRetries"] = "1",
+        ["BlobStorage__Retry__Delay"] = "00:00:00.2",
         ["Trainer__HeartbeatInterval"] = HeartbeatInterval.ToString("c"),
         ["Trainer__ParityImages"] = "16",
     };
