@@ -1,5 +1,6 @@
 using Platform.AppHost.BackingServices;
 using Platform.AppHost.Commands;
+using Platform.AppHost.Dashboard;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -7,7 +8,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 // the BackingServices:Mode setting (see BackingServices/BackingServicesExtensions.cs).
 var backing = builder.AddBackingServices();
 
-builder.AddProject<Projects.Platform_Ingest>("ingest")
+var ingest = builder.AddProject<Projects.Platform_Ingest>("ingest")
     .WithReference(backing.Blobs)
     .WithReference(backing.Messaging)
     .WithHttpHealthCheck("/health")
@@ -18,10 +19,22 @@ builder.AddProject<Projects.Platform_Ingest>("ingest")
         IconName = "PlugConnected",
     });
 
+var inference = builder.AddProject<Projects.Platform_Inference>("inference")
+    .WithReference(backing.Blobs)
+    .WithReference(backing.Messaging)
+    // The Open Inference Protocol over gRPC needs an HTTP/2-only port of its own; its number reaches the service as Inference__GrpcPort.
+    .WithEndpoint(name: "grpc", scheme: "http", env: "Inference__GrpcPort", isProxied: false)
+    .WithHttpHealthCheck("/health");
+
+// The tracker's datasets page reads ingest's datasets and its models page inference's serving state, both through the tracker
+// (service discovery: services__ingest__http__0, services__inference__http__0); its run pages link each run's trace on the dashboard.
 var tracker = builder.AddProject<Projects.Platform_Tracker>("tracker")
     .WithReference(backing.Redis)
     .WithReference(backing.Blobs)
     .WithReference(backing.Messaging)
+    .WithReference(ingest.GetEndpoint("http"))
+    .WithReference(inference.GetEndpoint("http"))
+    .WithDashboardAddress()
     .WithHttpHealthCheck("/health")
     .WithRunCommands();
 
@@ -29,13 +42,6 @@ builder.AddProject<Projects.Platform_Trainer>("trainer")
     .WithReference(backing.Blobs)
     .WithReference(backing.Messaging)
     .WithEnvironment("Trainer__TrackerOtlpEndpoint", tracker.GetEndpoint("http"))
-    .WithHttpHealthCheck("/health");
-
-builder.AddProject<Projects.Platform_Inference>("inference")
-    .WithReference(backing.Blobs)
-    .WithReference(backing.Messaging)
-    // The Open Inference Protocol over gRPC needs an HTTP/2-only port of its own; its number reaches the service as Inference__GrpcPort.
-    .WithEndpoint(name: "grpc", scheme: "http", env: "Inference__GrpcPort", isProxied: false)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

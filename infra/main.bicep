@@ -242,6 +242,9 @@ module tracker 'apps/tracker.bicep' = {
     messagingConnectionString: messagingConnectionString
     redisName: redis.outputs.name
     otlpPort: trackerOtlpPort
+    ingestUrl: 'http://${ingest.outputs.name}'
+    // Inference refuses plain HTTP (allowInsecure: false), so the tracker calls its HTTPS address.
+    inferenceUrl: 'https://${inference.outputs.fqdn}'
     authClientId: authClientId
     authClientSecret: authClientSecret
   }

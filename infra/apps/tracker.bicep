@@ -18,6 +18,12 @@ param messagingConnectionString string
 @description('Azure Managed Redis cluster; its database\'s access key goes into ConnectionStrings__redis as a secret.')
 param redisName string
 
+@description('Ingest\'s address inside the environment: the datasets page reads datasets through the tracker.')
+param ingestUrl string
+
+@description('Inference\'s address: the models page shows its serving state (GET /status) through the tracker.')
+param inferenceUrl string
+
 @description('Port of the internal-only listener the trainer sends OTLP/HTTP spans to.')
 param otlpPort int
 
@@ -110,6 +116,23 @@ resource tracker 'Microsoft.App/containerApps@2025-07-01' = {
             {
               name: 'ConnectionStrings__messaging'
               secretRef: 'messaging-connection-string'
+            }
+            {
+              // Service discovery's form of the AppHost's references (services__{name}__{endpoint}__0) and Aspire's own ({NAME}_{ENDPOINT}).
+              name: 'services__ingest__http__0'
+              value: ingestUrl
+            }
+            {
+              name: 'INGEST_HTTP'
+              value: ingestUrl
+            }
+            {
+              name: 'services__inference__http__0'
+              value: inferenceUrl
+            }
+            {
+              name: 'INFERENCE_HTTP'
+              value: inferenceUrl
             }
             {
               // DefaultAzureCredential picks the user-assigned identity by its client id.

@@ -18,6 +18,7 @@ app.MapOtlpApi();
 app.MapRunsApi();
 app.MapFindingsApi();
 app.MapModelsApi();
+app.MapDatasetsApi();
 app.MapDiagnosticsApi();
 
 app.Run();

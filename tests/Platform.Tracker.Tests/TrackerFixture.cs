@@ -14,12 +14,21 @@ namespace Platform.Tracker.Tests;
 public sealed class TrackerFixture : IAsyncLifetime
 {
     private RecordingBus bus = null!;
+    private readonly SemaphoreSlim ingestStart = new(1, 1);
+    private ServiceHost? ingest;
+    private Task<int>? healthDataset;
 
     public LocalServers Servers { get; private set; } = null!;
 
     public ServiceUnderTest Tracker { get; private set; } = null!;
 
     public int Port { get; } = FreePort.Next();
+
+    /// <summary>Where an ingest process listens once a test asks for one (<see cref="IngestAsync"/>).</summary>
+    public int IngestPort { get; } = FreePort.Next();
+
+    /// <summary>The tracker reaches ingest through this relay, so a test can cut ingest off without stopping it.</summary>
+    public TcpFaultProxy IngestRoute { get; private set; } = null!;
 
     /// <summary>The tracker's commands and events, as the bus recorded them.</summary>
     public IReadOnlyCollection<object> Published => bus.Received;
@@ -29,6 +38,7 @@ public sealed class TrackerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Servers = await LocalServers.StartAsync(blobs: true, messaging: true, redis: true);
+        IngestRoute = TcpFaultProxy.Start(IngestPort);
         Tracker = await StartInProcessAsync();
         bus = await RecordingBus.StartAsync(Servers.MessagingConnectionString!, "tracker-tests-observer",
             watch => watch.Record<TrainModel>().Record<CancelTraining>().Record<ModelPromoted>());
@@ -65,11 +75,40 @@ public sealed class TrackerFixture : IAsyncLifetime
         return new BackInProcess(this);
     }
 
+    /// <summary>A real ingest process on the backing services the tracker uses, started by the first test that needs one.</summary>
+    public async Task<ServiceHost> IngestAsync()
+    {
+        await ingestStart.WaitAsync();
+        try
+        {
+            return ingest ??= await ServiceHost.StartAsync("Platform.Ingest", Servers.ServiceEnvironment(), port: IngestPort);
+        }
+        finally
+        {
+            ingestStart.Release();
+        }
+    }
+
+    /// <summary>The <see cref="UiDatasets"/> version, uploaded through the ingest process by the first test that asks for it.</summary>
+    public Task<int> HealthDatasetAsync()
+    {
+        lock (ingestStart)
+        {
+            return healthDataset ??= Task.Run(async () => await UiDatasets.UploadAsync(await IngestAsync()));
+        }
+    }
+
+    /// <summary>The backing services, and the other services' addresses as the AppHost gives them (service discovery).</summary>
+    private Dictionary<string, string?> TrackerEnvironment() => new(Servers.ServiceEnvironment())
+    {
+        ["services__ingest__http__0"] = $"http://127.0.0.1:{IngestRoute.Port}",
+    };
+
     private Task<InProcessService<Program>> StartInProcessAsync() =>
-        InProcessService<Program>.StartAsync(Servers.ServiceEnvironment(), port: Port);
+        InProcessService<Program>.StartAsync(TrackerEnvironment(), port: Port);
 
     private Task<ServiceHost> StartProcessAsync() =>
-        ServiceHost.StartAsync("Platform.Tracker", Servers.ServiceEnvironment(), port: Port);
+        ServiceHost.StartAsync("Platform.Tracker", TrackerEnvironment(), port: Port);
 
     private sealed class BackInProcess(TrackerFixture fixture) : IAsyncDisposable
     {
@@ -105,6 +144,14 @@ public sealed class TrackerFixture : IAsyncLifetime
         if (Tracker is not null)
         {
             await Tracker.DisposeAsync();
+        }
+        if (ingest is not null)
+        {
+            await ingest.DisposeAsync();
+        }
+        if (IngestRoute is not null)
+        {
+            await IngestRoute.DisposeAsync();
         }
         if (Servers is not null)
         {

@@ -2,6 +2,7 @@ using Platform.Tracker.Diagnostics;
 using Platform.Tracker.Registry;
 using Platform.Tracker.Runs;
 using Platform.Tracker.Consumers;
+using Platform.Tracker.Upstreams;
 
 namespace Platform.Tracker.Extensions;
 
@@ -29,5 +30,30 @@ internal static class Extensions
         builder.Services.AddSingleton<RunSummaryCache>();
         builder.Services.AddHostedService<RunSummaryWarmup>();
         builder.Services.AddSingleton<ModelRegistry>();
+        builder.AddUpstream<IngestClient>(IngestClient.ServiceName);
+    }
+
+    /// <summary>
+    /// A client for another service, found by service discovery. A page waits on it, so it fails fast: one retry, five seconds an
+    /// attempt, rather than the defaults' three retries with back-off (half a minute before a page learns the service is down).
+    /// </summary>
+    private static void AddUpstream<TClient>(this IHostApplicationBuilder builder, string serviceName) where TClient : UpstreamService
+    {
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; it replaces the service defaults' handler for this client only.
+        builder.Services.AddHttpClient<TClient>(http =>
+            {
+                http.BaseAddress = new Uri($"http://{serviceName}");
+                http.MaxResponseContentBufferSize = UpstreamService.MaxAnswerBytes;
+            })
+            .RemoveAllResilienceHandlers()
+            .AddStandardResilienceHandler(resilience =>
+            {
+                resilience.Retry.MaxRetryAttempts = 1;
+                resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
+                resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
+                resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(12);
+            });
+#pragma warning restore EXTEXP0001
     }
 }
