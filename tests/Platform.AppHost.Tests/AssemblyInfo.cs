@@ -1,2 +1,3 @@
-// Each AppHost starts a dozen processes; on two cores, suites running side by side only slow each other down.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// The suite started as a user starts it (AppHostProcessTests) and the suite the other tests share (SuiteFixture) start
+// side by side: each start waits on health checks and process boots more than it computes. Nothing else runs beside them.
+[assembly: CollectionBehavior(MaxParallelThreads = 2)]
