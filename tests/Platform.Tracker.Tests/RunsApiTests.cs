@@ -2,6 +2,7 @@ using Platform.Testing;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Platform.Contracts;
+using Platform.Testing.TensorBoard;
 using Conventions = Platform.Contracts.Telemetry.TrainingTelemetryConventions;
 
 namespace Platform.Tracker.Tests;
@@ -362,11 +363,14 @@ public sealed class RunsApiTests(TrackerFixture fixture)
     }
 
     [Fact]
-    public async Task The_TensorBoard_export_holds_every_point_of_every_curve_in_valid_event_records()
+    public async Task The_TensorBoard_export_holds_every_point_under_the_guides_tags_and_the_runs_parameters_in_an_HParams_session()
     {
         var runId = Guid.NewGuid();
-        await PostAsync(OtlpRequests.Request(Enumerable.Range(0, 5)
-            .Select(step => OtlpRequests.Epoch(runId, step, [("train_loss", 1.0 / (step + 1)), ("lr", 0.1)])).ToArray()));
+        var started = new OtlpRequests.Span(Conventions.StartedSpan, OtlpRequests.TraceId(runId), OtlpRequests.SpanId(1), 1_700_000_000_000_000_000UL,
+            1_700_000_000_001_000_000UL, [(Conventions.RunId, runId.ToString()), (Conventions.Experiment, "tb-export"),
+                (Conventions.Param("lr"), 0.1), (Conventions.Param("architecture"), "small_cnn")]);
+        await PostAsync(OtlpRequests.Request([started, .. Enumerable.Range(0, 5)
+            .Select(step => OtlpRequests.Epoch(runId, step, [("train_loss", 1.0 / (step + 1)), ("lr", 0.1), ("block_grad_norm.layer1", 0.5)]))]));
 
         using var response = await fixture.Tracker.Client.GetAsync($"/runs/{runId}/tensorboard");
         Assert.Equal("application/x-tar", response.Content.Headers.ContentType?.MediaType);
@@ -376,11 +380,18 @@ public sealed class RunsApiTests(TrackerFixture fixture)
         using var file = new MemoryStream();
         await entry.DataStream!.CopyToAsync(file);
 
-        var events = TensorBoardEventReader.Read(file.ToArray());
+        var events = TensorBoardRecords.Read(file.ToArray());
         Assert.Equal("brain.Event:2", events[0].FileVersion);
-        Assert.Equal([0L, 1, 2, 3, 4], events.Skip(1).Select(e => e.Step));
-        Assert.All(events.Skip(1), e => Assert.Equal(["lr", "train_loss"], e.Scalars.Select(s => s.Tag).Order()));
-        Assert.Equal(0.25f, events[4].Scalars.Single(s => s.Tag == "train_loss").Value);
+        var scalars = TensorBoardRecords.Scalars(events);
+        Assert.Equal(["GradientNorm/layer1", "LearningRate/epoch", "Loss/train"], scalars.Keys.Order(StringComparer.Ordinal));
+        Assert.All(scalars.Values, points => Assert.Equal([0L, 1, 2, 3, 4], points.Select(p => p.Step)));
+        Assert.Equal(0.25f, scalars["Loss/train"][3].Value);
+        var session = Assert.Single(TensorBoardRecords.HParams(events, "_hparams_/session_start_info")).SessionStartInfo;
+        Assert.Equal("tb-export", session.GroupName);
+        Assert.Equal(0.1, session.Hparams["lr"].NumberValue);
+        Assert.Equal("small_cnn", session.Hparams["architecture"].StringValue);
+        // Still running: no session end yet, so TensorBoard does not list it as finished.
+        Assert.Empty(TensorBoardRecords.HParams(events, "_hparams_/session_end_info"));
     }
 
     [Fact]

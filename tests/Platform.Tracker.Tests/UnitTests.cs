@@ -2,7 +2,8 @@ using System.Text;
 using Platform.Otlp;
 using Platform.Tracker.Otlp;
 using Platform.Tracker.Runs;
-using Platform.Tracker.TensorBoard;
+using Platform.TensorBoard;
+using Platform.Testing.TensorBoard;
 using Conventions = Platform.Contracts.Telemetry.TrainingTelemetryConventions;
 
 namespace Platform.Tracker.Tests;
@@ -40,15 +41,38 @@ public sealed class UnitTests
         writer.WriteScalars(1_700_000_002, 2, [("loss", 0.25f)]);
         var file = stream.ToArray();
 
-        var events = TensorBoardEventReader.Read(file);
+        var events = TensorBoardRecords.Read(file);
 
         Assert.Equal("brain.Event:2", events[0].FileVersion);
         Assert.Equal(1_700_000_000.5, events[0].WallTime);
         Assert.Equal([1L, 2], events.Skip(1).Select(e => e.Step));
-        Assert.Equal([("loss", 0.5f), ("accuracy", 0.75f)], events[1].Scalars);
+        Assert.Equal([("loss", 0.5f), ("accuracy", 0.75f)], events[1].Summary.Value.Select(v => (v.Tag, v.SimpleValue)));
         file[^6] ^= 0x40;
-        Assert.Throws<InvalidDataException>(() => TensorBoardEventReader.Read(file));
+        Assert.Throws<InvalidDataException>(() => TensorBoardRecords.Read(file));
     }
+
+    [Fact]
+    public void A_histogram_has_equal_width_buckets_over_the_finite_values_and_counts_each_once()
+    {
+        var histogram = TensorBoardHistogram.Of([0f, 1f, 2f, 3f, 4f, float.NaN, 4f], buckets: 4)!;
+
+        Assert.Equal((0, 4, 6, 14, 46), (histogram.Min, histogram.Max, histogram.Count, histogram.Sum, histogram.SumSquares));
+        Assert.Equal([1.0, 2, 3, 4], histogram.BucketLimits);
+        // Buckets [0,1) [1,2) [2,3) [3,4]: the maximum falls in the last one.
+        Assert.Equal([1.0, 1, 1, 3], histogram.BucketCounts);
+        Assert.Equal([5.0], TensorBoardHistogram.Of([5f, 5f])!.BucketLimits);
+        Assert.Null(TensorBoardHistogram.Of([float.PositiveInfinity]));
+    }
+
+    [Theory]
+    [InlineData("train_loss", "Loss/train")]
+    [InlineData("val_loss", "Loss/val")]
+    [InlineData("train_accuracy", "Accuracy/train")]
+    [InlineData("val_accuracy", "Accuracy/val")]
+    [InlineData("step_grad_norm", "Step/grad_norm")]
+    [InlineData("block_update_ratio.layer2", "UpdateRatio/layer2")]
+    [InlineData("my_own_metric", "my_own_metric")]
+    public void Metrics_map_to_the_guides_TensorBoard_tags(string metric, string tag) => Assert.Equal(tag, TensorBoardTags.For(metric));
 
     [Fact]
     public void Lttb_keeps_the_ends_and_the_extreme_point_of_a_bucket()

@@ -1,6 +1,7 @@
 using Platform.Contracts.Runs;
 using Platform.Training.Configuration;
 using Platform.Training.Engine;
+using Platform.Testing.TensorBoard;
 using Platform.Training.Models;
 using static TorchSharp.torch;
 
@@ -57,35 +58,6 @@ public sealed class TrainingDoctorRunTests
         new(FashionMnist.Train, classes.SelectMany(c => Enumerable.Range(skip, 10_000).Where(i => FashionMnist.Train.GetLabel(i) == c.Label).Take(c.Count))
             .Order().ToArray());
 
-    /// <summary>Every scalar of the event files under <paramref name="directory"/>, read as TFRecords and decoded with TensorFlow's schema.</summary>
-    private static Dictionary<string, List<(long Step, float Value)>> TensorBoardScalars(string directory)
-    {
-        var scalars = new Dictionary<string, List<(long Step, float Value)>>(StringComparer.Ordinal);
-        foreach (var file in Directory.GetFiles(directory, "events.out.tfevents*", SearchOption.AllDirectories))
-        {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new BinaryReader(stream);
-            // TFRecord: uint64 length, uint32 masked CRC of the length, the record, uint32 masked CRC of the record.
-            while (stream.Position + 12 <= stream.Length)
-            {
-                long length = (long)reader.ReadUInt64();
-                reader.ReadUInt32();
-                var record = reader.ReadBytes((int)length);
-                reader.ReadUInt32();
-                var decoded = TensorBoardSchema.Event.Parser.ParseFrom(record);
-                foreach (var value in decoded.Summary?.Value ?? [])
-                {
-                    if (value.ValueCase == TensorBoardSchema.Summary.Types.Value.ValueOneofCase.SimpleValue)
-                    {
-                        scalars.TryAdd(value.Tag, []);
-                        scalars[value.Tag].Add((decoded.Step, value.SimpleValue));
-                    }
-                }
-            }
-        }
-        return scalars;
-    }
-
     private static List<RunFinding> Findings(RecordingObserver observer) => observer.Events.OfType<FindingRaised>().Select(f => f.Finding).ToList();
 
     [Fact]
@@ -93,10 +65,12 @@ public sealed class TrainingDoctorRunTests
     {
         var tensorBoard = Path.Combine(Path.GetTempPath(), "platform-doctor-tb-" + Guid.NewGuid().ToString("N"));
         var observer = new RecordingObserver();
-        using var result = new Trainer(TinyRun(epochs: 2), new TrainingRunOptions { Observer = observer, TensorBoardDirectory = tensorBoard })
+        var config = TinyRun(epochs: 2);
+        using var result = new Trainer(config, new TrainingRunOptions { Observer = observer, TensorBoardDirectory = tensorBoard })
             .Run(FashionMnist.Slice(FashionMnist.Train, 0, 320), FashionMnist.Slice(FashionMnist.Train, 50_000, 64));
-        var scalars = TensorBoardScalars(tensorBoard);
+        var events = TensorBoardRecords.ReadDirectory(tensorBoard);
         Directory.Delete(tensorBoard, recursive: true);
+        var scalars = TensorBoardRecords.Scalars(events);
         // The guide's tags per epoch, step points at their global steps, block figures per epoch.
         Assert.Equal([1L, 2], scalars["Loss/train"].Select(p => p.Step));
         foreach (var tag in new[] { "Loss/val", "Accuracy/train", "Accuracy/val", "GradientNorm/head", "WeightNorm/conv1", "UpdateRatio/head" })
@@ -122,6 +96,34 @@ public sealed class TrainingDoctorRunTests
             Assert.InRange(b.UpdateRatio!.Value, 1e-6, 1);
         });
         Assert.Empty(Findings(observer));
+
+        // Histograms (HistogramProto) of every block's weights and gradients each epoch; the weights' sum of squares is
+        // the block's squared weight norm the engine reports, and the buckets hold every parameter.
+        var histograms = TensorBoardRecords.Histograms(events);
+        var layout = BlockLayout.Of(result.Model);
+        foreach (var block in layout.Blocks)
+        {
+            Assert.Equal([1L, 2], histograms["Weights/" + block].Select(h => h.Step));
+            Assert.Equal([1L, 2], histograms["Gradients/" + block].Select(h => h.Step));
+            var weights = histograms["Weights/" + block][^1].Histogram;
+            long parameters = result.Model.parameters().Where((_, i) => layout.Blocks[layout.BlockOfParameter[i]] == block).Sum(p => p.numel());
+            Assert.Equal(parameters, weights.Num);
+            Assert.Equal(weights.Num, weights.Bucket.Sum());
+            Assert.Equal(weights.Max, weights.BucketLimit[^1]);
+            Assert.True(weights.BucketLimit.Zip(weights.BucketLimit.Skip(1)).All(p => p.First < p.Second) && weights.Min < weights.Max);
+            double norm = blocks.Single(b => b.Block == block).WeightNorm;
+            Assert.Equal(norm * norm, weights.SumSquares, norm * norm * 1e-4);
+        }
+
+        // The HParams plugin's session: the configuration's parameters at the start, success at the end, final figures as scalars.
+        var start = Assert.Single(TensorBoardRecords.HParams(events, "_hparams_/session_start_info")).SessionStartInfo;
+        Assert.Equal(config.Lr, start.Hparams["lr"].NumberValue, 12);
+        Assert.Equal("small_cnn", start.Hparams["architecture"].StringValue);
+        Assert.Equal(config.ToParameters().Count, start.Hparams.Count);
+        var end = Assert.Single(TensorBoardRecords.HParams(events, "_hparams_/session_end_info")).SessionEndInfo;
+        Assert.Equal(Platform.Testing.TensorBoardSchema.HParams.Status.Success, end.Status);
+        Assert.True(end.EndTimeSecs >= start.StartTimeSecs);
+        Assert.Equal((float)result.Report.Accuracy, Assert.Single(scalars["Final/accuracy"]).Value);
     }
 
     [Fact]

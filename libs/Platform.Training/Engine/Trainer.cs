@@ -69,7 +69,7 @@ public sealed class Trainer
         private BatchMixer? mixer;
         private BlockLayout? blocks;
         private TrainingDoctor? doctor;
-        private TorchSharp.Modules.SummaryWriter? tensorBoard;
+        private TensorBoardLog? tensorBoard;
 
         /// <summary>0-based epoch in progress (or next to run).</summary>
         public int Epoch { get; private set; }
@@ -113,11 +113,13 @@ public sealed class Trainer
             }
             catch
             {
+                tensorBoard?.End(Platform.TensorBoard.HParamsSessionStatus.Failure);
                 model.Dispose();
                 throw;
             }
             finally
             {
+                tensorBoard?.Dispose();
                 ema?.Dispose();
                 DisposeBestWeights();
             }
@@ -145,7 +147,7 @@ public sealed class Trainer
             options.Observer?.OnEvent(new RunStarted(device.ToString(), threads, config,
                 model.parameters().Sum(p => p.numel()), model.parameters().Where(p => p.requires_grad).Sum(p => p.numel()),
                 train.Count, validation.Count, classes, Epoch + 1));
-            tensorBoard = options.TensorBoardDirectory is { } logDirectory ? utils.tensorboard.SummaryWriter(logDirectory) : null;
+            tensorBoard = options.TensorBoardDirectory is { } logDirectory ? TensorBoardLog.Open(logDirectory, config, model, stepper.Parameters) : null;
 
             clock.Start();
             var stopReason = StopReason.Completed;
@@ -169,7 +171,7 @@ public sealed class Trainer
                 history.Add(metrics);
                 options.Observer?.OnEvent(new EpochCompleted(metrics));
                 Diagnose(doctor?.ObserveEpoch(metrics, lastEvaluation.Confusion.PerClass(classes).Select(c => c.Support > 0 ? c.Recall : double.NaN).ToList()));
-                WriteTensorBoard(tensorBoard, metrics);
+                tensorBoard?.Epoch(metrics);
 
                 var (candidate, candidateSource) = Candidate(metrics);
                 bool isBest = Improve(ref best, candidate, minDelta: 0);
@@ -214,6 +216,7 @@ public sealed class Trainer
                 ExportedEpoch = exportedEpoch,
             };
             options.Observer?.OnEvent(new RunCompleted(report));
+            tensorBoard?.Completed(report);
             model.eval();
             return new TrainingResult(model, report);
         }
@@ -319,7 +322,7 @@ public sealed class Trainer
                         outcome.GradientNorm, stepper.Scaler?.Scale);
                     (lossSinceLog, batchesSinceLog) = (0, 0);
                     options.Observer?.OnEvent(point);
-                    WriteTensorBoard(tensorBoard, point);
+                    tensorBoard?.Step(point);
                     Diagnose(doctor?.ObserveLogged(point));
                 }
 
@@ -537,52 +540,6 @@ public sealed class Trainer
             if (scaler is not null && manifest.LossScaler is { } scalerState)
             {
                 scaler.Restore(scalerState);
-            }
-        }
-
-        private static void WriteTensorBoard(TorchSharp.Modules.SummaryWriter? writer, EpochMetrics metrics)
-        {
-            if (writer is null)
-            {
-                return;
-            }
-
-            // The guide's tags (Loss/train, Loss/val, Accuracy/train, Accuracy/val), the rest under the same scheme.
-            writer.add_scalar("Loss/train", (float)metrics.TrainLoss, metrics.Epoch);
-            writer.add_scalar("Loss/val", (float)metrics.ValidationLoss, metrics.Epoch);
-            writer.add_scalar("Accuracy/train", (float)metrics.TrainAccuracy, metrics.Epoch);
-            writer.add_scalar("Accuracy/val", (float)metrics.ValidationAccuracy, metrics.Epoch);
-            writer.add_scalar("LearningRate/epoch", (float)metrics.LearningRate, metrics.Epoch);
-            writer.add_scalar("GradientNorm/global", (float)metrics.GradientNorm, metrics.Epoch);
-            writer.add_scalar("Throughput/images_per_second", (float)metrics.ImagesPerSecond, metrics.Epoch);
-            foreach (var block in metrics.Blocks ?? [])
-            {
-                if (block.GradientNorm is { } gradientNorm)
-                {
-                    writer.add_scalar($"GradientNorm/{block.Block}", (float)gradientNorm, metrics.Epoch);
-                }
-                writer.add_scalar($"WeightNorm/{block.Block}", (float)block.WeightNorm, metrics.Epoch);
-                if (block.UpdateRatio is { } ratio)
-                {
-                    writer.add_scalar($"UpdateRatio/{block.Block}", (float)ratio, metrics.Epoch);
-                }
-            }
-        }
-
-        /// <summary>A step-level point at its global step, under <c>Step/…</c>.</summary>
-        private static void WriteTensorBoard(TorchSharp.Modules.SummaryWriter? writer, StepLogged point)
-        {
-            if (writer is null)
-            {
-                return;
-            }
-
-            writer.add_scalar("Step/train_loss", (float)point.TrainLoss, (int)point.Step);
-            writer.add_scalar("Step/lr", (float)point.LearningRate, (int)point.Step);
-            writer.add_scalar("Step/grad_norm", (float)point.GradientNorm, (int)point.Step);
-            if (point.LossScale is { } scale)
-            {
-                writer.add_scalar("Step/loss_scale", (float)scale, (int)point.Step);
             }
         }
 

@@ -1,11 +1,17 @@
 using System.Formats.Tar;
 using System.Globalization;
 using Platform.Contracts.Runs;
+using Platform.TensorBoard;
 using Platform.Tracker.Runs;
 
 namespace Platform.Tracker.TensorBoard;
 
-/// <summary>A run's curves as a TensorBoard log directory (one event file) in a tar archive: <c>tar xf</c> it and point <c>tensorboard --logdir</c> at it.</summary>
+/// <summary>
+/// A run's curves as a TensorBoard log directory (one event file) in a tar archive: <c>tar xf</c> it and point
+/// <c>tensorboard --logdir</c> at it. Curves carry the guide's tags (<see cref="TensorBoardTags"/>, the mapping the
+/// engine's own event files use); the run's parameters and final metrics go in an HParams session, so the HParams
+/// dashboard lists exported runs side by side.
+/// </summary>
 public static class TensorBoardExport
 {
     public static async Task<byte[]> CreateArchiveAsync(RunRecord run, CurveReader curves, DateTimeOffset writtenAt)
@@ -14,13 +20,14 @@ public static class TensorBoardExport
         foreach (var summary in run.Curves)
         {
             var curve = await curves.ReadAsync(run.Id, summary.Name, maxPoints: null);
+            var tag = TensorBoardTags.For(summary.Name);
             for (var i = 0; i < curve.Steps.Count; i++)
             {
                 if (!byStep.TryGetValue(curve.Steps[i], out var entry))
                 {
                     byStep[curve.Steps[i]] = entry = (curve.WallTimes[i], []);
                 }
-                entry.Scalars.Add((summary.Name, (float)curve.Values[i]));
+                entry.Scalars.Add((tag, (float)curve.Values[i]));
                 byStep[curve.Steps[i]] = (Math.Max(entry.WallTime, curve.WallTimes[i]), entry.Scalars);
             }
         }
@@ -28,9 +35,21 @@ public static class TensorBoardExport
         using var events = new MemoryStream();
         var writer = new TensorBoardEventWriter(events);
         writer.WriteFileVersion(start);
+        writer.WriteHParamsSessionStart(start, run.Params, groupName: run.Experiment);
         foreach (var (step, (wallTime, scalars)) in byStep)
         {
             writer.WriteScalars(wallTime > 0 ? wallTime : start, step, scalars);
+        }
+
+        var end = run.EndedAt is { } ended ? ended.ToUnixTimeMilliseconds() / 1000.0 : writtenAt.ToUnixTimeMilliseconds() / 1000.0;
+        if (run.FinalMetrics.Count > 0)
+        {
+            writer.WriteScalars(end, byStep.Count == 0 ? 0 : byStep.Keys.Last(),
+                run.FinalMetrics.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => (TensorBoardTags.Final(m.Key), (float)m.Value)).ToList());
+        }
+        if (SessionStatus(run.State) is { } status)
+        {
+            writer.WriteHParamsSessionEnd(end, status);
         }
 
         using var archive = new MemoryStream();
@@ -42,4 +61,12 @@ public static class TensorBoardExport
         }
         return archive.ToArray();
     }
+
+    /// <summary>A run that has not ended has no session end yet: TensorBoard shows it as running or unknown.</summary>
+    private static HParamsSessionStatus? SessionStatus(string state) => state switch
+    {
+        RunStates.Completed => HParamsSessionStatus.Success,
+        RunStates.Failed or RunStates.Cancelled => HParamsSessionStatus.Failure,
+        _ => null,
+    };
 }

@@ -106,7 +106,7 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
         {
             epoch?.SetTag(TrainingTelemetryConventions.RunId, job.RunId.ToString());
             epoch?.SetTag(TrainingTelemetryConventions.Step, metrics.Epoch);
-            foreach (var (name, value) in MetricsOf(metrics))
+            foreach (var (name, value) in MetricValues.Of(metrics))
             {
                 epoch?.SetTag(TrainingTelemetryConventions.Metric(name), value);
             }
@@ -133,7 +133,7 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
             foreach (var point in pendingSteps)
             {
                 var tags = new ActivityTagsCollection { [TrainingTelemetryConventions.Step] = point.Step };
-                foreach (var (name, value) in MetricsOf(point))
+                foreach (var (name, value) in MetricValues.Of(point))
                 {
                     tags[TrainingTelemetryConventions.Metric(name)] = value;
                 }
@@ -151,24 +151,6 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
             span?.SetTag(TrainingTelemetryConventions.Finding, JsonSerializer.Serialize(finding, ContractJson.Options));
         }
         logger.LogWarning("Run {RunId} finding {Finding} ({Severity}): {Summary}", job.RunId, finding.Id, finding.Severity, finding.Summary);
-    }
-
-    /// <summary>A step-level point's metrics; a non-finite loss or norm is left out (OpenTelemetry numbers must be finite to compare).</summary>
-    public static IEnumerable<(string Name, double Value)> MetricsOf(StepLogged point)
-    {
-        if (double.IsFinite(point.TrainLoss))
-        {
-            yield return (MetricNames.StepTrainLoss, point.TrainLoss);
-        }
-        yield return (MetricNames.StepLearningRate, point.LearningRate);
-        if (double.IsFinite(point.GradientNorm))
-        {
-            yield return (MetricNames.StepGradientNorm, point.GradientNorm);
-        }
-        if (point.LossScale is { } scale)
-        {
-            yield return (MetricNames.StepLossScale, scale);
-        }
     }
 
     private void ReportCheckpoint(CheckpointSaved checkpoint)
@@ -201,52 +183,6 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
         }
         run?.AddEvent(new ActivityEvent(TrainingTelemetryConventions.ResultEvent, tags: tags));
         run?.SetStatus(ActivityStatusCode.Ok);
-    }
-
-    public static IEnumerable<(string Name, double Value)> MetricsOf(EpochMetrics metrics)
-    {
-        yield return (MetricNames.TrainLoss, metrics.TrainLoss);
-        yield return (MetricNames.TrainAccuracy, metrics.TrainAccuracy);
-        yield return (MetricNames.ValidationLoss, metrics.ValidationLoss);
-        yield return (MetricNames.ValidationAccuracy, metrics.ValidationAccuracy);
-        if (metrics.TrainTop5Accuracy is { } trainTop5)
-        {
-            yield return (MetricNames.TrainTop5Accuracy, trainTop5);
-        }
-        if (metrics.ValidationTop5Accuracy is { } validationTop5)
-        {
-            yield return (MetricNames.ValidationTop5Accuracy, validationTop5);
-        }
-        yield return (MetricNames.LearningRate, metrics.LearningRate);
-        yield return (MetricNames.GradientNorm, metrics.GradientNorm);
-        yield return (MetricNames.ImagesPerSecond, metrics.ImagesPerSecond);
-        if (metrics.LossScale is { } scale)
-        {
-            yield return (MetricNames.LossScale, scale);
-        }
-        if (metrics.EmaValidationLoss is { } emaLoss)
-        {
-            yield return (MetricNames.EmaValidationLoss, emaLoss);
-        }
-        if (metrics.EmaValidationAccuracy is { } emaAccuracy)
-        {
-            yield return (MetricNames.EmaValidationAccuracy, emaAccuracy);
-        }
-        foreach (var block in metrics.Blocks ?? [])
-        {
-            if (block.GradientNorm is { } gradientNorm && double.IsFinite(gradientNorm))
-            {
-                yield return (MetricNames.BlockGradientNormPrefix + block.Block, gradientNorm);
-            }
-            if (double.IsFinite(block.WeightNorm))
-            {
-                yield return (MetricNames.BlockWeightNormPrefix + block.Block, block.WeightNorm);
-            }
-            if (block.UpdateRatio is { } ratio && double.IsFinite(ratio))
-            {
-                yield return (MetricNames.BlockUpdateRatioPrefix + block.Block, ratio);
-            }
-        }
     }
 
     /// <summary>An OpenTelemetry attribute value keeps the parameter's type: numbers, booleans, strings, arrays of numbers.</summary>

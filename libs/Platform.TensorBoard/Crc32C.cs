@@ -1,4 +1,4 @@
-namespace Platform.Tracker.TensorBoard;
+namespace Platform.TensorBoard;
 
 /// <summary>
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as TFRecord framing uses it, and TensorFlow's masking
