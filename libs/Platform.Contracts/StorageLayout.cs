@@ -23,6 +23,9 @@ public static class StorageLayout
 
     public static string RunCheckpoint(Guid runId, string checkpoint) => $"{RunPrefix(runId)}checkpoints/{checkpoint}";
 
+    /// <summary>The TensorBoard event files the trainer wrote for a run (<c>tensorboard.enabled</c>), one or more per attempt.</summary>
+    public static string RunTensorBoardPrefix(Guid runId) => $"{RunPrefix(runId)}tensorboard/";
+
     /// <summary>A model package: the files <see cref="ModelPackages.ModelPackageLayout"/> names, under one prefix per run.</summary>
     public static string ModelPackagePrefix(string modelName, Guid runId) => $"{modelName}/{runId:N}/";
 

@@ -94,6 +94,10 @@ public sealed record TrainingConfig
     /// <summary>The training doctor's thresholds (overfitting, underfitting, vanishing and exploding gradients, class imbalance).</summary>
     public DoctorOptions Doctor { get; init; } = new();
 
+    /// <summary>TensorBoard event files written by the trainer service and kept with the run (<c>tensorboard.enabled</c>).</summary>
+    [JsonPropertyName("tensorboard")]
+    public TensorBoardOptions TensorBoard { get; init; } = new();
+
     public CheckpointOptions Checkpoint { get; init; } = new();
 
     public DevicePreference Device { get; init; } = DevicePreference.Auto;

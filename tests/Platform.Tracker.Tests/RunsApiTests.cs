@@ -395,6 +395,32 @@ public sealed class RunsApiTests(TrackerFixture fixture)
     }
 
     [Fact]
+    public async Task A_run_whose_trainer_stored_its_own_event_files_gets_those_in_the_TensorBoard_archive()
+    {
+        var runId = Guid.NewGuid();
+        await PostAsync(OtlpRequests.Request(OtlpRequests.Epoch(runId, 1, [("train_loss", 0.5)])));
+        using (var events = new MemoryStream())
+        {
+            var writer = new Platform.TensorBoard.TensorBoardEventWriter(events);
+            writer.WriteFileVersion(1_700_000_000);
+            writer.WriteHistograms(1_700_000_001, 1, [("Weights/head", Platform.TensorBoard.TensorBoardHistogram.Of([1f, 2f, 3f])!)]);
+            var container = new Azure.Storage.Blobs.BlobContainerClient(fixture.Servers.BlobConnectionString, StorageLayout.RunsContainer);
+            await container.CreateIfNotExistsAsync();
+            await container.GetBlobClient(StorageLayout.RunTensorBoardPrefix(runId) + "events.out.tfevents.1700000000.trainer").UploadAsync(BinaryData.FromBytes(events.ToArray()));
+        }
+
+        using var response = await fixture.Tracker.Client.GetAsync($"/runs/{runId}/tensorboard");
+        using var tar = new System.Formats.Tar.TarReader(await response.Content.ReadAsStreamAsync());
+        var entry = await tar.GetNextEntryAsync();
+        Assert.Equal($"{runId}/events.out.tfevents.1700000000.trainer", entry!.Name);
+        using var file = new MemoryStream();
+        await entry.DataStream!.CopyToAsync(file);
+        var histogram = Assert.Single(TensorBoardRecords.Histograms(TensorBoardRecords.Read(file.ToArray()))["Weights/head"]).Histogram;
+        Assert.Equal((3.0, 6.0), (histogram.Num, histogram.Sum));
+        Assert.Null(await tar.GetNextEntryAsync());
+    }
+
+    [Fact]
     public async Task A_long_curve_a_restarted_tracker_has_not_read_is_drawn_from_its_overview_then_from_memory()
     {
         var runId = Guid.NewGuid();

@@ -86,7 +86,7 @@ public class TrainerFixture : IAsyncLifetime
         // The tracker is down for the whole run and past its end: the lease says Completed (package published), and the
         // outcome must still wait, seconds after the spans were flushed to the spool, until the tracker acknowledges them.
         tracker.Unavailable = true;
-        await PublishAsync(Job(runId, SmallCnnConfig(epochs: 2)));
+        await PublishAsync(Job(runId, SmallCnnConfig(epochs: 2, tensorBoard: true)));
         await Eventually.UntilAsync(async () => await LeaseStateAsync(runId) == JobState.Completed, TimeSpan.FromMinutes(3), () => trainer.Output);
         await Task.Delay(TimeSpan.FromSeconds(3));
         var outage = new TrackerOutage(Trained.Any(m => m.RunId == runId), Directory.EnumerateFiles(spool, "*.otlp", SearchOption.AllDirectories).Count());
@@ -105,10 +105,11 @@ public class TrainerFixture : IAsyncLifetime
         new(runId, "tests", Dataset, DatasetVersion, "fashion-cnn", configJson, DateTimeOffset.UtcNow);
 
     /// <summary>A small, fast configuration: small_cnn on 28×28 grayscale, one thread per trainer.</summary>
-    public static string SmallCnnConfig(int epochs, int batchSize = 64) => $$"""
+    public static string SmallCnnConfig(int epochs, int batchSize = 64, bool tensorBoard = false) => $$"""
         {
           "architecture": "small_cnn", "imageSize": 28, "inputChannels": 1, "epochs": {{epochs}}, "batchSize": {{batchSize}},
-          "lr": 0.003, "optimizer": { "kind": "adamw" }, "augmentation": { "preset": "none" }, "threads": 1, "loaderWorkers": 1, "seed": 7
+          "lr": 0.003, "optimizer": { "kind": "adamw" }, "augmentation": { "preset": "none" }, "threads": 1, "loaderWorkers": 1, "seed": 7,
+          "tensorboard": { "enabled": {{(tensorBoard ? "true" : "false")}} }
         }
         """;
 
@@ -134,6 +135,19 @@ public class TrainerFixture : IAsyncLifetime
             .GetBlobClient(StorageLayout.ModelPackageFile("fashion-cnn", runId, ModelPackageLayout.MetricsFile));
         using var document = JsonDocument.Parse((await metrics.DownloadContentAsync()).Value.Content.ToString());
         return [.. document.RootElement.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("epoch").GetInt32())];
+    }
+
+    /// <summary>Every TensorBoard event file the trainer stored for the run, decoded.</summary>
+    public async Task<IReadOnlyList<Platform.Testing.TensorBoardSchema.Event>> TensorBoardEventsAsync(Guid runId)
+    {
+        var events = new List<Platform.Testing.TensorBoardSchema.Event>();
+        var container = Blobs.GetBlobContainerClient(StorageLayout.RunsContainer);
+        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None,
+                           StorageLayout.RunTensorBoardPrefix(runId), default))
+        {
+            events.AddRange(Platform.Testing.TensorBoard.TensorBoardRecords.Read((await container.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToArray()));
+        }
+        return events;
     }
 
     public async Task<JobState?> LeaseStateAsync(Guid runId)

@@ -43,6 +43,13 @@ public sealed class TrainerServiceTests(TrainerFixture fixture)
         // The exported model, run by ONNX Runtime on held-out images (test-set images 5000–5499, never trained on).
         Assert.True(ScoreWithOnnxRuntime(onnx, from: 5000, count: 500) > 0.5);
         Assert.DoesNotContain(fixture.Failed, f => f.RunId == runId);
+
+        // tensorboard.enabled: the engine's event file stored in the run's folder: the guide's tags, histograms, the HParams session.
+        var events = await fixture.TensorBoardEventsAsync(runId);
+        Assert.Equal([1L, 2], Platform.Testing.TensorBoard.TensorBoardRecords.Scalars(events)["Loss/val"].Select(p => p.Step));
+        Assert.Equal(2, Platform.Testing.TensorBoard.TensorBoardRecords.Histograms(events)["Gradients/head"].Count);
+        Assert.Equal(Platform.Testing.TensorBoardSchema.HParams.Status.Success,
+            Assert.Single(Platform.Testing.TensorBoard.TensorBoardRecords.HParams(events, "_hparams_/session_end_info")).SessionEndInfo.Status);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public static class RunsApi
         runs.MapGet("/{id:guid}/metrics/{metric}", GetCurve).WithName("GetCurve")
             .WithSummary("A metric's curve: downsampled with LTTB to maxPoints (default 1000), or every point with full=true; fromStep and toStep keep a window of steps (a zoomed chart's detail)");
         runs.MapGet("/{id:guid}/tensorboard", DownloadTensorBoard).WithName("DownloadTensorBoard")
-            .WithSummary("The run's curves as TensorBoard event files in a tar archive (tar xf, then tensorboard --logdir)");
+            .WithSummary("The run's TensorBoard event files in a tar archive (tar xf, then tensorboard --logdir): the trainer's own with tensorboard.enabled, else the tracker's curves");
         runs.MapPost("/{id:guid}/cancel", CancelRun).WithName("CancelRun").WithSummary("Cancel a queued or running run (publishes CancelTraining)");
         runs.MapPost("/{id:guid}/resume", ResumeRun).WithName("ResumeRun")
             .WithSummary("Resume a failed or cancelled run under the same id (publishes TrainModel again; the trainer continues from its last checkpoint)");
@@ -292,12 +292,14 @@ public static class RunsApi
         return TypedResults.Ok(new RunComparison(found, parameters, series));
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadTensorBoard(Guid id, RunStore store, CurveReader curves, TimeProvider time)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadTensorBoard(Guid id, RunStore store, CurveReader curves,
+        Azure.Storage.Blobs.BlobServiceClient blobs, TimeProvider time, CancellationToken cancellationToken)
     {
         var run = await store.GetAsync(id, details: false);
         return run is null
             ? UnknownRun(id)
-            : TypedResults.File(await TensorBoardExport.CreateArchiveAsync(run, curves, time.GetUtcNow()), "application/x-tar", $"run-{id:D}-tensorboard.tar");
+            : TypedResults.File(await TensorBoardExport.CreateArchiveAsync(run, curves, blobs, time.GetUtcNow(), cancellationToken), "application/x-tar",
+                $"run-{id:D}-tensorboard.tar");
     }
 
     public static async Task<Results<Accepted<RunRecord>, ProblemHttpResult>> CancelRun(

@@ -39,14 +39,16 @@ public sealed class TrainingJob(
         using var train = ShardDataset.Open(manifest, "train", folder, verifyShardHashes: false);
         using var validation = ShardDataset.Open(manifest, ValidationSplit(manifest), folder, verifyShardHashes: false);
         using var observer = new RunTelemetryObserver(telemetry, job, config, attempt, why, logger);
+        using var tensorBoard = config.TensorBoard.Enabled ? new TensorBoardFiles(blobs, job.RunId) : null;
 
         var trainer = new EngineTrainer(config, new TrainingRunOptions
         {
             CheckpointStore = new BlobCheckpointStore(blobs, job.RunId, Outage, cancellationToken),
             Resume = true,
             Observer = observer,
+            TensorBoardDirectory = tensorBoard?.LocalDirectory,
         });
-        var (result, parity, onnx) = await Task.Factory.StartNew(() =>
+        var training = Task.Factory.StartNew(() =>
         {
             var trained = trainer.Run(train, validation, cancellationToken);
             try
@@ -67,6 +69,17 @@ public sealed class TrainingJob(
                 throw;
             }
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).ReportingExportFailures(observer);
+        (TrainingResult Result, Platform.Export.Parity.ParityReport Parity, byte[] Onnx) trained;
+        try
+        {
+            trained = await training;
+        }
+        finally
+        {
+            await StoreTensorBoardAsync(tensorBoard, job.RunId);
+        }
+
+        var (result, parity, onnx) = trained;
 
         using (result)
         {
@@ -117,6 +130,24 @@ public sealed class TrainingJob(
             var uri = await Outage.WaitOutAsync("publishing the model package", token => packages.WriteAsync(index, files, token), CancellationToken.None);
             publish?.SetTag(TrainingTelemetryConventions.PackageUri, uri.ToString());
             return new TrainingJobResult(uri, report, parity);
+        }
+    }
+
+    /// <summary>The attempt's event files go to the run's folder however it ended; a failure to store them is logged, never the run's failure.</summary>
+    private async Task StoreTensorBoardAsync(TensorBoardFiles? tensorBoard, Guid runId)
+    {
+        if (tensorBoard is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await tensorBoard.StoreAsync(Outage, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Run {RunId}: the TensorBoard event files could not be stored", runId);
         }
     }
 
