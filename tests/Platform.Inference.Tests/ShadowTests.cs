@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Platform.Contracts;
 
 namespace Platform.Inference.Tests;
 
@@ -38,29 +39,64 @@ public sealed class ShadowTests(InferenceFixture fixture)
     }
 
     [Fact]
-    public async Task Under_overload_the_shadow_is_shed_and_the_primary_answers_only_200_or_429()
+    public async Task Under_overload_the_shadow_is_shed_and_the_primarys_answers_and_p99_latency_stay_as_without_it()
     {
-        await fixture.ApplyRouteAsync(fixture.SplitPromotion(Alias, [(1, 100)], shadow: 2));
-        var before = await AgreementAsync();
+        // The same 10×-overload burst, alternately without and with a shadow (off, on, off, on, after a warm-up burst), so drift
+        // of the shared machine falls on both. Stated bound: with the shadow, the primary's p99 over its 200 answers is at most
+        // 1.5 × the p99 without it + 50 ms, and its share of 429s at most 0.15 higher. A shadow on the answer path would wait
+        // for a second inference per request and roughly double the queueing under overload; the benchmark measures the
+        // precise figure (docs/benchmarks.md, goal +10 %).
         var images = Enumerable.Range(9300, 8).Select(fixture.Png).ToList();
-
-        var statuses = await Task.WhenAll(Enumerable.Range(0, 48).Select(_ => Task.Run(async () =>
+        // A fresh promotion each time: the service keeps the newest by promotion time, so a re-sent older one would be stale.
+        ModelPromoted Without() => fixture.SplitPromotion(Alias, [(1, 100)]);
+        ModelPromoted With() => fixture.SplitPromotion(Alias, [(1, 100)], shadow: 2);
+        await fixture.ApplyRouteAsync(Without());
+        await BurstAsync(images, clients: 16);
+        var off = new List<(HttpStatusCode Status, double Ms, string Body)>();
+        var on = new List<(HttpStatusCode Status, double Ms, string Body)>();
+        long shedBefore = 0;
+        for (var round = 0; round < 2; round++)
         {
-            var mine = new List<(HttpStatusCode, string)>();
+            await fixture.ApplyRouteAsync(Without());
+            off.AddRange(await BurstAsync(images, clients: 48));
+            await fixture.ApplyRouteAsync(With());
+            shedBefore = (await AgreementAsync()).Shed;
+            on.AddRange(await BurstAsync(images, clients: 48));
+        }
+
+        Assert.All(off.Concat(on), s => Assert.True(s.Status is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"{(int)s.Status}: {s.Body}"));
+        var after = await AgreementAsync();
+        Assert.True(after.Shed > shedBefore, $"No mirrored request was shed ({after.Compared} images compared).");
+        double P99(List<(HttpStatusCode Status, double Ms, string Body)> answers)
+        {
+            var accepted = answers.Where(a => a.Status == HttpStatusCode.OK).Select(a => a.Ms).Order().ToList();
+            return accepted[(int)Math.Ceiling(accepted.Count * 0.99) - 1];
+        }
+        double Refused(List<(HttpStatusCode Status, double Ms, string Body)> answers) => answers.Count(a => a.Status != HttpStatusCode.OK) / (double)answers.Count;
+        var (p99Off, p99On) = (P99(off), P99(on));
+        Assert.True(p99On <= 1.5 * p99Off + 50, $"primary p99 {p99Off:F0} ms without the shadow, {p99On:F0} ms with it");
+        Assert.True(Refused(on) <= Refused(off) + 0.15, $"429 share {Refused(off):P0} without the shadow, {Refused(on):P0} with it");
+        using var health = await fixture.Service.Client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    /// <summary><paramref name="clients"/> clients each posting the eight images six times in a row: far past the queue's capacity.</summary>
+    private async Task<List<(HttpStatusCode Status, double Ms, string Body)>> BurstAsync(IReadOnlyList<byte[]> images, int clients)
+    {
+        var answers = await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            var mine = new List<(HttpStatusCode, double, string)>();
             for (var i = 0; i < 6; i++)
             {
                 using var form = OverloadTests.Multipart(images);
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 using var answer = await fixture.Service.Client.PostAsync($"/models/{InferenceFixture.ModelName}/predict?alias={Alias}", form);
-                mine.Add((answer.StatusCode, await answer.Content.ReadAsStringAsync()));
+                var body = await answer.Content.ReadAsStringAsync();
+                mine.Add((answer.StatusCode, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, body));
             }
             return mine;
         })));
-
-        Assert.All(statuses.SelectMany(s => s), s => Assert.True(s.Item1 is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"{(int)s.Item1}: {s.Item2}"));
-        var after = await AgreementAsync();
-        Assert.True(after.Shed > before.Shed, $"No mirrored request was shed ({after.Compared - before.Compared} images compared).");
-        using var health = await fixture.Service.Client.GetAsync("/health");
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        return [.. answers.SelectMany(a => a)];
     }
 
     /// <summary>The alias's agreement figures for v1 against shadow v2, once at least <paramref name="compared"/> images are compared.</summary>
