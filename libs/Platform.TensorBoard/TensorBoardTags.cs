@@ -35,6 +35,7 @@ public static class TensorBoardTags
         (MetricNames.BlockGradientNormPrefix, "GradientNorm/"),
         (MetricNames.BlockWeightNormPrefix, "WeightNorm/"),
         (MetricNames.BlockUpdateRatioPrefix, "UpdateRatio/"),
+        (MetricNames.DeviceImagesPerSecondPrefix, "Throughput/images_per_second_replica_"),
     ];
 
     /// <summary>The tag of a curve's metric: <c>val_loss</c> → <c>Loss/val</c>, <c>block_grad_norm.layer1</c> → <c>GradientNorm/layer1</c>.</summary>

@@ -102,6 +102,17 @@ public sealed record TrainingConfig
 
     public DevicePreference Device { get; init; } = DevicePreference.Auto;
 
+    /// <summary>The devices one run trains on, a model replica on each: <c>auto</c> (every visible CUDA device, else the
+    /// CPU), a count (the first N CUDA devices; without CUDA, N replicas on the CPU), or names (<c>cuda:0,cuda:1</c>).</summary>
+    [JsonConverter(typeof(DevicesJsonConverter))]
+    public string Devices { get; init; } = "auto";
+
+    /// <summary>Scale <see cref="Lr"/> (and the cosine floor) by the batch of one optimizer step against <see cref="LrBaseBatch"/>.</summary>
+    public LearningRateScaling LrScaling { get; init; } = LearningRateScaling.None;
+
+    /// <summary>The batch <see cref="Lr"/> was chosen for (timm's <c>lr_base_size</c>, 256).</summary>
+    public int LrBaseBatch { get; init; } = 256;
+
     /// <summary>Intra-op threads for libtorch; null = PLATFORM_TORCH_THREADS, else the processor count minus
     /// <see cref="LoaderWorkers"/> (at least 1).</summary>
     public int? Threads { get; init; }
@@ -185,6 +196,22 @@ public sealed record TrainingConfig
         }
         Walk(JsonSerializer.SerializeToElement(this, JsonOptions), "");
         return parameters;
+    }
+
+    /// <summary>Images of one forward pass over every replica: replicas × <see cref="BatchSize"/>.</summary>
+    public int GlobalBatchSize(int replicas) => replicas * BatchSize;
+
+    /// <summary>The factor <see cref="LrScaling"/> applies to the learning rate for <paramref name="replicas"/> replicas: the
+    /// batch of one optimizer step (replicas × batchSize × accumulationSteps, timm's global batch) against <see cref="LrBaseBatch"/>.</summary>
+    public double LearningRateFactor(int replicas)
+    {
+        double ratio = (double)GlobalBatchSize(replicas) * AccumulationSteps / LrBaseBatch;
+        return LrScaling switch
+        {
+            LearningRateScaling.Linear => ratio,
+            LearningRateScaling.Sqrt => Math.Sqrt(ratio),
+            _ => 1,
+        };
     }
 
     /// <summary>The model options this configuration builds <see cref="Architecture"/> with.</summary>

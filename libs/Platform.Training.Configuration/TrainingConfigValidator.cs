@@ -45,6 +45,8 @@ internal sealed class TrainingConfigValidator
         }
 
         Range("loaderWorkers", c.LoaderWorkers, 1, 64);
+        CheckDevices(c);
+        Range("lrBaseBatch", c.LrBaseBatch, 1, 1_000_000);
         if (c.TimeBudgetSeconds is { } budget)
         {
             Range("timeBudgetSeconds", budget, 1, 30 * 24 * 3600);
@@ -194,6 +196,25 @@ internal sealed class TrainingConfigValidator
             {
                 Add("architecture", problem);
             }
+        }
+    }
+
+    private void CheckDevices(TrainingConfig c)
+    {
+        if (DeviceRequest.TryParse(c.Devices, out var error) is not { } request)
+        {
+            Add("devices", error!);
+            return;
+        }
+
+        if (c.Device == DevicePreference.Cpu && request.Names.Any(name => name.StartsWith("cuda", StringComparison.Ordinal)))
+        {
+            Add("devices", $"device is cpu but devices names {string.Join(", ", request.Names)}; drop one of the two.");
+        }
+
+        if (c.Device == DevicePreference.Cuda && request.Names.Contains("cpu"))
+        {
+            Add("devices", "device is cuda but devices is cpu; drop one of the two.");
         }
     }
 

@@ -76,6 +76,18 @@ public static class TrainingTelemetryConventions
     public const string DatasetVersion = "platform.dataset.version";
     public const string Device = "platform.device";
 
+    /// <summary>Every replica's device of a data-parallel run (string array: <c>["cuda:0", "cuda:1"]</c>; <c>cpu</c> once per CPU replica).</summary>
+    public const string Devices = "platform.devices";
+
+    /// <summary>On an attempt that resumed from a checkpoint written with another global batch: that batch (the new one is <c>params.global_batch_size</c>).</summary>
+    public const string ResumedFromGlobalBatchSize = "platform.resumed_from_global_batch_size";
+
+    /// <summary>The parameter (under <see cref="ParamsPrefix"/>) with the images of one forward pass over every replica: devices × batch_size.</summary>
+    public const string GlobalBatchSizeParam = "global_batch_size";
+
+    /// <summary>The parameter with the peak learning rate after <c>lr_scaling</c>.</summary>
+    public const string ScaledLearningRateParam = "scaled_lr";
+
     /// <summary>1-based attempt of the run (above 1 once resumed).</summary>
     public const string Attempt = "platform.attempt";
 
@@ -128,6 +140,9 @@ public static class TrainingTelemetryConventions
         public const string LearningRate = "lr";
         public const string GradientNorm = "grad_norm";
         public const string ImagesPerSecond = "images_per_second";
+
+        /// <summary>Prefix of one replica's training images per second, followed by its 0-based replica index (<c>device_images_per_second.1</c>).</summary>
+        public const string DeviceImagesPerSecondPrefix = "device_images_per_second.";
         public const string LossScale = "loss_scale";
         public const string EmaValidationLoss = "ema_val_loss";
         public const string EmaValidationAccuracy = "ema_val_accuracy";

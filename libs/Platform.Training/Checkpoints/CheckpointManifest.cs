@@ -28,4 +28,13 @@ public sealed record CheckpointManifest(
     WeightsSource BestWeights = WeightsSource.Raw)
 {
     public const int CurrentFormatVersion = 1;
+
+    /// <summary>Images per forward pass over every replica when saved (devices × batchSize); null in checkpoints written before data parallelism (then batchSize).</summary>
+    public int? GlobalBatchSize { get; init; }
+
+    /// <summary>The replicas' devices when saved; null before data parallelism.</summary>
+    public IReadOnlyList<string>? Devices { get; init; }
+
+    /// <summary>The schedule's position when saved: <see cref="Step"/> unless a resume changed the global batch; null = Step.</summary>
+    public long? ScheduleStep { get; init; }
 }

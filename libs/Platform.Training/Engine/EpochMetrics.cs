@@ -36,4 +36,8 @@ public sealed record EpochMetrics(
     double? EmaValidationLoss = null,
     double? EmaValidationAccuracy = null,
     IReadOnlyList<BlockFigures>? Blocks = null,
-    int NonFiniteSteps = 0);
+    int NonFiniteSteps = 0)
+{
+    /// <summary>Training images per second of the epoch's wall time on each replica's device, in device order.</summary>
+    public IReadOnlyList<double>? DeviceImagesPerSecond { get; init; }
+}

@@ -44,6 +44,13 @@ public static class MetricValues
         yield return (MetricNames.LearningRate, metrics.LearningRate);
         yield return (MetricNames.GradientNorm, metrics.GradientNorm);
         yield return (MetricNames.ImagesPerSecond, metrics.ImagesPerSecond);
+        if (metrics.DeviceImagesPerSecond is { Count: > 1 } perDevice)
+        {
+            for (int i = 0; i < perDevice.Count; i++)
+            {
+                yield return (MetricNames.DeviceImagesPerSecondPrefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture), perDevice[i]);
+            }
+        }
         if (metrics.LossScale is { } scale)
         {
             yield return (MetricNames.LossScale, scale);

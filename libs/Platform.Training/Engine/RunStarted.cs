@@ -13,4 +13,17 @@ public sealed record RunStarted(
     int TrainSamples,
     int ValidationSamples,
     IReadOnlyList<string> Classes,
-    int StartEpoch) : TrainingEvent;
+    int StartEpoch) : TrainingEvent
+{
+    /// <summary>Each replica's device (<c>cpu</c> once per CPU replica); one entry without data parallelism.</summary>
+    public IReadOnlyList<string> Devices { get; init; } = [];
+
+    /// <summary>Images of one forward pass over every replica: devices × batchSize.</summary>
+    public int GlobalBatchSize { get; init; }
+
+    /// <summary>The peak learning rate after <c>lrScaling</c> (the configured lr when it is none).</summary>
+    public double PeakLearningRate { get; init; }
+
+    /// <summary>When the run resumed from a checkpoint written with another global batch, that batch; null otherwise.</summary>
+    public int? ResumedFromGlobalBatchSize { get; init; }
+}

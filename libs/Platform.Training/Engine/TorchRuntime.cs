@@ -21,17 +21,19 @@ public static class TorchRuntime
     };
 
     /// <summary>
-    /// Sets libtorch's intra-op threads: the configured value, else PLATFORM_TORCH_THREADS, else the processor count
-    /// minus the loader workers (at least 1), so decoding and compute do not oversubscribe the cores: libtorch's
-    /// OpenMP threads wait for each other at every operation, and a descheduled one stalls them all.
+    /// Sets libtorch's intra-op threads per replica: the configured value, else PLATFORM_TORCH_THREADS, else the
+    /// processor count minus the loader workers (at least 1) shared among the CPU replicas, so decoding and compute do
+    /// not oversubscribe the cores: libtorch's OpenMP threads wait for each other at every operation, and a descheduled
+    /// one stalls them all. The setting is process-wide and each replica thread gets a team of that size.
     /// </summary>
+    /// <param name="cpuReplicas">Replicas that compute on the CPU (0 when every replica is on a GPU).</param>
     /// <returns>The thread count in effect.</returns>
-    public static int ConfigureThreads(int? configured, int loaderWorkers = 0)
+    public static int ConfigureThreads(int? configured, int loaderWorkers = 0, int cpuReplicas = 1)
     {
         int threads = configured
                       ?? (int.TryParse(Environment.GetEnvironmentVariable(ThreadsVariable), out int fromEnvironment) && fromEnvironment > 0
                           ? fromEnvironment
-                          : Math.Max(1, Environment.ProcessorCount - loaderWorkers));
+                          : Math.Max(1, (Environment.ProcessorCount - loaderWorkers) / Math.Max(cpuReplicas, 1)));
         if (get_num_threads() != threads)
         {
             set_num_threads(threads);

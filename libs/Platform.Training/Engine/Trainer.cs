@@ -70,6 +70,12 @@ public sealed class Trainer
         private BlockLayout? blocks;
         private TrainingDoctor? doctor;
         private TensorBoardLog? tensorBoard;
+        private IReadOnlyList<Device> devices = [];
+        private int? resumedGlobalBatch;
+        // Schedule position minus Step: non-zero after a resume with another global batch, whose steps per epoch differ.
+        private long scheduleOffset;
+
+        private long ScheduleStep => Step + scheduleOffset;
 
         /// <summary>0-based epoch in progress (or next to run).</summary>
         public int Epoch { get; private set; }
@@ -89,11 +95,15 @@ public sealed class Trainer
                 throw new ArgumentException("The training and validation sources must have the same classes in the same order.");
             }
 
-            int threads = TorchRuntime.ConfigureThreads(config.Threads, config.LoaderWorkers);
-            var device = TorchRuntime.SelectDevice(config.Device);
+            devices = ReplicaDevices.Resolve(config);
+            var device = devices[0];
+            int threads = TorchRuntime.ConfigureThreads(config.Threads, config.LoaderWorkers, devices.Count(d => d.type == DeviceType.CPU));
             var sampler = Sampler();
+            // One loader makes the global batch (every replica's slice); the sampler's order does not depend on the batch size, so
+            // every sample is seen once per epoch whatever the device count (DistributedSampler's guarantee, without its padding).
+            int globalBatch = config.GlobalBatchSize(devices.Count);
             var trainLoader = new DataLoader(train, new TransformPipeline(AugmentationRecipes.Train(config)), sampler,
-                new LoaderOptions(config.BatchSize, DropLast: sampler.SamplesPerEpoch > config.BatchSize, Seed: config.Seed, Workers: config.LoaderWorkers));
+                new LoaderOptions(globalBatch, DropLast: sampler.SamplesPerEpoch > globalBatch, Seed: config.Seed, Workers: config.LoaderWorkers));
             var validationLoader = new DataLoader(validation, new TransformPipeline(AugmentationRecipes.Evaluation(config)), new SequentialSampler(validation.Count),
                 new LoaderOptions(config.BatchSize, Seed: config.Seed, Workers: config.LoaderWorkers));
 
@@ -129,24 +139,32 @@ public sealed class Trainer
         {
             var strategy = new FineTuneStrategy(config.FineTune);
             var groups = ParameterGrouping.Refine(strategy.ParameterGroups(model), model, config.NoWeightDecayOnNormsAndBiases, config.LayerDecay);
-            using var optimizer = ParameterGroupOptimizer.Create(config.Optimizer, config.Lr, config.WeightDecay, groups);
-            var schedule = new LearningRateSchedule(config.Schedule, config.Lr, config.Epochs, OptimizerStepsPerEpoch(trainLoader));
+            double lrFactor = config.LearningRateFactor(devices.Count);
+            using var optimizer = ParameterGroupOptimizer.Create(config.Optimizer, config.Lr * lrFactor, config.WeightDecay, groups);
+            var schedule = new LearningRateSchedule(config.Schedule with { EtaMin = config.Schedule.EtaMin * lrFactor }, config.Lr * lrFactor, config.Epochs,
+                OptimizerStepsPerEpoch(trainLoader));
             var scaler = UsesLossScaling ? new DynamicLossScaler(config.LossScaling.InitialScale, config.LossScaling.GrowthInterval) : null;
             using var loss = LossFactory.Create(config.Loss, Labels.CountPerClass(Labels.Of(train), classes.Count));
             mixer = config.Mixup is { } mixup ? new BatchMixer(mixup, classes.Count, config.Loss.LabelSmoothing) : null;
             var checkpoints = options.CheckpointStore is { } store ? new CheckpointKeeper(store, config.Checkpoint) : null;
             if (checkpoints is not null && options.Resume && checkpoints.Latest is { } latest)
             {
-                Restore(checkpoints, latest, model, optimizer, scaler, classes);
+                Restore(checkpoints, latest, model, optimizer, scaler, classes, schedule.StepsPerEpoch);
             }
 
-            using var stepper = new TrainingStepper(model, config.Precision, () => CreateModel(classes.Count), scaler);
+            using var stepper = new TrainingStepper(model, config.Precision, () => CreateModel(classes.Count), scaler, devices);
             blocks = config.Monitoring.BlockFigures ? BlockLayout.Of(model) : null;
             doctor = config.Doctor.Enabled ? new TrainingDoctor(config, classes, Labels.CountPerClass(Labels.Of(train), classes.Count)) : null;
             strategy.ApplyTo(model, Epoch);
             options.Observer?.OnEvent(new RunStarted(device.ToString(), threads, config,
                 model.parameters().Sum(p => p.numel()), model.parameters().Where(p => p.requires_grad).Sum(p => p.numel()),
-                train.Count, validation.Count, classes, Epoch + 1));
+                train.Count, validation.Count, classes, Epoch + 1)
+            {
+                Devices = ReplicaDevices.Names(devices),
+                GlobalBatchSize = config.GlobalBatchSize(devices.Count),
+                PeakLearningRate = config.Lr * lrFactor,
+                ResumedFromGlobalBatchSize = resumedGlobalBatch,
+            });
             tensorBoard = options.TensorBoardDirectory is { } logDirectory ? TensorBoardLog.Open(logDirectory, config, model, stepper.Parameters) : null;
 
             clock.Start();
@@ -157,8 +175,14 @@ public sealed class Trainer
                 TorchRuntime.Seed(EpochSeed(Epoch));
                 bool frozen = strategy.ApplyTo(model, Epoch);
                 stepper.SynchroniseFromMaster();
-                strategy.SetTrainingMode(stepper.ComputeModel, Epoch);
+                foreach (var replica in stepper.ComputeModels)
+                {
+                    strategy.SetTrainingMode(replica, Epoch);
+                }
+
                 var trained = TrainEpoch(trainLoader, stepper, optimizer, schedule, loss, device, classes.Count);
+                // The replicas' batch-norm running statistics, averaged into the master: what is evaluated, checkpointed and exported.
+                stepper.ReduceBuffers();
                 lastEvaluation = Evaluate(model, validationLoader, loss, device, classes.Count);
                 var emaEvaluation = ema is null ? null : Evaluate(ema.Model, validationLoader, loss, device, classes.Count);
                 var metrics = Metrics(trained, lastEvaluation, optimizer, frozen, scaler) with
@@ -167,6 +191,7 @@ public sealed class Trainer
                     EmaValidationAccuracy = emaEvaluation?.Accuracy,
                     Blocks = trained.Blocks?.Figures(stepper.Parameters),
                     NonFiniteSteps = trained.NonFiniteSteps,
+                    DeviceImagesPerSecond = trained.DeviceImagesPerSecond,
                 };
                 history.Add(metrics);
                 options.Observer?.OnEvent(new EpochCompleted(metrics));
@@ -241,7 +266,7 @@ public sealed class Trainer
         };
 
         private sealed record EpochTraining(double Loss, double Accuracy, double? Top5, double MeanGradientNorm, double MaxGradientNorm,
-            int Samples, double Seconds, int SkippedSteps, bool Partial, int NonFiniteSteps, BlockAccumulator? Blocks);
+            int Samples, double Seconds, int SkippedSteps, bool Partial, int NonFiniteSteps, BlockAccumulator? Blocks, IReadOnlyList<double> DeviceImagesPerSecond);
 
         private void Diagnose(IReadOnlyList<Contracts.Runs.RunFinding>? findings)
         {
@@ -271,7 +296,7 @@ public sealed class Trainer
                 var images = tensor(batch.Pixels, batch.Shape).to(device);
                 var labels = tensor(batch.Labels).to(device);
                 int groupStart = batchIndex / k * k, microBatches = Math.Min(k, batches - groupStart);
-                optimizer.SetLearningRate(schedule.LearningRate(Step));
+                optimizer.SetLearningRate(schedule.LearningRate(ScheduleStep));
                 // Mixed batches train on soft targets; accuracy is still counted against each sample's own label.
                 var targets = mixer is not null && mixer.ActiveIn(Epoch, config.Epochs)
                     ? mixer.Apply(images, labels, new Random(unchecked((int)(EpochSeed(Epoch) * 7919 + batchIndex)))) : null;
@@ -292,9 +317,15 @@ public sealed class Trainer
                     continue;
                 }
 
-                if (!outcome.Skipped)
+                if (!outcome.Skipped && ema is not null)
                 {
-                    ema?.Update();
+                    // The average follows the master's buffers too, so with several replicas their statistics are reduced first.
+                    if (devices.Count > 1)
+                    {
+                        stepper.ReduceBuffers();
+                    }
+
+                    ema.Update();
                 }
 
                 Step++;
@@ -334,8 +365,10 @@ public sealed class Trainer
             }
 
             int count = Math.Max(samples, 1);
+            double seconds = watch.Elapsed.TotalSeconds;
+            var perDevice = stepper.TakeReplicaSamples().Select(n => seconds > 0 ? n / seconds : 0).ToArray();
             return new EpochTraining(lossSum / count, correct / (double)count, classCount > 5 ? correctTop5 / (double)count : null,
-                finiteSteps == 0 ? 0 : normSum / finiteSteps, normMax, samples, watch.Elapsed.TotalSeconds, skipped, partial, nonFinite, blockFigures);
+                finiteSteps == 0 ? 0 : normSum / finiteSteps, normMax, samples, seconds, skipped, partial, nonFinite, blockFigures, perDevice);
         }
 
         /// <param name="Logits">Every validation image's logits, row-major [images, classes], with <paramref name="Labels"/>: what the calibration is fitted on
@@ -493,7 +526,12 @@ public sealed class Trainer
         {
             var manifest = new CheckpointManifest(CheckpointManifest.CurrentFormatVersion, config, classes, Epoch + 1, Step,
                 optimizer.LearningRates[FineTuneStrategy.HeadGroup], best, earlyStopping, scaler?.State, history.ToArray(), DateTimeOffset.UtcNow,
-                ema?.Updates, bestSource);
+                ema?.Updates, bestSource)
+            {
+                GlobalBatchSize = config.GlobalBatchSize(devices.Count),
+                Devices = ReplicaDevices.Names(devices),
+                ScheduleStep = ScheduleStep,
+            };
             // The best checkpoint's model holds the best weights, which are the EMA's when those scored better.
             var bestModel = bestSource == WeightsSource.Ema && ema is not null ? ema.Model : model;
             foreach (var name in checkpoints.Save(Epoch + 1, isBest,
@@ -505,7 +543,7 @@ public sealed class Trainer
         }
 
         private void Restore(CheckpointKeeper checkpoints, string name, ImageClassifier model, ParameterGroupOptimizer optimizer,
-            DynamicLossScaler? scaler, IReadOnlyList<string> classes)
+            DynamicLossScaler? scaler, IReadOnlyList<string> classes, int stepsPerEpoch)
         {
             Stream Open() => checkpoints.Open(name) ?? throw new InvalidOperationException($"Checkpoint '{name}' disappeared.");
             CheckpointManifest manifest;
@@ -537,6 +575,19 @@ public sealed class Trainer
             best = manifest.Best;
             earlyStopping = manifest.EarlyStopping ?? earlyStopping;
             history.AddRange(manifest.History);
+            // Checkpoints are written at epoch ends, so the run continues at the next epoch's first sample whatever the device
+            // count. With another global batch an epoch has another number of steps: the schedule continues from the same
+            // point of the run (completed epochs × the new steps per epoch) while Step keeps counting the steps really taken.
+            int savedGlobalBatch = manifest.GlobalBatchSize ?? manifest.Config.BatchSize;
+            if (savedGlobalBatch != config.GlobalBatchSize(devices.Count) || manifest.Config.AccumulationSteps != config.AccumulationSteps)
+            {
+                resumedGlobalBatch = savedGlobalBatch;
+                scheduleOffset = (long)Epoch * stepsPerEpoch - Step;
+            }
+            else
+            {
+                scheduleOffset = (manifest.ScheduleStep ?? Step) - Step;
+            }
             if (scaler is not null && manifest.LossScaler is { } scalerState)
             {
                 scaler.Restore(scalerState);

@@ -9,27 +9,41 @@ using static TorchSharp.torch;
 namespace Platform.Training.Precision;
 
 /// <summary>
-/// Forward, backward and optimizer step in fp32, fp16 or bf16. TorchSharp has no autocast or GradScaler, so low
-/// precision keeps fp32 master weights (the model the optimizer updates, evaluates and checkpoints) and a
-/// low-precision twin that runs forward and backward: before each step the masters are cast into the twin, after
-/// backward the twin's gradients are unscaled into fp32 master gradients, checked for inf/NaN (skip the step and
-/// lower the loss scale), clipped, and applied by the optimizer. Batch-norm statistics the twin updates flow back to
-/// the masters. With fp32 the master model runs directly.
+/// Forward, backward and optimizer step in fp32, fp16 or bf16, on one device or data-parallel on several.
+/// TorchSharp has no autocast or GradScaler, so low precision keeps fp32 master weights (the model the optimizer
+/// updates, evaluates and checkpoints) and a low-precision twin that runs forward and backward: after backward the
+/// twin's gradients are unscaled into fp32 master gradients, checked for inf/NaN (skip the step and lower the loss
+/// scale), clipped, and applied by the optimizer. With fp32 the master model runs directly.
+/// <para>
+/// Data parallel (several devices, TorchSharp having no <c>torch.distributed</c>): one replica per device (the master
+/// itself on the first in fp32, a twin on each in low precision), each fed a disjoint slice of every batch and run on
+/// a thread of its own at the same time. Replica i's loss is weighted by its share of the batch, so the gradients
+/// summed into the master are the gradient of the whole batch's mean loss, exactly what one device would compute;
+/// an overflow on any replica makes that sum non-finite, so the step is skipped on all. After every step the
+/// master's weights are copied into every replica, so replicas never diverge. Batch norm uses each replica's own
+/// batch statistics (as DDP does); <see cref="ReduceBuffers"/> averages the running statistics across replicas
+/// (timm's <c>distribute_bn</c>) and the engine calls it before every evaluation, checkpoint and export.
+/// </para>
 /// </summary>
 public sealed class TrainingStepper : IDisposable
 {
     private readonly ImageClassifier master;
-    private readonly ImageClassifier? twin;
+    private readonly Replica[] replicas;
     private readonly Parameter[] masterParameters;
-    private readonly Parameter[] twinParameters;
     private readonly Tensor[] masterBuffers;
-    private readonly Tensor[] twinBuffers;
+    private readonly ReplicaThreads threads;
+    private readonly long[] replicaSamples;
 
-    /// <param name="master">The fp32 model the optimizer owns.</param>
+    /// <summary>A model that runs forward and backward on one device, with its parameters and buffers in the master's order.</summary>
+    private sealed record Replica(ImageClassifier Model, Device Device, Parameter[] Parameters, Tensor[] Buffers, bool IsMaster);
+
+    /// <param name="master">The fp32 model the optimizer owns, on the first of <paramref name="devices"/>.</param>
     /// <param name="precision">Compute precision.</param>
-    /// <param name="createTwin">Builds a second model of the same architecture (needed unless fp32).</param>
+    /// <param name="createTwin">Builds a second model of the same architecture (needed unless fp32 on one device).</param>
     /// <param name="scaler">Loss scaler; null trains without loss scaling.</param>
-    public TrainingStepper(ImageClassifier master, NumericPrecision precision, Func<ImageClassifier>? createTwin = null, DynamicLossScaler? scaler = null)
+    /// <param name="devices">One replica per entry (the same device may repeat: several CPU replicas); null = the master's device.</param>
+    public TrainingStepper(ImageClassifier master, NumericPrecision precision, Func<ImageClassifier>? createTwin = null, DynamicLossScaler? scaler = null,
+        IReadOnlyList<Device>? devices = null)
     {
         ArgumentNullException.ThrowIfNull(master);
         this.master = master;
@@ -42,44 +56,136 @@ public sealed class TrainingStepper : IDisposable
         };
         masterParameters = master.parameters().ToArray();
         masterBuffers = master.buffers().ToArray();
-        if (ComputeType == ScalarType.Float32)
+        var masterDevice = masterParameters.Length > 0 ? masterParameters[0].device : CPU;
+        devices = devices is { Count: > 0 } ? devices : [masterDevice];
+        replicas = new Replica[devices.Count];
+        try
         {
-            twinParameters = masterParameters;
-            twinBuffers = masterBuffers;
-            return;
+            for (int i = 0; i < devices.Count; i++)
+            {
+                if (i == 0 && ComputeType == ScalarType.Float32)
+                {
+                    replicas[0] = new Replica(master, devices[0], masterParameters, masterBuffers, IsMaster: true);
+                    continue;
+                }
+
+                ArgumentNullException.ThrowIfNull(createTwin);
+                var model = createTwin();
+                model.to(devices[i]);
+                if (ComputeType != ScalarType.Float32)
+                {
+                    model.to(ComputeType);
+                }
+
+                replicas[i] = new Replica(model, devices[i], model.parameters().ToArray(), model.buffers().ToArray(), IsMaster: false);
+                if (replicas[i].Parameters.Length != masterParameters.Length || replicas[i].Buffers.Length != masterBuffers.Length)
+                {
+                    throw new ArgumentException("Every replica must have the master's architecture.", nameof(createTwin));
+                }
+            }
+        }
+        catch
+        {
+            foreach (var replica in replicas)
+            {
+                if (replica is { IsMaster: false })
+                {
+                    replica.Model.Dispose();
+                }
+            }
+
+            throw;
         }
 
-        ArgumentNullException.ThrowIfNull(createTwin);
-        twin = createTwin();
-        twin.to(master.parameters().First().device);
-        twin.to(ComputeType);
-        twinParameters = twin.parameters().ToArray();
-        twinBuffers = twin.buffers().ToArray();
-        if (twinParameters.Length != masterParameters.Length || twinBuffers.Length != masterBuffers.Length)
-        {
-            throw new ArgumentException("The low-precision twin must have the master's architecture.", nameof(createTwin));
-        }
-
-        CopyBuffers(masterBuffers, twinBuffers);
+        threads = new ReplicaThreads(replicas.Length);
+        replicaSamples = new long[replicas.Length];
+        SynchroniseFromMaster();
     }
 
     public ScalarType ComputeType { get; }
 
     public DynamicLossScaler? Scaler { get; }
 
-    /// <summary>The model that runs forward and backward (the master itself in fp32).</summary>
-    public ImageClassifier ComputeModel => twin ?? master;
+    /// <summary>The first replica's model, which runs forward and backward (the master itself in fp32).</summary>
+    public ImageClassifier ComputeModel => replicas[0].Model;
 
-    /// <summary>Makes the compute model match the master after the master changed outside a step (load, freeze).</summary>
+    /// <summary>Every replica's model, one per device, in device order.</summary>
+    public IReadOnlyList<ImageClassifier> ComputeModels => [.. replicas.Select(r => r.Model)];
+
+    /// <summary>The device of each replica.</summary>
+    public IReadOnlyList<Device> Devices => [.. replicas.Select(r => r.Device)];
+
+    /// <summary>Training samples each replica has processed since the last <see cref="TakeReplicaSamples"/>.</summary>
+    public long[] TakeReplicaSamples()
+    {
+        var taken = (long[])replicaSamples.Clone();
+        Array.Clear(replicaSamples);
+        return taken;
+    }
+
+    /// <summary>Makes every replica match the master after the master changed outside a step (load, freeze).</summary>
     public void SynchroniseFromMaster()
     {
-        if (twin is null)
+        foreach (var replica in replicas)
         {
+            if (!replica.IsMaster)
+            {
+                CopyBuffers(masterBuffers, replica.Buffers);
+            }
+        }
+
+        CopyWeights();
+    }
+
+    /// <summary>
+    /// Puts the replicas' batch-norm running statistics into the master: on one device a copy from the low-precision
+    /// twin (done after every step anyway); on several the mean over replicas, written back to every replica so they
+    /// stay identical (timm's <c>distribute_bn</c> with reduce). Running means and variances follow a linear update, so
+    /// averaging now or after every step gives the same values. Integer buffers (step counts) agree on every replica.
+    /// </summary>
+    public void ReduceBuffers()
+    {
+        if (replicas.Length == 1)
+        {
+            if (!replicas[0].IsMaster)
+            {
+                CopyBuffers(replicas[0].Buffers, masterBuffers);
+            }
+
             return;
         }
 
-        CopyBuffers(masterBuffers, twinBuffers);
-        CopyWeights();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var device = replicas[0].Device;
+        for (int b = 0; b < masterBuffers.Length; b++)
+        {
+            if (!masterBuffers[b].is_floating_point())
+            {
+                if (!replicas[0].IsMaster)
+                {
+                    masterBuffers[b].copy_(replicas[0].Buffers[b]);
+                }
+
+                continue;
+            }
+
+            var sum = replicas[0].Buffers[b].to(device).to_type(ScalarType.Float32, copy: true);
+            for (int i = 1; i < replicas.Length; i++)
+            {
+                sum.add_(replicas[i].Buffers[b].to(device).to_type(ScalarType.Float32));
+            }
+
+            using var count = ((double)replicas.Length).ToScalar();
+            masterBuffers[b].copy_(sum.div_(count));
+            foreach (var replica in replicas)
+            {
+                if (!replica.IsMaster)
+                {
+                    replica.Buffers[b].copy_(masterBuffers[b]);
+                }
+            }
+        }
     }
 
     /// <summary>One training step; the caller sets train/eval modes and the learning rate beforehand.</summary>
@@ -91,6 +197,7 @@ public sealed class TrainingStepper : IDisposable
     /// equal micro-batches: gradients are zeroed at the first, each micro-batch's loss is divided by their number and
     /// its gradients added, and the step (unscale, overflow check, clipping, optimizer) happens after the last, so the
     /// update is the one a single batch of all their samples would give (exactly so for models without batch norm).
+    /// With several replicas the batch is split into contiguous slices, sizes differing by at most one.
     /// </summary>
     /// <param name="measureUpdate">On the last micro-batch: also measure each parameter's update and weight norm around the
     /// optimizer step (<see cref="StepOutcome.Update"/>); it costs one copy of the weights, so the engine asks only at logged steps.</param>
@@ -106,41 +213,25 @@ public sealed class TrainingStepper : IDisposable
         if (first)
         {
             optimizer.ZeroGrad();
-        }
-
-        if (twin is not null && first)
-        {
-            CopyWeights();
-            foreach (var parameter in twinParameters)
+            foreach (var replica in replicas.Where(r => !r.IsMaster))
             {
-                parameter.grad = null;
+                foreach (var parameter in replica.Parameters)
+                {
+                    parameter.grad = null;
+                }
             }
         }
 
-        var logits = ComputeModel.call(images.to_type(ComputeType));
-        var lossValue = loss.Compute(logits, targets);
         double scale = Scaler?.Scale ?? 1.0;
-        double factor = scale / microBatches;
-        (factor == 1.0 ? lossValue : lossValue * factor).backward();
+        var (lossValue, logits) = replicas.Length == 1
+            ? ForwardBackward(replicas[0], images, targets, loss, scale / microBatches)
+            : ForwardBackwardOnReplicas(images, targets, loss, scale, microBatches);
         if (!last)
         {
-            return new StepOutcome(lossValue.detach(), logits.detach(), double.NaN, Skipped: false, Applied: false);
+            return new StepOutcome(lossValue, logits, double.NaN, Skipped: false, Applied: false);
         }
 
-        if (twin is not null)
-        {
-            UnscaleIntoMasters(scale);
-        }
-        else if (scale != 1.0)
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            foreach (var parameter in masterParameters)
-            {
-                parameter.grad?.div_(scale);
-            }
-        }
-
+        GatherGradients(scale);
         var (gradientNorms, norm) = ParameterGradientNorms();
         bool finite = double.IsFinite(norm);
         bool takeStep = Scaler?.Update(finite) ?? true;
@@ -160,52 +251,166 @@ public sealed class TrainingStepper : IDisposable
             {
                 optimizer.Step();
             }
+
+            CopyWeights();
         }
 
-        if (twin is not null)
+        if (replicas.Length == 1)
         {
-            CopyBuffers(twinBuffers, masterBuffers);
+            ReduceBuffers();
         }
 
-        return new StepOutcome(lossValue.detach(), logits.detach(), norm, !takeStep) { ParameterGradientNorms = gradientNorms, Update = update };
+        return new StepOutcome(lossValue, logits, norm, !takeStep) { ParameterGradientNorms = gradientNorms, Update = update };
     }
 
     /// <summary>The master parameters, in the order of every per-parameter array this stepper returns.</summary>
     public IReadOnlyList<Parameter> Parameters => masterParameters;
 
+    /// <summary>Parameter <paramref name="index"/> (master order) of replica <paramref name="replica"/>: for tests that replicas agree.</summary>
+    public Tensor ReplicaParameter(int replica, int index) => replicas[replica].Parameters[index];
+
+    /// <summary>Forward and backward of one replica in the caller's dispose scope; returns the detached loss and logits.</summary>
+    private (Tensor Loss, Tensor Logits) ForwardBackward(Replica replica, Tensor images, Tensor targets, ClassificationLoss loss, double factor)
+    {
+        var logits = replica.Model.call(images.to(replica.Device).to_type(ComputeType));
+        var lossValue = loss.Compute(logits, targets.to(replica.Device));
+        if (factor == 1.0)
+        {
+            lossValue.backward();
+        }
+        else
+        {
+            using var weight = factor.ToScalar();
+            lossValue.mul(weight).backward();
+        }
+
+        Interlocked.Add(ref replicaSamples[Array.IndexOf(replicas, replica)], images.shape[0]);
+        return (lossValue.detach(), logits.detach());
+    }
+
+    /// <summary>
+    /// Every replica's forward and backward at once on its slice, loss weighted by its share of the batch; returns the
+    /// batch's loss (the share-weighted mean) and its logits in batch order, on the first replica's device.
+    /// </summary>
+    private (Tensor Loss, Tensor Logits) ForwardBackwardOnReplicas(Tensor images, Tensor targets, ClassificationLoss loss, double scale, int microBatches)
+    {
+        long count = images.shape[0];
+        int used = (int)Math.Min(count, replicas.Length);
+        var imageSlices = new Tensor[used];
+        var targetSlices = new Tensor[used];
+        var shares = new double[used];
+        long start = 0;
+        for (int i = 0; i < used; i++)
+        {
+            long size = count / used + (i < count % used ? 1 : 0);
+            imageSlices[i] = images.narrow(0, start, size);
+            targetSlices[i] = targets.narrow(0, start, size);
+            shares[i] = (double)size / count;
+            start += size;
+        }
+
+        var results = new (Tensor Loss, Tensor Logits)[used];
+        threads.Run(i =>
+        {
+            if (i >= used)
+            {
+                return;
+            }
+
+            // Dispose scopes are per thread: this replica's graph lives in its own and only the detached results leave it.
+            using var scope = NewDisposeScope();
+            var (replicaLoss, replicaLogits) = ForwardBackward(replicas[i], imageSlices[i], targetSlices[i], loss, scale * shares[i] / microBatches);
+            results[i] = (replicaLoss.DetachFromDisposeScope(), replicaLogits.DetachFromDisposeScope());
+        });
+
+        try
+        {
+            var device = replicas[0].Device;
+            var weighted = new Tensor[used];
+            for (int i = 0; i < used; i++)
+            {
+                using var share = shares[i].ToScalar();
+                weighted[i] = results[i].Loss.to(device).mul(share);
+            }
+
+            return (stack(weighted).sum(), cat(results.Select(r => r.Logits.to(device)).ToArray(), 0));
+        }
+        finally
+        {
+            foreach (var (replicaLoss, replicaLogits) in results)
+            {
+                replicaLoss?.Dispose();
+                replicaLogits?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The master gradients from the replicas' (already weighted by share), divided by the loss scale: in fp32 the
+    /// master's own plus the other replicas'; in low precision the twins' converted to fp32.
+    /// </summary>
+    private void GatherGradients(double scale)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var divisor = scale.ToScalar();
+        var device = replicas[0].Device;
+        for (int p = 0; p < masterParameters.Length; p++)
+        {
+            Tensor? sum = replicas[0].IsMaster ? masterParameters[p].grad : null;
+            foreach (var replica in replicas)
+            {
+                if (replica.IsMaster || replica.Parameters[p].grad is not { } replicaGrad)
+                {
+                    continue;
+                }
+
+                var converted = replicaGrad.to(device).to_type(ScalarType.Float32);
+                sum = sum is null ? converted.clone() : sum.add_(converted);
+            }
+
+            if (sum is null)
+            {
+                masterParameters[p].grad = null;
+                continue;
+            }
+
+            if (scale != 1.0)
+            {
+                sum.div_(divisor);
+            }
+
+            if (!replicas[0].IsMaster)
+            {
+                using var masterGrad = masterParameters[p].grad;
+                if (masterGrad is null)
+                {
+                    masterParameters[p].grad = sum;
+                }
+                else
+                {
+                    masterGrad.copy_(sum);
+                }
+            }
+        }
+    }
+
+    /// <summary>The master's weights (and trainability) into every other replica.</summary>
     private void CopyWeights()
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        for (int i = 0; i < masterParameters.Length; i++)
+        foreach (var replica in replicas)
         {
-            twinParameters[i].requires_grad = masterParameters[i].requires_grad;
-            twinParameters[i].detach().copy_(masterParameters[i]);
-        }
-    }
-
-    private void UnscaleIntoMasters(double scale)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        for (int i = 0; i < masterParameters.Length; i++)
-        {
-            using var twinGrad = twinParameters[i].grad;
-            if (twinGrad is null)
+            if (replica.IsMaster)
             {
-                masterParameters[i].grad = null;
                 continue;
             }
 
-            using var masterGrad = masterParameters[i].grad;
-            if (masterGrad is null)
+            for (int i = 0; i < masterParameters.Length; i++)
             {
-                using var converted = twinGrad.to_type(ScalarType.Float32).div_(scale);
-                masterParameters[i].grad = converted;
-            }
-            else
-            {
-                masterGrad.copy_(twinGrad).div_(scale);
+                replica.Parameters[i].requires_grad = masterParameters[i].requires_grad;
+                replica.Parameters[i].detach().copy_(masterParameters[i]);
             }
         }
     }
@@ -292,5 +497,15 @@ public sealed class TrainingStepper : IDisposable
         }
     }
 
-    public void Dispose() => twin?.Dispose();
+    public void Dispose()
+    {
+        threads.Dispose();
+        foreach (var replica in replicas)
+        {
+            if (!replica.IsMaster)
+            {
+                replica.Model.Dispose();
+            }
+        }
+    }
 }

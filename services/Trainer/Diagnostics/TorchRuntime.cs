@@ -21,8 +21,9 @@ public sealed class TorchRuntime(ILogger<TorchRuntime> logger)
             using var probe = ones(2, 2);
             using var sum = probe.sum();
             var works = sum.item<float>() == 4f;
-            var result = new TorchRuntimeStatus(works, device, works ? null : "a 2×2 sum gave a wrong answer");
-            logger.LogInformation("libtorch loaded; training device {Device}", device);
+            IReadOnlyList<string> devices = device == "cuda" ? [.. Enumerable.Range(0, cuda.device_count()).Select(i => $"cuda:{i}")] : ["cpu"];
+            var result = new TorchRuntimeStatus(works, device, works ? null : "a 2×2 sum gave a wrong answer") { Devices = devices };
+            logger.LogInformation("libtorch loaded; training devices {Devices}", string.Join(", ", devices));
             return result;
         }
         catch (Exception exception) when (exception is DllNotFoundException or TypeInitializationException or NotSupportedException or EntryPointNotFoundException)

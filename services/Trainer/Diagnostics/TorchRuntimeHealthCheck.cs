@@ -8,7 +8,7 @@ public sealed class TorchRuntimeHealthCheck(TorchRuntime runtime) : IHealthCheck
     {
         var status = runtime.Status;
         return Task.FromResult(status.Loaded
-            ? HealthCheckResult.Healthy($"libtorch loaded; device {status.Device}")
+            ? HealthCheckResult.Healthy($"libtorch loaded; devices {string.Join(", ", status.Devices)}")
             : HealthCheckResult.Unhealthy($"libtorch unavailable: {status.Error}"));
     }
 }

@@ -78,6 +78,11 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
         run.SetTag(TrainingTelemetryConventions.DatasetName, job.DatasetName);
         run.SetTag(TrainingTelemetryConventions.DatasetVersion, job.DatasetVersion);
         run.SetTag(TrainingTelemetryConventions.Device, started.Device);
+        run.SetTag(TrainingTelemetryConventions.Devices, started.Devices.ToArray());
+        if (started.ResumedFromGlobalBatchSize is { } previousBatch)
+        {
+            run.SetTag(TrainingTelemetryConventions.ResumedFromGlobalBatchSize, previousBatch);
+        }
         run.SetTag(TrainingTelemetryConventions.Attempt, attempt);
         run.SetTag(TrainingTelemetryConventions.AttemptReason, why);
         run.SetTag(TrainingTelemetryConventions.StartEpoch, started.StartEpoch);
@@ -87,6 +92,8 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
         {
             run.SetTag(TrainingTelemetryConventions.Param(name), Attribute(value));
         }
+        run.SetTag(TrainingTelemetryConventions.Param(TrainingTelemetryConventions.GlobalBatchSizeParam), (long)started.GlobalBatchSize);
+        run.SetTag(TrainingTelemetryConventions.Param(TrainingTelemetryConventions.ScaledLearningRateParam), started.PeakLearningRate);
         // The run span is exported only when the run ends; this short span tells the tracker now that the run is
         // running, on which device, with which parameters (docs/tracking-conventions.md).
         using (var announcement = telemetry.Source.StartActivity(TrainingTelemetryConventions.StartedSpan, ActivityKind.Internal, run.Context))
@@ -96,7 +103,13 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
                 announcement?.SetTag(name, value);
             }
         }
-        logger.LogInformation("Run {RunId} attempt {Attempt} started on {Device} at epoch {Epoch} ({Why})", job.RunId, attempt, started.Device, started.StartEpoch, why);
+        logger.LogInformation("Run {RunId} attempt {Attempt} started on {Devices} (global batch {GlobalBatch}) at epoch {Epoch} ({Why})",
+            job.RunId, attempt, string.Join(", ", started.Devices), started.GlobalBatchSize, started.StartEpoch, why);
+        if (started.ResumedFromGlobalBatchSize is { } previous)
+        {
+            logger.LogWarning("Run {RunId} resumed with global batch {GlobalBatch} on {DeviceCount} devices; its checkpoint was written with global batch {Previous}: the schedule continues at epoch {Epoch} with the new batch",
+                job.RunId, started.GlobalBatchSize, started.Devices.Count, previous, started.StartEpoch);
+        }
     }
 
     private void ReportEpoch(EpochMetrics metrics)
