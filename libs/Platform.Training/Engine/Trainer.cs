@@ -152,7 +152,7 @@ public sealed class Trainer
                 Restore(checkpoints, latest, model, optimizer, scaler, classes, schedule.StepsPerEpoch);
             }
 
-            using var stepper = new TrainingStepper(model, config.Precision, () => CreateModel(classes.Count), scaler, devices);
+            using var stepper = new TrainingStepper(model, config.Precision, () => CreateModel(classes.Count), scaler, devices) { KeepNormsOnDevice = true };
             blocks = config.Monitoring.BlockFigures ? BlockLayout.Of(model) : null;
             doctor = config.Doctor.Enabled ? new TrainingDoctor(config, classes, Labels.CountPerClass(Labels.Of(train), classes.Count)) : null;
             strategy.ApplyTo(model, Epoch);
@@ -280,21 +280,50 @@ public sealed class Trainer
             LearningRateSchedule schedule, ClassificationLoss loss, Device device, int classCount)
         {
             var watch = Stopwatch.StartNew();
-            double lossSum = 0, normSum = 0, normMax = 0;
-            long correct = 0, correctTop5 = 0;
+            double normSum = 0, normMax = 0, lastNorm = double.NaN;
             int samples = 0, finiteSteps = 0, skipped = 0, nonFinite = 0;
             bool partial = false;
             int batchIndex = 0, batches = loader.BatchesPerEpoch, k = config.AccumulationSteps;
             int logEvery = config.Monitoring.IntervalFor(OptimizerStepsPerEpoch(loader));
-            double lossSinceLog = 0;
-            int batchesSinceLog = 0;
             var blockFigures = blocks is null ? null : new BlockAccumulator(blocks);
+            using var totals = new StepTotals(device, topFive: classCount > 5);
+            bool pinned = device.type == DeviceType.CUDA;
+
+            // The host's view of the steps read since the last interval, in order: what the doctor and the figures need.
+            void ObserveSteps()
+            {
+                foreach (var step in totals.TakeSteps())
+                {
+                    lastNorm = step.GradientNorm;
+                    doctor?.ObserveStep(step.Step, step.GradientNorm);
+                    if (!double.IsFinite(step.GradientNorm))
+                    {
+                        nonFinite++;
+                    }
+
+                    if (step.Skipped)
+                    {
+                        skipped++;
+                    }
+                    else if (double.IsFinite(step.GradientNorm))
+                    {
+                        finiteSteps++;
+                        normSum += step.GradientNorm;
+                        normMax = Math.Max(normMax, step.GradientNorm);
+                        blockFigures?.AddStep(step.ParameterGradientNorms, step.Update);
+                    }
+                }
+            }
+
             foreach (var batch in loader.ReadEpoch(Epoch, cancellationToken))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                var images = tensor(batch.Pixels, batch.Shape).to(device);
-                var labels = tensor(batch.Labels).to(device);
+                // On CUDA the batch goes through page-locked memory, so the copy can run while the device still computes.
+                var hostImages = tensor(batch.Pixels, batch.Shape);
+                var hostLabels = tensor(batch.Labels);
+                var images = pinned ? hostImages.pin_memory().to(device, non_blocking: true) : hostImages.to(device);
+                var labels = pinned ? hostLabels.pin_memory().to(device, non_blocking: true) : hostLabels.to(device);
                 int groupStart = batchIndex / k * k, microBatches = Math.Min(k, batches - groupStart);
                 optimizer.SetLearningRate(schedule.LearningRate(ScheduleStep));
                 // Mixed batches train on soft targets; accuracy is still counted against each sample's own label.
@@ -305,13 +334,7 @@ public sealed class Trainer
                     batchIndex - groupStart, microBatches, measureUpdate: logged && blockFigures is not null);
                 batchIndex++;
                 samples += batch.Count;
-                float batchLoss = outcome.Loss.item<float>();
-                lossSum += batchLoss * batch.Count;
-                lossSinceLog += batchLoss;
-                batchesSinceLog++;
-                (long top1, long top5) = Correct(outcome.Logits, labels, classCount);
-                correct += top1;
-                correctTop5 += top5;
+                totals.AddBatch(outcome.Loss, outcome.Logits, labels, batch.Count);
                 if (!outcome.Applied)
                 {
                     continue;
@@ -329,29 +352,18 @@ public sealed class Trainer
                 }
 
                 Step++;
-                doctor?.ObserveStep(Step, outcome.GradientNorm);
-                if (!double.IsFinite(outcome.GradientNorm))
+                totals.AddStep(Step, outcome);
+                if (options.SynchroniseEveryStep)
                 {
-                    nonFinite++;
-                }
-
-                if (outcome.Skipped)
-                {
-                    skipped++;
-                }
-                else if (double.IsFinite(outcome.GradientNorm))
-                {
-                    finiteSteps++;
-                    normSum += outcome.GradientNorm;
-                    normMax = Math.Max(normMax, outcome.GradientNorm);
-                    blockFigures?.AddStep(outcome.ParameterGradientNorms, outcome.Update);
+                    ObserveSteps();
+                    _ = totals.Totals();
                 }
 
                 if (logged)
                 {
-                    var point = new StepLogged(Step, Epoch + 1, lossSinceLog / Math.Max(batchesSinceLog, 1), optimizer.LearningRates[FineTuneStrategy.HeadGroup],
-                        outcome.GradientNorm, stepper.Scaler?.Scale);
-                    (lossSinceLog, batchesSinceLog) = (0, 0);
+                    ObserveSteps();
+                    var point = new StepLogged(Step, Epoch + 1, totals.TakeMeanLossSinceLog(), optimizer.LearningRates[FineTuneStrategy.HeadGroup],
+                        lastNorm, stepper.Scaler?.Scale);
                     options.Observer?.OnEvent(point);
                     tensorBoard?.Step(point);
                     Diagnose(doctor?.ObserveLogged(point));
@@ -364,6 +376,8 @@ public sealed class Trainer
                 }
             }
 
+            ObserveSteps();
+            var (lossSum, correct, correctTop5) = totals.Totals();
             int count = Math.Max(samples, 1);
             double seconds = watch.Elapsed.TotalSeconds;
             var perDevice = stepper.TakeReplicaSamples().Select(n => seconds > 0 ? n / seconds : 0).ToArray();

@@ -18,6 +18,13 @@ public sealed record TrainingRunOptions
     /// <summary>Directory for TensorBoard event files; null writes none.</summary>
     public string? TensorBoardDirectory { get; init; }
 
+    /// <summary>
+    /// Read the loss, accuracy counts and gradient norms from the device after every step, as the engine did before it
+    /// kept them there (one wait for the device per step). Off by default; the benchmarks switch it on to measure what
+    /// the wait costs. Results are the same either way.
+    /// </summary>
+    public bool SynchroniseEveryStep { get; init; }
+
     /// <summary>Builds the model for (config, number of classes); null uses <see cref="ModelRegistry.Create"/>.</summary>
     public Func<TrainingConfig, int, ImageClassifier>? ModelFactory { get; init; }
 }

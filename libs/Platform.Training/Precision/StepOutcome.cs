@@ -14,6 +14,13 @@ public sealed record StepOutcome(Tensor Loss, Tensor Logits, double GradientNorm
     /// <summary>Each master parameter's gradient norm before clipping (NaN without a gradient); null for an accumulated micro-batch.</summary>
     public float[]? ParameterGradientNorms { get; init; }
 
+    /// <summary>
+    /// With <see cref="TrainingStepper.KeepNormsOnDevice"/>: every master parameter's gradient norm (NaN without a gradient)
+    /// followed by the global norm, a float32 tensor on the first device that nothing has read yet; then
+    /// <see cref="GradientNorm"/> is NaN and <see cref="ParameterGradientNorms"/> null, and the caller reads this later.
+    /// </summary>
+    public Tensor? DeviceGradientNorms { get; init; }
+
     /// <summary>The step's update and weight norms per parameter, when asked for and the step was taken.</summary>
     public ParameterUpdate? Update { get; init; }
 }

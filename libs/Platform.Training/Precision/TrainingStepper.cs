@@ -104,6 +104,13 @@ public sealed class TrainingStepper : IDisposable
 
     public ScalarType ComputeType { get; }
 
+    /// <summary>
+    /// Keep each step's gradient norms on the device (<see cref="StepOutcome.DeviceGradientNorms"/>) and clip there, so a
+    /// step needs no device-to-host copy. Only without loss scaling: skipping an overflowed step is a decision the host
+    /// must make from the norm, as PyTorch's GradScaler makes it.
+    /// </summary>
+    public bool KeepNormsOnDevice { get; init; }
+
     public DynamicLossScaler? Scaler { get; }
 
     /// <summary>The first replica's model, which runs forward and backward (the master itself in fp32).</summary>
@@ -232,6 +239,29 @@ public sealed class TrainingStepper : IDisposable
         }
 
         GatherGradients(scale);
+        if (KeepNormsOnDevice && Scaler is null)
+        {
+            var deviceNorms = DeviceGradientNorms();
+            if (clipNorm is { } limit)
+            {
+                ClipGradientsOnDevice(deviceNorms[^1], limit);
+            }
+
+            var measured = measureUpdate ? StepMeasured(optimizer) : null;
+            if (!measureUpdate)
+            {
+                optimizer.Step();
+            }
+
+            CopyWeights();
+            if (replicas.Length == 1)
+            {
+                ReduceBuffers();
+            }
+
+            return new StepOutcome(lossValue, logits, double.NaN, Skipped: false) { DeviceGradientNorms = deviceNorms, Update = measured };
+        }
+
         var (gradientNorms, norm) = ParameterGradientNorms();
         bool finite = double.IsFinite(norm);
         bool takeStep = Scaler?.Update(finite) ?? true;
@@ -468,6 +498,45 @@ public sealed class TrainingStepper : IDisposable
 
         var host = stack(updates.Concat(weights).ToArray()).cpu().data<float>().ToArray();
         return new ParameterUpdate(host[..masterParameters.Length], host[masterParameters.Length..]);
+    }
+
+    /// <summary>Each master gradient's L2 norm (NaN without a gradient) and then the global norm, as one float32 tensor on the first device.</summary>
+    private Tensor DeviceGradientNorms()
+    {
+        using var noGrad = no_grad();
+        var device = replicas[0].Device;
+        var norms = new Tensor[masterParameters.Length + 1];
+        var present = new List<Tensor>(masterParameters.Length);
+        for (int i = 0; i < masterParameters.Length; i++)
+        {
+            if (masterParameters[i].grad is { } grad)
+            {
+                norms[i] = grad.norm().to_type(ScalarType.Float32);
+                present.Add(norms[i]);
+            }
+            else
+            {
+                norms[i] = full(Array.Empty<long>(), float.NaN, dtype: ScalarType.Float32, device: device);
+            }
+        }
+
+        norms[^1] = present.Count == 0 ? zeros(Array.Empty<long>(), dtype: ScalarType.Float32, device: device) : stack(present).square().sum().sqrt();
+        return stack(norms);
+    }
+
+    // clip_grad_norm_ on the device: the same coefficient min(1, max_norm / (norm + 1e-6)) without reading the norm.
+    private void ClipGradientsOnDevice(Tensor norm, double maxNorm)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var limit = maxNorm.ToScalar();
+        using var epsilon = 1e-6.ToScalar();
+        using var one = 1.0.ToScalar();
+        var coefficient = norm.add(epsilon).reciprocal_().mul_(limit).clamp_max_(one);
+        foreach (var parameter in masterParameters)
+        {
+            parameter.grad?.mul_(coefficient);
+        }
     }
 
     // PyTorch's clip_grad_norm_: scale every gradient by max_norm / (norm + 1e-6) when that is below 1.
