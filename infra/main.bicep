@@ -18,10 +18,20 @@ param principalId string = ''
 @allowed([
   'Consumption-GPU-NC8as-T4'
   'Consumption-GPU-NC24-A100'
+  'NC24-A100'
+  'NC48-A100'
+  'NC96-A100'
   ''
 ])
-@description('Serverless GPU the trainer runs on; empty runs the trainer on CPU in the Consumption profile.')
-param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
+@description('GPU the trainer runs on: a serverless GPU (one per replica), or a dedicated A100 profile with 1, 2 or 4 GPUs per replica (NC24/NC48/NC96-A100), all of which a run trains on (devices: auto). Needs trainerImageFlavor cuda. Empty: the trainer runs on CPU in the Consumption profile.')
+param gpuProfileType string = ''
+
+@allowed([
+  'cpu'
+  'cuda'
+])
+@description('The TorchSharp build of the trainer image azd deploys (TorchSharpFlavor, cpu by default): a GPU profile needs cuda.')
+param trainerImageFlavor string = 'cpu'
 
 @description('Most trainer replicas, i.e. most training runs at once (each also needs GPU quota).')
 param trainerMaxReplicas int = 2
@@ -81,12 +91,31 @@ var trainerSizes = {
     cpu: '24.0'
     memory: '220Gi'
   }
+  // Dedicated A100 profiles (one replica per node): the node less headroom for the platform's own pods.
+  'NC24-A100': {
+    cpu: '20.0'
+    memory: '180Gi'
+  }
+  'NC48-A100': {
+    cpu: '44.0'
+    memory: '400Gi'
+  }
+  'NC96-A100': {
+    cpu: '92.0'
+    memory: '840Gi'
+  }
   cpuOnly: {
     cpu: '4.0'
     memory: '8Gi'
   }
 }
 var trainerSize = trainerSizes[empty(gpuProfileType) ? 'cpuOnly' : gpuProfileType]
+// A CPU build of TorchSharp on a GPU replica trains on its CPU and pays for the GPU: refuse the pair before anything is deployed.
+var trainerWorkloadProfileName = empty(gpuProfileType)
+  ? 'Consumption'
+  : trainerImageFlavor == 'cuda'
+      ? gpuProfileName
+      : fail('gpuProfileType ${gpuProfileType} puts the trainer on GPUs, but its image is the CPU build of TorchSharp, which would train on the CPU of a paid GPU replica. Choose one: build the CUDA image (export TorchSharpFlavor=cuda, with a NuGet feed that serves TorchSharp-cuda-linux) and run azd up again, or train on CPU (azd env set PLATFORM_GPU_PROFILE_TYPE "").')
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -181,6 +210,7 @@ module containerAppsEnvironment 'core/environment.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     gpuProfileName: gpuProfileName
     gpuProfileType: gpuProfileType
+    gpuProfileMaximumNodes: trainerMaxReplicas
     rabbitMqStorageAccountName: rabbitMqStorage.outputs.storageAccountName
     rabbitMqShareName: rabbitMqStorage.outputs.shareName
     rabbitMqStorageName: 'rabbitmq'
@@ -267,7 +297,7 @@ module trainer 'apps/trainer.bicep' = {
     messagingConnectionString: messagingConnectionString
     rabbitMqManagementUri: 'http://${rabbitMqUser}:${rabbitMqPassword}@${rabbitMq.outputs.managementHost}/'
     trackerOtlpEndpoint: tracker.outputs.otlpEndpoint
-    workloadProfileName: empty(gpuProfileType) ? 'Consumption' : gpuProfileName
+    workloadProfileName: trainerWorkloadProfileName
     cpu: trainerSize.cpu
     memory: trainerSize.memory
     maxReplicas: trainerMaxReplicas

@@ -15,8 +15,10 @@ param applicationInsightsConnectionString string
 
 @description('Workload profile name the trainer runs on.')
 param gpuProfileName string
-@description('Serverless GPU type: Consumption-GPU-NC8as-T4 (T4 16 GB) or Consumption-GPU-NC24-A100 (A100 80 GB). Empty: no GPU profile.')
+@description('GPU type: serverless Consumption-GPU-NC8as-T4 (T4 16 GB) or Consumption-GPU-NC24-A100 (A100 80 GB), or dedicated NC24-A100, NC48-A100, NC96-A100 (1, 2, 4 A100s per node). Empty: no GPU profile.')
 param gpuProfileType string
+@description('Dedicated GPU profiles: most nodes (one trainer replica each); they scale to zero between runs.')
+param gpuProfileMaximumNodes int
 
 @description('Storage account and share that hold RabbitMQ\'s message store.')
 param rabbitMqStorageAccountName string
@@ -35,10 +37,18 @@ var consumptionProfile = {
   name: 'Consumption'
   workloadProfileType: 'Consumption'
 }
-var gpuProfile = {
-  name: gpuProfileName
-  workloadProfileType: gpuProfileType
-}
+var dedicatedGpu = !startsWith(gpuProfileType, 'Consumption-')
+var gpuProfile = dedicatedGpu
+  ? {
+      name: gpuProfileName
+      workloadProfileType: gpuProfileType
+      minimumCount: 0
+      maximumCount: gpuProfileMaximumNodes
+    }
+  : {
+      name: gpuProfileName
+      workloadProfileType: gpuProfileType
+    }
 
 resource environment 'Microsoft.App/managedEnvironments@2025-10-02-preview' = {
   name: environmentName

@@ -51,8 +51,27 @@ public sealed class DeploymentShapeTests
         // Over HTTP the scaler counts unacknowledged deliveries, i.e. runs in progress; over AMQP it would not.
         Assert.Contains("protocol: 'http'", trainer.Text);
         Assert.DoesNotContain("excludeUnacknowledged", trainer.Text);
-        Assert.Contains("workloadProfileName: empty(gpuProfileType) ? 'Consumption' : gpuProfileName", main);
-        Assert.Contains("param gpuProfileType string = 'Consumption-GPU-NC8as-T4'", main);
+        Assert.Contains("workloadProfileName: trainerWorkloadProfileName", main);
+        // The default image is the CPU build, so the default deployment is a CPU trainer; a GPU profile is chosen with the CUDA image.
+        Assert.Contains("param gpuProfileType string = ''", main);
+    }
+
+    [Fact]
+    public async Task A_gpu_profile_with_the_cpu_trainer_image_fails_the_deployment_saying_how_to_choose()
+    {
+        var arm = JsonDocument.Parse((await BicepCli.BuildAsync(BicepCompilation.MainTemplate)).StandardOutput).RootElement;
+        var profile = arm.GetProperty("variables").GetProperty("trainerWorkloadProfileName").GetString()!;
+
+        // if(empty(gpu), 'Consumption', if(flavor == 'cuda', 'gpu', fail(...))): evaluated when the deployment starts.
+        Assert.Matches(@"^\[if\(empty\(parameters\('gpuProfileType'\)\), 'Consumption', if\(equals\(parameters\('trainerImageFlavor'\), 'cuda'\), variables\('gpuProfileName'\), fail\(", profile);
+        Assert.Contains("export TorchSharpFlavor=cuda", profile);
+        Assert.Contains("azd env set PLATFORM_GPU_PROFILE_TYPE", profile);
+        var parameters = File.ReadAllText(InfraFiles.Path("main.parameters.json"));
+        // The flavor azd passes is the one it builds the trainer image with.
+        Assert.Contains("\"value\": \"${TorchSharpFlavor=cpu}\"", parameters);
+        Assert.Contains("\"value\": \"${PLATFORM_GPU_PROFILE_TYPE=}\"", parameters);
+        Assert.Equal(["NC24-A100", "NC48-A100", "NC96-A100"],
+            arm.GetProperty("parameters").GetProperty("gpuProfileType").GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()!).Where(v => v.StartsWith("NC", StringComparison.Ordinal)));
     }
 
     [Fact]
