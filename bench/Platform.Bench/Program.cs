@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<BenchArguments, int>>(StringCompare
     ["matmul"] = arguments => MatmulBenchmark.Run(arguments),
     ["onnx-vs-torch"] = OnnxVsTorchBenchmark.Run,
     ["doctor-overhead"] = DoctorOverheadBenchmark.Run,
+    ["data-parallel"] = DataParallelBenchmark.Run,
     ["full-size-parity"] = FullSizeParityBenchmark.Run,
 };
 
