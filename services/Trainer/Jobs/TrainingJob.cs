@@ -163,9 +163,23 @@ public sealed class TrainingJob(
             throw new TrainingJobFailedException("invalid configuration", exception.Message, exception);
         }
         var violations = config.Validate();
-        return violations.Count == 0
-            ? config
-            : throw new TrainingJobFailedException("invalid configuration", string.Join("; ", violations.Select(v => v.ToString())));
+        if (violations.Count > 0)
+        {
+            throw new TrainingJobFailedException("invalid configuration", string.Join("; ", violations.Select(v => v.ToString())));
+        }
+
+        try
+        {
+            // Every trainer replica of a deployment has the same devices, so a device this one lacks fails the run once
+            // with its name rather than bouncing between replicas.
+            Training.Engine.ReplicaDevices.Resolve(config);
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new TrainingJobFailedException("devices unavailable", exception.Message, exception);
+        }
+
+        return config;
     }
 
     private async Task<(DatasetManifest Manifest, string Folder)> GetDatasetAsync(TrainModel job, CancellationToken cancellationToken)
