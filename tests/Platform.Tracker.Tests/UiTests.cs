@@ -326,4 +326,42 @@ public sealed class UiTests(TrackerFixture fixture, ChromiumFixture chromium) : 
         await page.ScreenshotAsync("tracker-models");
         page.AssertNoConsoleErrors();
     }
+
+    [Fact]
+    public async Task The_datasets_page_shows_each_near_duplicate_beside_its_original_and_says_when_ingest_is_down()
+    {
+        var version = await fixture.HealthDatasetAsync();
+        var stored = (await fixture.GetJsonAsync($"/datasets/{UiDatasets.Name}/versions/{version}")).GetProperty("report").GetProperty("health");
+        await using var page = await OpenAsync("/datasets.html");
+        await page.Locator($"tr[data-dataset='{UiDatasets.Name}'] th a").ClickAsync();
+        await page.Locator($"tr[data-version='{version}'] th a").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#title")).ToHaveTextAsync($"{UiDatasets.Name} v{version}");
+        await Assertions.Expect(page.Locator("li.pair")).ToHaveCountAsync(stored.GetProperty("nearDuplicates").GetArrayLength());
+        await Assertions.Expect(page.Locator("li.label-issue")).ToHaveCountAsync(stored.GetProperty("labelIssues").GetArrayLength());
+        await Assertions.Expect(page.Locator("li.outlier")).ToHaveCountAsync(stored.GetProperty("outliers").GetArrayLength());
+        foreach (var (copy, original) in UiDatasets.PlantedCopies)
+        {
+            var pair = $"li.pair:is([data-copy='{copy}'][data-original='{original}'], [data-copy='{original}'][data-original='{copy}'])";
+            await Assertions.Expect(page.Locator($"{pair} .side-by-side img")).ToHaveCountAsync(2);
+            // Both pictures came through the tracker from ingest and decoded: the two images are side by side, not broken links.
+            await page.Page.WaitForFunctionAsync("selector => [...document.querySelectorAll(selector)].every(i => i.complete && i.naturalWidth > 0)",
+                $"{pair} .side-by-side img");
+        }
+        await Assertions.Expect(page.Locator("table.class-counts")).ToContainTextAsync(UiDatasets.Classes[0]);
+        await page.ScreenshotAsync("tracker-datasets");
+        page.AssertNoConsoleErrors();
+
+        fixture.IngestRoute.Cut();
+        try
+        {
+            await using var down = await OpenAsync("/datasets.html");
+            await Assertions.Expect(down.Locator("#error")).ToContainTextAsync("The ingest service did not answer");
+            down.AssertNoConsoleErrors("503");
+        }
+        finally
+        {
+            fixture.IngestRoute.Restore();
+        }
+    }
 }
