@@ -1,6 +1,8 @@
 // Usage: dotnet run -c Release --project bench/Platform.Bench.Inference [-- --seconds 20] [--models resnet18,small-cnn] [--clients 1,8,32]
 //        [--service-setting Inference:Models:small-cnn:ConcurrentBatches=2 ...] (any number: configuration the service starts with)
 //        [--overload 60] (instead of the load steps: each model at 10x its measured capacity for that many seconds; see OverloadRun)
+//        [--rollouts 8 [--rounds 3] [--rollout-clients 32]] (instead of the load steps: gRPC vs REST, split vs single, shadow p99,
+//        in alternating rounds of that many seconds; see RolloutBench)
 // Starts Azurite and RabbitMQ as local processes and the inference service as its own process; builds ResNet18 (224², 10 classes,
 // random weights: throughput does not depend on them) and the small CNN (28² gray), exports both with the project's exporter, writes
 // them as model packages and promotes them. Then, per model: raw in-process ONNX Runtime (the service's session options:
@@ -57,6 +59,8 @@ foreach (var model in models)
 }
 
 var serviceEnvironment = new Dictionary<string, string?>(servers.ServiceEnvironment());
+var grpcPort = FreePort.Next();
+serviceEnvironment["Inference__GrpcPort"] = grpcPort.ToString();
 foreach (var (key, value) in serviceSettings)
 {
     serviceEnvironment[key] = value;
@@ -72,6 +76,30 @@ for (var version = 0; version < models.Length; version++)
 }
 await service.PollAsync("/status", s => s.GetProperty("models").GetArrayLength() == models.Length
     && s.GetProperty("models").EnumerateArray().All(m => m.GetProperty("aliases").TryGetProperty("production", out _)), TimeSpan.FromMinutes(2));
+
+if (args.SkipWhile(a => a != "--rollouts").Skip(1).Select(int.Parse).FirstOrDefault(0) is > 0 and var roundSeconds)
+{
+    var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(3);
+    var rolloutClients = args.SkipWhile(a => a != "--rollout-clients").Skip(1).Select(int.Parse).FirstOrDefault(32);
+    var rollout = new RolloutBench(service, bus, grpcPort, TimeSpan.FromSeconds(roundSeconds), rounds, rolloutClients);
+    var rolloutRows = new List<string>();
+    foreach (var model in models)
+    {
+        // A second version of the same network (a package of its own): the split's and the shadow's other version.
+        var second = Guid.NewGuid();
+        await WritePackageAsync(model, second);
+        rolloutRows.AddRange(await rollout.RunAsync(model, second));
+        Console.WriteLine(string.Join(Environment.NewLine, rolloutRows.TakeLast(4)));
+    }
+    await service.DisposeAsync();
+    await bus.StopAsync();
+    Console.WriteLine();
+    Console.WriteLine($"{rolloutClients} clients, {rounds} timed rounds of {roundSeconds} s per side, alternating; medians of the rounds (range in brackets)");
+    Console.WriteLine("| Model | Comparison | A | B | B / A | other figure | Goal |");
+    Console.WriteLine("|---|---|---|---|---|---|---|");
+    rolloutRows.ForEach(Console.WriteLine);
+    return;
+}
 
 if (args.SkipWhile(a => a != "--overload").Skip(1).Select(int.Parse).FirstOrDefault(0) is > 0 and var overloadSeconds)
 {
@@ -122,8 +150,9 @@ Console.WriteLine("| Model | Clients | Raw ORT b1 ms | Raw ORT b32 img/s | Raw O
 Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 rows.ForEach(Console.WriteLine);
 
-async Task WritePackageAsync(BenchModel model)
+async Task WritePackageAsync(BenchModel model, Guid? runId = null)
 {
+    var run = runId ?? model.RunId;
     using var classifier = ModelRegistry.Create(model.Architecture, new ModelOptions(NumClasses: 10, InputChannels: model.Recipe.Channels, ImageSize: model.Recipe.Size));
     classifier.eval();
     var labels = Enumerable.Range(0, 10).Select(i => $"class-{i}").ToList();
@@ -138,12 +167,12 @@ async Task WritePackageAsync(BenchModel model)
     };
     foreach (var (name, content) in files)
     {
-        await container.GetBlobClient(StorageLayout.ModelPackageFile(model.Name, model.RunId, name)).UploadAsync(content, overwrite: true);
+        await container.GetBlobClient(StorageLayout.ModelPackageFile(model.Name, run, name)).UploadAsync(content, overwrite: true);
     }
     // Untrained and never through the parity gate: no dataset, no accuracy, no images compared.
-    var index = new ModelPackageIndex(model.RunId, model.Name, model.Architecture, labels, [.. files.Keys], new ModelPackageDataset("none", 0), 0,
+    var index = new ModelPackageIndex(run, model.Name, model.Architecture, labels, [.. files.Keys], new ModelPackageDataset("none", 0), 0,
         new ModelPackageParity(0, 0, 0, "none"), DateTimeOffset.UtcNow);
-    await container.GetBlobClient(StorageLayout.ModelPackageFile(model.Name, model.RunId, ModelPackageLayout.IndexFile)).UploadAsync(BinaryData.FromString(index.ToJson()), overwrite: true);
+    await container.GetBlobClient(StorageLayout.ModelPackageFile(model.Name, run, ModelPackageLayout.IndexFile)).UploadAsync(BinaryData.FromString(index.ToJson()), overwrite: true);
 }
 
 (double SingleMs, double BatchThroughput, double BatchCpuMs) RawOnnxRuntime(BenchModel model, bool spinning)
