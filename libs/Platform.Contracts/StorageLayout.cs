@@ -26,6 +26,9 @@ public static class StorageLayout
     /// <summary>The TensorBoard event files the trainer wrote for a run (<c>tensorboard.enabled</c>), one or more per attempt.</summary>
     public static string RunTensorBoardPrefix(Guid runId) => $"{RunPrefix(runId)}tensorboard/";
 
+    /// <summary>Written by the sweep controller when a trial may go on after <paramref name="epoch"/> (see <see cref="TrainModel.RungEpochs"/>).</summary>
+    public static string RunRungPassed(Guid runId, int epoch) => $"{RunPrefix(runId)}rungs/{epoch}.passed";
+
     /// <summary>A model package: the files <see cref="ModelPackages.ModelPackageLayout"/> names, under one prefix per run.</summary>
     public static string ModelPackagePrefix(string modelName, Guid runId) => $"{modelName}/{runId:N}/";
 

@@ -5,6 +5,8 @@ namespace Platform.Contracts;
 /// the trace and the resulting model version all carry it, so a redelivered command resumes the same run.
 /// </summary>
 /// <param name="TrainingConfigJson">The validated training configuration, exactly as the run recorded it.</param>
+/// <param name="RungEpochs">For a sweep's trial under early stopping: the epochs after which the trainer waits for the sweep's verdict
+/// (<see cref="StorageLayout.RunRungPassed"/> to go on, a <see cref="CancelTraining"/> to be pruned) before it trains the next epoch.</param>
 public sealed record TrainModel(
     Guid RunId,
     string Experiment,
@@ -12,4 +14,5 @@ public sealed record TrainModel(
     int DatasetVersion,
     string ModelName,
     string TrainingConfigJson,
-    DateTimeOffset RequestedAt);
+    DateTimeOffset RequestedAt,
+    IReadOnlyList<int>? RungEpochs = null);

@@ -9,6 +9,10 @@ namespace Platform.Contracts.Runs;
 /// <param name="Attempts">Every attempt a trainer announced, first to last (shown with a run's details).</param>
 /// <param name="Findings">What the training doctor found in the curves so far (shown with a run's details; empty when nothing).</param>
 /// <param name="ParentRunId">The run this one remedies (<c>POST /runs/{id}/findings/{finding}/remedy</c>); null otherwise.</param>
+/// <param name="SweepId">The sweep this run is a trial of (<c>GET /sweeps/{id}</c>); null otherwise.</param>
+/// <param name="SweepTrial">The trial's number in its sweep (0-based).</param>
+/// <param name="SweepParameters">The parameters the sweep sampled for this trial (configuration paths → values).</param>
+/// <param name="PrunedAtEpoch">For a pruned run: the epoch (rung) where the sweep's early-stopping rule stopped it.</param>
 /// <param name="RemedyOf">The parent's finding this run remedies, with the remedy applied (e.g. <c>overfitting#0</c>).</param>
 public sealed record RunRecord(
     Guid Id,
@@ -34,4 +38,8 @@ public sealed record RunRecord(
     IReadOnlyList<RunAttempt>? Attempts = null,
     IReadOnlyList<RunFinding>? Findings = null,
     Guid? ParentRunId = null,
-    string? RemedyOf = null);
+    string? RemedyOf = null,
+    Guid? SweepId = null,
+    int? SweepTrial = null,
+    IReadOnlyDictionary<string, JsonElement>? SweepParameters = null,
+    int? PrunedAtEpoch = null);

@@ -1,4 +1,3 @@
-using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts.Runs;
 using Platform.Tracker.Runs;
@@ -26,8 +25,7 @@ public static class FindingsApi
             : RunsApi.UnknownRun(id);
 
     public static async Task<Results<Created<RunRecord>, ValidationProblem, ProblemHttpResult>> StartRemedyRun(
-        Guid id, string finding, int? remedy, RunStore store, IPublishEndpoint publisher, IBusControl bus, HttpContext context,
-        TimeProvider time, ILoggerFactory loggers)
+        Guid id, string finding, int? remedy, RunStore store, RunLauncher launcher, HttpContext context)
     {
         var run = await store.GetAsync(id);
         if (run is null)
@@ -55,6 +53,6 @@ public static class FindingsApi
         }
         var request = new CreateRunRequest(new RunDataset(run.DatasetName, run.DatasetVersion), run.ModelName,
             RemedyConfig.Apply(config, found.Remedies[index]));
-        return await RunsApi.StartRunAsync(run.Experiment, request, (id, $"{found.Id}#{index}"), store, publisher, bus, context, time, loggers);
+        return await RunsApi.StartRunAsync(run.Experiment, request, new RunLineage(ParentRunId: id, RemedyOf: $"{found.Id}#{index}"), launcher, context);
     }
 }

@@ -148,6 +148,23 @@ public static class ModelsApi
         return TypedResults.Ok(route);
     }
 
+    /// <summary>
+    /// Points <paramref name="alias"/> at <paramref name="version"/> alone, as <c>PUT /models/{name}/aliases/{alias}</c> with one version does
+    /// (a sweep's <c>promoteBest</c>); false when the model or version is not registered.
+    /// </summary>
+    public static async Task<bool> PromoteAsync(string name, string alias, int version, ModelRegistry registry, IPublishEndpoint publisher, TimeProvider time)
+    {
+        var model = await registry.GetAsync(name);
+        if (model is null || model.Versions.All(v => v.Version != version))
+        {
+            return false;
+        }
+        var before = model.Routes?.GetValueOrDefault(alias);
+        var route = new AliasRoute([new VersionWeight(version, 100)], before?.Shadow is { } shadow && shadow != version ? shadow : null);
+        await ChangeRouteAsync(model, alias, route, AliasRoutes.ActionOf(before, route), registry, publisher, time);
+        return true;
+    }
+
     /// <summary>Stores the route with its history entry, then tells the inference replicas (ModelPromoted carries the whole route).</summary>
     private static async Task ChangeRouteAsync(RegisteredModel model, string alias, AliasRoute route, string action, ModelRegistry registry,
         IPublishEndpoint publisher, TimeProvider time)

@@ -38,7 +38,7 @@ public static class RunsApi
             .WithSummary("The run's TensorBoard event files in a tar archive (tar xf, then tensorboard --logdir): the trainer's own with tensorboard.enabled, else the tracker's curves");
         runs.MapPost("/{id:guid}/cancel", CancelRun).WithName("CancelRun").WithSummary("Cancel a queued or running run (publishes CancelTraining)");
         runs.MapPost("/{id:guid}/resume", ResumeRun).WithName("ResumeRun")
-            .WithSummary("Resume a failed or cancelled run under the same id (publishes TrainModel again; the trainer continues from its last checkpoint)");
+            .WithSummary("Resume a failed, cancelled or pruned run under the same id (publishes TrainModel again; the trainer continues from its last checkpoint)");
         return app;
     }
 
@@ -53,49 +53,21 @@ public static class RunsApi
     /// <summary>Seconds a client is told to wait when the broker is unavailable: about one reconnection attempt of the bus.</summary>
     private const int BrokerRetryAfterSeconds = 10;
 
-    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
-
     public static Task<Results<Created<RunRecord>, ValidationProblem, ProblemHttpResult>> CreateRun(
-        string experiment, CreateRunRequest? request, RunStore store, IPublishEndpoint publisher, IBusControl bus, HttpContext context,
-        TimeProvider time, ILoggerFactory loggers) =>
-        StartRunAsync(experiment, request, lineage: null, store, publisher, bus, context, time, loggers);
+        string experiment, CreateRunRequest? request, RunLauncher launcher, HttpContext context) =>
+        StartRunAsync(experiment, request, lineage: null, launcher, context);
 
-    /// <summary>Validates, records and publishes a new run; <paramref name="lineage"/> links a remedy run to its parent and finding.</summary>
+    /// <summary>Starts a run through the <see cref="RunLauncher"/> and answers as the API does; <paramref name="lineage"/> links a remedy run to its parent.</summary>
     public static async Task<Results<Created<RunRecord>, ValidationProblem, ProblemHttpResult>> StartRunAsync(
-        string experiment, CreateRunRequest? request, (Guid Parent, string RemedyOf)? lineage, RunStore store, IPublishEndpoint publisher, IBusControl bus,
-        HttpContext context, TimeProvider time, ILoggerFactory loggers)
+        string experiment, CreateRunRequest? request, RunLineage? lineage, RunLauncher launcher, HttpContext context)
     {
-        var errors = RunConfigValidator.Validate(experiment, request, out var config);
-        if (errors.Count > 0 || config is null)
+        var launch = await launcher.StartAsync(experiment, request, lineage, context.RequestAborted);
+        return launch switch
         {
-            return TypedResults.ValidationProblem(errors, title: "The run request is invalid.");
-        }
-        // Without a broker the run could not start: refuse before recording anything, so no run is left that no trainer will see.
-        if (bus.CheckHealth().Status == BusHealthStatus.Unhealthy)
-        {
-            return BrokerUnavailable(context, "The message broker is unavailable, so the run cannot be started now; nothing was recorded. Try again.");
-        }
-        var id = Guid.NewGuid();
-        var configJson = config.ToJson();
-        var parameters = config.ToParameters().ToDictionary(p => p.Key, p => p.Value.GetRawText());
-        await store.CreateQueuedRunAsync(id, experiment, request!.ModelName!, request.Dataset!.Name!, request.Dataset.Version!.Value,
-            configJson, parameters, lineage);
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            timeout.CancelAfter(PublishTimeout);
-            await publisher.Publish(new TrainModel(id, experiment, request.Dataset.Name!, request.Dataset.Version.Value, request.ModelName!,
-                configJson, time.GetUtcNow()), timeout.Token);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
-        {
-            // The broker went away between the health check and the publish (or it did not confirm in time): the run is removed,
-            // as if it had never been asked for, and the client retries.
-            loggers.CreateLogger(typeof(RunsApi)).LogError(exception, "Could not publish TrainModel for run {RunId}; the run is removed", id);
-            await store.DeleteUnsentRunAsync(id, experiment);
-            return BrokerUnavailable(context, "The message broker did not take the run's training command; nothing was recorded. Try again.");
-        }
-        return TypedResults.Created($"/runs/{id}", await store.GetAsync(id));
+            { Errors: { } errors } => TypedResults.ValidationProblem(errors, title: "The run request is invalid."),
+            { BrokerUnavailable: { } detail } => BrokerUnavailable(context, detail),
+            _ => TypedResults.Created($"/runs/{launch.Run!.Id}", launch.Run),
+        };
     }
 
     private static ProblemHttpResult BrokerUnavailable(HttpContext context, string detail)
@@ -336,9 +308,9 @@ public static class RunsApi
                 $"Run {id} was logged through telemetry only; the tracker has no training configuration to resume it with.");
         }
         var previous = await store.RequeueAsync(id);
-        if (previous is not (RunStates.Failed or RunStates.Cancelled))
+        if (previous is not (RunStates.Failed or RunStates.Cancelled or RunStates.Pruned))
         {
-            return Problem(StatusCodes.Status409Conflict, "Run cannot be resumed", $"Run {id} is {previous}; only failed or cancelled runs can be resumed.");
+            return Problem(StatusCodes.Status409Conflict, "Run cannot be resumed", $"Run {id} is {previous}; only failed, cancelled or pruned runs can be resumed.");
         }
         await publisher.Publish(new TrainModel(id, run.Experiment, run.DatasetName, run.DatasetVersion.Value, run.ModelName, config.GetRawText(), time.GetUtcNow()));
         return TypedResults.Accepted($"/runs/{id}", await store.GetAsync(id));

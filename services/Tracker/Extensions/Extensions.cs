@@ -2,6 +2,7 @@ using Platform.Tracker.Diagnostics;
 using Platform.Tracker.Registry;
 using Platform.Tracker.Runs;
 using Platform.Tracker.Consumers;
+using Platform.Tracker.Sweeps;
 using Platform.Tracker.Upstreams;
 
 namespace Platform.Tracker.Extensions;
@@ -30,6 +31,15 @@ internal static class Extensions
         builder.Services.AddSingleton<RunSummaryCache>();
         builder.Services.AddHostedService<RunSummaryWarmup>();
         builder.Services.AddSingleton<ModelRegistry>();
+        builder.Services.AddSingleton<RunLauncher>();
+
+        builder.Services.AddValidatedOptions<SweepOptions>(SweepOptions.SectionName);
+        builder.Services.AddSingleton<SweepStore>();
+        builder.Services.AddSingleton<SweepReader>();
+        builder.Services.AddSingleton<SweepDriver>();
+        builder.Services.AddSingleton<SweepTelemetry>();
+        builder.Services.AddSingleton<DatasetVersions>();
+        builder.Services.AddHostedService<SweepController>();
         builder.AddUpstream<IngestClient>(IngestClient.ServiceName);
     }
 

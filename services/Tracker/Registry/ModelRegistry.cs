@@ -52,6 +52,10 @@ public sealed class ModelRegistry(IConnectionMultiplexer redis, TimeProvider tim
         return (int)result;
     }
 
+    /// <summary>The version a run produced, or null when it produced none (yet).</summary>
+    public async Task<int?> VersionOfRunAsync(string model, Guid runId) =>
+        (int?)await redis.GetDatabase().HashGetAsync(ByRunKey(model), runId.ToString("D"));
+
     public async Task<IReadOnlyList<string>> ListModelNamesAsync() =>
         (await redis.GetDatabase().SortedSetRangeByRankAsync(Models)).Select(v => v.ToString()).ToList();
 

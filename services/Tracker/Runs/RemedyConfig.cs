@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Platform.Contracts.Runs;
+using Platform.Sweeps;
 
 namespace Platform.Tracker.Runs;
 
@@ -14,23 +14,6 @@ public static class RemedyConfig
     public static JsonElement Apply(JsonElement config, FindingRemedy remedy)
     {
         ArgumentNullException.ThrowIfNull(remedy);
-        var root = JsonNode.Parse(config.GetRawText()) as JsonObject
-                   ?? throw new ArgumentException("A run's configuration is a JSON object.", nameof(config));
-        foreach (var (path, value) in remedy.Changes)
-        {
-            var parts = path.Split('.');
-            var target = root;
-            foreach (var part in parts[..^1])
-            {
-                if (target[part] is not JsonObject section)
-                {
-                    section = [];
-                    target[part] = section;
-                }
-                target = section;
-            }
-            target[parts[^1]] = JsonNode.Parse(value.GetRawText());
-        }
-        return JsonSerializer.SerializeToElement(root);
+        return ConfigPaths.With(config, remedy.Changes);
     }
 }

@@ -32,6 +32,13 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
     private const string ParentRunField = "parentRunId";
     private const string RemedyOfField = "remedyOf";
 
+    // A sweep trial's sweep, number and sampled parameters (JSON); and, once its early-stopping rule prunes it, the epoch and reason.
+    private const string SweepIdField = "sweepId";
+    private const string SweepTrialField = "sweepTrial";
+    private const string SweepParametersField = "sweepParameters";
+    private const string PrunedAtEpochField = "prunedAtEpoch";
+    private const string PruneReasonField = "pruneReason";
+
     public static RedisKey RunKey(Guid id) => $"{Prefix}run:{id:D}";
     private static RedisKey ParamsKey(Guid id) => $"{Prefix}run:{id:D}:params";
     private static RedisKey LatestKey(Guid id) => $"{Prefix}run:{id:D}:latest";
@@ -122,9 +129,9 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
     private IDatabase Database => redis.GetDatabase();
 
     /// <summary>Records a new run requested through the API: queued, with its configuration and parameters.</summary>
-    /// <param name="lineage">For a remedy run: the run it remedies and the finding#remedy it applies.</param>
+    /// <param name="lineage">For a remedy run: the run it remedies and the finding#remedy it applies; for a sweep trial, its sweep.</param>
     public async Task CreateQueuedRunAsync(Guid id, string experiment, string modelName, string datasetName, int datasetVersion,
-        string configJson, IReadOnlyDictionary<string, string> parameters, (Guid Parent, string RemedyOf)? lineage = null)
+        string configJson, IReadOnlyDictionary<string, string> parameters, RunLineage? lineage = null)
     {
         var database = Database;
         await EnsureRunAsync(database, id, experiment, experimentNamed: true, RunStates.Queued, QueuedOrigin, time.GetUtcNow());
@@ -133,10 +140,16 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
             new("modelName", modelName), new("datasetName", datasetName),
             new("datasetVersion", datasetVersion.ToString(CultureInfo.InvariantCulture)), new("config", configJson),
         };
-        if (lineage is { } link)
+        if (lineage?.ParentRunId is { } parent)
         {
-            fields.Add(new(ParentRunField, link.Parent.ToString("D")));
-            fields.Add(new(RemedyOfField, link.RemedyOf));
+            fields.Add(new(ParentRunField, parent.ToString("D")));
+            fields.Add(new(RemedyOfField, lineage.RemedyOf ?? ""));
+        }
+        if (lineage?.SweepId is { } sweep)
+        {
+            fields.Add(new(SweepIdField, sweep.ToString("D")));
+            fields.Add(new(SweepTrialField, (lineage.SweepTrial ?? 0).ToString(CultureInfo.InvariantCulture)));
+            fields.Add(new(SweepParametersField, JsonSerializer.Serialize(lineage.SweepParameters ?? new Dictionary<string, JsonElement>())));
         }
         await Task.WhenAll(
             database.HashSetAsync(RunKey(id), [.. fields]),
@@ -301,21 +314,43 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Records that a sweep's early-stopping rule pruned the run at <paramref name="epoch"/>, before the cancel that stops it is sent:
+    /// the trainer's <c>RunCancelled</c> then ends it as <see cref="RunStates.Pruned"/> with this reason.
+    /// </summary>
+    public async Task MarkPruneRequestedAsync(Guid id, int epoch, string reason)
+    {
+        await Database.HashSetAsync(RunKey(id), [
+            new(PrunedAtEpochField, epoch.ToString(CultureInfo.InvariantCulture)), new(PruneReasonField, reason), new("cancelRequested", "1")]);
+        await TouchAsync(Database, id);
+    }
+
+    /// <summary>Ends a run the trainer stopped on request: pruned (with the rule's reason) when a sweep pruned it, cancelled otherwise.</summary>
+    public async Task<string?> EndStoppedAsync(Guid id, string trainerReason, DateTimeOffset endedAt)
+    {
+        var pruneReason = await Database.HashGetAsync(RunKey(id), PruneReasonField);
+        return pruneReason.IsNullOrEmpty
+            ? await EndAsync(id, RunStates.Cancelled, trainerReason, endedAt)
+            : await EndAsync(id, RunStates.Pruned, pruneReason.ToString(), endedAt);
+    }
+
     public async Task MarkCancelRequestedAsync(Guid id)
     {
         await Database.HashSetAsync(RunKey(id), "cancelRequested", "1");
         await TouchAsync(Database, id);
     }
 
-    /// <summary>Puts a failed or cancelled run back in the queue for another attempt.</summary>
+    /// <summary>Puts a failed, cancelled or pruned run back in the queue for another attempt.</summary>
     public async Task<string?> RequeueAsync(Guid id)
     {
-        var previous = await TransitionAsync(id, RunStates.Queued, [RunStates.Failed, RunStates.Cancelled],
+        var previous = await TransitionAsync(id, RunStates.Queued, [RunStates.Failed, RunStates.Cancelled, RunStates.Pruned],
             new Dictionary<string, string> { ["reason"] = "" });
-        if (previous is RunStates.Failed or RunStates.Cancelled)
+        if (previous is RunStates.Failed or RunStates.Cancelled or RunStates.Pruned)
         {
             var database = Database;
-            await Task.WhenAll(database.HashIncrementAsync(RunKey(id), "attempt"), database.HashDeleteAsync(RunKey(id), ["reason", "endedAt", "cancelRequested"]));
+            // A resumed pruned run trains to its end: it is no longer pruned (its sweep already counted it).
+            await Task.WhenAll(database.HashIncrementAsync(RunKey(id), "attempt"),
+                database.HashDeleteAsync(RunKey(id), ["reason", "endedAt", "cancelRequested", PrunedAtEpochField, PruneReasonField]));
             await TouchAsync(database, id);
         }
         return previous;
@@ -426,7 +461,11 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
             details ? attempts : null,
             details ? findings : null,
             Guid.TryParse(fields.GetValueOrDefault(ParentRunField), out var parent) ? parent : null,
-            fields.GetValueOrDefault(RemedyOfField));
+            string.IsNullOrEmpty(fields.GetValueOrDefault(RemedyOfField)) ? null : fields[RemedyOfField],
+            Guid.TryParse(fields.GetValueOrDefault(SweepIdField), out var sweep) ? sweep : null,
+            int.TryParse(fields.GetValueOrDefault(SweepTrialField), CultureInfo.InvariantCulture, out var trial) ? trial : null,
+            fields.TryGetValue(SweepParametersField, out var sampled) ? JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(sampled) : null,
+            int.TryParse(fields.GetValueOrDefault(PrunedAtEpochField), CultureInfo.InvariantCulture, out var pruned) ? pruned : null);
     }
 
     private static DateTimeOffset? Time(string? unixMilliseconds) =>

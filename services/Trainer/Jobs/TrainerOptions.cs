@@ -42,6 +42,12 @@ public sealed class TrainerOptions : ISelfValidatingOptions
     /// </summary>
     public TimeSpan StorageOutageTolerance { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Longest a sweep's trial waits after a rung epoch for the early-stopping verdict before it goes on anyway (a tracker that is
+    /// away must not hold trainers for ever). Default 10 min.
+    /// </summary>
+    public TimeSpan RungVerdictTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     public string ResolvedTelemetrySpoolFolder => TelemetrySpoolFolder ?? Path.Combine(Path.GetTempPath(), "platform-trainer-telemetry");
 
     public string ResolvedCacheFolder => CacheFolder ?? Path.Combine(Path.GetTempPath(), "platform-trainer-cache");
@@ -53,6 +59,7 @@ public sealed class TrainerOptions : ISelfValidatingOptions
         if (ParityImages < 1) yield return "Trainer:ParityImages must be positive.";
         if (TelemetrySpoolMaxBytes < 1024 * 1024) yield return "Trainer:TelemetrySpoolMaxBytes must be at least 1 MiB.";
         if (StorageOutageTolerance < TimeSpan.Zero) yield return "Trainer:StorageOutageTolerance must not be negative.";
+        if (RungVerdictTimeout < TimeSpan.Zero) yield return "Trainer:RungVerdictTimeout must not be negative.";
         if (OutcomeTelemetryWait < TimeSpan.Zero) yield return "Trainer:OutcomeTelemetryWait must not be negative.";
         if (TrackerOtlpEndpoint is { Length: > 0 } endpoint
             && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var address) && address.Scheme is "http" or "https"))

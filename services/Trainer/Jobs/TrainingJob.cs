@@ -12,6 +12,7 @@ using Platform.Training.Configuration;
 using Platform.Training.Engine;
 using EngineTrainer = Platform.Training.Engine.Trainer;
 using Platform.Imaging.Formats.Shards;
+using OpenTelemetry.Trace;
 
 namespace Platform.Trainer.Jobs;
 
@@ -27,8 +28,13 @@ public sealed class TrainingJob(
     TrainingTelemetry telemetry,
     IOptions<TrainerOptions> options,
     TimeProvider time,
-    ILogger<TrainingJob> logger)
+    ILogger<TrainingJob> logger,
+    TracerProvider? tracing = null,
+    TelemetryForwarder? forwarder = null)
 {
+    /// <summary>Longest a rung waits for the tracker to acknowledge the epoch's points before it asks for the verdict anyway.</summary>
+    private static readonly TimeSpan RungTelemetryWait = TimeSpan.FromSeconds(10);
+
     private StorageOutage Outage => new(options.Value.StorageOutageTolerance, time, logger);
 
     public async Task<TrainingJobResult> RunAsync(TrainModel job, int attempt, string why, CancellationToken cancellationToken)
@@ -45,7 +51,10 @@ public sealed class TrainingJob(
         {
             CheckpointStore = new BlobCheckpointStore(blobs, job.RunId, Outage, cancellationToken),
             Resume = true,
-            Observer = observer,
+            Observer = job.RungEpochs is { Count: > 0 } rungs
+                ? new CompositeTrainingObserver(observer, new RungGate(blobs.GetBlobContainerClient(StorageLayout.RunsContainer), job.RunId, rungs,
+                    () => FlushTelemetry(cancellationToken), options.Value.RungVerdictTimeout, logger, cancellationToken))
+                : observer,
             TensorBoardDirectory = tensorBoard?.LocalDirectory,
         });
         var training = Task.Factory.StartNew(() =>
@@ -149,6 +158,13 @@ public sealed class TrainingJob(
         {
             logger.LogWarning(exception, "Run {RunId}: the TensorBoard event files could not be stored", runId);
         }
+    }
+
+    /// <summary>Sends the epoch's points to the tracker now rather than with the next batch: the sweep decides on them.</summary>
+    private void FlushTelemetry(CancellationToken cancellationToken)
+    {
+        tracing?.ForceFlush((int)RungTelemetryWait.TotalMilliseconds);
+        forwarder?.WaitUntilDeliveredAsync(RungTelemetryWait, cancellationToken).GetAwaiter().GetResult();
     }
 
     private static TrainingConfig ParseConfig(TrainModel job)

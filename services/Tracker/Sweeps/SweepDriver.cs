@@ -1,0 +1,205 @@
+using System.Globalization;
+using Azure.Storage.Blobs;
+using MassTransit;
+using Platform.Contracts;
+using Platform.Contracts.Runs;
+using Platform.Contracts.Sweeps;
+using Platform.Sweeps;
+using Platform.Tracker.Apis;
+using Platform.Tracker.Registry;
+using Platform.Tracker.Runs;
+
+namespace Platform.Tracker.Sweeps;
+
+/// <summary>
+/// One pass over a sweep, by the replica that holds its lease: finish launches a previous pass began, decide on trials that reached a
+/// rung epoch, keep <c>parallelism</c> trials queued or running, and end the sweep with its best trial once every trial ended. Every step
+/// reads what it needs from Redis and writes set-if-absent records first, so a pass cut short by a crash is simply done again by the
+/// next one — at-least-once messages, idempotent handling, no trial lost or started twice.
+/// </summary>
+public sealed class SweepDriver(
+    SweepStore sweeps,
+    SweepReader reader,
+    RunStore runs,
+    RunLauncher launcher,
+    ModelRegistry registry,
+    BlobServiceClient blobs,
+    IBus bus,
+    SweepTelemetry telemetry,
+    TimeProvider time,
+    ILogger<SweepDriver> logger)
+{
+    private BlobContainerClient RunsContainer => blobs.GetBlobContainerClient(StorageLayout.RunsContainer);
+
+    public async Task StepAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var sweep = await sweeps.GetAsync(id);
+        if (sweep is null || SweepStates.IsTerminal(sweep.State))
+        {
+            await sweeps.EndAsync(id, SweepStates.Failed, "The sweep's record is gone.", null);
+            return;
+        }
+        if (SweepSpecValidator.Validate(sweep.Spec, out var definition).Count > 0 || definition is null)
+        {
+            await EndAsync(id, SweepStates.Failed, "The sweep's spec is no longer valid under the trainer's rules.", null);
+            return;
+        }
+        var trials = (await reader.TrialsAsync(id, definition.Metric, definition.Maximize)).ToList();
+
+        foreach (var unpublished in trials.Where(t => !t.Trial.Published && t.Trial.Invalid is null).ToList())
+        {
+            await LaunchAsync(sweep, definition, unpublished.Trial, cancellationToken);
+        }
+        if (definition.EarlyStopping is { } rule)
+        {
+            foreach (var trial in trials.Where(t => t.Run is { State: RunStates.Queued or RunStates.Running }))
+            {
+                await DecideAsync(sweep.Id, definition, rule, trial, trials, cancellationToken);
+            }
+        }
+        await RefillAsync(sweep, definition, trials, cancellationToken);
+        await CompleteIfDoneAsync(sweep, definition, trials, cancellationToken);
+    }
+
+    /// <summary>Decides at each decision epoch the trial reached; repeats the effect of a decision already taken (at-least-once).</summary>
+    private async Task DecideAsync(Guid sweepId, SweepDefinition definition, IEarlyStoppingRule rule, TrialSnapshot trial,
+        IReadOnlyList<TrialSnapshot> all, CancellationToken cancellationToken)
+    {
+        var run = trial.Run!;
+        var decisions = await sweeps.DecisionsAsync(sweepId);
+        foreach (var epoch in rule.DecisionEpochs.Where(e => e <= trial.Scores.Count))
+        {
+            if (!decisions.TryGetValue(SweepStore.DecisionField(run.Id, epoch), out var decision))
+            {
+                var recorded = (await sweeps.RungAsync(sweepId, epoch)).Where(r => r.Key != run.Id).Select(r => r.Value).ToList();
+                var others = all.Where(t => t.Trial.RunId != run.Id && t.Scores.Count > 0).Select(t => t.Scores).ToList();
+                var verdict = rule.Decide(new RungContext(epoch, trial.Scores, recorded, others));
+                decision = await sweeps.DecideAsync(sweepId, run.Id, epoch, new StoredDecision(verdict.Prune, trial.Scores[epoch - 1], verdict.Threshold,
+                    verdict.Compared, Reason(definition, rule, epoch, trial.Values[epoch - 1], verdict)));
+                logger.LogInformation("Sweep {SweepId} trial {Trial} at epoch {Epoch}: {Verdict} ({Reason})", sweepId, trial.Trial.Number, epoch,
+                    decision.Prune ? "pruned" : "goes on", decision.Reason);
+            }
+            if (decision.Prune)
+            {
+                if (!run.CancelRequested)
+                {
+                    await runs.MarkPruneRequestedAsync(run.Id, epoch, decision.Reason);
+                    await bus.Publish(new CancelTraining(run.Id, decision.Reason, time.GetUtcNow()), cancellationToken);
+                }
+                return;
+            }
+            // Only the latest rung holds the trial; earlier ones were passed already (or the trial resumed past them).
+            if (epoch == rule.DecisionEpochs.Last(e => e <= trial.Scores.Count))
+            {
+                var passed = RunsContainer.GetBlobClient(StorageLayout.RunRungPassed(run.Id, epoch));
+                if (!(await passed.ExistsAsync(cancellationToken)).Value)
+                {
+                    await RunsContainer.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                    await passed.UploadAsync(BinaryData.FromString(decision.Reason), overwrite: true, cancellationToken);
+                }
+            }
+        }
+    }
+
+    private static string Reason(SweepDefinition definition, IEarlyStoppingRule rule, int epoch, double value, PruneDecision verdict)
+    {
+        string Text(double score) => (definition.Maximize ? score : -score).ToString("0.####", CultureInfo.InvariantCulture);
+        var current = value.ToString("0.####", CultureInfo.InvariantCulture);
+        return (rule, verdict.Threshold) switch
+        {
+            (_, null) => $"{rule.Kind} at epoch {epoch}: {definition.Metric} {current}, nothing to compare with yet ({verdict.Compared} trials)",
+            (AshaScheduler asha, { } cutoff) =>
+                $"ASHA rung at epoch {epoch}: {definition.Metric} {current} {(verdict.Prune ? "is below" : "reaches")} the top-1/{asha.ReductionFactor} cutoff {Text(cutoff)} of {verdict.Compared} trials",
+            (_, { } median) =>
+                $"median rule at epoch {epoch}: best {definition.Metric} so far {(verdict.Prune ? "is worse than" : "reaches")} the median {Text(median)} of {verdict.Compared} trials' running means",
+        };
+    }
+
+    /// <summary>Starts trials until <c>parallelism</c> are queued or running, or the sweep has planned all of its trials.</summary>
+    private async Task RefillAsync(StoredSweep sweep, SweepDefinition definition, List<TrialSnapshot> trials, CancellationToken cancellationToken)
+    {
+        var active = trials.Count(t => !t.IsDone);
+        var planned = sweep.TrialsPlanned;
+        var search = definition.CreateSearch();
+        while (active < definition.Parallelism && trials.Count < planned)
+        {
+            var number = trials.Count;
+            var observations = trials.Where(t => t.Run?.State is RunStates.Completed or RunStates.Pruned && t.Objective is { } v && double.IsFinite(v))
+                .Select(t => new TrialObservation(t.Trial.Parameters, definition.Score(t.Objective!.Value))).ToList();
+            if (search.Suggest(number, observations) is not { } parameters)
+            {
+                await sweeps.SetTrialsPlannedAsync(sweep.Id, number);
+                return;
+            }
+            var trial = await sweeps.ReserveTrialAsync(sweep.Id, new StoredTrial(number, Guid.NewGuid(), parameters, time.GetUtcNow(), Published: false));
+            var launched = await LaunchAsync(sweep, definition, trial, cancellationToken);
+            if (launched is null)
+            {
+                return;
+            }
+            trials.Add(new TrialSnapshot(launched, null, null, [], []));
+            active += launched.Invalid is null ? 1 : 0;
+        }
+    }
+
+    /// <summary>Launches a reserved trial through the one way runs start; returns it as stored now, or null when the broker is away.</summary>
+    private async Task<StoredTrial?> LaunchAsync(StoredSweep sweep, SweepDefinition definition, StoredTrial trial, CancellationToken cancellationToken)
+    {
+        var request = new CreateRunRequest(new RunDataset(definition.DatasetName, sweep.DatasetVersion), definition.ModelName,
+            definition.TrialConfig(trial.Parameters));
+        var launch = await launcher.StartAsync(definition.Experiment, request,
+            new RunLineage(SweepId: sweep.Id, SweepTrial: trial.Number, SweepParameters: trial.Parameters), cancellationToken,
+            id: trial.RunId, requestedAt: trial.RequestedAt, rungEpochs: definition.EarlyStopping?.DecisionEpochs);
+        if (launch.BrokerUnavailable is { } unavailable)
+        {
+            logger.LogWarning("Sweep {SweepId} trial {Trial} not started yet: {Reason}", sweep.Id, trial.Number, unavailable);
+            return null;
+        }
+        var stored = launch.Errors is { } errors
+            ? trial with { Invalid = "The trainer's rules refuse the sampled configuration: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")) }
+            : trial with { Published = true };
+        await sweeps.UpdateTrialAsync(sweep.Id, stored);
+        if (stored.Invalid is null)
+        {
+            telemetry.TrialStarted(sweep.Id, stored);
+            logger.LogInformation("Sweep {SweepId} trial {Trial} started as run {RunId}", sweep.Id, trial.Number, trial.RunId);
+        }
+        else
+        {
+            logger.LogWarning("Sweep {SweepId} trial {Trial} refused: {Reason}", sweep.Id, trial.Number, stored.Invalid);
+        }
+        return stored;
+    }
+
+    private async Task CompleteIfDoneAsync(StoredSweep sweep, SweepDefinition definition, List<TrialSnapshot> trials, CancellationToken cancellationToken)
+    {
+        var planned = (await sweeps.GetAsync(sweep.Id))?.TrialsPlanned ?? sweep.TrialsPlanned;
+        if (trials.Count < planned || trials.Any(t => !t.IsDone))
+        {
+            return;
+        }
+        if (SweepReader.Best(trials, definition.Maximize) is not { } leader)
+        {
+            await EndAsync(sweep.Id, SweepStates.Failed, "No trial completed with a value of " + definition.Metric + ".", null);
+            return;
+        }
+        var version = await registry.VersionOfRunAsync(definition.ModelName, leader.Trial.RunId);
+        string? promoted = null;
+        if (definition.PromoteBest is { } alias && version is { } bestVersion)
+        {
+            promoted = await ModelsApi.PromoteAsync(definition.ModelName, alias, bestVersion, registry, bus, time) ? alias : null;
+        }
+        var best = new SweepBest(leader.Trial.Number, leader.Trial.RunId, leader.Objective!.Value, version, promoted);
+        await EndAsync(sweep.Id, SweepStates.Completed, null, best);
+        logger.LogInformation("Sweep {SweepId} completed: best trial {Trial} (run {RunId}), {Metric} {Value}", sweep.Id, best.Trial, best.RunId,
+            definition.Metric, best.Objective);
+    }
+
+    private async Task EndAsync(Guid id, string state, string? reason, SweepBest? best)
+    {
+        if (await sweeps.EndAsync(id, state, reason, best))
+        {
+            telemetry.Ended(id, state, reason);
+        }
+    }
+}
