@@ -1,0 +1,99 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Platform.Trainer.Tests;
+
+/// <summary>Sweeps end to end: the tracker's controller, two trainer replicas, real servers and a tiny Fashion-MNIST subset.</summary>
+[Collection(SweepCollection.Name)]
+public sealed class SweepTests(SweepFixture fixture)
+{
+    private static object Spec(string experiment, object? earlyStopping, int epochs = 4) => new
+    {
+        experiment,
+        dataset = SweepFixture.Dataset,
+        modelName = experiment,
+        config = new
+        {
+            architecture = "small_cnn", imageSize = 28, inputChannels = 1, epochs, batchSize = 16, optimizer = new { kind = "adamw" },
+            augmentation = new { preset = "none" }, threads = 1, loaderWorkers = 1, seed = 7,
+        },
+        // Two learning rates that learn and two that cannot in a few steps: the rung's cutoff separates them.
+        parameters = new { lr = new { values = new[] { 0.003, 1e-7, 0.002, 2e-7 } } },
+        method = "grid",
+        objective = new { metric = "val_accuracy", goal = "maximize" },
+        parallelism = 2,
+        earlyStopping,
+    };
+
+    private async Task<JsonElement> CreateAsync(object spec)
+    {
+        using var response = await fixture.Tracker.Client.PostAsJsonAsync("/sweeps", spec);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    private Task<JsonElement> WaitForEndAsync(string id) =>
+        fixture.Tracker.PollAsync($"/sweeps/{id}", s => s.GetProperty("state").GetString() != "running", TimeSpan.FromMinutes(4));
+
+    [Fact]
+    public async Task Asha_over_a_four_trial_grid_prunes_at_a_rung_trains_fewer_epochs_and_survives_a_tracker_kill_without_losing_or_repeating_a_trial()
+    {
+        var created = await CreateAsync(Spec("sweep-asha", new { kind = "asha", gracePeriod = 1, reductionFactor = 2, maxEpochs = 4 }));
+        var id = created.GetProperty("id").GetString()!;
+        await fixture.Tracker.PollAsync($"/sweeps/{id}", s => s.GetProperty("trials").GetArrayLength() >= 2);
+
+        // Killed mid-sweep: a new tracker takes the sweep's lease once it expires and goes on from Redis.
+        await fixture.KillAndRestartTrackerAsync();
+        var sweep = await WaitForEndAsync(id);
+
+        Assert.True(sweep.GetProperty("state").GetString() == "completed", sweep.ToString() + fixture.Output[^Math.Min(fixture.Output.Length, 4000)..]);
+        var trials = sweep.GetProperty("trials").EnumerateArray().ToList();
+        Assert.Equal(4, trials.Count);
+        Assert.Equal(4, trials.Select(t => t.GetProperty("runId").GetString()).Distinct().Count());
+        Assert.Equal([0, 1, 2, 3], trials.Select(t => t.GetProperty("number").GetInt32()));
+        var pruned = trials.Where(t => t.GetProperty("state").GetString() == "pruned").ToList();
+        Assert.NotEmpty(pruned);
+        Assert.All(pruned, t => Assert.Contains(t.GetProperty("prunedAtEpoch").GetInt32(), new[] { 1, 2 }));
+        Assert.All(trials, t => Assert.Contains(t.GetProperty("state").GetString(), new[] { "completed", "pruned" }));
+        Assert.True(sweep.GetProperty("epochsTrained").GetInt32() < 16, sweep.ToString());
+
+        // The best is the completed trial with the highest recorded val_accuracy, and only completed trials have model versions.
+        var completed = trials.Where(t => t.GetProperty("state").GetString() == "completed").ToList();
+        var best = completed.MaxBy(t => t.GetProperty("objective").GetDouble())!;
+        Assert.Equal(best.GetProperty("runId").GetString(), sweep.GetProperty("best").GetProperty("runId").GetString());
+        Assert.True(sweep.GetProperty("best").GetProperty("modelVersion").GetInt32() >= 1);
+        var model = JsonDocument.Parse(await fixture.Tracker.Client.GetStringAsync("/models/sweep-asha")).RootElement;
+        Assert.Equal(completed.Count, model.GetProperty("versions").GetArrayLength());
+        var run = JsonDocument.Parse(await fixture.Tracker.Client.GetStringAsync($"/runs/{pruned[0].GetProperty("runId").GetString()}")).RootElement;
+        Assert.Equal(id, run.GetProperty("sweepId").GetString());
+        Assert.Contains("ASHA rung", run.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task A_four_trial_grid_with_parallelism_two_completes_every_trial_once_across_a_Redis_restart_and_names_the_best()
+    {
+        var created = await CreateAsync(Spec("sweep-grid", earlyStopping: null, epochs: 1));
+        var id = created.GetProperty("id").GetString()!;
+        await fixture.Tracker.PollAsync($"/sweeps/{id}", s => s.GetProperty("trials").GetArrayLength() >= 2);
+
+        // Redis stopped and started again mid-sweep (#23): the controller's passes fail meanwhile and the next ones go on.
+        await using (await fixture.Servers.StopRedisAsync())
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        var sweep = await WaitForEndAsync(id);
+
+        Assert.True(sweep.GetProperty("state").GetString() == "completed", sweep.ToString());
+        var trials = sweep.GetProperty("trials").EnumerateArray().ToList();
+        Assert.Equal(4, trials.Count);
+        Assert.All(trials, t => Assert.Equal("completed", t.GetProperty("state").GetString()));
+        Assert.Equal(4, trials.Select(t => t.GetProperty("runId").GetString()).Distinct().Count());
+        var model = JsonDocument.Parse(await fixture.Tracker.Client.GetStringAsync("/models/sweep-grid")).RootElement;
+        // One model version per trial: no trial trained twice, none lost.
+        Assert.Equal(trials.Select(t => t.GetProperty("runId").GetString()).Order(),
+            model.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("runId").GetString()).Order());
+        var best = trials.MaxBy(t => t.GetProperty("objective").GetDouble())!;
+        Assert.Equal(best.GetProperty("runId").GetString(), sweep.GetProperty("best").GetProperty("runId").GetString());
+    }
+}
