@@ -38,10 +38,21 @@ var tracker = builder.AddProject<Projects.Platform_Tracker>("tracker")
     .WithHttpHealthCheck("/health")
     .WithRunCommands();
 
-builder.AddProject<Projects.Platform_Trainer>("trainer")
+var trainer = builder.AddProject<Projects.Platform_Trainer>("trainer")
     .WithReference(backing.Blobs)
     .WithReference(backing.Messaging)
     .WithEnvironment("Trainer__TrackerOtlpEndpoint", tracker.GetEndpoint("http"))
     .WithHttpHealthCheck("/health");
+
+// Trainer replicas compete for runs (one at a time each), so a sweep's trials can run side by side on one machine (docs/sweeps.md).
+var replicasSetting = builder.Configuration["Trainer:Replicas"];
+if (!int.TryParse(replicasSetting ?? "1", out var trainerReplicas) || trainerReplicas is < 1 or > 16)
+{
+    throw new InvalidOperationException($"Trainer:Replicas must be a number from 1 to 16 (got '{replicasSetting}').");
+}
+if (trainerReplicas > 1)
+{
+    trainer.WithReplicas(trainerReplicas);
+}
 
 builder.Build().Run();

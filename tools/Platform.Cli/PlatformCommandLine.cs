@@ -17,6 +17,7 @@ public static class PlatformCommandLine
             GlobalOptions.InferenceUrl,
             DatasetsCommands.Create(terminal),
             RunsCommands.Create(terminal),
+            SweepsCommands.Create(terminal),
             ModelsCommands.Create(terminal),
             PredictCommand.Create(terminal),
             ConfigCommands.Create(terminal),

@@ -88,6 +88,9 @@ public static class RunConfiguration
     private static string? FindKey(JsonObject target, string name) =>
         target.Select(p => p.Key).FirstOrDefault(key => string.Equals(key, name, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>A JSON or YAML file holding one object (a training configuration, a sweep spec), as JSON.</summary>
+    public static JsonObject ReadObject(string path) => Read(path);
+
     private static JsonObject Read(string path)
     {
         if (!File.Exists(path))
