@@ -283,17 +283,18 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
-    public void ThreadsComeFromConfigurationElseEnvironmentElseCoresLeftByTheLoader()
+    public void ThreadsComeFromConfigurationElseEnvironmentElseAFirstGuessOfEveryCoreForCpuReplicas()
     {
         int before = get_num_threads();
         try
         {
             Assert.Equal(3, TorchRuntime.ConfigureThreads(3));
             Assert.Equal(3, get_num_threads());
-            int expectedDefault = int.TryParse(Environment.GetEnvironmentVariable(TorchRuntime.ThreadsVariable), out int fromEnvironment) && fromEnvironment > 0
-                ? fromEnvironment
-                : 1;
-            Assert.Equal(expectedDefault, TorchRuntime.ConfigureThreads(null, loaderWorkers: Environment.ProcessorCount + 1));
+            int? fromEnvironment = int.TryParse(Environment.GetEnvironmentVariable(TorchRuntime.ThreadsVariable), out int value) && value > 0 ? value : null;
+            // GPU replicas only: the cores the loader workers leave, at least 1.
+            Assert.Equal(fromEnvironment ?? 1, TorchRuntime.ConfigureThreads(null, loaderWorkers: Environment.ProcessorCount + 1, cpuReplicas: 0));
+            // CPU replicas: every core shared among them until the engine has measured the loader (ThreadRuleTests).
+            Assert.Equal(fromEnvironment ?? Environment.ProcessorCount, TorchRuntime.ConfigureThreads(null, loaderWorkers: 2, cpuReplicas: 1));
         }
         finally
         {

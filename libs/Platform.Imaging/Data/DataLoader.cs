@@ -16,6 +16,7 @@ public sealed class DataLoader
     private readonly TransformPipeline _pipeline;
     private readonly ISampler _sampler;
     private readonly LoaderOptions _options;
+    private long _busyTicks;
 
     public DataLoader(ILabeledImageSource source, TransformPipeline pipeline, ISampler sampler, LoaderOptions options)
     {
@@ -33,6 +34,12 @@ public sealed class DataLoader
         : _sampler.SamplesPerEpoch;
 
     public int BatchesPerEpoch => (SamplesPerEpoch + _options.BatchSize - 1) / _options.BatchSize;
+
+    /// <summary>
+    /// Time spent loading and transforming samples, summed over the workers, since this loader was made: busy time per
+    /// second of wall time is how many cores the loader actually needs (the trainer's thread rule reads it).
+    /// </summary>
+    public TimeSpan BusyTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _busyTicks));
 
     /// <summary>
     /// The batches of one epoch in sampler order. Stopping the enumeration early stops the workers. A failing sample
@@ -83,6 +90,7 @@ public sealed class DataLoader
     {
         var position = batch.BatchNumber * _options.BatchSize + slot;
         var sampleIndex = indices[position];
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             var image = _source.Load(sampleIndex);
@@ -94,6 +102,10 @@ public sealed class DataLoader
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             throw new SampleLoadException(sampleIndex, exception);
+        }
+        finally
+        {
+            Interlocked.Add(ref _busyTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
         }
     }
 

@@ -40,4 +40,7 @@ public sealed record EpochMetrics(
 {
     /// <summary>Training images per second of the epoch's wall time on each replica's device, in device order.</summary>
     public IReadOnlyList<double>? DeviceImagesPerSecond { get; init; }
+
+    /// <summary>libtorch's intra-op threads per replica at the epoch's end (the engine's choice unless <c>threads</c> fixes it).</summary>
+    public int? Threads { get; init; }
 }

@@ -21,25 +21,48 @@ public static class TorchRuntime
     };
 
     /// <summary>
-    /// Sets libtorch's intra-op threads per replica: the configured value, else PLATFORM_TORCH_THREADS, else the
-    /// processor count minus the loader workers (at least 1) shared among the CPU replicas, so decoding and compute do
-    /// not oversubscribe the cores: libtorch's OpenMP threads wait for each other at every operation, and a descheduled
-    /// one stalls them all. The setting is process-wide and each replica thread gets a team of that size.
+    /// Sets libtorch's intra-op threads per replica: the configured value, else PLATFORM_TORCH_THREADS, else a first
+    /// guess that the engine corrects once it has seen what the loader needs (<see cref="ThreadsBesideLoader"/>): every
+    /// core shared among the CPU replicas, or with every replica on a GPU the processor count minus the loader workers.
+    /// The setting is process-wide and each replica thread gets a team of that size.
     /// </summary>
     /// <param name="cpuReplicas">Replicas that compute on the CPU (0 when every replica is on a GPU).</param>
     /// <returns>The thread count in effect.</returns>
     public static int ConfigureThreads(int? configured, int loaderWorkers = 0, int cpuReplicas = 1)
     {
-        int threads = configured
-                      ?? (int.TryParse(Environment.GetEnvironmentVariable(ThreadsVariable), out int fromEnvironment) && fromEnvironment > 0
-                          ? fromEnvironment
-                          : Math.Max(1, (Environment.ProcessorCount - loaderWorkers) / Math.Max(cpuReplicas, 1)));
+        int threads = FixedThreads(configured)
+                      ?? (cpuReplicas > 0
+                          ? Math.Max(1, Environment.ProcessorCount / cpuReplicas)
+                          : Math.Max(1, Environment.ProcessorCount - loaderWorkers));
+        SetThreads(threads);
+        return threads;
+    }
+
+    /// <summary>The thread count the configuration or PLATFORM_TORCH_THREADS fixes; null when the engine may choose.</summary>
+    public static int? FixedThreads(int? configured) =>
+        configured ?? (int.TryParse(Environment.GetEnvironmentVariable(ThreadsVariable), out int fromEnvironment) && fromEnvironment > 0 ? fromEnvironment : null);
+
+    /// <summary>
+    /// Intra-op threads per CPU replica once the loader's need is known: the cores the loader keeps busy
+    /// (<paramref name="loaderCores"/>, its busy time per second of wall time) are left to it, the rest shared among the
+    /// replicas, rounded, at least 1. An idle loader leaves libtorch every core (2 on 2 cores); one busy core of JPEG
+    /// decoding leaves it 1: libtorch's OpenMP threads wait for each other at every operation, and a thread descheduled
+    /// for the loader stalls them all.
+    /// </summary>
+    public static int ThreadsBesideLoader(int processors, double loaderCores, int cpuReplicas)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(processors);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cpuReplicas);
+        double free = processors - Math.Clamp(double.IsFinite(loaderCores) ? loaderCores : processors, 0, processors);
+        return Math.Max(1, (int)Math.Round(free / cpuReplicas, MidpointRounding.AwayFromZero));
+    }
+
+    public static void SetThreads(int threads)
+    {
         if (get_num_threads() != threads)
         {
             set_num_threads(threads);
         }
-
-        return threads;
     }
 
     /// <summary>Seeds every torch generator (CPU and CUDA).</summary>

@@ -71,6 +71,9 @@ public sealed class Trainer
         private TrainingDoctor? doctor;
         private TensorBoardLog? tensorBoard;
         private IReadOnlyList<Device> devices = [];
+        private int cpuReplicas;
+        private int threadsInEffect;
+        private bool calibrateThreads;
         private int? resumedGlobalBatch;
         // Schedule position minus Step: non-zero after a resume with another global batch, whose steps per epoch differ.
         private long scheduleOffset;
@@ -97,7 +100,11 @@ public sealed class Trainer
 
             devices = ReplicaDevices.Resolve(config);
             var device = devices[0];
-            int threads = TorchRuntime.ConfigureThreads(config.Threads, config.LoaderWorkers, devices.Count(d => d.type == DeviceType.CPU));
+            cpuReplicas = devices.Count(d => d.type == DeviceType.CPU);
+            int threads = TorchRuntime.ConfigureThreads(config.Threads, config.LoaderWorkers, cpuReplicas);
+            threadsInEffect = threads;
+            // Unless fixed, the thread count is chosen again from what the loader turns out to need (TrainEpoch).
+            calibrateThreads = cpuReplicas > 0 && TorchRuntime.FixedThreads(config.Threads) is null;
             var sampler = Sampler();
             // One loader makes the global batch (every replica's slice); the sampler's order does not depend on the batch size, so
             // every sample is seen once per epoch whatever the device count (DistributedSampler's guarantee, without its padding).
@@ -192,6 +199,7 @@ public sealed class Trainer
                     Blocks = trained.Blocks?.Figures(stepper.Parameters),
                     NonFiniteSteps = trained.NonFiniteSteps,
                     DeviceImagesPerSecond = trained.DeviceImagesPerSecond,
+                    Threads = threadsInEffect,
                 };
                 history.Add(metrics);
                 options.Observer?.OnEvent(new EpochCompleted(metrics));
@@ -287,6 +295,22 @@ public sealed class Trainer
             int logEvery = config.Monitoring.IntervalFor(OptimizerStepsPerEpoch(loader));
             var blockFigures = blocks is null ? null : new BlockAccumulator(blocks);
             using var totals = new StepTotals(device, topFive: classCount > 5);
+            // The loader's need is measured over batches 2–10 of the first epoch (after the warm-up of the first two).
+            const int CalibrationFrom = 2, CalibrationBatches = 8;
+            (TimeSpan Busy, long At)? calibrationStart = null;
+            void ChooseThreads()
+            {
+                if (!calibrateThreads || calibrationStart is not { } start)
+                {
+                    return;
+                }
+
+                double wall = Stopwatch.GetElapsedTime(start.At).TotalSeconds;
+                double loaderCores = wall > 0 ? (loader.BusyTime - start.Busy).TotalSeconds / wall : 0;
+                threadsInEffect = TorchRuntime.ThreadsBesideLoader(Environment.ProcessorCount, loaderCores, cpuReplicas);
+                TorchRuntime.SetThreads(threadsInEffect);
+                calibrateThreads = false;
+            }
             bool pinned = device.type == DeviceType.CUDA;
 
             // The host's view of the steps read since the last interval, in order: what the doctor and the figures need.
@@ -318,6 +342,15 @@ public sealed class Trainer
             foreach (var batch in loader.ReadEpoch(Epoch, cancellationToken))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (calibrateThreads && batchIndex == CalibrationFrom)
+                {
+                    calibrationStart = (loader.BusyTime, Stopwatch.GetTimestamp());
+                }
+                else if (batchIndex == CalibrationFrom + CalibrationBatches)
+                {
+                    ChooseThreads();
+                }
+
                 using var scope = NewDisposeScope();
                 // On CUDA the batch goes through page-locked memory, so the copy can run while the device still computes.
                 var hostImages = tensor(batch.Pixels, batch.Shape);
@@ -377,6 +410,7 @@ public sealed class Trainer
             }
 
             ObserveSteps();
+            ChooseThreads();
             var (lossSum, correct, correctTop5) = totals.Totals();
             int count = Math.Max(samples, 1);
             double seconds = watch.Elapsed.TotalSeconds;
