@@ -113,8 +113,8 @@ public sealed record TrainingConfig
     /// <summary>The batch <see cref="Lr"/> was chosen for (timm's <c>lr_base_size</c>, 256).</summary>
     public int LrBaseBatch { get; init; } = 256;
 
-    /// <summary>Intra-op threads for libtorch; null = PLATFORM_TORCH_THREADS, else the processor count minus
-    /// <see cref="LoaderWorkers"/> (at least 1).</summary>
+    /// <summary>Intra-op threads for libtorch per replica; null = PLATFORM_TORCH_THREADS, else the engine's choice from the
+    /// cores the loader turns out to need (docs/training.md, <i>Determinism and threads</i>).</summary>
     public int? Threads { get; init; }
 
     /// <summary>Decode/transform workers of the data loader.</summary>
