@@ -7,7 +7,7 @@ namespace Platform.Trainer.Tests;
 [Collection(SweepCollection.Name)]
 public sealed class SweepTests(SweepFixture fixture)
 {
-    private static object Spec(string experiment, object? earlyStopping, int epochs = 4) => new
+    private static object Spec(string experiment, object? earlyStopping, int epochs = 4, string? promoteBest = null) => new
     {
         experiment,
         dataset = SweepFixture.Dataset,
@@ -23,6 +23,7 @@ public sealed class SweepTests(SweepFixture fixture)
         objective = new { metric = "val_accuracy", goal = "maximize" },
         parallelism = 2,
         earlyStopping,
+        promoteBest,
     };
 
     private async Task<JsonElement> CreateAsync(object spec)
@@ -71,9 +72,9 @@ public sealed class SweepTests(SweepFixture fixture)
     }
 
     [Fact]
-    public async Task A_four_trial_grid_with_parallelism_two_completes_every_trial_once_across_a_Redis_restart_and_names_the_best()
+    public async Task A_four_trial_grid_with_parallelism_two_completes_every_trial_once_across_a_Redis_restart_and_names_and_promotes_the_best()
     {
-        var created = await CreateAsync(Spec("sweep-grid", earlyStopping: null, epochs: 1));
+        var created = await CreateAsync(Spec("sweep-grid", earlyStopping: null, epochs: 1, promoteBest: "best"));
         var id = created.GetProperty("id").GetString()!;
         await fixture.Tracker.PollAsync($"/sweeps/{id}", s => s.GetProperty("trials").GetArrayLength() >= 2);
 
@@ -95,5 +96,11 @@ public sealed class SweepTests(SweepFixture fixture)
             model.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("runId").GetString()).Order());
         var best = trials.MaxBy(t => t.GetProperty("objective").GetDouble())!;
         Assert.Equal(best.GetProperty("runId").GetString(), sweep.GetProperty("best").GetProperty("runId").GetString());
+        // promoteBest: the best trial's version now answers the alias.
+        var bestVersion = sweep.GetProperty("best").GetProperty("modelVersion").GetInt32();
+        Assert.Equal("best", sweep.GetProperty("best").GetProperty("promotedAlias").GetString());
+        var promoted = model.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("version").GetInt32() == bestVersion);
+        Assert.Equal(best.GetProperty("runId").GetString(), promoted.GetProperty("runId").GetString());
+        Assert.Contains("best", promoted.GetProperty("aliases").EnumerateArray().Select(a => a.GetString()));
     }
 }
