@@ -4,6 +4,7 @@ namespace Platform.Contracts;
 /// Event: a run finished and its model package is in blob storage. (ModelName, RunId) identifies the
 /// version idempotently: the registry assigns one version per run, however often this arrives.
 /// </summary>
+/// <param name="Parity">The export parity gate's figures (ONNX Runtime against TorchSharp on validation images); null from trainers before it was sent.</param>
 public sealed record ModelTrained(
     Guid RunId,
     string ModelName,
@@ -11,4 +12,5 @@ public sealed record ModelTrained(
     string DatasetName,
     int DatasetVersion,
     IReadOnlyDictionary<string, double> Metrics,
-    DateTimeOffset TrainedAt);
+    DateTimeOffset TrainedAt,
+    ModelPackages.ModelPackageParity? Parity = null);

@@ -20,6 +20,8 @@ app.MapFindingsApi();
 app.MapSweepsApi();
 app.MapModelsApi();
 app.MapDatasetsApi();
+app.MapUiApi();
+app.MapInferenceStatusApi();
 app.MapDiagnosticsApi();
 
 app.Run();

@@ -24,6 +24,12 @@ public sealed class TrackerFixture : IAsyncLifetime
 
     public int Port { get; } = FreePort.Next();
 
+    /// <summary>An address where no inference listens.</summary>
+    public int InferencePort { get; } = FreePort.Next();
+
+    /// <summary>The dashboard address the tracker is given (nothing needs to listen: the run page only links it).</summary>
+    public const string DashboardUrl = "http://127.0.0.1:15999";
+
     /// <summary>Where an ingest process listens once a test asks for one (<see cref="IngestAsync"/>).</summary>
     public int IngestPort { get; } = FreePort.Next();
 
@@ -102,6 +108,9 @@ public sealed class TrackerFixture : IAsyncLifetime
     private Dictionary<string, string?> TrackerEnvironment() => new(Servers.ServiceEnvironment())
     {
         ["services__ingest__http__0"] = $"http://127.0.0.1:{IngestRoute.Port}",
+        // Nothing listens there: the models page's serving state is 'unavailable' in these tests.
+        ["services__inference__http__0"] = $"http://127.0.0.1:{InferencePort}",
+        ["Tracker__DashboardUrl"] = DashboardUrl,
     };
 
     private Task<InProcessService<Program>> StartInProcessAsync() =>

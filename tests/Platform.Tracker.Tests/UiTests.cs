@@ -52,11 +52,14 @@ public sealed class UiTests(TrackerFixture fixture, ChromiumFixture chromium) : 
         var run = await UiRuns.LogAsync(fixture.Tracker, NewExperiment(), epochs: 2);
         var model = $"ui-model-{Guid.NewGuid():N}"[..20];
         await fixture.Bus.Publish(new ModelTrained(run, model, "http://blobs/models/ui.zip", "fashion-mnist", 3,
-            new Dictionary<string, double> { ["test_accuracy"] = 0.95 }, DateTimeOffset.UtcNow));
+            new Dictionary<string, double> { ["test_accuracy"] = 0.95 }, DateTimeOffset.UtcNow,
+            new Platform.Contracts.ModelPackages.ModelPackageParity(2.5e-5, 1, 64, "Cpu")));
         await fixture.Tracker.PollAsync($"/models/{model}", m => m.GetProperty("versions").GetArrayLength() == 1);
         await using var page = await OpenAsync($"/run.html?id={run}");
 
         await Assertions.Expect(page.Locator("#registered")).ToContainTextAsync($"Registered as {model} v1 from dataset fashion-mnist v3");
+        await Assertions.Expect(page.Locator("#registered .parity")).ToContainTextAsync("max |Δlogit| 2.500e-5, top-1 agreement 1 on 64 validation images (Cpu)");
+        await Assertions.Expect(page.Locator("#trace")).ToHaveAttributeAsync("href", $"{TrackerFixture.DashboardUrl}/traces/detail/{run:N}");
         await page.Locator("#registered a").ClickAsync();
         await Assertions.Expect(page.Locator($"section[data-model='{model}'] tr[data-version='1']")).ToBeVisibleAsync();
         page.AssertNoConsoleErrors();

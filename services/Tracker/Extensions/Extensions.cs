@@ -41,6 +41,8 @@ internal static class Extensions
         builder.Services.AddSingleton<DatasetVersions>();
         builder.Services.AddHostedService<SweepController>();
         builder.AddUpstream<IngestClient>(IngestClient.ServiceName);
+        builder.AddUpstream<InferenceClient>(InferenceClient.ServiceName);
+        builder.Services.AddValidatedOptions<TrackerUiOptions>(TrackerUiOptions.SectionName);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Platform.Contracts.ModelPackages;
 using System.Globalization;
 using System.Text.Json;
 using Platform.Contracts;
@@ -32,13 +33,13 @@ public sealed class ModelRegistry(IConnectionMultiplexer redis, TimeProvider tim
         """);
 
     private sealed record StoredVersion(Guid RunId, string PackageUri, string DatasetName, int DatasetVersion,
-        IReadOnlyDictionary<string, double> Metrics, DateTimeOffset TrainedAt);
+        IReadOnlyDictionary<string, double> Metrics, DateTimeOffset TrainedAt, ModelPackageParity? Parity = null);
 
     /// <summary>Registers the model a run produced; returns its version number (the same one every time for that run).</summary>
     public async Task<int> RegisterAsync(ModelTrained trained)
     {
         var entry = JsonSerializer.Serialize(new StoredVersion(trained.RunId, trained.PackageUri, trained.DatasetName, trained.DatasetVersion,
-            trained.Metrics, trained.TrainedAt), JsonSerializerOptions.Web);
+            trained.Metrics, trained.TrainedAt, trained.Parity), JsonSerializerOptions.Web);
         var result = await redis.GetDatabase().ScriptEvaluateAsync(RegisterScript, new
         {
             byRun = ByRunKey(trained.ModelName),
@@ -77,7 +78,7 @@ public sealed class ModelRegistry(IConnectionMultiplexer redis, TimeProvider tim
             var number = (int)v.Name;
             var stored = JsonSerializer.Deserialize<StoredVersion>(v.Value.ToString(), JsonSerializerOptions.Web)!;
             return new ModelVersion(name, number, stored.RunId, stored.PackageUri, stored.DatasetName, stored.DatasetVersion, stored.Metrics,
-                stored.TrainedAt, aliasMap.Where(a => a.Value == number).Select(a => a.Key).Order(StringComparer.Ordinal).ToList());
+                stored.TrainedAt, aliasMap.Where(a => a.Value == number).Select(a => a.Key).Order(StringComparer.Ordinal).ToList(), stored.Parity);
         }).OrderBy(v => v.Version).ToList();
         return new RegisteredModel(name, list, aliasMap, routeMap);
     }
