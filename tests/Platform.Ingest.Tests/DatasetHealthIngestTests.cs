@@ -62,4 +62,32 @@ public sealed class DatasetHealthIngestTests(IngestFixture fixture)
         Assert.Equal(64, manifest.Health.EmbeddingModelSha256!.Length);
         Assert.Equal("move", manifest.Health.Settings["leakage"]);
     }
+
+    [Fact]
+    public async Task An_ingest_without_the_embedding_model_still_publishes_and_the_report_says_health_was_skipped_and_why()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"platform-no-model-{Guid.NewGuid():N}", "ResNet18.onnx");
+        await using var ingest = await fixture.StartOtherIngestAsync(new Dictionary<string, string?> { ["Ingest__HealthModelPath"] = missing });
+        var entries = new[] { "fruit_n_veg", "transport" }
+            .SelectMany(label => Directory.GetFiles(Path.Combine(RepositoryPaths.Art4Apps, label), "*.jpg").Order(StringComparer.Ordinal).Take(12)
+                .Select(file => new TestArchives.Entry($"{label}/{Path.GetFileName(file)}", File.ReadAllBytes(file))))
+            .ToList();
+
+        using var upload = await ingest.Client.PostAsync("/datasets?name=health-no-model&health=on", IngestFixture.Archive(TestArchives.Zip(entries)));
+        Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+        var version = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt32();
+        var record = await ingest.PollAsync($"/datasets/health-no-model/versions/{version}",
+            r => r.GetProperty("state").GetString() is "published" or "failed", TimeSpan.FromMinutes(2));
+
+        Assert.Equal("published", record.GetProperty("state").GetString());
+        Assert.Equal(entries.Count, record.GetProperty("report").GetProperty("splits").EnumerateArray().Sum(split => split.GetProperty("samples").GetInt32()));
+        var health = record.GetProperty("report").GetProperty("health");
+        Assert.Equal("skipped", health.GetProperty("status").GetString());
+        var reason = health.GetProperty("reason").GetString()!;
+        Assert.Contains("not installed", reason);
+        Assert.DoesNotContain(Path.GetDirectoryName(missing)!, reason);
+        Assert.DoesNotContain(Path.GetTempPath().TrimEnd('/'), record.GetRawText());
+        var manifest = (await ingest.Client.GetFromJsonAsync<DatasetManifest>($"/datasets/health-no-model/versions/{version}/manifest", JsonSerializerOptions.Web))!;
+        Assert.Equal("skipped", manifest.Health!.Status);
+    }
 }

@@ -37,6 +37,11 @@ public sealed class IngestFixture : IAsyncLifetime
 
     private async Task<ServiceUnderTest> StartIngestAsync() => await InProcessService<Program>.StartAsync(Settings, port: Port);
 
+    /// <summary>A second ingest in the test process on the same servers, with settings of its own (the caller disposes it).</summary>
+    public async Task<ServiceUnderTest> StartOtherIngestAsync(IReadOnlyDictionary<string, string?> settings) =>
+        await InProcessService<Program>.StartAsync(Settings.Concat(settings).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value),
+            port: FreePort.Next());
+
     public int Port { get; } = FreePort.Next();
 
     /// <summary>Replaces the in-process ingest by an ingest process on the same port, for a test that kills it.</summary>
