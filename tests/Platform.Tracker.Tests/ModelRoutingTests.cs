@@ -20,6 +20,7 @@ public sealed class ModelRoutingTests(TrackerFixture fixture)
             });
             Assert.True(status == 201, run.ToString());
             runs[i] = run.GetProperty("id").GetGuid();
+            await fixture.WritePackageAsync(model, runs[i]);
             await fixture.Bus.Publish(new ModelTrained(runs[i], model, $"http://blobs/models/{runs[i]}", "fashion-mnist", 1,
                 new Dictionary<string, double> { ["accuracy"] = 0.9 }, DateTimeOffset.UtcNow));
             await fixture.Tracker.PollAsync($"/models/{model}", m => m.GetProperty("versions").GetArrayLength() == i + 1);
@@ -73,6 +74,66 @@ public sealed class ModelRoutingTests(TrackerFixture fixture)
         Assert.Contains(reason, body);
         Assert.Equal(before.ToString(), (await fixture.GetJsonAsync($"/models/{model}")).ToString());
         Assert.Single((await fixture.GetJsonAsync($"/models/{model}/history")).EnumerateArray());
+    }
+
+    public enum PackageDamage { IndexDeleted, IndexTruncated, IndexWithoutLabels, IndexOfAnotherRun, GraphDeleted }
+
+    [Theory]
+    [InlineData(PackageDamage.IndexDeleted, "has no package.json")]
+    [InlineData(PackageDamage.IndexTruncated, "is not a model package index")]
+    [InlineData(PackageDamage.IndexWithoutLabels, "is not a model package index")]
+    [InlineData(PackageDamage.IndexOfAnotherRun, "it indexes")]
+    [InlineData(PackageDamage.GraphDeleted, "has no model.onnx")]
+    public async Task A_version_whose_package_cannot_be_loaded_is_refused_with_400_for_promotion_split_and_shadow_and_changes_nothing(
+        PackageDamage damage, string reason)
+    {
+        var (model, runs) = await ModelWithThreeVersionsAsync();
+        var index = StoredModelPackages.File(fixture.Servers.BlobConnectionString!, model, runs[1], Platform.Contracts.ModelPackages.ModelPackageLayout.IndexFile);
+        var text = (await index.DownloadContentAsync()).Value.Content.ToString();
+        switch (damage)
+        {
+            case PackageDamage.IndexDeleted:
+                await index.DeleteAsync();
+                break;
+            case PackageDamage.IndexTruncated:
+                await index.UploadAsync(BinaryData.FromString(text[..(text.Length / 2)]), overwrite: true);
+                break;
+            case PackageDamage.IndexWithoutLabels:
+                var node = System.Text.Json.Nodes.JsonNode.Parse(text)!.AsObject();
+                node.Remove("labels");
+                await index.UploadAsync(BinaryData.FromString(node.ToJsonString()), overwrite: true);
+                break;
+            case PackageDamage.IndexOfAnotherRun:
+                await index.UploadAsync(BinaryData.FromString(text.Replace(runs[1].ToString("D"), runs[2].ToString("D"))), overwrite: true);
+                break;
+            case PackageDamage.GraphDeleted:
+                await StoredModelPackages.File(fixture.Servers.BlobConnectionString!, model, runs[1], Platform.Contracts.ModelPackages.ModelPackageLayout.ModelFile).DeleteAsync();
+                break;
+        }
+        var before = await fixture.GetJsonAsync($"/models/{model}");
+        var published = fixture.Published.OfType<ModelPromoted>().Count(m => m.ModelName == model);
+
+        var attempts = new (string Path, object Body)[]
+        {
+            ($"/models/{model}/aliases/production", new { version = 2 }),
+            ($"/models/{model}/aliases/production", new { versions = new[] { new { version = 1, weight = 90 }, new { version = 2, weight = 10 } } }),
+            ($"/models/{model}/aliases/production/shadow", new { version = 2 }),
+            ($"/models/{model}/aliases/staging", new { version = 2 }),
+        };
+        foreach (var (path, body) in attempts)
+        {
+            var (status, problem) = await fixture.SendJsonAsync(HttpMethod.Put, path, body);
+            Assert.True(status == 400, $"{path}: {status} {problem}");
+            Assert.Contains("Version 2 cannot be loaded", problem.ToString());
+            Assert.Contains(reason, problem.ToString());
+            Assert.DoesNotContain("/work", problem.ToString());
+        }
+
+        Assert.Equal(before.ToString(), (await fixture.GetJsonAsync($"/models/{model}")).ToString());
+        Assert.Single((await fixture.GetJsonAsync($"/models/{model}/history")).EnumerateArray());
+        Assert.Equal(published, fixture.Published.OfType<ModelPromoted>().Count(m => m.ModelName == model));
+        var (healthy, _) = await fixture.SendJsonAsync(HttpMethod.Put, $"/models/{model}/aliases/production/shadow", new { version = 3 });
+        Assert.Equal(200, healthy);
     }
 
     [Fact]

@@ -183,6 +183,8 @@ public sealed class RunsApiTests(TrackerFixture fixture)
         ModelTrained Trained(Guid run, double accuracy) => new(run, model, $"http://blobs/models/{run}.zip", "fashion-mnist", 2,
             new Dictionary<string, double> { ["test_accuracy"] = accuracy }, DateTimeOffset.UtcNow);
 
+        await fixture.WritePackageAsync(model, first);
+        await fixture.WritePackageAsync(model, second);
         await fixture.Bus.Publish(Trained(first, 0.91));
         await fixture.Tracker.PollAsync($"/models/{model}", m => m.GetProperty("versions").GetArrayLength() == 1);
         await fixture.Bus.Publish(Trained(first, 0.91));

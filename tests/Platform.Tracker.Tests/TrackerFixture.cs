@@ -128,6 +128,9 @@ public sealed class TrackerFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Writes a complete model package for the run, as the trainer does before it announces ModelTrained.</summary>
+    public Task WritePackageAsync(string model, Guid run) => StoredModelPackages.WriteAsync(Servers.BlobConnectionString!, model, run);
+
     public async Task<JsonElement> GetJsonAsync(string path)
     {
         using var response = await Tracker.Client.GetAsync(path);

@@ -275,7 +275,9 @@ public sealed class UiTests(TrackerFixture fixture, ChromiumFixture chromium) : 
         var model = $"ui-model-{Guid.NewGuid():N}"[..20];
         for (var i = 0; i < versions; i++)
         {
-            await fixture.Bus.Publish(new ModelTrained(Guid.NewGuid(), model, $"http://blobs/models/ui-{i}.zip", "fashion-mnist", 1,
+            var run = Guid.NewGuid();
+            await fixture.WritePackageAsync(model, run);
+            await fixture.Bus.Publish(new ModelTrained(run, model, $"http://blobs/models/ui-{i}.zip", "fashion-mnist", 1,
                 new Dictionary<string, double> { ["test_accuracy"] = 0.9 + i / 100.0 }, DateTimeOffset.UtcNow));
             await fixture.Tracker.PollAsync($"/models/{model}", m => m.GetProperty("versions").GetArrayLength() == i + 1);
         }

@@ -32,6 +32,17 @@ public sealed record ModelPackageIndex(
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
+    /// <summary>
+    /// Why this index cannot be served as <paramref name="modelName"/>'s run <paramref name="runId"/> (another model or run, or a
+    /// serving file it does not list), or null when it can. Inference refuses to load such a package and the tracker to route to it.
+    /// </summary>
+    public string? ProblemFor(string modelName, Guid runId) =>
+        ModelName != modelName || RunId != runId
+            ? $"it indexes {ModelName} run {RunId:N}, not {modelName} run {runId:N}"
+            : ModelPackageLayout.ServingFiles.FirstOrDefault(file => !Files.Contains(file, StringComparer.Ordinal)) is { } missing
+                ? $"it does not list {missing}, which serving needs"
+                : null;
+
     /// <exception cref="JsonException">The text is not a complete index.</exception>
     public static ModelPackageIndex FromJson(string json) =>
         JsonSerializer.Deserialize<ModelPackageIndex>(json, JsonOptions) ?? throw new JsonException("The model package index is null.");

@@ -61,9 +61,9 @@ public sealed class ModelPackageReader(BlobServiceClient blobs)
         {
             throw new ModelPackageException($"{StorageLayout.ModelsContainer}/{name} is not a model package index: {exception.Message}", exception);
         }
-        return index.ModelName == modelName && index.RunId == runId
-            ? index
-            : throw new ModelPackageException($"{StorageLayout.ModelsContainer}/{name} indexes {index.ModelName} run {index.RunId:N}, not {modelName} run {runId:N}.");
+        return index.ProblemFor(modelName, runId) is { } problem
+            ? throw new ModelPackageException($"{StorageLayout.ModelsContainer}/{name} cannot be served: {problem}.")
+            : index;
     }
 
     private static async Task<byte[]> DownloadAsync(BlobContainerClient container, string name, CancellationToken cancellationToken) =>

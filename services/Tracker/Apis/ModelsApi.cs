@@ -1,3 +1,4 @@
+using Azure;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts.Models;
@@ -44,7 +45,8 @@ public static class ModelsApi
         await registry.GetAsync(name) is null ? ModelNotFound(name) : TypedResults.Ok(await registry.HistoryAsync(name));
 
     public static async Task<Results<Ok<ModelVersion>, ValidationProblem, ProblemHttpResult>> SetAlias(
-        string name, string alias, SetAliasRequest? request, ModelRegistry registry, IPublishEndpoint publisher, TimeProvider time)
+        string name, string alias, SetAliasRequest? request, ModelRegistry registry, ModelPackageCheck packages, IPublishEndpoint publisher,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (ResourceNames.Alias.Problem(alias) is { } aliasProblem)
@@ -88,6 +90,13 @@ public static class ModelsApi
             }
             route = new AliasRoute([.. split], null);
         }
+        switch (await PackageProblemsAsync(model, route.Versions.Select(v => v.Version), packages, cancellationToken))
+        {
+            case null:
+                return StorageUnavailable();
+            case [_, ..] problems:
+                return Unservable("versions", problems);
+        }
         var before = model.Routes?.GetValueOrDefault(alias);
         // A shadow that now answers a share of the traffic has done its job: it is no longer mirrored.
         route = route with { Shadow = before?.Shadow is { } shadow && route.Versions.All(v => v.Version != shadow) ? shadow : null };
@@ -97,7 +106,8 @@ public static class ModelsApi
     }
 
     public static async Task<Results<Ok<AliasRoute>, ValidationProblem, ProblemHttpResult>> SetShadow(
-        string name, string alias, SetShadowRequest? request, ModelRegistry registry, IPublishEndpoint publisher, TimeProvider time)
+        string name, string alias, SetShadowRequest? request, ModelRegistry registry, ModelPackageCheck packages, IPublishEndpoint publisher,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         if (request?.Version is not > 0)
         {
@@ -121,6 +131,13 @@ public static class ModelsApi
         if (problem is not null)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["version"] = [problem] }, title: "The shadow is invalid; nothing was changed.");
+        }
+        switch (await PackageProblemsAsync(model, [request.Version.Value], packages, cancellationToken))
+        {
+            case null:
+                return StorageUnavailable();
+            case [_, ..] problems:
+                return Unservable("version", problems);
         }
         var route = before with { Shadow = request.Version };
         await ChangeRouteAsync(model, alias, route, "shadow", registry, publisher, time);
@@ -150,21 +167,49 @@ public static class ModelsApi
 
     /// <summary>
     /// Points <paramref name="alias"/> at <paramref name="version"/> alone, as <c>PUT /models/{name}/aliases/{alias}</c> with one version does
-    /// (a sweep's <c>promoteBest</c>); false when the model or version is not registered.
+    /// (a sweep's <c>promoteBest</c>); the reason when the model or version is not registered or its package cannot be loaded, null when done.
     /// </summary>
-    public static async Task<bool> PromoteAsync(string name, string alias, int version, ModelRegistry registry, IPublishEndpoint publisher, TimeProvider time)
+    public static async Task<string?> PromoteAsync(string name, string alias, int version, ModelRegistry registry, ModelPackageCheck packages,
+        IPublishEndpoint publisher, TimeProvider time, CancellationToken cancellationToken)
     {
         var model = await registry.GetAsync(name);
         if (model is null || model.Versions.All(v => v.Version != version))
         {
-            return false;
+            return $"Model '{name}' has no version {version}.";
+        }
+        if ((await packages.ProblemsAsync(model, [version], cancellationToken)) is [var problem, ..])
+        {
+            return problem;
         }
         var before = model.Routes?.GetValueOrDefault(alias);
         var route = new AliasRoute([new VersionWeight(version, 100)], before?.Shadow is { } shadow && shadow != version ? shadow : null);
         await ChangeRouteAsync(model, alias, route, AliasRoutes.ActionOf(before, route), registry, publisher, time);
-        return true;
+        return null;
     }
 
+    /// <summary>
+    /// Why each of <paramref name="versions"/> could not be loaded by inference (<see cref="ModelPackageCheck"/>; empty when all can),
+    /// or null when blob storage cannot be asked.
+    /// </summary>
+    private static async Task<string[]?> PackageProblemsAsync(RegisteredModel model, IEnumerable<int> versions, ModelPackageCheck packages,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await packages.ProblemsAsync(model, versions, cancellationToken);
+        }
+        catch (RequestFailedException)
+        {
+            return null;
+        }
+    }
+
+    private static ValidationProblem Unservable(string field, string[] problems) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = problems }, title: "The version cannot be served; nothing was changed.");
+
+    private static ProblemHttpResult StorageUnavailable() =>
+        RunsApi.Problem(StatusCodes.Status503ServiceUnavailable, "Blob storage unavailable",
+            "The model packages cannot be checked now, so nothing was changed; try again when blob storage answers.");
     /// <summary>Stores the route with its history entry, then tells the inference replicas (ModelPromoted carries the whole route).</summary>
     private static async Task ChangeRouteAsync(RegisteredModel model, string alias, AliasRoute route, string action, ModelRegistry registry,
         IPublishEndpoint publisher, TimeProvider time)

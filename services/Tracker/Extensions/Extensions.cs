@@ -31,6 +31,7 @@ internal static class Extensions
         builder.Services.AddSingleton<RunSummaryCache>();
         builder.Services.AddHostedService<RunSummaryWarmup>();
         builder.Services.AddSingleton<ModelRegistry>();
+        builder.Services.AddSingleton<ModelPackageCheck>();
         builder.Services.AddSingleton<RunLauncher>();
 
         builder.Services.AddValidatedOptions<SweepOptions>(SweepOptions.SectionName);

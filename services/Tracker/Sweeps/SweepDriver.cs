@@ -23,6 +23,7 @@ public sealed class SweepDriver(
     RunStore runs,
     RunLauncher launcher,
     ModelRegistry registry,
+    ModelPackageCheck packages,
     BlobServiceClient blobs,
     IBus bus,
     SweepTelemetry telemetry,
@@ -187,7 +188,12 @@ public sealed class SweepDriver(
         string? promoted = null;
         if (definition.PromoteBest is { } alias && version is { } bestVersion)
         {
-            promoted = await ModelsApi.PromoteAsync(definition.ModelName, alias, bestVersion, registry, bus, time) ? alias : null;
+            var refused = await ModelsApi.PromoteAsync(definition.ModelName, alias, bestVersion, registry, packages, bus, time, cancellationToken);
+            promoted = refused is null ? alias : null;
+            if (refused is not null)
+            {
+                logger.LogWarning("Sweep {SweepId} did not promote version {Version} to {Alias}: {Reason}", sweep.Id, bestVersion, alias, refused);
+            }
         }
         var best = new SweepBest(leader.Trial.Number, leader.Trial.RunId, leader.Objective!.Value, version, promoted);
         await EndAsync(sweep.Id, SweepStates.Completed, null, best);
