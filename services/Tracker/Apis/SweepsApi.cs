@@ -1,10 +1,6 @@
-using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Platform.Contracts;
-using Platform.Contracts.Runs;
 using Platform.Contracts.Sweeps;
 using Platform.Sweeps;
-using Platform.Tracker.Runs;
 using Platform.Tracker.Sweeps;
 
 namespace Platform.Tracker.Apis;
@@ -64,7 +60,7 @@ public static class SweepsApi
         await reader.GetAsync(id) is { } sweep ? TypedResults.Ok(sweep) : UnknownSweep(id);
 
     public static async Task<Results<Accepted<SweepRecord>, ProblemHttpResult>> StopSweep(
-        Guid id, SweepStore store, SweepReader reader, RunStore runs, IPublishEndpoint publisher, SweepTelemetry telemetry, TimeProvider time)
+        Guid id, SweepStore store, SweepReader reader, SweepDriver driver, SweepTelemetry telemetry)
     {
         var sweep = await store.GetAsync(id);
         if (sweep is null)
@@ -75,20 +71,13 @@ public static class SweepsApi
         {
             return RunsApi.Problem(StatusCodes.Status409Conflict, "Sweep already ended", $"Sweep {id} is {sweep.State}; only a running sweep can be stopped.");
         }
-        if (await store.EndAsync(id, SweepStates.Stopped, "Stopped through the tracker API", null))
+        // Stored first, and kept on the controller's list until its trials are cancelled: should this tracker die in between, the
+        // controller makes the cancellations. Not cut short by a client that goes away, for the same reason.
+        if (await store.EndAsync(id, SweepStates.Stopped, "Stopped through the tracker API", null, keepActive: true))
         {
             telemetry.Ended(id, SweepStates.Stopped, "Stopped through the tracker API");
         }
-        foreach (var trial in await store.TrialsAsync(id))
-        {
-            if (await runs.GetAsync(trial.RunId, details: false) is { } run && !RunStates.IsTerminal(run.State))
-            {
-                await runs.MarkCancelRequestedAsync(run.Id);
-                await publisher.Publish(new CancelTraining(run.Id, $"Sweep {id} was stopped", time.GetUtcNow()));
-                await runs.TransitionAsync(run.Id, RunStates.Cancelled, [RunStates.Queued],
-                    new Dictionary<string, string> { ["reason"] = "Cancelled before training started: its sweep was stopped" });
-            }
-        }
+        await driver.FinishStopAsync(id, CancellationToken.None);
         return TypedResults.Accepted($"/sweeps/{id}", await reader.GetAsync(id));
     }
 

@@ -35,11 +35,48 @@ public sealed class SweepDriver(
     public async Task StepAsync(Guid id, CancellationToken cancellationToken)
     {
         var sweep = await sweeps.GetAsync(id);
+        if (sweep?.State == SweepStates.Stopped)
+        {
+            // Stopped, but the stop's cancellations may not all have been made (the tracker that took it died): make them again.
+            await FinishStopAsync(id, cancellationToken);
+            return;
+        }
         if (sweep is null || SweepStates.IsTerminal(sweep.State))
         {
             await sweeps.EndAsync(id, SweepStates.Failed, "The sweep's record is gone.", null);
             return;
         }
+        await PassAsync(sweep, cancellationToken);
+    }
+
+    /// <summary>
+    /// A stop's second half, once the stopped state is stored (<see cref="SweepStore.EndAsync"/> with keepActive): from then on no trial is
+    /// reserved and no launch begins, so after the launches already under way finish, the trials read here are every trial that will ever
+    /// have a run; each one still queued or running is cancelled. Then the sweep leaves the controller's list. Repeating it changes nothing.
+    /// </summary>
+    public async Task FinishStopAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await sweeps.WaitForLaunchesAsync(id, cancellationToken);
+        foreach (var trial in await sweeps.TrialsAsync(id))
+        {
+            if (await runs.GetAsync(trial.RunId, details: false) is { } run && !RunStates.IsTerminal(run.State))
+            {
+                await runs.MarkCancelRequestedAsync(run.Id);
+                await bus.Publish(new CancelTraining(run.Id, $"Sweep {id} was stopped", time.GetUtcNow()), cancellationToken);
+                await runs.TransitionAsync(run.Id, RunStates.Cancelled, [RunStates.Queued],
+                    new Dictionary<string, string> { ["reason"] = "Cancelled before training started: its sweep was stopped" });
+            }
+        }
+        await sweeps.RetireAsync(id);
+    }
+
+    /// <summary>
+    /// The rest of a pass, over the sweep as the pass read it. A stop may be stored at any moment of it: reserving a trial and opening its
+    /// launch both check the stored state, so a pass that read a running sweep starts nothing once the stop is stored.
+    /// </summary>
+    public async Task PassAsync(StoredSweep sweep, CancellationToken cancellationToken)
+    {
+        var id = sweep.Id;
         if (SweepSpecValidator.Validate(sweep.Spec, out var definition).Count > 0 || definition is null)
         {
             await EndAsync(id, SweepStates.Failed, "The sweep's spec is no longer valid under the trainer's rules.", null);
@@ -132,7 +169,11 @@ public sealed class SweepDriver(
                 await sweeps.SetTrialsPlannedAsync(sweep.Id, number);
                 return;
             }
-            var trial = await sweeps.ReserveTrialAsync(sweep.Id, new StoredTrial(number, Guid.NewGuid(), parameters, time.GetUtcNow(), Published: false));
+            if (await sweeps.ReserveTrialAsync(sweep.Id, new StoredTrial(number, Guid.NewGuid(), parameters, time.GetUtcNow(), Published: false))
+                is not { } trial)
+            {
+                return;
+            }
             var launched = await LaunchAsync(sweep, definition, trial, cancellationToken);
             if (launched is null)
             {
@@ -143,8 +184,28 @@ public sealed class SweepDriver(
         }
     }
 
-    /// <summary>Launches a reserved trial through the one way runs start; returns it as stored now, or null when the broker is away.</summary>
+    /// <summary>
+    /// Launches a reserved trial through the one way runs start; returns it as stored now, or null when the broker is away or the sweep
+    /// ended meanwhile. The launch runs inside its window (<see cref="SweepStore.TryBeginLaunchAsync"/>), which a stop waits out.
+    /// </summary>
     private async Task<StoredTrial?> LaunchAsync(StoredSweep sweep, SweepDefinition definition, StoredTrial trial, CancellationToken cancellationToken)
+    {
+        if (!await sweeps.TryBeginLaunchAsync(sweep.Id, trial.Number))
+        {
+            logger.LogInformation("Sweep {SweepId} ended before trial {Trial} started; it is not started", sweep.Id, trial.Number);
+            return null;
+        }
+        try
+        {
+            return await LaunchInWindowAsync(sweep, definition, trial, cancellationToken);
+        }
+        finally
+        {
+            await sweeps.EndLaunchAsync(sweep.Id, trial.Number);
+        }
+    }
+
+    private async Task<StoredTrial?> LaunchInWindowAsync(StoredSweep sweep, SweepDefinition definition, StoredTrial trial, CancellationToken cancellationToken)
     {
         var request = new CreateRunRequest(new RunDataset(definition.DatasetName, sweep.DatasetVersion), definition.ModelName,
             definition.TrialConfig(trial.Parameters));
@@ -174,8 +235,8 @@ public sealed class SweepDriver(
 
     private async Task CompleteIfDoneAsync(StoredSweep sweep, SweepDefinition definition, List<TrialSnapshot> trials, CancellationToken cancellationToken)
     {
-        var planned = (await sweeps.GetAsync(sweep.Id))?.TrialsPlanned ?? sweep.TrialsPlanned;
-        if (trials.Count < planned || trials.Any(t => !t.IsDone))
+        var now = await sweeps.GetAsync(sweep.Id);
+        if (now is null || SweepStates.IsTerminal(now.State) || trials.Count < now.TrialsPlanned || trials.Any(t => !t.IsDone))
         {
             return;
         }

@@ -54,15 +54,17 @@ public sealed class SweepReader(SweepStore sweeps, RunStore runs)
         {
             best = new SweepBest(leader.Trial.Number, leader.Trial.RunId, leader.Objective!.Value, null, null);
         }
+        // A reserved trial without a run in an ended sweep never started, and never will: its launch is refused once the sweep ended.
+        var ended = SweepStates.IsTerminal(sweep.State);
         var shown = trials.Select(t => new SweepTrial(
             t.Trial.Number,
             t.Trial.RunId,
             t.Trial.Parameters,
-            t.Trial.Invalid is not null ? "invalid" : t.Run?.State ?? RunStates.Queued,
+            t.Trial.Invalid is not null ? "invalid" : t.Run?.State ?? (ended ? RunStates.Cancelled : RunStates.Queued),
             t.Objective is { } v && double.IsFinite(v) ? v : null,
             EpochsTrained(t.Run),
             t.Run?.PrunedAtEpoch,
-            t.Trial.Invalid ?? t.Run?.Reason)).ToList();
+            t.Trial.Invalid ?? t.Run?.Reason ?? (ended ? $"Never started: the sweep was {sweep.State} first" : null))).ToList();
         return new SweepRecord(sweep.Id, sweep.State, sweep.Reason, sweep.Spec, sweep.DatasetVersion, sweep.CreatedAt, sweep.EndedAt,
             sweep.TrialsPlanned, shown.Sum(t => t.EpochsTrained), shown, best);
     }

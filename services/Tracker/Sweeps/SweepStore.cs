@@ -21,6 +21,27 @@ public sealed class SweepStore(IConnectionMultiplexer redis, TimeProvider time)
     private static RedisKey DecisionsKey(Guid id) => $"{Prefix}sweep:{id:D}:decisions";
     private static RedisKey RungKey(Guid id, int epoch) => $"{Prefix}sweep:{id:D}:rung:{epoch}";
     private static RedisKey LeaseKey(Guid id) => $"{Prefix}sweep:{id:D}:lease";
+    private static RedisKey LaunchesKey(Guid id) => $"{Prefix}sweep:{id:D}:launching";
+
+    /// <summary>
+    /// How long a launch may hold its window open (<see cref="TryBeginLaunchAsync"/>): well above a launch's own bound (recording the run
+    /// and the broker's 10 s publish timeout), so only a controller that died mid-launch leaves one to expire.
+    /// </summary>
+    public static readonly TimeSpan LaunchWindow = TimeSpan.FromSeconds(30);
+
+    // Reserves a trial number only while the sweep runs: once a stop (or any end) is stored, no trial is added.
+    private static readonly LuaScript ReserveScript = LuaScript.Prepare("""
+        if redis.call('HGET', @sweep, 'state') ~= 'running' then return false end
+        redis.call('HSETNX', @trials, @field, @trial)
+        return redis.call('HGET', @trials, @field)
+        """);
+
+    // Opens a trial's launch window only while the sweep runs (score: when the window expires, in ms).
+    private static readonly LuaScript BeginLaunchScript = LuaScript.Prepare("""
+        if redis.call('HGET', @sweep, 'state') ~= 'running' then return 0 end
+        redis.call('ZADD', @launches, @expires, @field)
+        return 1
+        """);
 
     // Takes the lease when nobody holds it, or renews it when this owner does.
     private static readonly LuaScript LeaseScript = LuaScript.Prepare("""
@@ -81,15 +102,45 @@ public sealed class SweepStore(IConnectionMultiplexer redis, TimeProvider time)
         (await Database.HashGetAllAsync(TrialsKey(id))).Select(e => JsonSerializer.Deserialize<StoredTrial>(e.Value.ToString(), Json)!)
             .OrderBy(t => t.Number).ToList();
 
-    /// <summary>Reserves trial <paramref name="trial"/>'s number; returns the trial stored under it (this one, or one reserved before).</summary>
-    public async Task<StoredTrial> ReserveTrialAsync(Guid id, StoredTrial trial)
+    /// <summary>
+    /// Reserves trial <paramref name="trial"/>'s number while the sweep runs; returns the trial stored under it (this one, or one reserved
+    /// before), or null when the sweep has ended (a stop stored meanwhile): then no trial is added.
+    /// </summary>
+    public async Task<StoredTrial?> ReserveTrialAsync(Guid id, StoredTrial trial)
     {
-        var field = trial.Number.ToString(CultureInfo.InvariantCulture);
-        if (await Database.HashSetAsync(TrialsKey(id), field, JsonSerializer.Serialize(trial, Json), When.NotExists))
+        var stored = await Database.ScriptEvaluateAsync(ReserveScript, new
         {
-            return trial;
+            sweep = SweepKey(id),
+            trials = TrialsKey(id),
+            field = trial.Number.ToString(CultureInfo.InvariantCulture),
+            trial = JsonSerializer.Serialize(trial, Json),
+        });
+        return stored.IsNull ? null : JsonSerializer.Deserialize<StoredTrial>(stored.ToString(), Json)!;
+    }
+
+    /// <summary>
+    /// Opens trial <paramref name="number"/>'s launch window if the sweep still runs; false once it ended. A stop waits for open windows
+    /// to close (<see cref="WaitForLaunchesAsync"/>), so every launch is either over before the stop reads the trials, or never begins.
+    /// </summary>
+    public async Task<bool> TryBeginLaunchAsync(Guid id, int number) =>
+        (int)await Database.ScriptEvaluateAsync(BeginLaunchScript, new
+        {
+            sweep = SweepKey(id),
+            launches = LaunchesKey(id),
+            field = number.ToString(CultureInfo.InvariantCulture),
+            expires = (time.GetUtcNow() + LaunchWindow).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        }) == 1;
+
+    public Task EndLaunchAsync(Guid id, int number) =>
+        Database.SortedSetRemoveAsync(LaunchesKey(id), number.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Waits until no launch window of the sweep is open (a window left by a controller that died expires after <see cref="LaunchWindow"/>).</summary>
+    public async Task WaitForLaunchesAsync(Guid id, CancellationToken cancellationToken)
+    {
+        while (await Database.SortedSetLengthAsync(LaunchesKey(id), time.GetUtcNow().ToUnixTimeMilliseconds(), double.PositiveInfinity) > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken);
         }
-        return JsonSerializer.Deserialize<StoredTrial>((await Database.HashGetAsync(TrialsKey(id), field)).ToString(), Json)!;
     }
 
     public Task UpdateTrialAsync(Guid id, StoredTrial trial) =>
@@ -120,7 +171,9 @@ public sealed class SweepStore(IConnectionMultiplexer redis, TimeProvider time)
     }
 
     /// <summary>Ends the sweep (completed, stopped, failed) unless it already ended; returns whether this call ended it.</summary>
-    public async Task<bool> EndAsync(Guid id, string state, string? reason, SweepBest? best)
+    /// <param name="keepActive">Leaves the sweep among the active ones, for the controller to finish what the end still needs (a stop's
+    /// cancellations, should the tracker die before it made them); <see cref="RetireAsync"/> then removes it.</param>
+    public async Task<bool> EndAsync(Guid id, string state, string? reason, SweepBest? best, bool keepActive = false)
     {
         var database = Database;
         var transaction = database.CreateTransaction();
@@ -135,15 +188,21 @@ public sealed class SweepStore(IConnectionMultiplexer redis, TimeProvider time)
             fields.Add(new("best", JsonSerializer.Serialize(best, Json)));
         }
         _ = transaction.HashSetAsync(SweepKey(id), [.. fields]);
-        _ = transaction.SetRemoveAsync(ActiveSweeps, id.ToString("D"));
+        if (!keepActive)
+        {
+            _ = transaction.SetRemoveAsync(ActiveSweeps, id.ToString("D"));
+        }
         var ended = await transaction.ExecuteAsync();
-        if (!ended)
+        if (!ended && !keepActive)
         {
             // Already ended (by another request or a controller before a restart): it is no longer active either way.
-            await database.SetRemoveAsync(ActiveSweeps, id.ToString("D"));
+            await RetireAsync(id);
         }
         return ended;
     }
+
+    /// <summary>Takes an ended sweep off the controller's list.</summary>
+    public Task RetireAsync(Guid id) => Database.SetRemoveAsync(ActiveSweeps, id.ToString("D"));
 
     public Task RecordBestAsync(Guid id, SweepBest best) => Database.HashSetAsync(SweepKey(id), "best", JsonSerializer.Serialize(best, Json));
 
