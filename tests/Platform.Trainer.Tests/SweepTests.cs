@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Platform.Trainer.Tests;
 
@@ -102,5 +104,52 @@ public sealed class SweepTests(SweepFixture fixture)
         var promoted = model.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("version").GetInt32() == bestVersion);
         Assert.Equal(best.GetProperty("runId").GetString(), promoted.GetProperty("runId").GetString());
         Assert.Contains("best", promoted.GetProperty("aliases").EnumerateArray().Select(a => a.GetString()));
+    }
+
+    [Fact]
+    public async Task The_median_rule_prunes_a_trial_whose_best_is_below_the_median_of_the_other_trials_running_means_at_its_epoch()
+    {
+        // Grace 1, 3 epochs: the rule decides after epoch 2, once 2 other trials reached it. Trials 0 and 1 start together, so neither has
+        // 2 others at epoch 2 and both run to the end; trial 3 (lr 2e-7, which cannot learn) starts only once two trials ended, and their
+        // running means include trial 0's (lr 0.003), which learns: the median is above trial 3's best, so trial 3 is pruned at epoch 2.
+        var created = await CreateAsync(Spec("sweep-median", new { kind = "median", gracePeriod = 1, minSamples = 2, maxEpochs = 3 }, epochs: 3));
+        var id = created.GetProperty("id").GetString()!;
+        var sweep = await WaitForEndAsync(id);
+
+        Assert.True(sweep.GetProperty("state").GetString() == "completed", sweep.ToString() + fixture.Output[^Math.Min(fixture.Output.Length, 4000)..]);
+        var trials = sweep.GetProperty("trials").EnumerateArray().ToList();
+        Assert.Equal(4, trials.Count);
+        var pruned = trials[3];
+        Assert.True(pruned.GetProperty("state").GetString() == "pruned", sweep.ToString());
+        Assert.Equal(2, pruned.GetProperty("prunedAtEpoch").GetInt32());
+        Assert.Equal(2, pruned.GetProperty("epochsTrained").GetInt32());
+        Assert.All(trials.Take(2), t => Assert.Equal("completed", t.GetProperty("state").GetString()));
+        Assert.True(sweep.GetProperty("epochsTrained").GetInt32() < 12, sweep.ToString());
+
+        // The decision follows from the recorded curves: the stated median is the median of the running means (epochs 1–2) of as many
+        // other trials as it says it compared, and the pruned trial's best so far is below it.
+        var reason = pruned.GetProperty("reason").GetString()!;
+        var match = Regex.Match(reason, @"^median rule at epoch 2: best val_accuracy so far is worse than the median ([0-9.]+) of (\d+) trials");
+        Assert.True(match.Success, reason);
+        var median = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var compared = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+        var curves = new List<double[]>();
+        foreach (var trial in trials)
+        {
+            var curve = JsonDocument.Parse(await fixture.Tracker.Client.GetStringAsync(
+                $"/runs/{trial.GetProperty("runId").GetString()}/metrics/val_accuracy?full=true")).RootElement;
+            curves.Add(curve.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToArray());
+        }
+        Assert.True(curves[3].Take(2).Max() < median, $"{string.Join(", ", curves[3])} against {median}");
+        var runningMeans = curves.Take(3).Select(c => c.Take(2).Average()).ToArray();
+        var subsets = Enumerable.Range(1, 7).Select(mask => Enumerable.Range(0, 3).Where(i => (mask & (1 << i)) != 0).Select(i => runningMeans[i]).ToArray())
+            .Where(subset => subset.Length == compared);
+        Assert.Contains(subsets, subset => Math.Abs(Median(subset) - median) < 1e-4);
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }
