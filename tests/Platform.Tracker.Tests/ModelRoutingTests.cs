@@ -126,7 +126,7 @@ public sealed class ModelRoutingTests(TrackerFixture fixture)
             Assert.True(status == 400, $"{path}: {status} {problem}");
             Assert.Contains("Version 2 cannot be loaded", problem.ToString());
             Assert.Contains(reason, problem.ToString());
-            Assert.DoesNotContain("/work", problem.ToString());
+            Assert.DoesNotContain(Platform.Testing.RepositoryPaths.Root, problem.ToString());
         }
 
         Assert.Equal(before.ToString(), (await fixture.GetJsonAsync($"/models/{model}")).ToString());

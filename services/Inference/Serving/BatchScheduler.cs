@@ -11,7 +11,10 @@ namespace Platform.Inference.Serving;
 /// workers, each taking up to <see cref="InferenceOptions.MaxBatchSize"/> of them (waiting at most
 /// <see cref="InferenceOptions.MaxQueueDelay"/> for more) and running them as one ONNX Runtime call on the shared session. The
 /// workers own the session: <see cref="Retire"/> closes the queue, the workers finish what is queued, and only then is the session
-/// disposed, so a retired version never fails a request it accepted.
+/// disposed, so a retired version never fails a request it accepted. The answering versions of one model share a batch budget
+/// (<c>batchBudget</c>, <see cref="ModelExecution.ConcurrentBatches"/> permits): a split runs no more batches at once than one
+/// version would, so its versions' sessions take turns on the cores instead of fighting over them. A
+/// <see cref="ModelExecution.Background"/> (shadow-only) version has one worker on a thread of its own at idle priority, outside the budget.
 /// </summary>
 public sealed class BatchScheduler : IAsyncDisposable
 {
@@ -28,11 +31,17 @@ public sealed class BatchScheduler : IAsyncDisposable
     // One worker forms a batch at a time and hands it to itself to run; the others run theirs meanwhile. Without it, workers
     // woken by the same images would each take a share and wait out MaxQueueDelay on a fraction of a batch.
     private readonly SemaphoreSlim forming = new(1, 1);
+    private readonly SemaphoreSlim? batchBudget;
+    private readonly string name;
     private volatile bool retired;
+    private int running;
 
+    /// <param name="batchBudget">Permits shared by the model's answering versions, one per batch running; null for a background version.</param>
     public BatchScheduler(OnnxSession session, long[] imageShape, string model, int version, ModelExecution execution, InferenceOptions options,
-        InferenceTelemetry telemetry)
+        InferenceTelemetry telemetry, SemaphoreSlim? batchBudget = null)
     {
+        this.batchBudget = batchBudget;
+        name = $"{model} v{version}";
         this.session = session;
         Execution = execution;
         this.imageShape = imageShape;
@@ -51,7 +60,7 @@ public sealed class BatchScheduler : IAsyncDisposable
         // Activity.Current and hang every batch span they ever make under that one span.
         using (ExecutionContext.SuppressFlow())
         {
-            serving = ServeAsync(execution.ConcurrentBatches);
+            serving = execution.Background ? ServeInBackgroundAsync() : ServeAsync(execution.ConcurrentBatches);
         }
     }
 
@@ -61,6 +70,9 @@ public sealed class BatchScheduler : IAsyncDisposable
     public int QueueDepth => queue.Reader.Count;
 
     public int ImageLength => imageLength;
+
+    /// <summary>True while the version has images waiting or a batch running: it has no spare capacity for a shadow.</summary>
+    public bool IsBusy => Volatile.Read(ref running) > 0 || queue.Reader.Count > 0;
 
     /// <summary>
     /// Queues the images (each <see cref="ImageLength"/> floats, already preprocessed) all or none, and waits for their outcomes.
@@ -130,6 +142,47 @@ public sealed class BatchScheduler : IAsyncDisposable
         }
     }
 
+    /// <summary>One worker on a dedicated idle-priority thread, blocking on the queue; ONNX Runtime computes on that thread.</summary>
+    private async Task ServeInBackgroundAsync()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                IdlePriority.LowerCurrentThread();
+                var batch = new List<WorkItem>(options.MaxBatchSize);
+                while (queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                {
+                    TakeAvailable(batch);
+                    if (batch.Count > 0)
+                    {
+                        RunBatch(batch);
+                    }
+                    batch.Clear();
+                }
+                done.SetResult();
+            }
+            catch (Exception exception)
+            {
+                done.SetException(exception);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"background {name}",
+        };
+        thread.Start();
+        try
+        {
+            await done.Task;
+        }
+        finally
+        {
+            session.Dispose();
+        }
+    }
+
     private async Task WorkAsync()
     {
         var batch = new List<WorkItem>(options.MaxBatchSize);
@@ -150,7 +203,22 @@ public sealed class BatchScheduler : IAsyncDisposable
             }
             if (batch.Count > 0)
             {
-                RunBatch(batch);
+                if (batchBudget is null)
+                {
+                    RunBatch(batch);
+                }
+                else
+                {
+                    await batchBudget.WaitAsync();
+                    try
+                    {
+                        RunBatch(batch);
+                    }
+                    finally
+                    {
+                        batchBudget.Release();
+                    }
+                }
             }
             batch.Clear();
         }
@@ -203,6 +271,10 @@ public sealed class BatchScheduler : IAsyncDisposable
             activity.SetTag("inference.batch_size", batch.Count);
         }
         var started = Stopwatch.GetTimestamp();
+        var outcomes = new InferenceOutcome[batch.Count];
+        Exception? failure = null;
+        // Not busy any more before the answers go out: a shadow offered the answered request sees the spare capacity.
+        Interlocked.Increment(ref running);
         try
         {
             var input = new float[batch.Count * imageLength];
@@ -221,15 +293,27 @@ public sealed class BatchScheduler : IAsyncDisposable
             for (var i = 0; i < batch.Count; i++)
             {
                 var queueMs = Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, started).TotalMilliseconds;
-                batch[i].Completion.TrySetResult(new InferenceOutcome(logits.Slice(i * classes, classes).ToArray(), batch.Count, queueMs, inferenceMs));
+                outcomes[i] = new InferenceOutcome(logits.Slice(i * classes, classes).ToArray(), batch.Count, queueMs, inferenceMs);
             }
         }
         catch (Exception exception)
         {
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-            foreach (var item in batch)
+            failure = exception;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref running);
+        }
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (failure is null)
             {
-                item.Completion.TrySetException(exception);
+                batch[i].Completion.TrySetResult(outcomes[i]);
+            }
+            else
+            {
+                batch[i].Completion.TrySetException(failure);
             }
         }
     }

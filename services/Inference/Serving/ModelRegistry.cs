@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
 using Platform.Contracts.ModelPackages;
@@ -22,6 +23,8 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
     // Replaced whole on every change (copy on write), so readers need no lock.
     private volatile bool startupComplete;
     private volatile Dictionary<string, ModelState> models = new(StringComparer.Ordinal);
+    // Per model, the batch budget its answering versions share (BatchScheduler): a split runs no more batches at once than one version.
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> batchBudgets = new(StringComparer.Ordinal);
 
     /// <summary>True once the promotions recorded before start have been applied (or found to be none).</summary>
     public bool StartupComplete => startupComplete;
@@ -131,16 +134,20 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
                     previous[promotion.Alias] = before;
                 }
                 var versions = new Dictionary<int, ServedModel>(model.Versions);
+                // A version loaded again (another run, or a shadow that now answers) replaces the instance that served it.
+                retired = [.. loaded.Where(served => versions.TryGetValue(served.Version, out var old) && !ReferenceEquals(old, served))
+                    .Select(served => versions[served.Version])];
                 foreach (var served in loaded)
                 {
                     versions[served.Version] = served;
                 }
                 var keep = aliases.Values.SelectMany(RouteVersions).Concat(previous.Values).ToHashSet();
-                retired = [.. versions.Values.Where(v => !keep.Contains(v.Version))];
-                foreach (var version in retired)
+                var unused = versions.Values.Where(v => !keep.Contains(v.Version)).ToList();
+                foreach (var version in unused)
                 {
                     versions.Remove(version.Version);
                 }
+                retired.AddRange(unused);
                 Publish(new ModelState(model.Name, aliases, pending, versions, previous));
             }
             foreach (var version in retired)
@@ -162,11 +169,17 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
     private static IEnumerable<int> RouteVersions(ModelPromoted promotion) =>
         promotion.Shares().Select(s => s.Version).Concat(promotion.Shadow is { } shadow ? [shadow.Version] : []);
 
-    /// <summary>Every version of the route, loaded now unless already loaded from the same run; all or none (a failure disposes the new ones).</summary>
+    /// <summary>
+    /// Every version of the route, loaded now unless already loaded from the same run; all or none (a failure disposes the new ones).
+    /// A version that no alias's shares name once this promotion applies (a shadow only) is loaded for the background
+    /// (<see cref="ModelExecution.Shadow"/>); one loaded that way is loaded again, normally, once it answers.
+    /// </summary>
     private async Task<List<ServedModel>> LoadRouteAsync(ModelPromoted promotion, ModelState? existing, CancellationToken cancellationToken)
     {
         var wanted = promotion.Shares().Select(s => (s.Version, s.RunId))
             .Concat(promotion.Shadow is { } shadow ? [(shadow.Version, shadow.RunId)] : []).Distinct().ToList();
+        var answering = (existing?.Aliases.Where(a => a.Key != promotion.Alias).Select(a => a.Value) ?? []).Append(promotion)
+            .SelectMany(p => p.Shares().Select(s => s.Version)).ToHashSet();
         var route = new List<ServedModel>();
         var fresh = new List<ServedModel>();
         try
@@ -174,9 +187,10 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
             foreach (var (version, runId) in wanted)
             {
                 var served = existing?.Versions.GetValueOrDefault(version);
-                if (served is null || served.RunId != runId)
+                var background = !answering.Contains(version);
+                if (served is null || served.RunId != runId || served.Scheduler.Execution.Background && !background)
                 {
-                    served = await LoadAsync(promotion.ModelName, version, runId, cancellationToken);
+                    served = await LoadAsync(promotion.ModelName, version, runId, background, cancellationToken);
                     fresh.Add(served);
                 }
                 route.Add(served);
@@ -193,11 +207,12 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
         }
     }
 
-    private async Task<ServedModel> LoadAsync(string modelName, int version, Guid runId, CancellationToken cancellationToken)
+    private async Task<ServedModel> LoadAsync(string modelName, int version, Guid runId, bool background, CancellationToken cancellationToken)
     {
         var package = await packages.ReadAsync(modelName, runId, cancellationToken);
         var pipeline = new TransformPipeline(package.Preprocessing);
-        var execution = options.Value.ExecutionFor(modelName);
+        var answering = options.Value.ExecutionFor(modelName);
+        var execution = background ? ModelExecution.Shadow : answering;
         var session = await Task.Run(() => sessions.Create(package.Model, execution.IntraOpThreads), cancellationToken);
         try
         {
@@ -213,9 +228,10 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
             {
                 throw new ModelPackageException($"The model outputs {classes} classes but {ModelPackageLayout.LabelsFile} names {package.Labels.Count}.");
             }
-            var scheduler = new BatchScheduler(session, imageShape, modelName, version, execution, options.Value, telemetry);
-            logger.LogInformation("Loaded {Model} v{Version} (run {RunId}) on the {Provider} provider: {Batches} batch(es) at once sharing {Threads} intra-op thread(s).",
-                modelName, version, runId, session.Provider, execution.ConcurrentBatches, execution.IntraOpThreads);
+            var scheduler = new BatchScheduler(session, imageShape, modelName, version, execution, options.Value, telemetry,
+                background ? null : batchBudgets.GetOrAdd(modelName, _ => new SemaphoreSlim(answering.ConcurrentBatches, answering.ConcurrentBatches)));
+            logger.LogInformation("Loaded {Model} v{Version} (run {RunId}) on the {Provider} provider{Role}: {Batches} batch(es) at once sharing {Threads} intra-op thread(s).",
+                modelName, version, runId, session.Provider, background ? " as a shadow, in the background" : "", execution.ConcurrentBatches, execution.IntraOpThreads);
             return new ServedModel(modelName, version, runId, package.Labels, pipeline, scheduler, input.Key, output.Key,
                 package.Index.Calibration?.Temperature ?? 1);
         }

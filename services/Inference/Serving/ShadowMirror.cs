@@ -7,10 +7,13 @@ using Platform.Inference.Telemetry;
 namespace Platform.Inference.Serving;
 
 /// <summary>
-/// Mirrors answered requests to the alias's shadow version off the answer path and records how often the two agree. Shadow work is
-/// shed first: a request is dropped, never waited for, when the mirror's bounded queue (<see cref="InferenceOptions.ShadowQueueCapacity"/>)
-/// is full or when the primary version has a full batch waiting; one request at a time runs on the shadow, and only where the
-/// shadow's own queue has room. So the primary's queue, its 429/503 answers and its latency do not depend on the shadow.
+/// Mirrors answered requests to the alias's shadow version off the answer path and records how often the two agree. Shadow work
+/// runs only on spare capacity and is shed first: a request is dropped, never waited for, when the mirror's bounded queue
+/// (<see cref="InferenceOptions.ShadowQueueCapacity"/>) is full or when the version that answered is busy (an image waiting or a batch
+/// running, <see cref="BatchScheduler.IsBusy"/>), both when it is offered and when it is taken. The mirror works on a thread of its own at idle priority (<see cref="IdlePriority"/>), one
+/// request at a time: the shadow's preprocessing runs there, and its inference on the shadow's background worker (a shadow-only
+/// version is loaded with <see cref="ModelExecution.Shadow"/>). So the primary's queue, its 429/503 answers and its latency do not
+/// depend on the shadow.
 /// </summary>
 public sealed class ShadowMirror(IOptions<InferenceOptions> options, InferenceTelemetry telemetry, ILogger<ShadowMirror> logger) : BackgroundService
 {
@@ -24,7 +27,11 @@ public sealed class ShadowMirror(IOptions<InferenceOptions> options, InferenceTe
     /// <summary>Queues a copy of an answered request for the shadow, or sheds it; never blocks.</summary>
     public void Offer(ShadowWork work)
     {
-        if (PrimaryIsBusy(work.Primary) || !queue.Writer.TryWrite(work))
+        if (PrimaryIsBusy(work.Primary))
+        {
+            Shed(work, "primary_busy");
+        }
+        else if (!queue.Writer.TryWrite(work))
         {
             Shed(work, "queue_full");
         }
@@ -40,10 +47,43 @@ public sealed class ShadowMirror(IOptions<InferenceOptions> options, InferenceTe
                 return new ShadowAgreement(pair.Key.Alias, pair.Key.Primary, pair.Key.Shadow, compared, shed, top1, meanAbsDifference);
             })];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var work in queue.Reader.ReadAllAsync(stoppingToken))
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
+            try
+            {
+                logger.LogInformation("The shadow mirror runs at {Priority}.", IdlePriority.LowerCurrentThread());
+                Mirror(stoppingToken);
+                done.SetResult();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                done.SetResult();
+            }
+            catch (Exception exception)
+            {
+                done.SetException(exception);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "shadow mirror",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    /// <summary>The mirror's loop, blocking its own thread: the thread's priority is what keeps the work on spare cores.</summary>
+    private void Mirror(CancellationToken stoppingToken)
+    {
+        while (queue.Reader.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
+        {
+            if (!queue.Reader.TryRead(out var work))
+            {
+                continue;
+            }
             if (PrimaryIsBusy(work.Primary))
             {
                 Shed(work, "primary_busy");
@@ -51,7 +91,7 @@ public sealed class ShadowMirror(IOptions<InferenceOptions> options, InferenceTe
             }
             try
             {
-                await CompareAsync(work, stoppingToken);
+                CompareAsync(work, stoppingToken).GetAwaiter().GetResult();
             }
             catch (Exception exception) when (exception is QueueFullException or VersionRetiredException or BatchExceedsQueueException)
             {
@@ -100,7 +140,7 @@ public sealed class ShadowMirror(IOptions<InferenceOptions> options, InferenceTe
         }
     }
 
-    private bool PrimaryIsBusy(ServedModel primary) => primary.Scheduler.QueueDepth >= options.Value.MaxBatchSize;
+    private static bool PrimaryIsBusy(ServedModel primary) => primary.Scheduler.IsBusy;
 
     private void Shed(ShadowWork work, string reason)
     {
