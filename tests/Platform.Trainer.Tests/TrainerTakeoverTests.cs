@@ -21,7 +21,7 @@ public sealed class TrainerTakeoverTests(TrainerFixture fixture)
         const int epochs = 5;
         var runId = Guid.NewGuid();
         var first = await fixture.StartTrainerAsync();
-        await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs)));
+        await fixture.PublishAsync(TrainerFixture.Job(runId, TrainerFixture.SmallCnnConfig(epochs, tensorBoard: true)));
         await fixture.WaitForFirstEpochCheckpointAsync(runId, first);
 
         await first.KillAsync();
@@ -34,6 +34,13 @@ public sealed class TrainerTakeoverTests(TrainerFixture fixture)
         Assert.Contains("taken over: the trainer of attempt 1 stopped renewing its lease", second.Output);
         Assert.Single(fixture.Trained, m => m.RunId == runId);
         Assert.True(trained.Metrics["accuracy"] > 0.5);
+        // The killed attempt's event file was stored with its checkpoints: the two attempts' files hold every epoch, and
+        // no more than the one epoch the second attempt repeated twice.
+        var events = await fixture.TensorBoardEventsAsync(runId);
+        var validationEpochs = Platform.Testing.TensorBoard.TensorBoardRecords.Scalars(events)["Loss/val"].Select(p => p.Step).ToList();
+        Assert.Equal(Enumerable.Range(1, epochs).Select(e => (long)e), validationEpochs.Distinct().Order());
+        Assert.InRange(validationEpochs.Count, epochs, epochs + 1);
+        Assert.Equal(2, Platform.Testing.TensorBoard.TensorBoardRecords.HParams(events, "_hparams_/session_start_info").Count);
     }
 
     [Fact]

@@ -46,10 +46,11 @@ public sealed class TrainingJob(
         using var validation = ShardDataset.Open(manifest, ValidationSplit(manifest), folder, verifyShardHashes: false);
         using var observer = new RunTelemetryObserver(telemetry, job, config, attempt, why, logger);
         using var tensorBoard = config.TensorBoard.Enabled ? new TensorBoardFiles(blobs, job.RunId) : null;
+        var checkpoints = new BlobCheckpointStore(blobs, job.RunId, Outage, cancellationToken);
 
         var trainer = new EngineTrainer(config, new TrainingRunOptions
         {
-            CheckpointStore = new BlobCheckpointStore(blobs, job.RunId, Outage, cancellationToken),
+            CheckpointStore = tensorBoard is null ? checkpoints : new TensorBoardCheckpointStore(checkpoints, tensorBoard, Outage, job.RunId, logger, cancellationToken),
             Resume = true,
             Observer = job.RungEpochs is { Count: > 0 } rungs
                 ? new CompositeTrainingObserver(observer, new RungGate(blobs.GetBlobContainerClient(StorageLayout.RunsContainer), job.RunId, rungs,
