@@ -9,7 +9,7 @@ using Platform.Contracts.Runs;
 
 namespace Platform.Cli.Commands;
 
-/// <summary><c>platform runs create | watch | list | show | compare | cancel | resume | remedy</c>, against the tracker.</summary>
+/// <summary><c>platform runs create | watch | list | show | compare | cancel | resume | remedy | tensorboard</c>, against the tracker.</summary>
 public static class RunsCommands
 {
     public static Command Create(Terminal terminal) => new("runs", "Start, follow, compare, cancel and resume training runs")
@@ -22,6 +22,7 @@ public static class RunsCommands
         Cancel(terminal),
         Resume(terminal),
         Remedy(terminal),
+        TensorBoard(terminal),
     };
 
     private static Command CreateRun(Terminal terminal)
@@ -261,6 +262,36 @@ public static class RunsCommands
             {
                 context.Console.MarkupLineInterpolated($"run [bold]{child}[/] queued: {run.Value.RemedyOf} of run {runId}");
                 context.Console.MarkupLineInterpolated($"see the change: platform runs compare {RunIds.Short(runId)} {RunIds.Short(child)}; follow it: platform runs watch {RunIds.Short(child)}");
+            }
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command TensorBoard(Terminal terminal)
+    {
+        var id = RunArgument();
+        var output = new Option<string>("--out", "-o") { Description = "Log directory to write into (each run in a folder named by its id)", DefaultValueFactory = _ => "tensorboard" };
+        var command = new Command("tensorboard", "Download a run's TensorBoard event files (the trainer's with tensorboard.enabled, else the tracker's curves) for tensorboard --logdir")
+        {
+            id, output,
+        };
+        command.SetAction(terminal.Action(async (parse, context, cancellationToken) =>
+        {
+            var runId = await RunIds.ResolveAsync(parse.GetValue(id)!, context.Tracker, cancellationToken);
+            var directory = Path.GetFullPath(parse.GetValue(output)!);
+            using var response = await context.Tracker.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, context.Tracker.Address($"/runs/{runId}/tensorboard")),
+                ServiceClient.DefaultTimeout, retryWhenBusy: true, cancellationToken);
+            await using var archive = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var files = await TensorBoardArchive.ExtractAsync(archive, directory, cancellationToken);
+            if (context.Json)
+            {
+                context.WriteJson(System.Text.Json.JsonSerializer.SerializeToElement(new { run = runId, directory, files }, Platform.Contracts.ContractJson.Options));
+            }
+            else
+            {
+                context.Console.MarkupLineInterpolated($"{files.Count} event file(s) of run {runId} in {directory}");
+                context.Console.MarkupLineInterpolated($"view them: tensorboard --logdir {directory}");
             }
             return ExitCodes.Success;
         }));
