@@ -66,6 +66,24 @@ public sealed class ExporterContractTests
     }
 
     [Fact]
+    public void ASoftmaxLayerExportsAsOnnxSoftmaxOverTheSameAxis()
+    {
+        var backbone = nn.Sequential(
+            ("conv", nn.Conv2d(3, 8, 3, padding: 1)),
+            ("pool", nn.AdaptiveAvgPool2d(1)),
+            ("flatten", nn.Flatten()),
+            ("softmax", nn.Softmax(1)));
+        using var model = new ImageClassifier("custom", backbone, 8, 2, 0.0);
+
+        var proto = OnnxExporter.Export(model, ExportFixtures.Metadata(model, ExportFixtures.Recipe(16)));
+        var report = ExportFixtures.ExportAndCompare(model, Images, ExportFixtures.Recipe(16));
+
+        var softmax = Assert.Single(proto.Graph.Node, n => n.OpType == "Softmax");
+        Assert.Equal(1, Assert.Single(softmax.Attribute, a => a.Name == "axis").I);
+        Assert.True(report.Passed, report.ToString());
+    }
+
+    [Fact]
     public void GateFailsWhenTheOnnxModelNoLongerMatchesTheTorchModel()
     {
         using var model = ModelRegistry.Create("resnet18_small", new ModelOptions(NumClasses: 4, ImageSize: 32));

@@ -19,7 +19,7 @@ internal sealed class ModuleEmitter(OnnxGraphBuilder graph)
     [
         nameof(ImageClassifier), nameof(Sequential), nameof(Conv2d), nameof(BatchNorm2d), nameof(ReLU), nameof(ReLU6),
         nameof(Hardswish), nameof(Hardsigmoid), nameof(GELU), nameof(MaxPool2d), nameof(AdaptiveAvgPool2d), nameof(Flatten),
-        nameof(Linear), nameof(Dropout), nameof(LayerNorm), nameof(BasicBlock), nameof(Bottleneck), nameof(InvertedResidual),
+        nameof(Linear), nameof(Dropout), nameof(LayerNorm), nameof(Softmax), nameof(BasicBlock), nameof(Bottleneck), nameof(InvertedResidual),
         nameof(SqueezeExcitation), nameof(TransformerEncoderBlock), nameof(MultiHeadSelfAttention),
         nameof(VisionTransformerBackbone), nameof(Platform.Training.Models.Pretrained.BgrMeanImageInput),
         nameof(StochasticDepth), nameof(Permute), nameof(ChannelsLastAveragePool), nameof(ChannelsFirstLayerNorm),
@@ -52,6 +52,7 @@ internal sealed class ModuleEmitter(OnnxGraphBuilder graph)
         // Export is for inference: dropout is the identity in eval mode.
         Dropout => x,
         LayerNorm norm => Leaf(norm, x, EmitLayerNorm(path, norm, x)),
+        Softmax softmax => Leaf(softmax, x, graph.Node("Softmax", path, [x.Name], Int("axis", softmax.dim))),
         BasicBlock block => EmitBasicBlock(path, block, x),
         Bottleneck block => EmitBottleneck(path, block, x),
         InvertedResidual block => EmitInvertedResidual(path, block, x),

@@ -11,7 +11,8 @@ namespace Platform.Training.Models;
 /// <remarks>
 /// For exporters walking <c>named_children()</c>: the trees contain only Sequential, the leaf types Conv2d,
 /// BatchNorm2d, ReLU, ReLU6, Hardswish, Hardsigmoid, GELU, MaxPool2d, AdaptiveAvgPool2d (output 1, or 7 in VGG),
-/// Flatten, Linear, Dropout and LayerNorm, and the composites <see cref="BasicBlock"/>, <see cref="Bottleneck"/>,
+/// Flatten, Linear, Dropout, LayerNorm and Softmax (a child of the attention composites, so that mixed precision can
+/// run it in fp32), and the composites <see cref="BasicBlock"/>, <see cref="Bottleneck"/>,
 /// <see cref="InvertedResidual"/>, <see cref="SqueezeExcitation"/>, <see cref="TransformerEncoderBlock"/> (with
 /// <see cref="MultiHeadSelfAttention"/>), <see cref="VisionTransformerBackbone"/> and
 /// <see cref="Pretrained.BgrMeanImageInput"/> (resnet18_imagenet's fixed input conversion), and for Swin and ConvNeXt

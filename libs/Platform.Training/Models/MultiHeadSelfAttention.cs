@@ -1,3 +1,4 @@
+using Platform.Training.Precision;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,6 +14,8 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>
 {
     private readonly Linear qkv;
     private readonly Linear proj;
+    // A module rather than a call, so that mixed precision can run it in fp32 (MixedPrecisionPolicy).
+    private readonly Softmax softmax;
     private readonly int heads;
     private readonly int headDimension;
     private readonly double scale;
@@ -29,6 +32,7 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>
         scale = 1.0 / Math.Sqrt(headDimension);
         qkv = nn.Linear(dimension, 3 * dimension);
         proj = nn.Linear(dimension, dimension);
+        softmax = nn.Softmax(-1);
         RegisterComponents();
     }
 
@@ -41,8 +45,8 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>
         // [N, T, 3·dim] → [3, N, heads, T, headDim]
         var projected = qkv.call(tokens).reshape(batch, count, 3, heads, headDimension).permute(2, 0, 3, 1, 4);
         var (q, k, v) = (projected[0], projected[1], projected[2]);
-        var weights = q.matmul(k.transpose(-2, -1)).mul_(scale).softmax(-1);
-        var merged = weights.matmul(v).transpose(1, 2).reshape(batch, count, dimension);
+        var weights = softmax.call(MixedPrecisionPolicy.MatMul(q, k.transpose(-2, -1)).mul_(scale));
+        var merged = MixedPrecisionPolicy.MatMul(weights, v).transpose(1, 2).reshape(batch, count, dimension);
         return proj.call(merged).MoveToOuterDisposeScope();
     }
 }

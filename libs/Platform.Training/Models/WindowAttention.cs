@@ -1,3 +1,4 @@
+using Platform.Training.Precision;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,6 +14,8 @@ public sealed class WindowAttention : nn.Module<Tensor, Tensor>
 {
     private readonly Linear qkv;
     private readonly Linear proj;
+    // A module rather than a call, so that mixed precision can run it in fp32 (MixedPrecisionPolicy).
+    private readonly Softmax softmax;
     private readonly Parameter relative_position_bias_table;
     private readonly Tensor relative_position_index;
     private readonly Tensor? attn_mask;
@@ -31,6 +34,7 @@ public sealed class WindowAttention : nn.Module<Tensor, Tensor>
         long tokens = window * window;
         qkv = nn.Linear(dimension, 3 * dimension);
         proj = nn.Linear(dimension, dimension);
+        softmax = nn.Softmax(-1);
         relative_position_bias_table = nn.Parameter(zeros((2 * window - 1) * (2 * window - 1), heads));
         relative_position_index = tensor(SwinWindows.RelativePositionIndex(window), [tokens, tokens]);
         attn_mask = mask is null ? null : tensor(mask, [windowsPerImage, tokens, tokens]);
@@ -67,14 +71,14 @@ public sealed class WindowAttention : nn.Module<Tensor, Tensor>
         long count = windows.shape[0], tokens = windows.shape[1], dimension = windows.shape[2], headDimension = dimension / Heads;
         var projected = qkv.call(windows).reshape(count, tokens, 3, Heads, headDimension).permute(2, 0, 3, 1, 4);
         var (q, k, v) = (projected[0], projected[1], projected[2]);
-        var scores = (q * Scale).matmul(k.transpose(-2, -1)) + RelativePositionBias().unsqueeze(0);
+        var scores = MixedPrecisionPolicy.MatMul(q * Scale, k.transpose(-2, -1)) + RelativePositionBias().unsqueeze(0);
         if (attn_mask is not null)
         {
             scores = (scores.reshape(-1, WindowsPerImage, Heads, tokens, tokens) + attn_mask.unsqueeze(1).unsqueeze(0))
                 .reshape(-1, Heads, tokens, tokens);
         }
 
-        var merged = scores.softmax(-1).matmul(v).transpose(1, 2).reshape(count, tokens, dimension);
+        var merged = MixedPrecisionPolicy.MatMul(softmax.call(scores), v).transpose(1, 2).reshape(count, tokens, dimension);
         return proj.call(merged).MoveToOuterDisposeScope();
     }
 }

@@ -9,14 +9,18 @@ using static TorchSharp.torch;
 namespace Platform.Training.Precision;
 
 /// <summary>
-/// Forward, backward and optimizer step in fp32, fp16 or bf16, on one device or data-parallel on several.
-/// TorchSharp has no autocast or GradScaler, so low precision keeps fp32 master weights (the model the optimizer
-/// updates, evaluates and checkpoints) and a low-precision twin that runs forward and backward: after backward the
-/// twin's gradients are unscaled into fp32 master gradients, checked for inf/NaN (skip the step and lower the loss
+/// Forward, backward and optimizer step in fp32, or in mixed precision with fp16 or bf16, on one device or
+/// data-parallel on several. TorchSharp has no autocast or GradScaler, so mixed precision keeps fp32 master weights
+/// (the model the optimizer updates, evaluates and checkpoints) and a twin that runs forward and backward under
+/// <see cref="MixedPrecisionPolicy"/> (convolutions and matrix products in fp16/bf16; norms, softmax and the loss in
+/// fp32): its Conv2d and Linear hold low-precision copies of the master weights, refreshed after every step, because
+/// TorchSharp's sealed Conv2d and Linear read their own parameters. After every backward the twin's gradients are
+/// converted to fp32 and summed into the master gradients (so accumulation over micro-batches is in fp32, as under
+/// autocast); after the last micro-batch they are unscaled, checked for inf/NaN (skip the step and lower the loss
 /// scale), clipped, and applied by the optimizer. With fp32 the master model runs directly.
 /// <para>
 /// Data parallel (several devices, TorchSharp having no <c>torch.distributed</c>): one replica per device (the master
-/// itself on the first in fp32, a twin on each in low precision), each fed a disjoint slice of every batch and run on
+/// itself on the first in fp32, a twin under the policy on each in mixed precision), each fed a disjoint slice of every batch and run on
 /// a thread of its own at the same time. Replica i's loss is weighted by its share of the batch, so the gradients
 /// summed into the master are the gradient of the whole batch's mean loss, exactly what one device would compute;
 /// an overflow on any replica makes that sum non-finite, so the step is skipped on all. After every step the
@@ -72,10 +76,7 @@ public sealed class TrainingStepper : IDisposable
                 ArgumentNullException.ThrowIfNull(createTwin);
                 var model = createTwin();
                 model.to(devices[i]);
-                if (ComputeType != ScalarType.Float32)
-                {
-                    model.to(ComputeType);
-                }
+                MixedPrecisionPolicy.Apply(model, ComputeType);
 
                 replicas[i] = new Replica(model, devices[i], model.parameters().ToArray(), model.buffers().ToArray(), IsMaster: false);
                 if (replicas[i].Parameters.Length != masterParameters.Length || replicas[i].Buffers.Length != masterBuffers.Length)
@@ -145,7 +146,7 @@ public sealed class TrainingStepper : IDisposable
     }
 
     /// <summary>
-    /// Puts the replicas' batch-norm running statistics into the master: on one device a copy from the low-precision
+    /// Puts the replicas' batch-norm running statistics into the master: on one device a copy from the mixed-precision
     /// twin (done after every step anyway); on several the mean over replicas, written back to every replica so they
     /// stay identical (timm's <c>distribute_bn</c> with reduce). Running means and variances follow a linear update, so
     /// averaging now or after every step gives the same values. Integer buffers (step counts) agree on every replica.
@@ -233,12 +234,13 @@ public sealed class TrainingStepper : IDisposable
         var (lossValue, logits) = replicas.Length == 1
             ? ForwardBackward(replicas[0], images, targets, loss, scale / microBatches)
             : ForwardBackwardOnReplicas(images, targets, loss, scale, microBatches);
+        GatherGradients();
         if (!last)
         {
             return new StepOutcome(lossValue, logits, double.NaN, Skipped: false, Applied: false);
         }
 
-        GatherGradients(scale);
+        Unscale(scale);
         if (KeepNormsOnDevice && Scaler is null)
         {
             var deviceNorms = DeviceGradientNorms();
@@ -302,7 +304,8 @@ public sealed class TrainingStepper : IDisposable
     /// <summary>Forward and backward of one replica in the caller's dispose scope; returns the detached loss and logits.</summary>
     private (Tensor Loss, Tensor Logits) ForwardBackward(Replica replica, Tensor images, Tensor targets, ClassificationLoss loss, double factor)
     {
-        var logits = replica.Model.call(images.to(replica.Device).to_type(ComputeType));
+        // The images go in as they are (fp32): the policy casts at each convolution, as autocast does.
+        var logits = MixedPrecisionPolicy.ForLoss(replica.Model.call(images.to(replica.Device)));
         var lossValue = loss.Compute(logits, targets.to(replica.Device));
         if (factor == 1.0)
         {
@@ -376,18 +379,17 @@ public sealed class TrainingStepper : IDisposable
     }
 
     /// <summary>
-    /// The master gradients from the replicas' (already weighted by share), divided by the loss scale: in fp32 the
-    /// master's own plus the other replicas'; in low precision the twins' converted to fp32.
+    /// Adds the other replicas' gradients of this backward (already weighted by share and scaled by the loss scale) into
+    /// the master's, converted to fp32, and clears them: every accumulation happens in fp32 on the master. In fp32 on one
+    /// device the master's own backward accumulated them already.
     /// </summary>
-    private void GatherGradients(double scale)
+    private void GatherGradients()
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var divisor = scale.ToScalar();
         var device = replicas[0].Device;
         for (int p = 0; p < masterParameters.Length; p++)
         {
-            Tensor? sum = replicas[0].IsMaster ? masterParameters[p].grad : null;
             foreach (var replica in replicas)
             {
                 if (replica.IsMaster || replica.Parameters[p].grad is not { } replicaGrad)
@@ -396,32 +398,34 @@ public sealed class TrainingStepper : IDisposable
                 }
 
                 var converted = replicaGrad.to(device).to_type(ScalarType.Float32);
-                sum = sum is null ? converted.clone() : sum.add_(converted);
-            }
-
-            if (sum is null)
-            {
-                masterParameters[p].grad = null;
-                continue;
-            }
-
-            if (scale != 1.0)
-            {
-                sum.div_(divisor);
-            }
-
-            if (!replicas[0].IsMaster)
-            {
-                using var masterGrad = masterParameters[p].grad;
-                if (masterGrad is null)
+                if (masterParameters[p].grad is { } masterGrad)
                 {
-                    masterParameters[p].grad = sum;
+                    masterGrad.add_(converted);
                 }
                 else
                 {
-                    masterGrad.copy_(sum);
+                    masterParameters[p].grad = converted.clone();
                 }
+
+                replica.Parameters[p].grad = null;
             }
+        }
+    }
+
+    /// <summary>The master gradients divided by the loss scale.</summary>
+    private void Unscale(double scale)
+    {
+        if (scale == 1.0)
+        {
+            return;
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var divisor = scale.ToScalar();
+        foreach (var parameter in masterParameters)
+        {
+            parameter.grad?.div_(divisor);
         }
     }
 

@@ -70,7 +70,7 @@ public sealed class ModelRegistryTests
         string[] documented =
         [
             nameof(ImageClassifier), "Sequential", "Conv2d", "BatchNorm2d", "ReLU", "ReLU6", "Hardswish", "Hardsigmoid", "GELU",
-            "MaxPool2d", "AdaptiveAvgPool2d", "Flatten", "Linear", "Dropout", "LayerNorm", nameof(BasicBlock), nameof(Bottleneck),
+            "MaxPool2d", "AdaptiveAvgPool2d", "Flatten", "Linear", "Dropout", "LayerNorm", "Softmax", nameof(BasicBlock), nameof(Bottleneck),
             nameof(InvertedResidual), nameof(SqueezeExcitation), nameof(TransformerEncoderBlock), nameof(MultiHeadSelfAttention),
             nameof(VisionTransformerBackbone), nameof(Platform.Training.Models.Pretrained.BgrMeanImageInput),
             nameof(StochasticDepth), nameof(Permute), nameof(ChannelsLastAveragePool), nameof(ChannelsFirstLayerNorm),
