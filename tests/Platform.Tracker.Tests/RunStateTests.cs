@@ -99,6 +99,39 @@ public sealed class RunStateTests(TrackerFixture fixture)
         Assert.Equal(JsonValueKind.Null, stillCompleted.GetProperty("reason").ValueKind);
     }
 
+    [Fact]
+    public async Task An_ending_from_an_earlier_launch_does_not_end_the_resumed_run_and_one_from_the_current_launch_does()
+    {
+        var id = await CreateRunAsync("stale-ending");
+        await PostAsync(StartedSpan(id));
+        await using var consumers = await InProcessConsumerAsync();
+        var stoppedAt = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000);
+        await consumers.DeliverAsync(new RunCancelled(id, "Cancelled through the tracker API", stoppedAt, Launch: 1));
+
+        var (status, resumed) = await fixture.SendJsonAsync(HttpMethod.Post, $"/runs/{id}/resume", null);
+        Assert.True(status == 202, resumed.ToString());
+        var command = await fixture.WaitForPublishedAsync<TrainModel>(m => m.RunId == id && m.Launch > 1);
+        Assert.Equal(2, command.Launch);
+        Assert.Equal(2, resumed.GetProperty("attempt").GetInt32());
+
+        // The first launch's endings, delivered late or again, leave the resumed run queued.
+        await consumers.DeliverAsync(new RunCancelled(id, "delivered again", stoppedAt, Launch: 1));
+        await consumers.DeliverAsync(new RunFailed(id, "a late failure of launch 1", null, stoppedAt, Launch: 1));
+        var afterStale = await fixture.GetJsonAsync($"/runs/{id}");
+        Assert.Equal(("queued", JsonValueKind.Null), (afterStale.GetProperty("state").GetString(), afterStale.GetProperty("endedAt").ValueKind));
+
+        var failedAt = stoppedAt.AddMinutes(10);
+        await consumers.DeliverAsync(new RunFailed(id, "dataset not found", null, failedAt, Launch: 2));
+        var failed = await fixture.GetJsonAsync($"/runs/{id}");
+        Assert.Equal(("failed", "dataset not found", failedAt),
+            (failed.GetProperty("state").GetString(), failed.GetProperty("reason").GetString(), failed.GetProperty("endedAt").GetDateTimeOffset()));
+
+        // A second resume is launch 3.
+        (status, resumed) = await fixture.SendJsonAsync(HttpMethod.Post, $"/runs/{id}/resume", null);
+        Assert.True(status == 202, resumed.ToString());
+        Assert.Equal(3, (await fixture.WaitForPublishedAsync<TrainModel>(m => m.RunId == id && m.Launch > 2)).Launch);
+    }
+
     private static OtlpRequests.Span RunSpan(Guid id, string experiment, SpanEnding ending) =>
         new(Conventions.RunSpan, OtlpRequests.TraceId(id), OtlpRequests.SpanId(1), 1_700_000_000_000_000_000UL, 1_700_000_060_000_000_000UL,
             [
@@ -140,7 +173,11 @@ public sealed class RunStateTests(TrackerFixture fixture)
             .AddSingleton<IConnectionMultiplexer>(redis)
             .AddSingleton(TimeProvider.System)
             .AddSingleton<RunStore>()
-            .AddMediator(mediator => mediator.AddConsumer<RunCancelledConsumer>())
+            .AddMediator(mediator =>
+            {
+                mediator.AddConsumer<RunCancelledConsumer>();
+                mediator.AddConsumer<RunFailedConsumer>();
+            })
             .BuildServiceProvider(validateScopes: true);
         return new InProcessConsumer(provider, redis);
     }
@@ -148,7 +185,7 @@ public sealed class RunStateTests(TrackerFixture fixture)
     private sealed class InProcessConsumer(ServiceProvider provider, IConnectionMultiplexer redis) : IAsyncDisposable
     {
         /// <summary>Hands the message to the consumer; returns once it has been handled, throwing what the consumer threw.</summary>
-        public Task DeliverAsync(RunCancelled message) => provider.GetRequiredService<IMediator>().Send(message);
+        public Task DeliverAsync<T>(T message) where T : class => provider.GetRequiredService<IMediator>().Send(message);
 
         public async ValueTask DisposeAsync()
         {

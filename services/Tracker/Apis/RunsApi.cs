@@ -307,12 +307,13 @@ public static class RunsApi
             return Problem(StatusCodes.Status409Conflict, "Run cannot be resumed",
                 $"Run {id} was logged through telemetry only; the tracker has no training configuration to resume it with.");
         }
-        var previous = await store.RequeueAsync(id);
+        var (previous, launch) = await store.RequeueAsync(id);
         if (previous is not (RunStates.Failed or RunStates.Cancelled or RunStates.Pruned))
         {
             return Problem(StatusCodes.Status409Conflict, "Run cannot be resumed", $"Run {id} is {previous}; only failed, cancelled or pruned runs can be resumed.");
         }
-        await publisher.Publish(new TrainModel(id, run.Experiment, run.DatasetName, run.DatasetVersion.Value, run.ModelName, config.GetRawText(), time.GetUtcNow()));
+        await publisher.Publish(new TrainModel(id, run.Experiment, run.DatasetName, run.DatasetVersion.Value, run.ModelName, config.GetRawText(), time.GetUtcNow(),
+            Launch: launch));
         return TypedResults.Accepted($"/runs/{id}", await store.GetAsync(id));
     }
 

@@ -8,5 +8,5 @@ namespace Platform.Tracker.Consumers;
 public sealed class RunCancelledConsumer(RunStore runs) : IConsumer<RunCancelled>
 {
     public Task Consume(ConsumeContext<RunCancelled> context) =>
-        runs.EndStoppedAsync(context.Message.RunId, context.Message.Reason, context.Message.CancelledAt);
+        runs.EndStoppedAsync(context.Message.RunId, context.Message.Reason, context.Message.CancelledAt, context.Message.Launch);
 }

@@ -11,6 +11,6 @@ public sealed class RunFailedConsumer(RunStore runs) : IConsumer<RunFailed>
     public Task Consume(ConsumeContext<RunFailed> context)
     {
         var failed = context.Message;
-        return runs.EndAsync(failed.RunId, RunStates.Failed, failed.Detail is null ? failed.Reason : $"{failed.Reason}: {failed.Detail}", failed.FailedAt);
+        return runs.EndAsync(failed.RunId, RunStates.Failed, failed.Detail is null ? failed.Reason : $"{failed.Reason}: {failed.Detail}", failed.FailedAt, failed.Launch);
     }
 }

@@ -104,6 +104,7 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
     private static readonly LuaScript TransitionScript = LuaScript.Prepare("""
         local current = redis.call('HGET', @run, 'state')
         if not current then return false end
+        if @launch ~= '0' and (redis.call('HGET', @run, 'attempt') or '1') ~= @launch then return current end
         if string.find(@from, ',' .. current .. ',', 1, true) then
           redis.call('HSET', @run, 'state', @state)
           if @fields ~= '' then
@@ -125,6 +126,9 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         end
         return 0
         """;
+
+    /// <summary>The run's launch: 1 when created (the field absent), one more at each resume (<see cref="Platform.Contracts.TrainModel.Launch"/>).</summary>
+    public const string LaunchField = "attempt";
 
     private IDatabase Database => redis.GetDatabase();
 
@@ -238,7 +242,7 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
             writes.Add(batch.ScriptEvaluateAsync(LatestScript, [LatestKey(run.RunId)], latest));
         }
         // Any span of the run means a trainer (or script) is at work on it.
-        writes.Add(TransitionScript.EvaluateAsync(batch, new { run = RunKey(run.RunId), state = RunStates.Running, from = ",queued,", fields = "" }));
+        writes.Add(TransitionScript.EvaluateAsync(batch, new { run = RunKey(run.RunId), state = RunStates.Running, from = ",queued,", fields = "", launch = "0" }));
         if (run.FinalMetrics.Count > 0)
         {
             writes.Add(batch.HashSetAsync(FinalKey(run.RunId), run.FinalMetrics.Select(m => new HashEntry(m.Key, m.Value)).ToArray()));
@@ -276,17 +280,19 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
     /// <summary>
     /// Ends a queued or running run in <paramref name="state"/> (failed, cancelled) with its reason and end time, as the
     /// trainer reported them. A run that already ended stays as it is, so a redelivered message or one that lost the race
-    /// with the run's completion changes nothing.
+    /// with the run's completion changes nothing; nor does the ending of an earlier <paramref name="launch"/> of a run resumed since
+    /// (0: a trainer that does not say, applied as before).
     /// </summary>
-    public Task<string?> EndAsync(Guid id, string state, string reason, DateTimeOffset endedAt) =>
+    public Task<string?> EndAsync(Guid id, string state, string reason, DateTimeOffset endedAt, int launch) =>
         TransitionAsync(id, state, [RunStates.Queued, RunStates.Running], new Dictionary<string, string>
         {
             ["reason"] = reason,
             ["endedAt"] = endedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-        });
+        }, launch);
 
     /// <summary>Moves a run to <paramref name="state"/> if it is in one of <paramref name="from"/>; returns the state it was in (null: no such run).</summary>
-    public async Task<string?> TransitionAsync(Guid id, string state, IReadOnlyList<string> from, IReadOnlyDictionary<string, string>? fields = null)
+    /// <param name="launch">When not 0, the move happens only if it is the run's current launch (<see cref="LaunchField"/>).</param>
+    public async Task<string?> TransitionAsync(Guid id, string state, IReadOnlyList<string> from, IReadOnlyDictionary<string, string>? fields = null, int launch = 0)
     {
         var result = await Database.ScriptEvaluateAsync(TransitionScript, new
         {
@@ -294,6 +300,7 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
             state,
             from = "," + string.Join(',', from) + ",",
             fields = fields is null || fields.Count == 0 ? "" : JsonSerializer.Serialize(fields),
+            launch = launch.ToString(CultureInfo.InvariantCulture),
         });
         if (result.IsNull)
         {
@@ -326,12 +333,12 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
     }
 
     /// <summary>Ends a run the trainer stopped on request: pruned (with the rule's reason) when a sweep pruned it, cancelled otherwise.</summary>
-    public async Task<string?> EndStoppedAsync(Guid id, string trainerReason, DateTimeOffset endedAt)
+    public async Task<string?> EndStoppedAsync(Guid id, string trainerReason, DateTimeOffset endedAt, int launch)
     {
         var pruneReason = await Database.HashGetAsync(RunKey(id), PruneReasonField);
         return pruneReason.IsNullOrEmpty
-            ? await EndAsync(id, RunStates.Cancelled, trainerReason, endedAt)
-            : await EndAsync(id, RunStates.Pruned, pruneReason.ToString(), endedAt);
+            ? await EndAsync(id, RunStates.Cancelled, trainerReason, endedAt, launch)
+            : await EndAsync(id, RunStates.Pruned, pruneReason.ToString(), endedAt, launch);
     }
 
     public async Task MarkCancelRequestedAsync(Guid id)
@@ -340,20 +347,28 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         await TouchAsync(Database, id);
     }
 
-    /// <summary>Puts a failed, cancelled or pruned run back in the queue for another attempt.</summary>
-    public async Task<string?> RequeueAsync(Guid id)
+    /// <summary>
+    /// Puts a failed, cancelled or pruned run back in the queue for another launch; returns the state it was in and the new
+    /// launch's number (the one <see cref="Platform.Contracts.TrainModel.Launch"/> carries).
+    /// </summary>
+    public async Task<(string? Previous, int Launch)> RequeueAsync(Guid id)
     {
         var previous = await TransitionAsync(id, RunStates.Queued, [RunStates.Failed, RunStates.Cancelled, RunStates.Pruned],
             new Dictionary<string, string> { ["reason"] = "" });
-        if (previous is RunStates.Failed or RunStates.Cancelled or RunStates.Pruned)
+        if (previous is not (RunStates.Failed or RunStates.Cancelled or RunStates.Pruned))
         {
-            var database = Database;
-            // A resumed pruned run trains to its end: it is no longer pruned (its sweep already counted it).
-            await Task.WhenAll(database.HashIncrementAsync(RunKey(id), "attempt"),
-                database.HashDeleteAsync(RunKey(id), ["reason", "endedAt", "cancelRequested", PrunedAtEpochField, PruneReasonField]));
-            await TouchAsync(database, id);
+            return (previous, 0);
         }
-        return previous;
+        var database = Database;
+        // Only the caller whose transition won gets here, so reading and writing the launch is not raced. A run stored
+        // without the field is in its first launch.
+        var stored = await database.HashGetAsync(RunKey(id), LaunchField);
+        var launch = (stored.TryParse(out int current) ? current : 1) + 1;
+        // A resumed pruned run trains to its end: it is no longer pruned (its sweep already counted it).
+        await Task.WhenAll(database.HashSetAsync(RunKey(id), LaunchField, launch),
+            database.HashDeleteAsync(RunKey(id), ["reason", "endedAt", "cancelRequested", PrunedAtEpochField, PruneReasonField]));
+        await TouchAsync(database, id);
+        return (previous, launch);
     }
 
     public static string EncodePoint(double value, double wallTime) =>
@@ -432,7 +447,7 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         var attempts = fields.Where(f => f.Key.StartsWith(TrainingTelemetryMapper.AttemptFieldPrefix, StringComparison.Ordinal))
             .Select(f => JsonSerializer.Deserialize<RunAttempt>(f.Value, Platform.Contracts.ContractJson.Options)!)
             .OrderBy(a => a.Attempt).ToList();
-        var counted = int.TryParse(fields.GetValueOrDefault("attempt"), CultureInfo.InvariantCulture, out var attempt) ? attempt : 1;
+        var counted = int.TryParse(fields.GetValueOrDefault(LaunchField), CultureInfo.InvariantCulture, out var attempt) ? attempt : 1;
         var findings = fields.Where(f => f.Key.StartsWith(TrainingTelemetryMapper.FindingFieldPrefix, StringComparison.Ordinal))
             .Select(f => JsonSerializer.Deserialize<RunFinding>(f.Value, Platform.Contracts.ContractJson.Options)!)
             .OrderBy(f => Array.IndexOf(FindingKinds.All, f.Kind) is var i and >= 0 ? i : int.MaxValue).ThenBy(f => f.Id, StringComparer.Ordinal).ToList();

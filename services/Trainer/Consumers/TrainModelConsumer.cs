@@ -89,7 +89,7 @@ public sealed class TrainModelConsumer(
             await Outage.WaitOutAsync("recording the run's failure",
                 _ => leases.FinishAsync(lease, etag, JobState.Failed, $"{failure.Reason}: {failure.Detail}", CancellationToken.None), CancellationToken.None);
             await FlushTelemetryAsync();
-            await context.Publish(new Contracts.RunFailed(job.RunId, failure.Reason, failure.Detail, time.GetUtcNow()));
+            await context.Publish(new Contracts.RunFailed(job.RunId, failure.Reason, failure.Detail, time.GetUtcNow(), job.Launch));
             logger.LogWarning("Run {RunId} failed for good: {Reason}: {Detail}", job.RunId, failure.Reason, failure.Detail);
         }
         catch (LeaseLostException)
@@ -134,7 +134,7 @@ public sealed class TrainModelConsumer(
     {
         await Outage.WaitOutAsync("recording the run's cancellation", _ => leases.FinishAsync(lease, etag, JobState.Cancelled, reason, CancellationToken.None), CancellationToken.None);
         await FlushTelemetryAsync();
-        await context.Publish(new RunCancelled(lease.RunId, reason, time.GetUtcNow()));
+        await context.Publish(new RunCancelled(lease.RunId, reason, time.GetUtcNow(), context.Message.Launch));
         logger.LogInformation("Run {RunId} cancelled: {Reason}", lease.RunId, reason);
     }
 
