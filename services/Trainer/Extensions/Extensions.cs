@@ -56,7 +56,8 @@ internal static class Extensions
         var perTracker = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(tracesEndpoint.ToString())))[..16];
         var spool = new TelemetrySpool(Path.Combine(settings.ResolvedTelemetrySpoolFolder, perTracker), settings.TelemetrySpoolMaxBytes);
         builder.Services.AddSingleton(spool);
-        builder.Services.AddSingleton(services => new TelemetryForwarder(spool, tracesEndpoint, services.GetRequiredService<ILogger<TelemetryForwarder>>()));
+        builder.Services.AddSingleton(services => new TelemetryForwarder(spool, tracesEndpoint, services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<TelemetryForwarder>>()));
         builder.Services.AddHostedService(services => services.GetRequiredService<TelemetryForwarder>());
         builder.Services.ConfigureOpenTelemetryTracerProvider((services, tracing) =>
         {

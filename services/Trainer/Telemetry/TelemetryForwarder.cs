@@ -9,7 +9,7 @@ namespace Platform.Trainer.Telemetry;
 /// refuses as malformed (other 4xx) could never succeed and is dropped with an error. Re-sending a batch is harmless: the tracker
 /// keys points by (run, metric, step).
 /// </summary>
-public sealed class TelemetryForwarder(TelemetrySpool spool, Uri tracesEndpoint, ILogger<TelemetryForwarder> logger) : BackgroundService
+public sealed class TelemetryForwarder(TelemetrySpool spool, Uri tracesEndpoint, TimeProvider time, ILogger<TelemetryForwarder> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(10);
     private readonly HttpClient client = new(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { Timeout = TimeSpan.FromSeconds(10) };
@@ -18,15 +18,15 @@ public sealed class TelemetryForwarder(TelemetrySpool spool, Uri tracesEndpoint,
     /// <summary>Waits until every batch saved so far is acknowledged; false when <paramref name="timeout"/> passes first.</summary>
     public async Task<bool> WaitUntilDeliveredAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = time.GetUtcNow() + timeout;
         while (!spool.IsEmpty)
         {
-            var left = deadline - DateTime.UtcNow;
+            var left = deadline - time.GetUtcNow();
             if (left <= TimeSpan.Zero)
             {
                 return false;
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200, left.TotalMilliseconds)), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200, left.TotalMilliseconds)), time, cancellationToken);
         }
         return true;
     }
@@ -44,7 +44,7 @@ public sealed class TelemetryForwarder(TelemetrySpool spool, Uri tracesEndpoint,
             }
             else
             {
-                await Task.Delay(pause, stoppingToken);
+                await Task.Delay(pause, time, stoppingToken);
                 pause = TimeSpan.FromTicks(Math.Min(MaxPause.Ticks, pause.Ticks * 2));
             }
         }

@@ -25,6 +25,7 @@ public sealed class TelemetrySpool(string folder, long maxBytes)
         lock (gate)
         {
             Directory.CreateDirectory(Folder);
+            // The machine's clock, not the injected TimeProvider: the name orders batches across trainer restarts.
             var name = $"{DateTime.UtcNow.Ticks:D19}-{Interlocked.Increment(ref sequence):D9}-{Guid.NewGuid():N}";
             var temporary = Path.Combine(Folder, name + ".tmp");
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
