@@ -37,7 +37,8 @@ public sealed class OnnxSessionFactory
     public OnnxSession Create(string modelPath, int? intraOpThreads = null) => Create(File.ReadAllBytes(modelPath), intraOpThreads);
 
     /// <param name="intraOpThreads">This session's intra-op threads (a per-model override); null = <see cref="Options"/>'.</param>
-    public OnnxSession Create(byte[] model, int? intraOpThreads = null)
+    /// <param name="allowSpinning">Whether this session's idle intra-op threads spin (serving turns it off for a split's minor shares); null = <see cref="Options"/>'.</param>
+    public OnnxSession Create(byte[] model, int? intraOpThreads = null, bool? allowSpinning = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfLessThan(intraOpThreads ?? 1, 1, nameof(intraOpThreads));
@@ -48,7 +49,7 @@ public sealed class OnnxSessionFactory
         {
             try
             {
-                using var cudaOptions = CreateSessionOptions(ExecutionProvider.Cuda, threads);
+                using var cudaOptions = CreateSessionOptions(ExecutionProvider.Cuda, threads, allowSpinning);
                 return Wrap(new InferenceSession(model, cudaOptions), ExecutionProvider.Cuda, null, threads);
             }
             catch (Exception exception) when (IsProviderFailure(exception))
@@ -57,7 +58,7 @@ public sealed class OnnxSessionFactory
             }
         }
 
-        using var cpuOptions = CreateSessionOptions(ExecutionProvider.Cpu, threads);
+        using var cpuOptions = CreateSessionOptions(ExecutionProvider.Cpu, threads, allowSpinning);
         var session = new InferenceSession(model, cpuOptions);
         if (cudaFailure is not null)
         {
@@ -73,7 +74,7 @@ public sealed class OnnxSessionFactory
     /// batches to overlap runs them concurrently on one session; the parallelism lives inside the operators), the intra-op threads,
     /// spinning as configured, and the provider.
     /// </summary>
-    internal SessionOptions CreateSessionOptions(ExecutionProvider provider, int intraOpThreads)
+    internal SessionOptions CreateSessionOptions(ExecutionProvider provider, int intraOpThreads, bool? allowSpinning = null)
     {
         var sessionOptions = new SessionOptions
         {
@@ -84,7 +85,7 @@ public sealed class OnnxSessionFactory
         };
         try
         {
-            foreach (var (key, value) in ConfigEntries(Options))
+            foreach (var (key, value) in ConfigEntries(allowSpinning is { } spin ? Options with { AllowSpinning = spin } : Options))
             {
                 sessionOptions.AddSessionConfigEntry(key, value);
             }

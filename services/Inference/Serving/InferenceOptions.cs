@@ -87,7 +87,8 @@ public sealed class InferenceOptions : ISelfValidatingOptions
     public ModelExecution ExecutionFor(string model)
     {
         var overrides = Models.GetValueOrDefault(model);
-        return new ModelExecution(overrides?.ConcurrentBatches ?? ConcurrentBatches, overrides?.IntraOpThreads ?? SessionOptions().ResolvedIntraOpThreads);
+        return new ModelExecution(overrides?.ConcurrentBatches ?? ConcurrentBatches, overrides?.IntraOpThreads ?? SessionOptions().ResolvedIntraOpThreads,
+            Spinning: AllowSpinning);
     }
 
     public IEnumerable<string> Violations()

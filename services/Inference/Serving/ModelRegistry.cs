@@ -171,15 +171,17 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
 
     /// <summary>
     /// Every version of the route, loaded now unless already loaded from the same run; all or none (a failure disposes the new ones).
-    /// A version that no alias's shares name once this promotion applies (a shadow only) is loaded for the background
-    /// (<see cref="ModelExecution.Shadow"/>); one loaded that way is loaded again, normally, once it answers.
+    /// How each runs follows its role once this promotion applies (<see cref="ExecutionOf"/>); a loaded version whose role changed
+    /// (a shadow that now answers, a canary that becomes the primary) is loaded again with the right execution, in the same swap.
     /// </summary>
     private async Task<List<ServedModel>> LoadRouteAsync(ModelPromoted promotion, ModelState? existing, CancellationToken cancellationToken)
     {
         var wanted = promotion.Shares().Select(s => (s.Version, s.RunId))
             .Concat(promotion.Shadow is { } shadow ? [(shadow.Version, shadow.RunId)] : []).Distinct().ToList();
-        var answering = (existing?.Aliases.Where(a => a.Key != promotion.Alias).Select(a => a.Value) ?? []).Append(promotion)
-            .SelectMany(p => p.Shares().Select(s => s.Version)).ToHashSet();
+        var routes = (existing?.Aliases.Where(a => a.Key != promotion.Alias).Select(a => a.Value) ?? []).Append(promotion).ToList();
+        var answering = routes.SelectMany(p => p.Shares().Select(s => s.Version)).ToHashSet();
+        var primaries = routes.Select(p => p.Version).ToHashSet();
+        var execution = options.Value.ExecutionFor(promotion.ModelName);
         var route = new List<ServedModel>();
         var fresh = new List<ServedModel>();
         try
@@ -187,10 +189,10 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
             foreach (var (version, runId) in wanted)
             {
                 var served = existing?.Versions.GetValueOrDefault(version);
-                var background = !answering.Contains(version);
-                if (served is null || served.RunId != runId || served.Scheduler.Execution.Background && !background)
+                var role = ExecutionOf(version, execution, answering, primaries);
+                if (served is null || served.RunId != runId || served.Scheduler.Execution != role)
                 {
-                    served = await LoadAsync(promotion.ModelName, version, runId, background, cancellationToken);
+                    served = await LoadAsync(promotion.ModelName, version, runId, role, cancellationToken);
                     fresh.Add(served);
                 }
                 route.Add(served);
@@ -207,13 +209,22 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
         }
     }
 
-    private async Task<ServedModel> LoadAsync(string modelName, int version, Guid runId, bool background, CancellationToken cancellationToken)
+    /// <summary>
+    /// How a version runs by its role: an alias's primary as the model is configured; a split's minor share only (no alias's
+    /// primary) the same without spinning; a shadow only (no alias's share) in the background.
+    /// </summary>
+    private static ModelExecution ExecutionOf(int version, ModelExecution configured, HashSet<int> answering, HashSet<int> primaries) =>
+        !answering.Contains(version) ? ModelExecution.Shadow
+            : primaries.Contains(version) ? configured
+            : configured with { Spinning = false };
+
+    private async Task<ServedModel> LoadAsync(string modelName, int version, Guid runId, ModelExecution execution, CancellationToken cancellationToken)
     {
         var package = await packages.ReadAsync(modelName, runId, cancellationToken);
         var pipeline = new TransformPipeline(package.Preprocessing);
+        var background = execution.Background;
         var answering = options.Value.ExecutionFor(modelName);
-        var execution = background ? ModelExecution.Shadow : answering;
-        var session = await Task.Run(() => sessions.Create(package.Model, execution.IntraOpThreads), cancellationToken);
+        var session = await Task.Run(() => sessions.Create(package.Model, execution.IntraOpThreads, execution.Spinning), cancellationToken);
         try
         {
             var input = session.InferenceSession.InputMetadata.Single();
@@ -230,8 +241,9 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
             }
             var scheduler = new BatchScheduler(session, imageShape, modelName, version, execution, options.Value, telemetry,
                 background ? null : batchBudgets.GetOrAdd(modelName, _ => new SemaphoreSlim(answering.ConcurrentBatches, answering.ConcurrentBatches)));
-            logger.LogInformation("Loaded {Model} v{Version} (run {RunId}) on the {Provider} provider{Role}: {Batches} batch(es) at once sharing {Threads} intra-op thread(s).",
-                modelName, version, runId, session.Provider, background ? " as a shadow, in the background" : "", execution.ConcurrentBatches, execution.IntraOpThreads);
+            logger.LogInformation("Loaded {Model} v{Version} (run {RunId}) on the {Provider} provider{Role}: {Batches} batch(es) at once sharing {Threads} intra-op thread(s), {Spinning}.",
+                modelName, version, runId, session.Provider, background ? " as a shadow, in the background" : "", execution.ConcurrentBatches, execution.IntraOpThreads,
+                execution.Spinning ? "spinning" : "not spinning");
             return new ServedModel(modelName, version, runId, package.Labels, pipeline, scheduler, input.Key, output.Key,
                 package.Index.Calibration?.Temperature ?? 1);
         }

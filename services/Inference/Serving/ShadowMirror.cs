@@ -91,7 +91,7 @@ public sealed class ShadowMirror(IOptions<InferenceOptions> options, InferenceTe
             }
             try
             {
-                CompareAsync(work, stoppingToken).GetAwaiter().GetResult();
+                Compare(work, stoppingToken);
             }
             catch (Exception exception) when (exception is QueueFullException or VersionRetiredException or BatchExceedsQueueException)
             {
@@ -106,7 +106,8 @@ public sealed class ShadowMirror(IOptions<InferenceOptions> options, InferenceTe
         }
     }
 
-    private async Task CompareAsync(ShadowWork work, CancellationToken cancellationToken)
+    /// <summary>Runs the shadow and compares, blocking the mirror's thread, so the comparison too runs at its priority.</summary>
+    private void Compare(ShadowWork work, CancellationToken cancellationToken)
     {
         IReadOnlyList<float[]> inputs;
         if (work.PrepareForShadow is { } prepare)
@@ -124,7 +125,7 @@ public sealed class ShadowMirror(IOptions<InferenceOptions> options, InferenceTe
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.RequestTimeout);
-        var outcomes = await work.Shadow.Scheduler.InferAsync(inputs, timeout.Token);
+        var outcomes = work.Shadow.Scheduler.InferAsync(inputs, timeout.Token).GetAwaiter().GetResult();
         var counter = Counter(work);
         for (var i = 0; i < outcomes.Length; i++)
         {
