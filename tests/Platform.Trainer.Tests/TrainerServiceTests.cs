@@ -39,6 +39,9 @@ public sealed class TrainerServiceTests(TrainerFixture fixture)
         Assert.Equal(IdxDataset.FashionMnistClasses, package.Labels);
         Assert.Equal((runId, "fashion-cnn", "small_cnn"), (package.RunId, package.ModelName, package.Architecture));
         Assert.True(package.Parity.MaxAbsLogitDifference <= 1e-4);
+        // ModelTrained carries the gate's figures, the ones the package records (the tracker's run page shows them).
+        Assert.Equal(package.Parity, trained.Parity);
+        Assert.Equal(16, trained.Parity!.ImagesCompared);
 
         // The exported model, run by ONNX Runtime on held-out images (test-set images 5000–5499, never trained on).
         Assert.True(ScoreWithOnnxRuntime(onnx, from: 5000, count: 500) > 0.5);

@@ -123,6 +123,7 @@ public sealed class TrainingJob(
                 [ModelPackageLayout.DatasetFile] = ModelPackageWriter.JsonFile(new { name = job.DatasetName, version = job.DatasetVersion, manifest.Classes, manifest.Channels, manifest.Mean, manifest.Std }),
                 [ModelPackageLayout.ParityFile] = ModelPackageWriter.JsonFile(parity),
             };
+            var packageParity = new ModelPackageParity(parity.MaxAbsLogitDifference, parity.Top1Agreement, parity.ImagesCompared, parity.Provider.ToString());
             var index = new ModelPackageIndex(
                 job.RunId,
                 job.ModelName,
@@ -131,7 +132,7 @@ public sealed class TrainingJob(
                 [.. files.Keys],
                 new ModelPackageDataset(job.DatasetName, job.DatasetVersion),
                 report.Accuracy,
-                new ModelPackageParity(parity.MaxAbsLogitDifference, parity.Top1Agreement, parity.ImagesCompared, parity.Provider.ToString()),
+                packageParity,
                 time.GetUtcNow(),
                 report.Calibration is { } calibration
                     ? new ModelPackageCalibration(calibration.Temperature, calibration.EceBefore, calibration.EceAfter, calibration.Images)
@@ -139,7 +140,7 @@ public sealed class TrainingJob(
             using var publish = observer.StartStep(TrainingTelemetryConventions.PublishSpan);
             var uri = await Outage.WaitOutAsync("publishing the model package", token => packages.WriteAsync(index, files, token), CancellationToken.None);
             publish?.SetTag(TrainingTelemetryConventions.PackageUri, uri.ToString());
-            return new TrainingJobResult(uri, report, parity);
+            return new TrainingJobResult(uri, report, packageParity);
         }
     }
 
