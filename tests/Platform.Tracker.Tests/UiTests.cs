@@ -270,6 +270,63 @@ public sealed class UiTests(TrackerFixture fixture, ChromiumFixture chromium) : 
         page.AssertNoConsoleErrors();
     }
 
+    [Fact]
+    public async Task The_sweep_page_lists_every_trial_marks_the_pruned_one_at_its_rung_and_its_best_so_far_is_the_best_recorded_objective()
+    {
+        var experiment = NewExperiment();
+        var sweepId = await UiSweeps.RunAsync(fixture, experiment);
+        var stored = await fixture.GetJsonAsync($"/sweeps/{sweepId}");
+        var trials = stored.GetProperty("trials").EnumerateArray().ToList();
+        var bestRecorded = trials.Where(t => t.GetProperty("state").GetString() == "completed").Max(t => t.GetProperty("objective").GetDouble());
+
+        // Linked from the runs page: the experiment's sweeps, then the sweep.
+        await using var page = await OpenAsync($"/index.html?experiment={experiment}");
+        await page.Locator($"#sweeps tr[data-sweep='{sweepId}'] a").ClickAsync();
+        await page.Page.WaitForURLAsync($"**/sweep.html?id={sweepId}");
+
+        var rows = page.Locator("#trials tbody tr[data-trial]");
+        await Assertions.Expect(rows).ToHaveCountAsync(trials.Count);
+        foreach (var trial in trials)
+        {
+            var row = page.Locator($"#trials tbody tr[data-trial='{trial.GetProperty("number").GetInt32()}']");
+            await Assertions.Expect(row.Locator("a")).ToHaveAttributeAsync("href", $"/run.html?id={trial.GetProperty("runId").GetGuid()}");
+            await Assertions.Expect(row.Locator(".state")).ToHaveTextAsync(trial.GetProperty("state").GetString()!);
+            await Assertions.Expect(row.Locator(".objective")).ToHaveTextAsync(trial.GetProperty("objective").GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var pruned = page.Locator($"#trials tbody tr[data-trial='{UiSweeps.PrunedTrial}']");
+        await Assertions.Expect(pruned).ToHaveAttributeAsync("data-state", "pruned");
+        await Assertions.Expect(pruned).ToHaveAttributeAsync("data-pruned-at", "1");
+        await Assertions.Expect(pruned.Locator(".rung")).ToHaveTextAsync("at epoch 1");
+        Assert.Single(trials, t => t.GetProperty("state").GetString() == "pruned");
+
+        // Best so far: the best objective any completed trial recorded, which is the sweep's result.
+        var progress = page.Locator("#best-so-far");
+        Assert.Equal(bestRecorded, double.Parse((await progress.GetAttributeAsync("data-best"))!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(stored.GetProperty("best").GetProperty("objective").GetDouble(), bestRecorded);
+        Assert.Equal(bestRecorded, double.Parse((await progress.Locator(".best-step").Last.GetAttributeAsync("data-value"))!, System.Globalization.CultureInfo.InvariantCulture));
+
+        // Parallel coordinates: a line per trial with a value (the pruned one dashed), parameters then the objective; lr on a log axis.
+        await Assertions.Expect(page.Locator("#parallel polyline.trial-line")).ToHaveCountAsync(trials.Count);
+        await Assertions.Expect(page.Locator($"#parallel polyline.trial-line[data-trial='{UiSweeps.PrunedTrial}']")).ToHaveAttributeAsync("stroke-dasharray", "6 4");
+        await Assertions.Expect(page.Locator("#parallel .axis")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("#parallel .axis[data-axis='lr']")).ToHaveAttributeAsync("data-scale", "log");
+        await Assertions.Expect(page.Locator("#scatter figure.scatter")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator($"#scatter .trial-point[data-trial='{UiSweeps.PrunedTrial}'] path")).ToHaveCountAsync(2);
+
+        await page.ScreenshotAsync("tracker-sweep");
+
+        // Keyboard: a focused trial row picks out its line; the labelled checkbox leaves the pruned trial out of the plots.
+        await pruned.FocusAsync();
+        await Assertions.Expect(page.Locator($"#parallel polyline.trial-line[data-trial='{UiSweeps.PrunedTrial}']")).ToHaveClassAsync(new Regex("highlighted"));
+        await page.Page.GetByLabel("draw pruned trials in the plots").UncheckAsync();
+        await Assertions.Expect(page.Locator("#parallel polyline.trial-line")).ToHaveCountAsync(trials.Count - 1);
+
+        // A trial's run page links back to its sweep.
+        await pruned.Locator("a").ClickAsync();
+        await Assertions.Expect(page.Locator("#sweep-link")).ToContainTextAsync($"Trial {UiSweeps.PrunedTrial} of sweep {sweepId.ToString()[..8]} · pruned by early stopping at epoch 1");
+        page.AssertNoConsoleErrors();
+    }
+
     private async Task<string> RegisterModelAsync(int versions)
     {
         var model = $"ui-model-{Guid.NewGuid():N}"[..20];

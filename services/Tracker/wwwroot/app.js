@@ -369,3 +369,17 @@ function sortableTable(table) {
     });
   });
 }
+
+/** The sweeps as a table (GET /sweeps): each links to its page with the trials, parallel coordinates and best-so-far curve. */
+function sweepsTable(sweeps) {
+  const ended = s => s.trials.filter(t => !["queued", "running"].includes(t.state)).length;
+  const objective = s => s.spec.objective ? `${s.spec.objective.metric} (${s.spec.objective.goal || "maximize"})` : "";
+  return `<thead><tr><th scope="col">Sweep</th><th scope="col">Experiment</th><th scope="col">State</th><th scope="col">Method</th><th scope="col">Trials ended</th>
+      <th scope="col">Pruned</th><th scope="col">Objective</th><th scope="col">Best</th><th scope="col">Created</th></tr></thead><tbody>`
+    + sweeps.map(s => `<tr data-sweep="${s.id}"><td><a href="/sweep.html?id=${s.id}">${s.id.slice(0, 8)}</a></td><td>${esc(s.spec.experiment)}</td>
+      <td>${stateBadge(s.state)}</td><td>${esc(s.spec.method)}</td><td class="num">${ended(s)} of ${s.trialsPlanned}</td>
+      <td class="num">${s.trials.filter(t => t.state === "pruned").length}</td><td>${esc(objective(s))}</td>
+      <td class="num">${s.best ? esc(fmt(s.best.objective)) + ` <span class="muted">(trial ${s.best.trial})</span>` : '<span class="muted">—</span>'}</td>
+      <td>${esc(new Date(s.createdAt).toLocaleString())}</td></tr>`).join("")
+    + (sweeps.length ? "" : '<tr><td colspan="9" class="muted">No sweep yet: start one with POST /sweeps or platform sweeps create.</td></tr>') + "</tbody>";
+}
