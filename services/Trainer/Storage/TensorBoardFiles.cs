@@ -31,21 +31,9 @@ public sealed class TensorBoardFiles(BlobServiceClient blobs, Guid runId) : IDis
         }
     }
 
-    /// <summary>As <see cref="StoreAsync"/>, for the training thread.</summary>
-    public void Store(StorageOutage outage, CancellationToken cancellationToken)
-    {
-        var container = blobs.GetBlobContainerClient(StorageLayout.RunsContainer);
-        foreach (var (file, length) in Changed())
-        {
-            outage.WaitOut($"TensorBoard file {Path.GetFileName(file)}", () =>
-            {
-                container.CreateIfNotExists(cancellationToken: cancellationToken);
-                using var upload = OpenPrefix(file, length);
-                container.GetBlobClient(BlobName(file)).Upload(upload, overwrite: true, cancellationToken);
-            }, cancellationToken);
-            storedLengths[file] = length;
-        }
-    }
+    /// <summary>As <see cref="StoreAsync"/>, for the training thread (its own thread, which blocks anyway between steps).</summary>
+    public void Store(StorageOutage outage, CancellationToken cancellationToken) =>
+        StoreAsync(outage, cancellationToken).GetAwaiter().GetResult();
 
     private List<(string File, long Length)> Changed()
     {
