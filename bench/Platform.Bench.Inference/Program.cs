@@ -93,9 +93,9 @@ if (args.SkipWhile(a => a != "--rollouts").Skip(1).Select(int.Parse).FirstOrDefa
         // A second version of the same network (a package of its own): the split's and the shadow's other version.
         var second = Guid.NewGuid();
         await WritePackageAsync(model, second);
-        var rows = await rollout.RunAsync(model, second);
-        rolloutRows.AddRange(rows);
-        Console.WriteLine(string.Join(Environment.NewLine, rows));
+        var modelRows = await rollout.RunAsync(model, second);
+        rolloutRows.AddRange(modelRows);
+        Console.WriteLine(string.Join(Environment.NewLine, modelRows));
     }
     await service.DisposeAsync();
     await bus.StopAsync();
