@@ -26,6 +26,15 @@ public static class StorageLayout
     /// <summary>The TensorBoard event files the trainer wrote for a run (<c>tensorboard.enabled</c>), one or more per attempt.</summary>
     public static string RunTensorBoardPrefix(Guid runId) => $"{RunPrefix(runId)}tensorboard/";
 
+    /// <summary>The validation images a completed run got most confidently wrong: thumbnails and the index naming them.</summary>
+    public static string RunMisclassifiedPrefix(Guid runId) => $"{RunPrefix(runId)}misclassified/";
+
+    /// <summary>The gallery's index (<see cref="Runs.MisclassifiedGallery"/>), written after every thumbnail it names.</summary>
+    public static string RunMisclassifiedIndex(Guid runId) => $"{RunMisclassifiedPrefix(runId)}index.json";
+
+    /// <summary>One thumbnail of the gallery, by the file name its index entry gives (<see cref="Runs.MisclassifiedExample.Thumbnail"/>).</summary>
+    public static string RunMisclassifiedThumbnail(Guid runId, string file) => $"{RunMisclassifiedPrefix(runId)}{file}";
+
     /// <summary>Written by the sweep controller when a trial may go on after <paramref name="epoch"/> (see <see cref="TrainModel.RungEpochs"/>).</summary>
     public static string RunRungPassed(Guid runId, int epoch) => $"{RunPrefix(runId)}rungs/{epoch}.passed";
 

@@ -115,10 +115,6 @@ internal sealed class TrainingConfigValidator
         if (Present("checkpoint", c.Checkpoint) is { } checkpoint)
         {
             Range("checkpoint.keepLast", checkpoint.KeepLast, 1, 1000);
-            if (checkpoint.EverySteps is { } everySteps)
-            {
-                Range("checkpoint.everySteps", everySteps, 0, 1_000_000);
-            }
         }
 
         if (Present("lossScaling", c.LossScaling) is { } scaling)
@@ -127,9 +123,14 @@ internal sealed class TrainingConfigValidator
             Range("lossScaling.growthInterval", scaling.GrowthInterval, 1, 1_000_000);
         }
 
-        if (Present("monitoring", c.Monitoring) is { LogEverySteps: { } every })
+        if (Present("monitoring", c.Monitoring) is { } monitoring)
         {
-            Range("monitoring.logEverySteps", every, 1, 1_000_000);
+            if (monitoring.LogEverySteps is { } every)
+            {
+                Range("monitoring.logEverySteps", every, 1, 1_000_000);
+            }
+
+            Range("monitoring.misclassifiedExamples", monitoring.MisclassifiedExamples, 0, MonitoringOptions.MaxMisclassifiedExamples);
         }
 
         if (Present("doctor", c.Doctor) is { } doctor)

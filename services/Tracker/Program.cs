@@ -17,6 +17,7 @@ app.MapGet("/", () => TypedResults.Redirect("/index.html")).ExcludeFromDescripti
 app.MapOtlpApi();
 app.MapRunsApi();
 app.MapFindingsApi();
+app.MapMisclassifiedApi();
 app.MapSweepsApi();
 app.MapModelsApi();
 app.MapDatasetsApi();

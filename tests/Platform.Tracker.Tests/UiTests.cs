@@ -66,6 +66,252 @@ public sealed class UiTests(TrackerFixture fixture, ChromiumFixture chromium) : 
     }
 
     [Fact]
+    public async Task The_misclassified_gallery_shows_the_stored_images_with_their_true_and_predicted_labels_most_confident_first()
+    {
+        // The test plays the trainer: the gallery in the run's folder, then ModelTrained saying how many examples it holds.
+        var run = await UiRuns.LogAsync(fixture.Tracker, NewExperiment(), epochs: 2);
+        await StoredGalleries.WriteAsync(fixture.Servers.BlobConnectionString!, run);
+        await fixture.Bus.Publish(new ModelTrained(run, $"ui-gallery-{Guid.NewGuid():N}"[..20], "http://blobs/models/ui.zip", "fashion-mnist", 1,
+            new Dictionary<string, double> { ["accuracy"] = 0.93 }, DateTimeOffset.UtcNow, MisclassifiedExamples: StoredGalleries.Examples.Length));
+        await fixture.Tracker.PollAsync($"/runs/{run}", r => r.TryGetProperty("misclassifiedExamples", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.Number);
+        await using var page = await OpenAsync($"/run.html?id={run}");
+
+        var items = page.Locator("#misclassified > li");
+        await Assertions.Expect(items).ToHaveCountAsync(StoredGalleries.Examples.Length);
+        await Assertions.Expect(page.Locator("#misclassified-summary")).ToContainTextAsync("The 3 most confident of the 41 val images (of 600)");
+        for (var i = 0; i < StoredGalleries.Examples.Length; i++)
+        {
+            var (truth, predicted, confidence) = StoredGalleries.Examples[i];
+            var item = items.Nth(i);
+            var percent = $"{100 * confidence:0.0}%";
+            await Assertions.Expect(item).ToHaveAttributeAsync("data-rank", (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await Assertions.Expect(item.Locator(".true-label")).ToHaveTextAsync(truth);
+            await Assertions.Expect(item.Locator(".predicted-label")).ToHaveTextAsync(predicted);
+            await Assertions.Expect(item.Locator(".confidence")).ToHaveTextAsync(percent);
+            await Assertions.Expect(item.Locator("img")).ToHaveAttributeAsync("alt", $"train-images-idx3-ubyte#{1001 + i}: labelled {truth}, predicted {predicted} with {percent} confidence");
+            // The image shown is the stored thumbnail: its size, and its own grey level read back from the decoded pixels.
+            var pixel = await item.Locator("img").EvaluateAsync<int[]>("""
+                async img => {
+                  await img.decode();
+                  const canvas = document.createElement("canvas");
+                  canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+                  const context = canvas.getContext("2d");
+                  context.drawImage(img, 0, 0);
+                  return [img.naturalWidth, img.naturalHeight, ...context.getImageData(14, 14, 1, 1).data.slice(0, 3)];
+                }
+                """);
+            Assert.Equal([28, 28, StoredGalleries.Grey(i + 1), StoredGalleries.Grey(i + 1), StoredGalleries.Grey(i + 1)], pixel);
+        }
+
+        // Keyboard: each example is a stop in rank order; the labelled filter keeps one true → predicted pair.
+        await items.Nth(0).FocusAsync();
+        await page.Page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(items.Nth(1)).ToBeFocusedAsync();
+        await page.Page.GetByLabel("show", new() { Exact = true }).SelectOptionAsync("Shirt → T-shirt/top");
+        await Assertions.Expect(page.Locator("#misclassified > li:visible")).ToHaveCountAsync(2);
+        Assert.Equal(["1", "3"], await page.Locator("#misclassified > li:visible").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.rank)"));
+        await page.ScreenshotAsync("tracker-misclassified", "#misclassified-section");
+        page.AssertNoConsoleErrors();
+    }
+
+    private static async Task<double[]> StoredAsync(TrackerFixture fixture, Guid run, string metric, string property, string query = "")
+    {
+        var curve = await fixture.GetJsonAsync($"/runs/{run}/metrics/{metric}?full=true{query}");
+        return [.. curve.GetProperty(property).EnumerateArray().Select(v => v.GetDouble())];
+    }
+
+    [Fact]
+    public async Task The_x_axis_switches_between_step_epoch_and_wall_time_and_the_choice_survives_a_reload()
+    {
+        // 41 steps, ten to an epoch: the run logs its epoch as a curve, so the epoch axis maps each step to its fractional epoch.
+        var run = Guid.NewGuid();
+        await UiRuns.PostAsync(fixture.Tracker, [.. Enumerable.Range(0, 41).Select(step =>
+            OtlpRequests.Epoch(run, step, [("train_loss", 1.0 / (step + 1)), ("epoch", step / 10.0)]))]);
+        var steps = await StoredAsync(fixture, run, "train_loss", "steps");
+        var wallTimes = await StoredAsync(fixture, run, "train_loss", "wallTimes");
+        var epochs = await StoredAsync(fixture, run, "epoch", "values");
+        await using var page = await OpenAsync($"/run.html?id={run}");
+        var chart = page.Locator(".chart[data-metric='loss']");
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-x-max", "40");
+        Assert.Equal(steps, await SeriesAsync(page, "loss", 0));
+        var axis = page.Page.GetByLabel("x axis");
+
+        await axis.SelectOptionAsync("epoch");
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-x-max", "4");
+        Assert.Equal(epochs, await SeriesAsync(page, "loss", 0), new ToleranceComparer(1e-9));
+        var (x, y) = await PointOnScreenAsync(page, "loss", 2); // the x value 2: epoch 2, stored at step 20
+        await page.Page.Mouse.MoveAsync(x, y);
+        await Assertions.Expect(chart.Locator(".readout")).ToHaveAttributeAsync("data-x", "2");
+        await Assertions.Expect(chart.Locator(".readout .value[data-series='train_loss']")).ToHaveAttributeAsync("data-value", (1.0 / 21).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+
+        await axis.SelectOptionAsync("wall");
+        Assert.Equal(wallTimes, await SeriesAsync(page, "loss", 0));
+        Assert.True(await chart.EvaluateAsync<bool>("c => c.chart.uplot.scales.x.time"), "a wall-time axis is a time scale");
+        Assert.Contains("x=wall", page.Page.Url);
+
+        await page.Page.ReloadAsync();
+        await Assertions.Expect(page.Page.GetByLabel("x axis")).ToHaveValueAsync("wall");
+        await Assertions.Expect(chart.Locator("canvas")).ToBeVisibleAsync();
+        Assert.Equal(wallTimes, await SeriesAsync(page, "loss", 0));
+        page.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Log_scale_spaces_decades_evenly_leaves_out_values_that_are_not_positive_and_survives_a_reload()
+    {
+        // 0 has no logarithm.
+        double[] Logged = [1, 0.1, 0.01, 0, 1e-4, 1e-5];
+        var run = Guid.NewGuid();
+        await UiRuns.PostAsync(fixture.Tracker, [.. Enumerable.Range(0, 6).Select(step =>
+            OtlpRequests.Epoch(run, step, [("val_loss", Logged[step])]))]);
+        await using var page = await OpenAsync($"/run.html?id={run}&smoothing=0");
+        var chart = page.Locator(".chart[data-metric='loss']");
+        await Assertions.Expect(chart.Locator("canvas")).ToBeVisibleAsync();
+        const string Drawn = "c => c.chart.uplot.data[1].map(v => v === null ? -1 : v)";
+        const string Decades = "c => { const u = c.chart.uplot; return [u.scales.y.distr, u.valToPos(1, 'y') - u.valToPos(0.1, 'y'), u.valToPos(0.01, 'y') - u.valToPos(1e-3, 'y')]; }";
+        Assert.Equal(0, (await chart.EvaluateAsync<double[]>(Drawn))[3]);
+        Assert.Equal(1, (await chart.EvaluateAsync<double[]>(Decades))[0]);
+
+        await page.Page.GetByLabel("log scale (y)").CheckAsync();
+
+        var (distribution, upper, lower) = await chart.EvaluateAsync<double[]>(Decades) is [var d, var a, var b] ? (d, a, b) : default;
+        Assert.Equal(3, distribution);
+        Assert.True(Math.Abs(upper - lower) < 0.5, $"a decade is {upper:F1} px near 1 and {lower:F1} px near 0.001");
+        double[] withoutZero = [1, 0.1, 0.01, -1, 1e-4, 1e-5];
+        Assert.Equal(withoutZero, await chart.EvaluateAsync<double[]>(Drawn));
+        Assert.Contains("log=1", page.Page.Url);
+
+        await page.Page.ReloadAsync();
+        await Assertions.Expect(page.Page.GetByLabel("log scale (y)")).ToBeCheckedAsync();
+        await Assertions.Expect(chart.Locator("canvas")).ToBeVisibleAsync();
+        Assert.Equal(3, (await chart.EvaluateAsync<double[]>(Decades))[0]);
+        page.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Zooming_into_a_downsampled_curve_fetches_every_stored_point_of_the_window()
+    {
+        // 50,000 points (LTTB draws 1,000 of them), jagged so that downsampling leaves most out.
+        const int Points = 50_000;
+        var run = Guid.NewGuid();
+        static double Loss(int step) => 1 + 0.5 * Math.Sin(step / 37.0) + step % 7 * 0.01;
+        foreach (var chunk in Enumerable.Range(0, Points).Chunk(10_000))
+        {
+            await UiRuns.PostAsync(fixture.Tracker, [.. chunk.Select(step => OtlpRequests.Epoch(run, step, [("train_loss", Loss(step))]))]);
+        }
+        await using var page = await OpenAsync($"/run.html?id={run}&smoothing=0");
+        var chart = page.Locator(".chart[data-metric='loss']");
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-points", Points.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(chart.Locator(".legend")).ToContainTextAsync(new Regex(@"\(\d+ of 50000 points\)"));
+        var drawnBefore = (await SeriesAsync(page, "loss", 0)).Length;
+        Assert.InRange(drawnBefore, 2, 1000);
+        var windows = new List<string>();
+        page.Page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("fromStep=", StringComparison.Ordinal))
+            {
+                lock (windows)
+                {
+                    windows.Add(request.Url);
+                }
+            }
+        };
+
+        // Drag over steps 20,000–20,400 as a user selects a window.
+        var (from, to, y) = await chart.EvaluateAsync<float[]>("""
+            c => { const u = c.chart.uplot, box = u.over.getBoundingClientRect();
+                   return [box.left + u.valToPos(20000, "x"), box.left + u.valToPos(20400, "x"), box.top + box.height / 2]; }
+            """) is [var a, var b, var c] ? (a, b, c) : default;
+        await page.Page.Mouse.MoveAsync(from, y);
+        await page.Page.Mouse.DownAsync();
+        await page.Page.Mouse.MoveAsync(to, y, new MouseMoveOptions { Steps = 5 });
+        await page.Page.Mouse.UpAsync();
+
+        // The detail arrives: every stored step inside the window is drawn with its stored value.
+        await page.Page.WaitForFunctionAsync("""
+            () => { const u = document.querySelector(".chart[data-metric='loss']").chart.uplot;
+                    return u.data[0].filter(x => x >= u.scales.x.min && x <= u.scales.x.max).length > 300; }
+            """, null, new PageWaitForFunctionOptions { Timeout = 10_000 });
+        var (min, max) = (double.Parse((await chart.GetAttributeAsync("data-x-min"))!, System.Globalization.CultureInfo.InvariantCulture),
+            double.Parse((await chart.GetAttributeAsync("data-x-max"))!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(min, 19_950, 20_050);
+        Assert.InRange(max, 20_350, 20_450);
+        var xs = await SeriesAsync(page, "loss", 0);
+        var values = await SeriesAsync(page, "loss", 1);
+        var visible = xs.Select((x, i) => (X: x, Value: values[i])).Where(p => p.X >= min && p.X <= max).ToList();
+        var expected = Enumerable.Range((int)Math.Ceiling(min), (int)Math.Floor(max) - (int)Math.Ceiling(min) + 1).ToList();
+        Assert.Equal(expected.Select(s => (double)s), visible.Select(p => p.X));
+        Assert.Equal(expected.Select(Loss), visible.Select(p => p.Value), new ToleranceComparer(1e-12));
+        int fetched;
+        lock (windows)
+        {
+            Assert.Contains(windows, url => url.Contains("/metrics/train_loss?", StringComparison.Ordinal));
+            fetched = windows.Count;
+        }
+        // A window is fetched once: a second of the page at rest asks for nothing more (at most a fetch already on its way).
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        lock (windows)
+        {
+            Assert.True(windows.Count - fetched <= 1, $"{windows.Count - fetched} more fetches of the same window: {string.Join(" ", windows.TakeLast(3))}");
+        }
+        await Assertions.Expect(chart.Locator(".legend")).Not.ToContainTextAsync($"({drawnBefore} of 50000 points)");
+        page.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Grouped_runs_page_on_the_server_with_each_groups_header_and_count_and_the_page_survives_a_reload()
+    {
+        // 30 runs in one experiment and 25 in another, tagged so that the filter keeps exactly these 55.
+        var experiment = NewExperiment();
+        var tag = Guid.NewGuid().ToString("N")[..10];
+        var runs = Enumerable.Range(0, 55).Select(i => (Id: Guid.NewGuid(), Experiment: experiment + (i < 30 ? "-a" : "-b"))).ToList();
+        await UiRuns.PostAsync(fixture.Tracker, [.. runs.Select(r => new OtlpRequests.Span(Platform.Contracts.Telemetry.TrainingTelemetryConventions.StartedSpan,
+            OtlpRequests.TraceId(r.Id), OtlpRequests.SpanId(2), 1_700_000_000_000_000_000UL, 1_700_000_000_001_000_000UL,
+            [(Platform.Contracts.Telemetry.TrainingTelemetryConventions.RunId, r.Id.ToString()), (Platform.Contracts.Telemetry.TrainingTelemetryConventions.Experiment, r.Experiment),
+             (Platform.Contracts.Telemetry.TrainingTelemetryConventions.ParamsPrefix + "ui_tag", tag)]))]);
+        await using var page = await OpenAsync($"/index.html?filter={Uri.EscapeDataString($"params.ui_tag = '{tag}'")}");
+        await Assertions.Expect(page.Locator("#page-info")).ToHaveTextAsync("1–50 of 55");
+        await Assertions.Expect(page.Locator("#runs tbody tr.group")).ToHaveCountAsync(0);
+
+        await page.Page.GetByLabel("group by experiment").CheckAsync();
+
+        // Page 1: the first experiment's 30 runs under its header, then 20 of the second's under its own; each header counts the whole group.
+        async Task<List<(string Header, List<string> Experiments)>> GroupsAsync() =>
+            [.. (await page.Locator("#runs tbody tr").EvaluateAllAsync<string[][]>("""
+                rows => { const groups = [];
+                          for (const row of rows) {
+                            if (row.classList.contains("group")) groups.push([row.textContent.trim()]);
+                            else groups[groups.length - 1].push(row.children[2].textContent); }
+                          return groups; }
+                """)).Select(g => (g[0], g.Skip(1).ToList()))];
+        await Assertions.Expect(page.Locator("#runs tbody tr.group")).ToHaveCountAsync(2);
+        var first = await GroupsAsync();
+        Assert.Equal([$"{experiment}-a (30 runs)", $"{experiment}-b (25 runs)"], first.Select(g => g.Header));
+        Assert.Equal([30, 20], first.Select(g => g.Experiments.Count));
+        Assert.All(first, g => Assert.All(g.Experiments, e => Assert.StartsWith(e, g.Header)));
+        await Assertions.Expect(page.Locator("#previous")).ToBeDisabledAsync();
+        var firstIds = await page.Locator("#runs tbody tr[data-run]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.run)");
+
+        await page.Locator("#next").ClickAsync();
+        await Assertions.Expect(page.Locator("#page-info")).ToHaveTextAsync("51–55 of 55");
+        var second = await GroupsAsync();
+        Assert.Equal([($"{experiment}-b (25 runs)", 5)], second.Select(g => (g.Header, g.Experiments.Count)));
+        // The two pages hold every run once.
+        var shown = firstIds.Concat(await page.Locator("#runs tbody tr[data-run]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.run)")).ToList();
+        Assert.Equal(runs.Select(r => r.Id.ToString()).Order(), shown.Order());
+        await Assertions.Expect(page.Locator("#next")).ToBeDisabledAsync();
+        Assert.Contains("page=2", page.Page.Url);
+        Assert.Contains("group=experiment", page.Page.Url);
+
+        await page.Page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#page-info")).ToHaveTextAsync("51–55 of 55");
+        await Assertions.Expect(page.Page.GetByLabel("group by experiment")).ToBeCheckedAsync();
+        await page.Locator("#previous").ClickAsync();
+        await Assertions.Expect(page.Locator("#page-info")).ToHaveTextAsync("1–50 of 55");
+        page.AssertNoConsoleErrors();
+    }
+
+    [Fact]
     public async Task A_chart_zooms_by_dragging_or_from_the_keyboard_and_a_double_click_resets_it()
     {
         var run = await UiRuns.LogAsync(fixture.Tracker, NewExperiment(), epochs: 10);
@@ -425,5 +671,12 @@ public sealed class UiTests(TrackerFixture fixture, ChromiumFixture chromium) : 
         {
             fixture.IngestRoute.Restore();
         }
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(double obj) => 0;
     }
 }

@@ -43,6 +43,31 @@ public sealed class TrainerServiceTests(TrainerFixture fixture)
         Assert.Equal(package.Parity, trained.Parity);
         Assert.Equal(16, trained.Parity!.ImagesCompared);
 
+        // The misclassified gallery (monitoring.misclassifiedExamples, default 24) in the run's folder: the index names a PNG of at most
+        // 96 px a side per example, most confident first, each truly wrong; ModelTrained says how many there are.
+        var runs = fixture.Blobs.GetBlobContainerClient(StorageLayout.RunsContainer);
+        var gallery = Platform.Contracts.Runs.MisclassifiedGallery.FromJson(
+            (await runs.GetBlobClient(StorageLayout.RunMisclassifiedIndex(runId)).DownloadContentAsync()).Value.Content.ToString());
+        Assert.Equal((runId, "val", 24), (gallery.RunId, gallery.Split, gallery.Limit));
+        Assert.Equal(Math.Min(24, gallery.Wrong), gallery.Examples.Count);
+        Assert.Equal(gallery.Examples.Count, trained.MisclassifiedExamples);
+        Assert.True(gallery.Wrong > 0 && gallery.Wrong < gallery.Evaluated, $"{gallery.Wrong} of {gallery.Evaluated} wrong");
+        Assert.Equal(Enumerable.Range(1, gallery.Examples.Count), gallery.Examples.Select(e => e.Rank));
+        Assert.True(gallery.Examples.Zip(gallery.Examples.Skip(1)).All(p => p.First.Confidence >= p.Second.Confidence), "most confident first");
+        foreach (var example in gallery.Examples)
+        {
+            Assert.NotEqual(example.TrueLabel, example.PredictedLabel);
+            Assert.Contains(example.TrueLabel, IdxDataset.FashionMnistClasses);
+            Assert.Equal(example.PredictedLabel, example.Top[0].Label);
+            Assert.Equal(example.Confidence, example.Top[0].Probability);
+            Assert.False(string.IsNullOrEmpty(example.Key));
+            var png = (await runs.GetBlobClient(StorageLayout.RunMisclassifiedThumbnail(runId, example.Thumbnail)).DownloadContentAsync()).Value.Content.ToArray();
+            // PNG signature, then IHDR's big-endian width and height (ISO/IEC 15948 §11.2.2).
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+            Assert.Equal((28, 28), (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20))));
+            Assert.Equal((28, 28), (example.Width, example.Height));
+        }
+
         // The exported model, run by ONNX Runtime on held-out images (test-set images 5000–5499, never trained on).
         Assert.True(ScoreWithOnnxRuntime(onnx, from: 5000, count: 500) > 0.5);
         Assert.DoesNotContain(fixture.Failed, f => f.RunId == runId);

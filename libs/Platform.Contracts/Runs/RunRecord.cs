@@ -13,6 +13,8 @@ namespace Platform.Contracts.Runs;
 /// <param name="SweepTrial">The trial's number in its sweep (0-based).</param>
 /// <param name="SweepParameters">The parameters the sweep sampled for this trial (configuration paths → values).</param>
 /// <param name="PrunedAtEpoch">For a pruned run: the epoch (rung) where the sweep's early-stopping rule stopped it.</param>
+/// <param name="MisclassifiedExamples">How many examples the run's misclassified gallery holds (<c>GET /runs/{id}/misclassified</c>);
+/// null until the trainer reports a completed run's gallery, 0 when it stored none.</param>
 /// <param name="RemedyOf">The parent's finding this run remedies, with the remedy applied (e.g. <c>overfitting#0</c>).</param>
 public sealed record RunRecord(
     Guid Id,
@@ -42,4 +44,5 @@ public sealed record RunRecord(
     Guid? SweepId = null,
     int? SweepTrial = null,
     IReadOnlyDictionary<string, JsonElement>? SweepParameters = null,
-    int? PrunedAtEpoch = null);
+    int? PrunedAtEpoch = null,
+    int? MisclassifiedExamples = null);

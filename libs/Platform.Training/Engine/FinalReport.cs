@@ -27,4 +27,12 @@ public sealed record FinalReport(
     CalibrationReport? Calibration = null,
     Platform.Training.Configuration.ExportWeights ExportedWeights = Platform.Training.Configuration.ExportWeights.Last,
     Platform.Training.Checkpoints.WeightsSource ExportedSource = Platform.Training.Checkpoints.WeightsSource.Raw,
-    int ExportedEpoch = 0);
+    int ExportedEpoch = 0)
+{
+    /// <summary>The validation images the final model gets most confidently wrong, most confident first (single-view predictions;
+    /// at most <c>monitoring.misclassifiedExamples</c>; empty when that is 0).</summary>
+    public IReadOnlyList<MisclassifiedPrediction> Misclassified { get; init; } = [];
+
+    /// <summary>Every wrong single-view prediction of the final evaluation, kept or not (0 when <c>monitoring.misclassifiedExamples</c> is 0).</summary>
+    public int MisclassifiedTotal { get; init; }
+}

@@ -75,11 +75,6 @@ public sealed class Trainer
         private int threadsInEffect;
         private bool calibrateThreads;
         private int? resumedGlobalBatch;
-        // Set when the run resumed from a mid-epoch checkpoint: the epoch in progress continues from it (its first TrainEpoch).
-        private PartialEpoch? resumedEpoch;
-        private DoctorState? resumedDoctor;
-        // Positions of the current epoch's sampler order it trains on in all, fixed when it starts (or by the checkpoint it resumed from).
-        private int epochSamples;
         // Schedule position minus Step: non-zero after a resume with another global batch, whose steps per epoch differ.
         private long scheduleOffset;
 
@@ -161,13 +156,12 @@ public sealed class Trainer
             var checkpoints = options.CheckpointStore is { } store ? new CheckpointKeeper(store, config.Checkpoint) : null;
             if (checkpoints is not null && options.Resume && checkpoints.Latest is { } latest)
             {
-                Restore(checkpoints, latest, model, optimizer, scaler, classes, trainLoader, schedule.StepsPerEpoch);
+                Restore(checkpoints, latest, model, optimizer, scaler, classes, schedule.StepsPerEpoch);
             }
 
             using var stepper = new TrainingStepper(model, config.Precision, () => CreateModel(classes.Count), scaler, devices) { KeepNormsOnDevice = true };
             blocks = config.Monitoring.BlockFigures ? BlockLayout.Of(model) : null;
             doctor = config.Doctor.Enabled ? new TrainingDoctor(config, classes, Labels.CountPerClass(Labels.Of(train), classes.Count)) : null;
-            doctor?.Restore(resumedDoctor, history);
             strategy.ApplyTo(model, Epoch);
             options.Observer?.OnEvent(new RunStarted(device.ToString(), threads, config,
                 model.parameters().Sum(p => p.numel()), model.parameters().Where(p => p.requires_grad).Sum(p => p.numel()),
@@ -177,7 +171,6 @@ public sealed class Trainer
                 GlobalBatchSize = config.GlobalBatchSize(devices.Count),
                 PeakLearningRate = config.Lr * lrFactor,
                 ResumedFromGlobalBatchSize = resumedGlobalBatch,
-                StartSample = resumedEpoch?.SamplesConsumed ?? 0,
             });
             tensorBoard = options.TensorBoardDirectory is { } logDirectory ? TensorBoardLog.Open(logDirectory, config, model, stepper.Parameters) : null;
 
@@ -194,11 +187,11 @@ public sealed class Trainer
                     strategy.SetTrainingMode(replica, Epoch);
                 }
 
-                var trained = TrainEpoch(trainLoader, model, stepper, optimizer, schedule, loss, device, classes.Count,
-                    checkpoints, scaler, classes);
+                var trained = TrainEpoch(trainLoader, stepper, optimizer, schedule, loss, device, classes.Count);
                 // The replicas' batch-norm running statistics, averaged into the master: what is evaluated, checkpointed and exported.
                 stepper.ReduceBuffers();
-                lastEvaluation = Evaluate(model, validationLoader, loss, device, classes.Count);
+                // Each epoch's evaluation ranks its mistakes (a bounded heap, cheap): the last one may be the final evaluation.
+                lastEvaluation = Evaluate(model, validationLoader, loss, device, classes.Count, config.Monitoring.MisclassifiedExamples);
                 var emaEvaluation = ema is null ? null : Evaluate(ema.Model, validationLoader, loss, device, classes.Count);
                 var metrics = Metrics(trained, lastEvaluation, optimizer, frozen, scaler) with
                 {
@@ -249,7 +242,7 @@ public sealed class Trainer
             var (exported, source, exportedEpoch) = SelectExportedWeights(model, checkpoints);
             lastEvaluation = exported == ExportWeights.Last && lastEvaluation is not null
                 ? lastEvaluation
-                : Evaluate(model, validationLoader, loss, device, classes.Count);
+                : Evaluate(model, validationLoader, loss, device, classes.Count, config.Monitoring.MisclassifiedExamples);
             var report = Report(lastEvaluation, classes, stopReason) with
             {
                 ExportedWeights = exported,
@@ -292,43 +285,17 @@ public sealed class Trainer
             }
         }
 
-        private EpochTraining TrainEpoch(DataLoader loader, ImageClassifier model, TrainingStepper stepper, ParameterGroupOptimizer optimizer,
-            LearningRateSchedule schedule, ClassificationLoss loss, Device device, int classCount,
-            CheckpointKeeper? checkpoints, DynamicLossScaler? scaler, IReadOnlyList<string> classes)
+        private EpochTraining TrainEpoch(DataLoader loader, TrainingStepper stepper, ParameterGroupOptimizer optimizer,
+            LearningRateSchedule schedule, ClassificationLoss loss, Device device, int classCount)
         {
             var watch = Stopwatch.StartNew();
-            double normSum = 0, normMax = 0, lastNorm = double.NaN, earlierSeconds = 0;
+            double normSum = 0, normMax = 0, lastNorm = double.NaN;
             int samples = 0, finiteSteps = 0, skipped = 0, nonFinite = 0;
             bool partial = false;
-            int k = config.AccumulationSteps;
+            int batchIndex = 0, batches = loader.BatchesPerEpoch, k = config.AccumulationSteps;
             int logEvery = config.Monitoring.IntervalFor(OptimizerStepsPerEpoch(loader));
             var blockFigures = blocks is null ? null : new BlockAccumulator(blocks);
             using var totals = new StepTotals(device, topFive: classCount > 5);
-            // A resumed epoch continues at its first unseen sample and ends where it was going to when it started, whatever the
-            // global batch is now: every sample of the epoch once (its last batch may be shorter when the rest does not divide).
-            var resumed = resumedEpoch;
-            resumedEpoch = null;
-            int firstSample = resumed?.SamplesConsumed ?? 0;
-            epochSamples = resumed?.EpochSamples ?? loader.SamplesPerEpoch;
-            if (resumed is not null)
-            {
-                samples = resumed.SamplesConsumed;
-                normSum = resumed.GradientNormSum;
-                normMax = resumed.MaxGradientNorm;
-                finiteSteps = resumed.FiniteSteps;
-                skipped = resumed.SkippedSteps;
-                nonFinite = resumed.NonFiniteSteps;
-                earlierSeconds = resumed.TrainSeconds;
-                totals.Restore(resumed.LossSum, resumed.Correct, resumed.CorrectTop5, resumed.LossSinceLog, resumed.BatchesSinceLog);
-                blockFigures?.Restore(resumed.Blocks);
-                if (resumed.TorchRandomState is { } randomState)
-                {
-                    TorchRuntime.SetCpuRandomState(Convert.FromBase64String(randomState));
-                }
-            }
-
-            int batchIndex = 0, batches = (epochSamples - firstSample + loader.Options.BatchSize - 1) / loader.Options.BatchSize;
-            int? checkpointEvery = checkpoints is null ? null : config.Checkpoint.MidEpochInterval;
             // The loader's need is measured over batches 2–10 of the first epoch (after the warm-up of the first two).
             const int CalibrationFrom = 2, CalibrationBatches = 8;
             (TimeSpan Busy, long At)? calibrationStart = null;
@@ -373,7 +340,7 @@ public sealed class Trainer
                 }
             }
 
-            foreach (var batch in loader.ReadEpoch(Epoch, firstSample, epochSamples, cancellationToken))
+            foreach (var batch in loader.ReadEpoch(Epoch, cancellationToken))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (calibrateThreads && batchIndex == CalibrationFrom)
@@ -395,7 +362,7 @@ public sealed class Trainer
                 optimizer.SetLearningRate(schedule.LearningRate(ScheduleStep));
                 // Mixed batches train on soft targets; accuracy is still counted against each sample's own label.
                 var targets = mixer is not null && mixer.ActiveIn(Epoch, config.Epochs)
-                    ? mixer.Apply(images, labels, new Random(unchecked((int)(EpochSeed(Epoch) * 7919 + batch.FirstPosition / loader.Options.BatchSize)))) : null;
+                    ? mixer.Apply(images, labels, new Random(unchecked((int)(EpochSeed(Epoch) * 7919 + batchIndex)))) : null;
                 bool logged = (Step + 1) % logEvery == 0;
                 var outcome = stepper.Accumulate(targets?.Images ?? images, targets?.Targets ?? labels, loss, optimizer, config.GradientClipNorm,
                     batchIndex - groupStart, microBatches, measureUpdate: logged && blockFigures is not null);
@@ -441,34 +408,28 @@ public sealed class Trainer
                     partial = true;
                     break;
                 }
-
-                if (checkpointEvery is { } every && Step % every == 0 && batchIndex < batches)
-                {
-                    ObserveSteps();
-                    SaveMidEpochCheckpoint(checkpoints!, model, stepper, optimizer, scaler, classes, totals, blockFigures, new PartialEpoch(Epoch + 1,
-                        batch.FirstPosition + batch.Count, epochSamples, 0, 0, 0, normSum, normMax, finiteSteps, skipped, nonFinite,
-                        earlierSeconds + watch.Elapsed.TotalSeconds, 0, 0, null, null));
-                }
             }
 
             ObserveSteps();
             ChooseThreads();
             var (lossSum, correct, correctTop5) = totals.Totals();
             int count = Math.Max(samples, 1);
-            double seconds = earlierSeconds + watch.Elapsed.TotalSeconds;
-            // Per device: this attempt's images over its own wall time (a resumed epoch's earlier part ran on other replicas).
-            double attemptSeconds = watch.Elapsed.TotalSeconds;
-            var perDevice = stepper.TakeReplicaSamples().Select(n => attemptSeconds > 0 ? n / attemptSeconds : 0).ToArray();
+            double seconds = watch.Elapsed.TotalSeconds;
+            var perDevice = stepper.TakeReplicaSamples().Select(n => seconds > 0 ? n / seconds : 0).ToArray();
             return new EpochTraining(lossSum / count, correct / (double)count, classCount > 5 ? correctTop5 / (double)count : null,
                 finiteSteps == 0 ? 0 : normSum / finiteSteps, normMax, samples, seconds, skipped, partial, nonFinite, blockFigures, perDevice);
         }
 
         /// <param name="Logits">Every validation image's logits, row-major [images, classes], with <paramref name="Labels"/>: what the calibration is fitted on
         /// (single-view even with tta: the logits of the graph that is exported and served).</param>
-        private sealed record Evaluation(double Loss, double Accuracy, double? Top5, ConfusionMatrix Confusion, double Seconds, float[] Logits, long[] Labels);
+        /// <param name="Misclassified">The most confident wrong single-view predictions (at most <c>monitoring.misclassifiedExamples</c>), with
+        /// <paramref name="Wrong"/> the count of every wrong one; empty and 0 for an evaluation that does not rank them.</param>
+        private sealed record Evaluation(double Loss, double Accuracy, double? Top5, ConfusionMatrix Confusion, double Seconds, float[] Logits, long[] Labels,
+            IReadOnlyList<MisclassifiedPrediction> Misclassified, int Wrong);
 
-        private Evaluation Evaluate(ImageClassifier model, DataLoader loader, ClassificationLoss loss, Device device, int classCount)
+        private Evaluation Evaluate(ImageClassifier model, DataLoader loader, ClassificationLoss loss, Device device, int classCount, int rankMisclassified = 0)
         {
+            var ranking = rankMisclassified > 0 ? new MisclassifiedRanking(rankMisclassified) : null;
             var watch = Stopwatch.StartNew();
             var confusion = new ConfusionMatrix(classCount);
             double lossSum = 0;
@@ -495,13 +456,35 @@ public sealed class Trainer
                     confusion.Add(batch.Labels, predicted);
                     allLogits.AddRange(logits.to(ScalarType.Float32).cpu().contiguous().data<float>());
                     allLabels.AddRange(batch.Labels);
+                    if (ranking is not null)
+                    {
+                        Rank(ranking, logits, batch, classCount);
+                    }
                 }
             }
 
             model.train(wasTraining);
             long total = Math.Max(confusion.Total, 1);
             return new Evaluation(lossSum / total, confusion.Accuracy, classCount > 5 ? correctTop5 / (double)total : null, confusion, watch.Elapsed.TotalSeconds,
-                [.. allLogits], [.. allLabels]);
+                [.. allLogits], [.. allLabels], ranking?.MostConfident() ?? [], ranking?.Wrong ?? 0);
+        }
+
+        /// <summary>Offers a batch's single-view predictions (the exported graph's, as served) to the ranking of mistakes.</summary>
+        private static void Rank(MisclassifiedRanking ranking, Tensor logits, ImageBatch batch, int classCount)
+        {
+            int k = Math.Min(3, classCount);
+            var (values, indexes) = softmax(logits.to(ScalarType.Float32), 1).topk(k, dim: 1);
+            var probabilities = values.cpu().contiguous().data<float>().ToArray();
+            var classes = indexes.cpu().contiguous().data<long>().ToArray();
+            for (int row = 0; row < batch.Count; row++)
+            {
+                var top = classes.AsSpan(row * k, k).ToArray().Select(c => (int)c).ToArray();
+                var topProbabilities = probabilities.AsSpan(row * k, k).ToArray().Select(p => (double)p).ToArray();
+                if (top[0] != batch.Labels[row])
+                {
+                    ranking.Offer(new MisclassifiedPrediction(batch.SampleIndices[row], (int)batch.Labels[row], top[0], topProbabilities[0], top, topProbabilities));
+                }
+            }
         }
 
         private static (long Top1, long Top5) Correct(Tensor logits, Tensor labels, int classCount)
@@ -613,52 +596,17 @@ public sealed class Trainer
             }
         }
 
-        private CheckpointManifest Manifest(int epochsCompleted, ParameterGroupOptimizer optimizer, DynamicLossScaler? scaler, IReadOnlyList<string> classes) =>
-            new(CheckpointManifest.CurrentFormatVersion, config, classes, epochsCompleted, Step,
+        private void SaveCheckpoint(CheckpointKeeper checkpoints, bool isBest, ImageClassifier model, ParameterGroupOptimizer optimizer,
+            DynamicLossScaler? scaler, IReadOnlyList<string> classes)
+        {
+            var manifest = new CheckpointManifest(CheckpointManifest.CurrentFormatVersion, config, classes, Epoch + 1, Step,
                 optimizer.LearningRates[FineTuneStrategy.HeadGroup], best, earlyStopping, scaler?.State, history.ToArray(), DateTimeOffset.UtcNow,
                 ema?.Updates, bestSource)
             {
                 GlobalBatchSize = config.GlobalBatchSize(devices.Count),
                 Devices = ReplicaDevices.Names(devices),
                 ScheduleStep = ScheduleStep,
-                Doctor = doctor?.Capture(),
             };
-
-        /// <summary>
-        /// A checkpoint inside the epoch after an optimizer step (<c>checkpoint.everySteps</c>): the master's state with the
-        /// replicas' batch-norm statistics averaged in, and the epoch's position and totals so far (one read of the device totals).
-        /// </summary>
-        private void SaveMidEpochCheckpoint(CheckpointKeeper checkpoints, ImageClassifier model, TrainingStepper stepper, ParameterGroupOptimizer optimizer,
-            DynamicLossScaler? scaler, IReadOnlyList<string> classes, StepTotals totals, BlockAccumulator? blockFigures, PartialEpoch progress)
-        {
-            if (devices.Count > 1)
-            {
-                stepper.ReduceBuffers();
-            }
-
-            var (lossSum, correct, correctTop5) = totals.Totals();
-            var (lossSinceLog, batchesSinceLog) = totals.SinceLog();
-            var manifest = Manifest(Epoch, optimizer, scaler, classes) with
-            {
-                PartialEpoch = progress with
-                {
-                    LossSum = lossSum,
-                    Correct = correct,
-                    CorrectTop5 = correctTop5,
-                    LossSinceLog = lossSinceLog,
-                    BatchesSinceLog = batchesSinceLog,
-                    Blocks = blockFigures?.Sums(),
-                    TorchRandomState = Convert.ToBase64String(TorchRuntime.GetCpuRandomState()),
-                },
-            };
-            string name = checkpoints.SaveMidEpoch(Epoch + 1, Step, stream => CheckpointFile.Write(stream, manifest, model, optimizer, ema?.Model));
-            options.Observer?.OnEvent(new CheckpointSaved(name, Epoch + 1, IsBest: false) { SamplesInEpoch = progress.SamplesConsumed });
-        }
-
-        private void SaveCheckpoint(CheckpointKeeper checkpoints, bool isBest, ImageClassifier model, ParameterGroupOptimizer optimizer,
-            DynamicLossScaler? scaler, IReadOnlyList<string> classes)
-        {
-            var manifest = Manifest(Epoch + 1, optimizer, scaler, classes);
             // The best checkpoint's model holds the best weights, which are the EMA's when those scored better.
             var bestModel = bestSource == WeightsSource.Ema && ema is not null ? ema.Model : model;
             foreach (var name in checkpoints.Save(Epoch + 1, isBest,
@@ -670,7 +618,7 @@ public sealed class Trainer
         }
 
         private void Restore(CheckpointKeeper checkpoints, string name, ImageClassifier model, ParameterGroupOptimizer optimizer,
-            DynamicLossScaler? scaler, IReadOnlyList<string> classes, DataLoader trainLoader, int stepsPerEpoch)
+            DynamicLossScaler? scaler, IReadOnlyList<string> classes, int stepsPerEpoch)
         {
             Stream Open() => checkpoints.Open(name) ?? throw new InvalidOperationException($"Checkpoint '{name}' disappeared.");
             CheckpointManifest manifest;
@@ -702,38 +650,14 @@ public sealed class Trainer
             best = manifest.Best;
             earlyStopping = manifest.EarlyStopping ?? earlyStopping;
             history.AddRange(manifest.History);
-            resumedDoctor = manifest.Doctor;
-            if (manifest.PartialEpoch is { } partial)
-            {
-                if (partial.Epoch != Epoch + 1 || partial.SamplesConsumed < 0 || partial.SamplesConsumed > partial.EpochSamples
-                    || partial.EpochSamples > trainLoader.SamplerLength)
-                {
-                    throw new InvalidOperationException(
-                        $"Checkpoint '{name}' stopped at sample {partial.SamplesConsumed} of {partial.EpochSamples} in epoch {partial.Epoch}, " +
-                        $"which this run's {trainLoader.SamplerLength} training samples per epoch cannot continue.");
-                }
-
-                resumedEpoch = partial;
-            }
-
-            // The run continues at the first sample the checkpoint had not trained on (the next epoch's first after an epoch's
-            // end) whatever the device count. With another global batch an epoch has another number of steps: the schedule
-            // continues from the same point of the run (completed epochs × the new steps per epoch; inside an epoch, so that the
-            // epoch's remaining steps end it where the epoch ends) while Step keeps counting the steps really taken.
+            // Checkpoints are written at epoch ends, so the run continues at the next epoch's first sample whatever the device
+            // count. With another global batch an epoch has another number of steps: the schedule continues from the same
+            // point of the run (completed epochs × the new steps per epoch) while Step keeps counting the steps really taken.
             int savedGlobalBatch = manifest.GlobalBatchSize ?? manifest.Config.BatchSize;
             if (savedGlobalBatch != config.GlobalBatchSize(devices.Count) || manifest.Config.AccumulationSteps != config.AccumulationSteps)
             {
                 resumedGlobalBatch = savedGlobalBatch;
-                long position = (long)Epoch * stepsPerEpoch;
-                if (resumedEpoch is { } rest)
-                {
-                    int batchSize = trainLoader.Options.BatchSize;
-                    int remainingBatches = (rest.EpochSamples - rest.SamplesConsumed + batchSize - 1) / batchSize;
-                    int remainingSteps = (remainingBatches + config.AccumulationSteps - 1) / config.AccumulationSteps;
-                    position = Math.Max(0, position + stepsPerEpoch - remainingSteps);
-                }
-
-                scheduleOffset = position - Step;
+                scheduleOffset = (long)Epoch * stepsPerEpoch - Step;
             }
             else
             {
@@ -750,7 +674,11 @@ public sealed class Trainer
             var perClass = evaluation.Confusion.PerClass(classes);
             return new FinalReport(classes, perClass, evaluation.Confusion.ToArray(), evaluation.Accuracy, perClass.Average(c => c.F1),
                 evaluation.Loss, best.BestEpoch, best.Best, history.Count(h => !h.Partial), Step, stopReason, clock.Elapsed.TotalSeconds, history.ToArray(),
-                evaluation.Labels.Length > 0 ? TemperatureScaling.Fit(evaluation.Logits, evaluation.Labels, classes.Count) : null);
+                evaluation.Labels.Length > 0 ? TemperatureScaling.Fit(evaluation.Logits, evaluation.Labels, classes.Count) : null)
+            {
+                Misclassified = evaluation.Misclassified,
+                MisclassifiedTotal = evaluation.Wrong,
+            };
         }
     }
 }

@@ -15,6 +15,10 @@ public sealed class ModelTrainedConsumer(ModelRegistry registry, RunStore runs, 
         var trained = context.Message;
         var version = await registry.RegisterAsync(trained);
         await runs.RecordFinalMetricsAsync(trained.RunId, trained.Metrics);
+        if (trained.MisclassifiedExamples is { } misclassified)
+        {
+            await runs.RecordMisclassifiedExamplesAsync(trained.RunId, misclassified);
+        }
         await runs.TransitionAsync(trained.RunId, RunStates.Completed, [RunStates.Queued, RunStates.Running], new Dictionary<string, string>
         {
             ["endedAt"] = trained.TrainedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),

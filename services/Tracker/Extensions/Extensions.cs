@@ -28,6 +28,7 @@ internal static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RunStore>();
         builder.Services.AddSingleton<CurveReader>();
+        builder.Services.AddSingleton<MisclassifiedGalleryReader>();
         builder.Services.AddSingleton<RunSummaryCache>();
         builder.Services.AddHostedService<RunSummaryWarmup>();
         builder.Services.AddSingleton<ModelRegistry>();

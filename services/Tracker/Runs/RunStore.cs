@@ -39,6 +39,9 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
     private const string PrunedAtEpochField = "prunedAtEpoch";
     private const string PruneReasonField = "pruneReason";
 
+    // How many examples the trainer stored in the run's misclassified gallery (ModelTrained), so the run page asks only for a gallery that exists.
+    private const string MisclassifiedField = "misclassifiedExamples";
+
     public static RedisKey RunKey(Guid id) => $"{Prefix}run:{id:D}";
     private static RedisKey ParamsKey(Guid id) => $"{Prefix}run:{id:D}:params";
     private static RedisKey LatestKey(Guid id) => $"{Prefix}run:{id:D}:latest";
@@ -321,6 +324,17 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
         }
     }
 
+    /// <summary>The size of the misclassified gallery the trainer stored for a run that exists (a message about an unknown run creates nothing).</summary>
+    public async Task RecordMisclassifiedExamplesAsync(Guid id, int count)
+    {
+        var database = Database;
+        if (await database.KeyExistsAsync(RunKey(id)))
+        {
+            await database.HashSetAsync(RunKey(id), MisclassifiedField, count.ToString(CultureInfo.InvariantCulture));
+            await TouchAsync(database, id);
+        }
+    }
+
     /// <summary>
     /// Records that a sweep's early-stopping rule pruned the run at <paramref name="epoch"/>, before the cancel that stops it is sent:
     /// the trainer's <c>RunCancelled</c> then ends it as <see cref="RunStates.Pruned"/> with this reason.
@@ -480,7 +494,8 @@ public sealed class RunStore(IConnectionMultiplexer redis, TimeProvider time)
             Guid.TryParse(fields.GetValueOrDefault(SweepIdField), out var sweep) ? sweep : null,
             int.TryParse(fields.GetValueOrDefault(SweepTrialField), CultureInfo.InvariantCulture, out var trial) ? trial : null,
             fields.TryGetValue(SweepParametersField, out var sampled) ? JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(sampled) : null,
-            int.TryParse(fields.GetValueOrDefault(PrunedAtEpochField), CultureInfo.InvariantCulture, out var pruned) ? pruned : null);
+            int.TryParse(fields.GetValueOrDefault(PrunedAtEpochField), CultureInfo.InvariantCulture, out var pruned) ? pruned : null,
+            int.TryParse(fields.GetValueOrDefault(MisclassifiedField), CultureInfo.InvariantCulture, out var misclassified) ? misclassified : null);
     }
 
     private static DateTimeOffset? Time(string? unixMilliseconds) =>

@@ -74,7 +74,7 @@ public sealed class TrainModelConsumer(
                 metrics["ece_after_calibration"] = calibration.EceAfter;
             }
             await context.Publish(new ModelTrained(job.RunId, job.ModelName, result.PackageUri.ToString(), job.DatasetName, job.DatasetVersion,
-                metrics, time.GetUtcNow(), result.Parity));
+                metrics, time.GetUtcNow(), result.Parity, result.MisclassifiedExamples));
             logger.LogInformation("Run {RunId} completed: accuracy {Accuracy:P2}, package {Package}", job.RunId, result.Report.Accuracy, result.PackageUri);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)

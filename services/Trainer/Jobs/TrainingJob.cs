@@ -43,7 +43,8 @@ public sealed class TrainingJob(
         var (manifest, folder) = await GetDatasetAsync(job, cancellationToken);
         var config = EffectiveConfig(requested, manifest);
         using var train = ShardDataset.Open(manifest, "train", folder, verifyShardHashes: false);
-        using var validation = ShardDataset.Open(manifest, ValidationSplit(manifest), folder, verifyShardHashes: false);
+        var validationSplit = ValidationSplit(manifest);
+        using var validation = ShardDataset.Open(manifest, validationSplit, folder, verifyShardHashes: false);
         using var observer = new RunTelemetryObserver(telemetry, job, config, attempt, why, logger);
         using var tensorBoard = config.TensorBoard.Enabled ? new TensorBoardFiles(blobs, job.RunId) : null;
         var checkpoints = new BlobCheckpointStore(blobs, job.RunId, Outage, cancellationToken);
@@ -94,6 +95,7 @@ public sealed class TrainingJob(
         using (result)
         {
             var report = result.Report;
+            var misclassified = await StoreMisclassifiedAsync(job.RunId, report, validation, validationSplit, config.Monitoring.MisclassifiedExamples);
             var files = new Dictionary<string, BinaryData>
             {
                 [ModelPackageLayout.ModelFile] = BinaryData.FromBytes(onnx),
@@ -140,7 +142,21 @@ public sealed class TrainingJob(
             using var publish = observer.StartStep(TrainingTelemetryConventions.PublishSpan);
             var uri = await Outage.WaitOutAsync("publishing the model package", token => packages.WriteAsync(index, files, token), CancellationToken.None);
             publish?.SetTag(TrainingTelemetryConventions.PackageUri, uri.ToString());
-            return new TrainingJobResult(uri, report, packageParity);
+            return new TrainingJobResult(uri, report, packageParity, misclassified);
+        }
+    }
+
+    /// <summary>The gallery of the final model's most confident mistakes; failing to store it is logged, never the run's failure.</summary>
+    private async Task<int> StoreMisclassifiedAsync(Guid runId, FinalReport report, ShardDataset validation, string split, int limit)
+    {
+        try
+        {
+            return await MisclassifiedGalleryWriter.StoreAsync(blobs, runId, report, validation, split, limit, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Run {RunId}: the misclassified examples could not be stored", runId);
+            return 0;
         }
     }
 
