@@ -1,8 +1,8 @@
 // Usage: dotnet run -c Release --project bench/Platform.Bench.Inference [-- --seconds 20] [--models resnet18,small-cnn] [--clients 1,8,32]
 //        [--service-setting Inference:Models:small-cnn:ConcurrentBatches=2 ...] (any number: configuration the service starts with)
 //        [--overload 60] (instead of the load steps: each model at 10x its measured capacity for that many seconds; see OverloadRun)
-//        [--rollouts 8 [--rounds 3] [--rollout-clients 32]] (instead of the load steps: gRPC vs REST, split vs single, shadow p99,
-//        in alternating rounds of that many seconds; see RolloutBench)
+//        [--rollouts 8 [--rounds 3] [--rollout-clients 32] [--rollout-parts protocols,split,shadow]] (instead of the load steps:
+//        gRPC vs REST, split vs single, shadow p99, in alternating rounds of that many seconds; see RolloutBench)
 // Starts Azurite and RabbitMQ as local processes and the inference service as its own process; builds ResNet18 (224², 10 classes,
 // random weights: throughput does not depend on them) and the small CNN (28² gray), exports both with the project's exporter, writes
 // them as model packages and promotes them. Then, per model: raw in-process ONNX Runtime (the service's session options:
@@ -81,15 +81,21 @@ if (args.SkipWhile(a => a != "--rollouts").Skip(1).Select(int.Parse).FirstOrDefa
 {
     var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(3);
     var rolloutClients = args.SkipWhile(a => a != "--rollout-clients").Skip(1).Select(int.Parse).FirstOrDefault(32);
-    var rollout = new RolloutBench(service, bus, grpcPort, TimeSpan.FromSeconds(roundSeconds), rounds, rolloutClients);
+    var rolloutParts = args.SkipWhile(a => a != "--rollout-parts").Skip(1).Select(v => (IReadOnlySet<string>)v.Split(',').ToHashSet()).FirstOrDefault(RolloutBench.AllParts);
+    if (rolloutParts.Except(RolloutBench.AllParts).ToList() is [_, ..] unknown)
+    {
+        throw new ArgumentException($"Unknown --rollout-parts {string.Join(", ", unknown)}; the parts are {string.Join(", ", RolloutBench.AllParts)}.");
+    }
+    var rollout = new RolloutBench(service, bus, grpcPort, TimeSpan.FromSeconds(roundSeconds), rounds, rolloutClients, rolloutParts);
     var rolloutRows = new List<string>();
     foreach (var model in models)
     {
         // A second version of the same network (a package of its own): the split's and the shadow's other version.
         var second = Guid.NewGuid();
         await WritePackageAsync(model, second);
-        rolloutRows.AddRange(await rollout.RunAsync(model, second));
-        Console.WriteLine(string.Join(Environment.NewLine, rolloutRows.TakeLast(4)));
+        var modelRows = await rollout.RunAsync(model, second);
+        rolloutRows.AddRange(modelRows);
+        Console.WriteLine(string.Join(Environment.NewLine, modelRows));
     }
     await service.DisposeAsync();
     await bus.StopAsync();

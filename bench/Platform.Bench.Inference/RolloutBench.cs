@@ -17,9 +17,12 @@ using Platform.Testing;
 /// predict endpoint (encoded images), one image per request; a 90:10 split alias against a single version; and the
 /// primary's p99 with a shadow against without. Each pair runs as alternating timed rounds (A, B, A, B, …) after an
 /// untimed warm-up of each, so a shared machine's drift falls on both; the figure is the ratio of the rounds' medians.
+/// <paramref name="parts"/> picks which run: <c>protocols</c> (gRPC and predict against REST v2), <c>split</c>, <c>shadow</c>.
 /// </summary>
-sealed class RolloutBench(ServiceHost service, IBus bus, int grpcPort, TimeSpan round, int rounds, int clients)
+sealed class RolloutBench(ServiceHost service, IBus bus, int grpcPort, TimeSpan round, int rounds, int clients, IReadOnlySet<string> parts)
 {
+    public static readonly IReadOnlySet<string> AllParts = new HashSet<string> { "protocols", "split", "shadow" };
+
     private const string Single = "bench-single";
     private const string Split = "bench-split";
     private const string Shadowed = "bench-shadowed";
@@ -73,13 +76,23 @@ sealed class RolloutBench(ServiceHost service, IBus bus, int grpcPort, TimeSpan 
         };
 
         var rows = new List<string>();
-        // The unversioned v2 and gRPC routes serve the production alias (version 1 here), like predict?alias=production.
-        var (rest, overGrpc) = await CompareAsync(RestTensor, Grpc);
-        var (_, restPredict) = await CompareAsync(RestTensor, Predict("production"));
-        rows.Add(Row(model, "gRPC ModelInfer (raw FP32) vs REST v2 infer (JSON FP32)", rest, overGrpc, "gRPC ≥ REST (≥ 1.00)", throughput: true));
-        rows.Add(Row(model, "REST predict (encoded image) vs REST v2 infer (JSON FP32)", rest, restPredict, "(context)", throughput: true));
-        var (single, split) = await CompareAsync(Predict(Single), Predict(Split));
-        rows.Add(Row(model, "split 90:10 (v1, v2) vs single version", single, split, "≥ 0.97", throughput: true));
+        if (parts.Contains("protocols"))
+        {
+            // The unversioned v2 and gRPC routes serve the production alias (version 1 here), like predict?alias=production.
+            var (rest, overGrpc) = await CompareAsync(RestTensor, Grpc);
+            var (_, restPredict) = await CompareAsync(RestTensor, Predict("production"));
+            rows.Add(Row(model, "gRPC ModelInfer (raw FP32) vs REST v2 infer (JSON FP32)", rest, overGrpc, "gRPC ≥ REST (≥ 1.00)", throughput: true));
+            rows.Add(Row(model, "REST predict (encoded image) vs REST v2 infer (JSON FP32)", rest, restPredict, "(context)", throughput: true));
+        }
+        if (parts.Contains("split"))
+        {
+            var (single, split) = await CompareAsync(Predict(Single), Predict(Split));
+            rows.Add(Row(model, "split 90:10 (v1, v2) vs single version", single, split, "≥ 0.97", throughput: true));
+        }
+        if (!parts.Contains("shadow"))
+        {
+            return rows;
+        }
 
         // Shadow on and off are one alias re-routed between the rounds, as an operator would do it.
         var off = new List<Measurement>();
@@ -97,7 +110,12 @@ sealed class RolloutBench(ServiceHost service, IBus bus, int grpcPort, TimeSpan 
                 on.Add(b);
             }
         }
-        rows.Add(Row(model, "primary p99 with shadow v2 vs without (predict)", Summary.Of(off), Summary.Of(on), "≤ +10 % (≤ 1.10)", throughput: false));
+        // How much shadow work ran: the images the shadow compared and the requests shed, over all rounds with it on (warm-up included).
+        var status = await http.GetFromJsonAsync<JsonElement>("/status");
+        var pair = status.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == model.Name)
+            .GetProperty("shadows").EnumerateArray().Single(s => s.GetProperty("alias").GetString() == Shadowed);
+        rows.Add(Row(model, "primary p99 with shadow v2 vs without (predict)", Summary.Of(off), Summary.Of(on), "≤ +10 % (≤ 1.10)", throughput: false,
+            $"; shadow compared {pair.GetProperty("compared").GetInt64()}, shed {pair.GetProperty("shed").GetInt64()}"));
         return rows;
     }
 
@@ -115,10 +133,10 @@ sealed class RolloutBench(ServiceHost service, IBus bus, int grpcPort, TimeSpan 
         return (Summary.Of(first), Summary.Of(second));
     }
 
-    private static string Row(BenchModel model, string what, Summary a, Summary b, string goal, bool throughput) =>
+    private static string Row(BenchModel model, string what, Summary a, Summary b, string goal, bool throughput, string more = "") =>
         throughput
-            ? $"| {model.Name} | {what} | {a.Throughput:F0} req/s ({a.ThroughputRange}) | {b.Throughput:F0} req/s ({b.ThroughputRange}) | **{b.Throughput / a.Throughput:F3}** | p99 {a.P99:F1} → {b.P99:F1} ms | {goal} |"
-            : $"| {model.Name} | {what} | p99 {a.P99:F1} ms ({a.P99Range}) | p99 {b.P99:F1} ms ({b.P99Range}) | **{b.P99 / a.P99:F3}** | {a.Throughput:F0} → {b.Throughput:F0} req/s | {goal} |";
+            ? $"| {model.Name} | {what} | {a.Throughput:F0} req/s ({a.ThroughputRange}) | {b.Throughput:F0} req/s ({b.ThroughputRange}) | **{b.Throughput / a.Throughput:F3}** | p99 {a.P99:F1} → {b.P99:F1} ms{more} | {goal} |"
+            : $"| {model.Name} | {what} | p99 {a.P99:F1} ms ({a.P99Range}) | p99 {b.P99:F1} ms ({b.P99Range}) | **{b.P99 / a.P99:F3}** | {a.Throughput:F0} → {b.Throughput:F0} req/s{more} | {goal} |";
 
     /// <summary><c>clients</c> clients sending requests back to back for one round (a quarter of one when not timed: warm-up).</summary>
     private async Task<Measurement> LoadAsync(Func<int, Task<bool>> send, bool timed)

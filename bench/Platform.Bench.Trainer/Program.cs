@@ -16,8 +16,9 @@ using Platform.Imaging.Formats.Data;
 // needs), as a new user would; without it both run with 1 torch thread and 1 loader worker.
 // Build the service first in the same configuration: dotnet build -c Release services/Trainer (the benchmark runs
 // artifacts/bin/Platform.Trainer/release).
-// sweep [--trials 12] [--epochs 4] [--train 2000] [--validation 1000] [--seed 7] [--reduction-factor 3]: a random sweep in full and under ASHA through the
-// tracker and a trainer (SweepBenchmark; build services/Tracker in the same configuration too).
+// sweep [--trials 12] [--epochs 9] [--train 1000] [--validation 1000] [--seed 7] [--grace 1] [--reduction-factor 3] [--parallelism 2]: a random
+// sweep in full and under ASHA through the tracker and one trainer per parallel trial (SweepBenchmark; build services/Tracker in the
+// same configuration too).
 if (args.FirstOrDefault() == "sweep")
 {
     return await Platform.Bench.Trainer.SweepBenchmark.RunAsync(args[1..]);

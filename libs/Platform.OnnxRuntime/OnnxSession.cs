@@ -4,12 +4,13 @@ namespace Platform.OnnxRuntime;
 
 /// <summary>
 /// An ONNX Runtime session for an exported classifier (one input, logits first among the outputs) and the execution provider that
-/// actually runs it. Made by <see cref="OnnxSessionFactory.Create(byte[], int?)"/>; disposing it releases the session.
+/// actually runs it. Made by <see cref="OnnxSessionFactory.Create(byte[], int?, bool?, OnnxThreadPool?)"/>; disposing it releases the session.
 /// </summary>
 public sealed class OnnxSession : IDisposable
 {
-    internal OnnxSession(InferenceSession session, ExecutionProvider provider, string? fallbackReason, int intraOpThreads)
+    internal OnnxSession(InferenceSession session, ExecutionProvider provider, string? fallbackReason, int intraOpThreads, OnnxThreadPool threadPool)
     {
+        ThreadPool = threadPool;
         InferenceSession = session;
         Provider = provider;
         FallbackReason = fallbackReason;
@@ -28,8 +29,11 @@ public sealed class OnnxSession : IDisposable
     /// <summary>Why CUDA was not used although it was preferred; null when CUDA runs or was not asked for.</summary>
     public string? FallbackReason { get; }
 
-    /// <summary>The intra-op threads the session was created with.</summary>
+    /// <summary>The intra-op threads the session was created with (on the shared pool, the pool's).</summary>
     public int IntraOpThreads { get; }
+
+    /// <summary>Whether the session has its own intra-op pool or runs on the process's shared one.</summary>
+    public OnnxThreadPool ThreadPool { get; }
 
     public string InputName { get; }
 

@@ -8,6 +8,10 @@ namespace Platform.OnnxRuntime;
 /// (appending the provider throws where the CUDA 13 libraries are absent), otherwise the CPU provider, with the reason kept in
 /// <see cref="FallbackReason"/>. A CUDA session that still cannot start (no usable GPU although the libraries load) is made on the
 /// CPU instead, and so is every later session: the reason is kept on the session and on the factory.
+/// With <see cref="OnnxThreadPool.Shared"/> the factory first creates the process's ONNX Runtime environment with one intra-op pool
+/// of <see cref="OnnxSessionOptions.IntraOpThreads"/> threads (so it must be made before anything else in the process uses ONNX
+/// Runtime), and its sessions run on that pool unless a caller asks for a pool of their own (another thread count, or work that
+/// must stay on the calling thread).
 /// </summary>
 public sealed class OnnxSessionFactory
 {
@@ -21,6 +25,11 @@ public sealed class OnnxSessionFactory
     {
         Options = options ?? OnnxSessionOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.IntraOpThreads ?? 1, 1, nameof(OnnxSessionOptions.IntraOpThreads));
+        if (Options.ThreadPool == OnnxThreadPool.Shared)
+        {
+            // Before the CUDA probe: its SessionOptions would create the environment, without the pool.
+            SharedThreadPoolEnvironment.Ensure(Options.ResolvedIntraOpThreads, Options.AllowSpinning);
+        }
         choice = Options.PreferCuda ? ProbeCuda(Options.CudaDeviceId) : new ProviderChoice(ExecutionProvider.Cpu, null);
     }
 
@@ -37,20 +46,32 @@ public sealed class OnnxSessionFactory
     public OnnxSession Create(string modelPath, int? intraOpThreads = null) => Create(File.ReadAllBytes(modelPath), intraOpThreads);
 
     /// <param name="intraOpThreads">This session's intra-op threads (a per-model override); null = <see cref="Options"/>'.</param>
-    /// <param name="allowSpinning">Whether this session's idle intra-op threads spin (serving turns it off for a split's minor shares); null = <see cref="Options"/>'.</param>
-    public OnnxSession Create(byte[] model, int? intraOpThreads = null, bool? allowSpinning = null)
+    /// <param name="allowSpinning">Whether this session's idle intra-op threads spin (serving turns it off for a split's minor shares); null = <see cref="Options"/>'.
+    /// A session on the shared pool spins as the pool does.</param>
+    /// <param name="threadPool">Where its threads come from; null = <see cref="Options"/>'. <see cref="OnnxThreadPool.Shared"/> needs a
+    /// factory made with it, and a session on it has the pool's threads.</param>
+    public OnnxSession Create(byte[] model, int? intraOpThreads = null, bool? allowSpinning = null, OnnxThreadPool? threadPool = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfLessThan(intraOpThreads ?? 1, 1, nameof(intraOpThreads));
         var threads = intraOpThreads ?? Options.ResolvedIntraOpThreads;
+        var pool = threadPool ?? Options.ThreadPool;
+        if (pool == OnnxThreadPool.Shared && Options.ThreadPool != OnnxThreadPool.Shared)
+        {
+            throw new InvalidOperationException("A session on the shared thread pool needs a factory made with ThreadPool = Shared, which creates the pool.");
+        }
+        if (pool == OnnxThreadPool.Shared && threads != Options.ResolvedIntraOpThreads)
+        {
+            throw new ArgumentException($"A session on the shared thread pool has its {Options.ResolvedIntraOpThreads} thread(s), not {threads}; ask for a per-session pool.", nameof(intraOpThreads));
+        }
         var current = choice;
         string? cudaFailure = null;
         if (current.Provider == ExecutionProvider.Cuda)
         {
             try
             {
-                using var cudaOptions = CreateSessionOptions(ExecutionProvider.Cuda, threads, allowSpinning);
-                return Wrap(new InferenceSession(model, cudaOptions), ExecutionProvider.Cuda, null, threads);
+                using var cudaOptions = CreateSessionOptions(ExecutionProvider.Cuda, threads, allowSpinning, pool);
+                return Wrap(new InferenceSession(model, cudaOptions), ExecutionProvider.Cuda, null, threads, pool);
             }
             catch (Exception exception) when (IsProviderFailure(exception))
             {
@@ -58,7 +79,7 @@ public sealed class OnnxSessionFactory
             }
         }
 
-        using var cpuOptions = CreateSessionOptions(ExecutionProvider.Cpu, threads, allowSpinning);
+        using var cpuOptions = CreateSessionOptions(ExecutionProvider.Cpu, threads, allowSpinning, pool);
         var session = new InferenceSession(model, cpuOptions);
         if (cudaFailure is not null)
         {
@@ -66,15 +87,18 @@ public sealed class OnnxSessionFactory
             choice = new ProviderChoice(ExecutionProvider.Cpu, cudaFailure);
         }
 
-        return Wrap(session, ExecutionProvider.Cpu, cudaFailure ?? current.FallbackReason, threads);
+        return Wrap(session, ExecutionProvider.Cpu, cudaFailure ?? current.FallbackReason, threads, pool);
     }
 
     /// <summary>
     /// The options every session gets: all graph optimisations, sequential execution with one inter-op thread (a caller that wants
     /// batches to overlap runs them concurrently on one session; the parallelism lives inside the operators), the intra-op threads,
-    /// spinning as configured, and the provider.
+    /// spinning as configured, and the provider. On the shared pool the session has no threads of its own
+    /// (<see cref="SessionOptions.DisablePerSessionThreads"/>): the environment's pool, sized and spinning as the factory's options
+    /// say, runs its operators.
     /// </summary>
-    internal SessionOptions CreateSessionOptions(ExecutionProvider provider, int intraOpThreads, bool? allowSpinning = null)
+    internal SessionOptions CreateSessionOptions(ExecutionProvider provider, int intraOpThreads, bool? allowSpinning = null,
+        OnnxThreadPool threadPool = OnnxThreadPool.PerSession)
     {
         var sessionOptions = new SessionOptions
         {
@@ -85,9 +109,16 @@ public sealed class OnnxSessionFactory
         };
         try
         {
-            foreach (var (key, value) in ConfigEntries(allowSpinning is { } spin ? Options with { AllowSpinning = spin } : Options))
+            if (threadPool == OnnxThreadPool.Shared)
             {
-                sessionOptions.AddSessionConfigEntry(key, value);
+                sessionOptions.DisablePerSessionThreads();
+            }
+            else
+            {
+                foreach (var (key, value) in ConfigEntries(allowSpinning is { } spin ? Options with { AllowSpinning = spin } : Options))
+                {
+                    sessionOptions.AddSessionConfigEntry(key, value);
+                }
             }
 
             if (provider == ExecutionProvider.Cuda)
@@ -122,11 +153,11 @@ public sealed class OnnxSessionFactory
         }
     }
 
-    private static OnnxSession Wrap(InferenceSession session, ExecutionProvider provider, string? fallbackReason, int intraOpThreads)
+    private static OnnxSession Wrap(InferenceSession session, ExecutionProvider provider, string? fallbackReason, int intraOpThreads, OnnxThreadPool threadPool)
     {
         try
         {
-            return new OnnxSession(session, provider, fallbackReason, intraOpThreads);
+            return new OnnxSession(session, provider, fallbackReason, intraOpThreads, threadPool);
         }
         catch
         {

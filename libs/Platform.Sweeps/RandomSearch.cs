@@ -11,6 +11,9 @@ public sealed class RandomSearch(IReadOnlyList<ParameterDomain> parameters, int 
         return parameters.ToDictionary(p => p.Path, p => p.Sample(random), StringComparer.Ordinal);
     }
 
-    /// <summary>A generator for one trial: seeded from the sweep's seed and the trial number, so no trial depends on another's draws.</summary>
-    public static Random TrialRandom(int seed, int trial) => new(unchecked(seed * 1_000_003 + trial * 7919 + 17));
+    /// <summary>
+    /// A generator for one trial: seeded from the sweep's seed and the trial number, so no trial depends on another's draws, and through
+    /// SplitMix64, so that successive trials' draws are independent (<see cref="SplitMix64Random"/> says why not <c>new Random(seed)</c>).
+    /// </summary>
+    public static Random TrialRandom(int seed, int trial) => new SplitMix64Random(((ulong)(uint)seed << 32) | (uint)trial);
 }

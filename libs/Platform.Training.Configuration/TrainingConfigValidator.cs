@@ -115,6 +115,10 @@ internal sealed class TrainingConfigValidator
         if (Present("checkpoint", c.Checkpoint) is { } checkpoint)
         {
             Range("checkpoint.keepLast", checkpoint.KeepLast, 1, 1000);
+            if (checkpoint.EverySteps is { } everySteps)
+            {
+                Range("checkpoint.everySteps", everySteps, 0, 1_000_000);
+            }
         }
 
         if (Present("lossScaling", c.LossScaling) is { } scaling)

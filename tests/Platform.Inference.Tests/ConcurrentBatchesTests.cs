@@ -26,6 +26,8 @@ public sealed class ConcurrentBatchesTests(InferenceFixture fixture)
         var (version, served, _) = await ServedVersionAsync(service);
         Assert.Equal(2, served.GetProperty("concurrentBatches").GetInt32());
         Assert.Equal(1, served.GetProperty("intraOpThreads").GetInt32());
+        // A thread count other than the shared pool's gets a session pool of its own (one thread: the calling one).
+        Assert.Equal("perSession", served.GetProperty("threadPool").GetString());
 
         // Each image distinct: an answer carrying another batch's or another slot's logits would not match its reference.
         foreach (var (index, logits) in await PredictFromSixteenClientsAsync(service))
@@ -77,6 +79,7 @@ public sealed class ConcurrentBatchesTests(InferenceFixture fixture)
         var (_, served, status) = await ServedVersionAsync(service);
         Assert.Equal(1, served.GetProperty("concurrentBatches").GetInt32());
         Assert.Equal(status.GetProperty("intraOpThreads").GetInt32(), served.GetProperty("intraOpThreads").GetInt32());
+        Assert.Equal(("shared", "shared"), (status.GetProperty("threadPool").GetString(), served.GetProperty("threadPool").GetString()));
 
         await PredictFromSixteenClientsAsync(service);
 
@@ -91,11 +94,13 @@ public sealed class ConcurrentBatchesTests(InferenceFixture fixture)
             [ModelSettings + "ConcurrentBatches"] = "0",
             [ModelSettings + "IntraOpThreads"] = "-1",
             ["Inference__ConcurrentBatches"] = "65",
+            ["Inference__ThreadPool"] = "7",
         });
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => start);
         Assert.Contains("Inference:ConcurrentBatches must be between 1 and 64.", failure.Message);
         Assert.Contains($"Inference:Models:{InferenceFixture.ModelName}:ConcurrentBatches must be between 1 and 64.", failure.Message);
         Assert.Contains($"Inference:Models:{InferenceFixture.ModelName}:IntraOpThreads must be positive when set.", failure.Message);
+        Assert.Contains("Inference:ThreadPool must be Shared or PerSession.", failure.Message);
     }
 
     /// <summary>The production version, its entry in /status, and the whole status.</summary>

@@ -37,7 +37,8 @@ public sealed class ShadowTests(InferenceFixture fixture)
         var meanDifference = (figures.MeanDifference * figures.Compared - before.MeanDifference * before.Compared) / indices.Length;
         Assert.Equal((double)matches / indices.Length, top1, 1e-9);
         Assert.Equal(difference / indices.Length, meanDifference, 1e-5);
-        // A version that only shadows runs in the background (idle priority, one thread, no spinning); one that answers an alias never does.
+        // A version that only shadows runs in the background (idle priority, one thread of its own, no spinning, never on the shared
+        // pool, whose threads are the answering versions'); one that answers an alias never does.
         var status = await fixture.Service.Client.GetFromJsonAsync<JsonElement>("/status");
         var model = status.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == InferenceFixture.ModelName);
         var answersAnAlias = model.GetProperty("routes").EnumerateObject()
@@ -46,8 +47,8 @@ public sealed class ShadowTests(InferenceFixture fixture)
         Assert.True(answersAnAlias != served.GetProperty("background").GetBoolean(), model.ToString());
         if (!answersAnAlias)
         {
-            Assert.Equal((1, 1, false), (served.GetProperty("concurrentBatches").GetInt32(), served.GetProperty("intraOpThreads").GetInt32(),
-                served.GetProperty("spinning").GetBoolean()));
+            Assert.Equal((1, 1, false, "perSession"), (served.GetProperty("concurrentBatches").GetInt32(), served.GetProperty("intraOpThreads").GetInt32(),
+                served.GetProperty("spinning").GetBoolean(), served.GetProperty("threadPool").GetString()));
         }
     }
 

@@ -112,4 +112,39 @@ public sealed class OnnxSessionFactoryTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new OnnxSessionFactory(new OnnxSessionOptions(IntraOpThreads: 0)));
         Assert.Throws<ArgumentOutOfRangeException>(() => new OnnxSessionFactory(new OnnxSessionOptions(PreferCuda: false)).Create(IdentityModel.Bytes, intraOpThreads: 0));
     }
+
+    [Fact]
+    public void Shared_pool_session_options_have_no_threads_of_their_own_so_onnx_runtime_needs_the_environments_pool()
+    {
+        var factory = new OnnxSessionFactory(new OnnxSessionOptions(PreferCuda: false));
+        // This test process's environment is ONNX Runtime's default one, made without a global pool (as the trainer's is).
+        _ = OrtEnv.Instance();
+        using var perSession = factory.CreateSessionOptions(ExecutionProvider.Cpu, 2, threadPool: OnnxThreadPool.PerSession);
+        using var shared = factory.CreateSessionOptions(ExecutionProvider.Cpu, 2, threadPool: OnnxThreadPool.Shared);
+
+        using var ownPool = new InferenceSession(IdentityModel.Bytes, perSession);
+        // Without per-session threads a session runs on the environment's global pool, and ONNX Runtime refuses it when there is none.
+        var refused = Assert.Throws<OnnxRuntimeException>(() => new InferenceSession(IdentityModel.Bytes, shared));
+        Assert.Contains("thread", refused.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void A_shared_pool_is_refused_with_the_reason_once_the_environment_exists_without_one()
+    {
+        _ = OrtEnv.Instance();
+
+        var refused = Assert.Throws<InvalidOperationException>(() => new OnnxSessionFactory(new OnnxSessionOptions(PreferCuda: false, ThreadPool: OnnxThreadPool.Shared)));
+
+        Assert.Contains("created without a shared thread pool", refused.Message);
+    }
+
+    [Fact]
+    public void A_per_session_factory_makes_no_session_on_a_shared_pool()
+    {
+        var factory = new OnnxSessionFactory(new OnnxSessionOptions(PreferCuda: false));
+
+        Assert.Throws<InvalidOperationException>(() => factory.Create(IdentityModel.Bytes, threadPool: OnnxThreadPool.Shared));
+        using var session = factory.Create(IdentityModel.Bytes);
+        Assert.Equal(OnnxThreadPool.PerSession, session.ThreadPool);
+    }
 }

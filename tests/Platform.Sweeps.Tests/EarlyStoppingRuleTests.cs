@@ -10,6 +10,9 @@ public sealed class EarlyStoppingRuleTests
         Assert.Equal([1, 2], new AshaScheduler(1, 2, 4).DecisionEpochs);
         Assert.Equal([1, 3, 9, 27], new AshaScheduler(1, 3, 81).DecisionEpochs);
         Assert.Equal([2, 4], new AshaScheduler(2, 2, 5).DecisionEpochs);
+        // Ray Tune's bracket, factor 3: max_t 4 has milestones 1 and 3; max_t 9 has 1, 3 and 9, where 9 = max_t ends the trial, no decision.
+        Assert.Equal([1, 3], new AshaScheduler(1, 3, 4).DecisionEpochs);
+        Assert.Equal([1, 3], new AshaScheduler(1, 3, 9).DecisionEpochs);
     }
 
     [Fact]

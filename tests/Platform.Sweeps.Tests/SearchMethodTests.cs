@@ -50,6 +50,50 @@ public sealed class SearchMethodTests
     }
 
     [Fact]
+    public void Random_search_draws_of_successive_trials_are_independent()
+    {
+        ParameterDomain[] space = [new("x", DomainKind.Uniform, [], 0, 1, null), new("y", DomainKind.Uniform, [], 0, 1, null)];
+        var search = new RandomSearch(space, 7);
+
+        var draws = Enumerable.Range(0, 400).Select(n => search.Suggest(n, [])!).Select(p => (X: p["x"].GetDouble(), Y: p["y"].GetDouble())).ToList();
+
+        // For independent draws the step from one trial's x to the next one's (modulo 1) is uniform; System.Random seeded with
+        // seeds in arithmetic progression made it one constant, so a sweep's trials lay on a line.
+        var tenths = draws.Zip(draws.Skip(1), (a, b) => (int)((b.X - a.X + 1) % 1 * 10)).GroupBy(t => t).Select(g => g.Count()).ToList();
+        Assert.Equal(10, tenths.Count);
+        Assert.All(tenths, count => Assert.InRange(count, 15, 65)); // 399 steps: 39.9 ± 6 a tenth
+        Assert.InRange(Correlation(draws.SkipLast(1).Select(d => d.X).ToList(), draws.Skip(1).Select(d => d.X).ToList()), -0.15, 0.15);
+        Assert.InRange(Correlation(draws.Select(d => d.X).ToList(), draws.Select(d => d.Y).ToList()), -0.15, 0.15);
+    }
+
+    [Fact]
+    public void SplitMix64_gives_the_reference_outputs_and_unbiased_bounded_draws()
+    {
+        // Vigna's splitmix64.c from state 0.
+        var reference = new SplitMix64Random(0);
+        Assert.Equal(0xE220A8397B1DCDAFUL, reference.NextUInt64());
+        Assert.Equal(0x6E789E6AA1B965F4UL, reference.NextUInt64());
+        Assert.Equal(0x06C45D188009454FUL, reference.NextUInt64());
+        // NextDouble is the next output's top 53 bits over 2⁵³.
+        Assert.Equal((0xE220A8397B1DCDAFUL >> 11) / 9007199254740992.0, new SplitMix64Random(0).NextDouble());
+
+        var random = new SplitMix64Random(42);
+        var picks = Enumerable.Range(0, 3000).Select(_ => random.Next(3)).ToList();
+        Assert.All(picks, p => Assert.InRange(p, 0, 2));
+        Assert.All(picks.GroupBy(p => p), g => Assert.InRange(g.Count(), 900, 1100));
+        Assert.All(Enumerable.Range(0, 1000).Select(_ => random.Next(-5, 5)), v => Assert.InRange(v, -5, 4));
+        Assert.Equal(7, random.Next(7, 7));
+        Assert.Throws<ArgumentOutOfRangeException>(() => random.Next(2, 1));
+    }
+
+    private static double Correlation(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        var (meanA, meanB) = (a.Average(), b.Average());
+        var covariance = a.Zip(b, (x, y) => (x - meanA) * (y - meanB)).Sum();
+        return covariance / Math.Sqrt(a.Sum(x => (x - meanA) * (x - meanA)) * b.Sum(y => (y - meanB) * (y - meanB)));
+    }
+
+    [Fact]
     public void Tpe_is_deterministic_and_concentrates_its_suggestions_near_the_best_region()
     {
         ParameterDomain[] space = [new("x", DomainKind.Uniform, [], 0, 10, null)];

@@ -105,13 +105,18 @@ public class TrainerFixture : IAsyncLifetime
         new(runId, "tests", Dataset, DatasetVersion, "fashion-cnn", configJson, DateTimeOffset.UtcNow);
 
     /// <summary>A small, fast configuration: small_cnn on 28×28 grayscale, one thread per trainer.</summary>
-    public static string SmallCnnConfig(int epochs, int batchSize = 64, bool tensorBoard = false) => $$"""
-        {
-          "architecture": "small_cnn", "imageSize": 28, "inputChannels": 1, "epochs": {{epochs}}, "batchSize": {{batchSize}},
-          "lr": 0.003, "optimizer": { "kind": "adamw" }, "augmentation": { "preset": "none" }, "threads": 1, "loaderWorkers": 1, "seed": 7,
-          "tensorboard": { "enabled": {{(tensorBoard ? "true" : "false")}} }
-        }
-        """;
+    /// <param name="everySteps">checkpoint.everySteps: mid-epoch checkpoints every that many steps; null = at epoch ends only.</param>
+    public static string SmallCnnConfig(int epochs, int batchSize = 64, bool tensorBoard = false, int? everySteps = null)
+    {
+        string checkpoint = everySteps is { } steps ? $", \"checkpoint\": {{ \"everySteps\": {steps} }}" : "";
+        return $$"""
+            {
+              "architecture": "small_cnn", "imageSize": 28, "inputChannels": 1, "epochs": {{epochs}}, "batchSize": {{batchSize}},
+              "lr": 0.003, "optimizer": { "kind": "adamw" }, "augmentation": { "preset": "none" }, "threads": 1, "loaderWorkers": 1, "seed": 7,
+              "tensorboard": { "enabled": {{(tensorBoard ? "true" : "false")}} }{{checkpoint}}
+            }
+            """;
+    }
 
     public Task<T> WaitForAsync<T>(IEnumerable<T> messages, Func<T, bool> match, TimeSpan timeout, Func<string>? diagnostics = null) where T : class =>
         Eventually.ValueAsync(() => messages.FirstOrDefault(match), timeout, () => $"no matching {typeof(T).Name}. {diagnostics?.Invoke()}");
@@ -128,13 +133,25 @@ public class TrainerFixture : IAsyncLifetime
         Eventually.UntilAsync(async () => (await CheckpointsAsync(runId)).Any(name => name.StartsWith("epoch-", StringComparison.Ordinal)),
             TimeSpan.FromMinutes(3), () => trainer.Output);
 
+    /// <summary>Waits until the run has stored a checkpoint of that name, polling often: the mid-epoch fault test kills the trainer at once.</summary>
+    public Task WaitForCheckpointAsync(Guid runId, string name, ServiceHost trainer) =>
+        Eventually.UntilAsync(async () => (await CheckpointsAsync(runId)).Contains(name), TimeSpan.FromMinutes(3), () => trainer.Output,
+            TimeSpan.FromMilliseconds(50));
+
     /// <summary>The epochs the run's published package records, in order: each once if nothing was lost or repeated.</summary>
-    public async Task<IReadOnlyList<int>> PackagedEpochsAsync(Guid runId)
+    public async Task<IReadOnlyList<int>> PackagedEpochsAsync(Guid runId) =>
+        [.. (await PackagedHistoryAsync(runId)).Select(e => e.GetProperty("epoch").GetInt32())];
+
+    /// <summary>The optimizer steps the run had taken at the end of each epoch its package records.</summary>
+    public async Task<IReadOnlyList<long>> PackagedStepsAsync(Guid runId) =>
+        [.. (await PackagedHistoryAsync(runId)).Select(e => e.GetProperty("step").GetInt64())];
+
+    private async Task<IReadOnlyList<JsonElement>> PackagedHistoryAsync(Guid runId)
     {
         var metrics = Blobs.GetBlobContainerClient(StorageLayout.ModelsContainer)
             .GetBlobClient(StorageLayout.ModelPackageFile("fashion-cnn", runId, ModelPackageLayout.MetricsFile));
         using var document = JsonDocument.Parse((await metrics.DownloadContentAsync()).Value.Content.ToString());
-        return [.. document.RootElement.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("epoch").GetInt32())];
+        return [.. document.RootElement.GetProperty("history").EnumerateArray().Select(e => e.Clone())];
     }
 
     /// <summary>Every TensorBoard event file the trainer stored for the run, decoded.</summary>

@@ -71,5 +71,41 @@ public sealed class CheckpointStoreTests : IDisposable
         Assert.Equal("epoch-0004", keeper.Latest);
     }
 
+    [Fact]
+    public void KeeperKeepsOnlyTheNewestMidEpochCheckpointUntilTheEpochsOwnReplacesIt()
+    {
+        var store = new LocalDirectoryCheckpointStore(directory);
+        var keeper = new CheckpointKeeper(store, new CheckpointOptions(KeepLast: 2, EverySteps: 5));
+
+        keeper.Save(1, isBest: true, s => s.WriteByte(1));
+        Assert.Equal("mid-epoch-0002-step-000000015", keeper.SaveMidEpoch(2, 15, s => s.WriteByte(15)));
+        Assert.Equal("mid-epoch-0002-step-000000015", keeper.Latest);
+        keeper.SaveMidEpoch(2, 20, s => s.WriteByte(20));
+
+        // Only the newest mid-epoch checkpoint is kept; it is newer than epoch 1's, and never the best.
+        Assert.Equal(["best", "epoch-0001", "mid-epoch-0002-step-000000020"], store.List());
+        Assert.Equal("mid-epoch-0002-step-000000020", keeper.Latest);
+        Assert.True(CheckpointKeeper.IsMidEpoch(keeper.Latest!));
+        Assert.False(CheckpointKeeper.IsMidEpoch("epoch-0002"));
+        Assert.Equal([1], Read(store, "best"));
+
+        // Epoch 2's own checkpoint supersedes it.
+        var written = keeper.Save(2, isBest: false, s => s.WriteByte(2));
+        Assert.Equal(["epoch-0002"], written);
+        Assert.Equal(["best", "epoch-0001", "epoch-0002"], store.List());
+        Assert.Equal("epoch-0002", keeper.Latest);
+    }
+
+    [Fact]
+    public void KeeperResumesFromTheEpochCheckpointWhenAStaleMidEpochOneIsOlder()
+    {
+        var store = new LocalDirectoryCheckpointStore(directory);
+        // What a crash between writing epoch 3's checkpoint and deleting epoch 3's mid-epoch one leaves.
+        store.Write("mid-epoch-0003-step-000000040", s => s.WriteByte(40));
+        store.Write("epoch-0003", s => s.WriteByte(3));
+
+        Assert.Equal("epoch-0003", new CheckpointKeeper(store, new CheckpointOptions()).Latest);
+    }
+
     public void Dispose() => Directory.Delete(directory, recursive: true);
 }

@@ -71,6 +71,29 @@ public sealed class ConfigurationTests
             fields);
     }
 
+    [Theory]
+    [InlineData(-1, false)]
+    [InlineData(0, true)]
+    [InlineData(50, true)]
+    [InlineData(1_000_001, false)]
+    public void CheckpointEveryStepsIsZeroOrAPositiveStepCount(int everySteps, bool valid)
+    {
+        var config = TrainingConfig.FromJson($$"""{ "checkpoint": { "everySteps": {{everySteps}} } }""");
+
+        var violations = config.Validate();
+
+        Assert.Equal(everySteps, config.Checkpoint.EverySteps);
+        Assert.Equal(everySteps > 0 ? everySteps : null, config.Checkpoint.MidEpochInterval);
+        if (valid)
+        {
+            Assert.Empty(violations);
+        }
+        else
+        {
+            Assert.Equal("checkpoint.everySteps", Assert.Single(violations).Field);
+        }
+    }
+
     [Fact]
     public void UnknownArchitectureMessageListsTheRegisteredNames()
     {

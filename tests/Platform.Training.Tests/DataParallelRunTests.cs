@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using Platform.Imaging.Data;
-using Platform.Imaging.Formats;
 using Platform.Imaging.Formats.Data;
 using Platform.Training.Checkpoints;
 using Platform.Training.Configuration;
@@ -51,15 +49,6 @@ public sealed class DataParallelRunTests : IDisposable
             $"two replicas reached {parallel.Report.Accuracy:P1}, one device {single.Report.Accuracy:P1}");
     }
 
-    /// <summary>Flatten → Linear → GELU: no batch norm and no dropout, so a global batch's step is the same on any replica count.</summary>
-    private static ImageClassifier Mlp(TrainingConfig config, int classes)
-    {
-        random.manual_seed(config.Seed);
-        var side = config.ImageSize;
-        var backbone = nn.Sequential(("flatten", nn.Flatten()), ("fc", nn.Linear(side * side, 16)), ("act", nn.GELU()));
-        return new ImageClassifier("mlp", backbone, 16, classes, dropout: 0);
-    }
-
     private static TrainingConfig ResumeRun(string devices, int batchSize) => new()
     {
         Architecture = "small_cnn",
@@ -85,7 +74,7 @@ public sealed class DataParallelRunTests : IDisposable
         var first = new Trainer(before, new TrainingRunOptions
         {
             CheckpointStore = store,
-            ModelFactory = Mlp,
+            ModelFactory = TestModels.Mlp,
             Observer = new RecordingObserver(e =>
             {
                 if (e is CheckpointSaved { Epoch: 1 })
@@ -97,7 +86,7 @@ public sealed class DataParallelRunTests : IDisposable
         Assert.ThrowsAny<OperationCanceledException>(() => first.Run(train, validation, cancellation.Token));
         var ledger = new LoadLedger(train);
         var observer = new RecordingObserver();
-        var result = new Trainer(after, new TrainingRunOptions { CheckpointStore = store, ModelFactory = Mlp, Observer = observer }).Run(ledger, validation);
+        var result = new Trainer(after, new TrainingRunOptions { CheckpointStore = store, ModelFactory = TestModels.Mlp, Observer = observer }).Run(ledger, validation);
         return (result, observer, ledger);
     }
 
@@ -132,22 +121,4 @@ public sealed class DataParallelRunTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
-
-    /// <summary>Counts how often each training sample is decoded: once per sample the loader delivers in an epoch.</summary>
-    private sealed class LoadLedger(ILabeledImageSource source) : ILabeledImageSource
-    {
-        public ConcurrentDictionary<int, int> Loads { get; } = new();
-
-        public int Count => source.Count;
-
-        public IReadOnlyList<string> Classes => source.Classes;
-
-        public int GetLabel(int index) => source.GetLabel(index);
-
-        public ImageBuffer Load(int index)
-        {
-            Loads.AddOrUpdate(index, 1, (_, count) => count + 1);
-            return source.Load(index);
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using Platform.Training.Configuration;
 using Platform.Training.Models;
 using static TorchSharp.torch;
 
@@ -27,6 +28,15 @@ internal static class TestModels
         var images = randn(new long[] { count, 1, side, side }, generator: generator) * 0.3f
                      + labels.to_type(ScalarType.Float32).view(count, 1, 1, 1);
         return (images, labels);
+    }
+
+    /// <summary>Flatten → Linear → GELU: no batch norm and no dropout, so a global batch's step is the same on any replica count.</summary>
+    public static ImageClassifier Mlp(TrainingConfig config, int classes)
+    {
+        random.manual_seed(config.Seed);
+        var side = config.ImageSize;
+        var backbone = nn.Sequential(("flatten", nn.Flatten()), ("fc", nn.Linear(side * side, 16)), ("act", nn.GELU()));
+        return new ImageClassifier("mlp", backbone, 16, classes, dropout: 0);
     }
 
     public static float[] Flatten(nn.Module module) =>

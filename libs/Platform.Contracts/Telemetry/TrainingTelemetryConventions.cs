@@ -37,6 +37,9 @@ public static class TrainingTelemetryConventions
     /// <inheritdoc cref="CheckpointName"/>
     public const string CheckpointIsBest = "platform.checkpoint.best";
 
+    /// <summary>On <see cref="CheckpointSpan"/> of a mid-epoch checkpoint: the samples of its epoch trained on so far.</summary>
+    public const string CheckpointSamplesInEpoch = "platform.checkpoint.samples_in_epoch";
+
     /// <summary>On <see cref="ExportSpan"/>: the parity gate's figures and the provider it ran on.</summary>
     public const string ParityMaxAbsLogitDifference = "platform.parity.max_abs_logit_difference";
 
@@ -96,6 +99,9 @@ public static class TrainingTelemetryConventions
 
     /// <summary>1-based epoch the attempt starts at (above 1 when resuming from a checkpoint).</summary>
     public const string StartEpoch = "platform.start_epoch";
+
+    /// <summary>Samples of the start epoch a mid-epoch checkpoint had trained on: the attempt continues the epoch at the next (0 at an epoch's start).</summary>
+    public const string StartSample = "platform.start_sample";
 
     public const string TotalParameters = "platform.parameters.total";
     public const string TrainableParameters = "platform.parameters.trainable";

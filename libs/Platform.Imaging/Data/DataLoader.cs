@@ -33,6 +33,9 @@ public sealed class DataLoader
         ? _sampler.SamplesPerEpoch / _options.BatchSize * _options.BatchSize
         : _sampler.SamplesPerEpoch;
 
+    /// <summary>The sampler's length: positions an epoch's order has, before any dropped tail.</summary>
+    public int SamplerLength => _sampler.SamplesPerEpoch;
+
     public int BatchesPerEpoch => (SamplesPerEpoch + _options.BatchSize - 1) / _options.BatchSize;
 
     /// <summary>
@@ -45,24 +48,52 @@ public sealed class DataLoader
     /// The batches of one epoch in sampler order. Stopping the enumeration early stops the workers. A failing sample
     /// surfaces as <see cref="SampleLoadException"/>; cancellation as <see cref="OperationCanceledException"/>.
     /// </summary>
-    public IEnumerable<ImageBatch> ReadEpoch(int epoch, CancellationToken cancellationToken = default)
+    public IEnumerable<ImageBatch> ReadEpoch(int epoch, CancellationToken cancellationToken = default) =>
+        ReadEpoch(epoch, 0, SamplesPerEpoch, cancellationToken);
+
+    /// <summary>
+    /// The batches of positions [<paramref name="skipSamples"/>, <paramref name="endSample"/>) of one epoch's sampler order:
+    /// how a resumed epoch continues at its first unseen sample whatever the batch size is now. The order, and each sample's
+    /// augmentation, are those of the whole epoch (they depend on the position, not on the batch). The batches are
+    /// <see cref="LoaderOptions.BatchSize"/> long but the last, which holds what is left.
+    /// </summary>
+    /// <param name="endSample">Where the epoch ends: <see cref="SamplesPerEpoch"/>, or the end fixed when the epoch started
+    /// with another batch size (at most the sampler's length).</param>
+    public IEnumerable<ImageBatch> ReadEpoch(int epoch, int skipSamples, int endSample, CancellationToken cancellationToken = default)
     {
+        if (skipSamples < 0 || endSample < skipSamples || endSample > _sampler.SamplesPerEpoch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(skipSamples),
+                $"Samples [{skipSamples}, {endSample}) are not inside the epoch's {_sampler.SamplesPerEpoch}.");
+        }
+
         var indices = _sampler.Indices(epoch);
         if (indices.Length != _sampler.SamplesPerEpoch)
         {
             throw new InvalidOperationException($"The sampler returned {indices.Length} indices but declares {_sampler.SamplesPerEpoch}.");
         }
 
+        var range = new EpochRange(skipSamples, endSample, _options.BatchSize);
         return _options.Workers == 0
-            ? ReadOnCallingThread(indices, epoch, cancellationToken)
-            : ReadWithWorkers(indices, epoch, cancellationToken);
+            ? ReadOnCallingThread(indices, epoch, range, cancellationToken)
+            : ReadWithWorkers(indices, epoch, range, cancellationToken);
     }
 
-    private IEnumerable<ImageBatch> ReadOnCallingThread(int[] indices, int epoch, CancellationToken cancellationToken)
+    /// <summary>The positions one read of an epoch delivers, cut into batches.</summary>
+    private readonly record struct EpochRange(int Start, int End, int BatchSize)
     {
-        for (var batchNumber = 0; batchNumber < BatchesPerEpoch; batchNumber++)
+        public int Batches => (End - Start + BatchSize - 1) / BatchSize;
+
+        public int FirstPosition(int batchNumber) => Start + batchNumber * BatchSize;
+
+        public int CountOf(int batchNumber) => Math.Min(BatchSize, End - FirstPosition(batchNumber));
+    }
+
+    private IEnumerable<ImageBatch> ReadOnCallingThread(int[] indices, int epoch, EpochRange range, CancellationToken cancellationToken)
+    {
+        for (var batchNumber = 0; batchNumber < range.Batches; batchNumber++)
         {
-            var batch = CreateBatch(batchNumber);
+            var batch = CreateBatch(range, batchNumber);
             for (var slot = 0; slot < batch.Count; slot++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -73,22 +104,21 @@ public sealed class DataLoader
         }
     }
 
-    private IEnumerable<ImageBatch> ReadWithWorkers(int[] indices, int epoch, CancellationToken cancellationToken)
+    private IEnumerable<ImageBatch> ReadWithWorkers(int[] indices, int epoch, EpochRange range, CancellationToken cancellationToken)
     {
-        using var run = new EpochRun(this, indices, epoch, cancellationToken);
-        for (var batchNumber = 0; batchNumber < BatchesPerEpoch; batchNumber++)
+        using var run = new EpochRun(this, indices, epoch, range, cancellationToken);
+        for (var batchNumber = 0; batchNumber < range.Batches; batchNumber++)
         {
             yield return run.Take(batchNumber);
         }
     }
 
-    private ImageBatch CreateBatch(int batchNumber) =>
-        new(batchNumber, Math.Min(_options.BatchSize, SamplesPerEpoch - batchNumber * _options.BatchSize),
-            _pipeline.OutputChannels, _pipeline.OutputHeight, _pipeline.OutputWidth);
+    private ImageBatch CreateBatch(EpochRange range, int batchNumber) =>
+        new(batchNumber, range.FirstPosition(batchNumber), range.CountOf(batchNumber), _pipeline.OutputChannels, _pipeline.OutputHeight, _pipeline.OutputWidth);
 
     private void FillSlot(ImageBatch batch, int slot, int[] indices, int epoch)
     {
-        var position = batch.BatchNumber * _options.BatchSize + slot;
+        var position = batch.FirstPosition + slot;
         var sampleIndex = indices[position];
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
@@ -115,6 +145,7 @@ public sealed class DataLoader
         private readonly DataLoader _loader;
         private readonly int[] _indices;
         private readonly int _epoch;
+        private readonly EpochRange _range;
         private readonly CancellationToken _cancellationToken;
         private readonly object _gate = new();
         private readonly ImageBatch?[] _batches;
@@ -126,18 +157,20 @@ public sealed class DataLoader
         private bool _stopping;
         private Exception? _failure;
 
-        public EpochRun(DataLoader loader, int[] indices, int epoch, CancellationToken cancellationToken)
+        public EpochRun(DataLoader loader, int[] indices, int epoch, EpochRange range, CancellationToken cancellationToken)
         {
             _loader = loader;
             _indices = indices;
             _epoch = epoch;
+            _range = range;
             _cancellationToken = cancellationToken;
-            var batchCount = loader.BatchesPerEpoch;
+            _nextPosition = range.Start;
+            var batchCount = range.Batches;
             _batches = new ImageBatch?[batchCount];
             _pendingSamples = new int[batchCount];
             for (var batchNumber = 0; batchNumber < batchCount; batchNumber++)
             {
-                _pendingSamples[batchNumber] = Math.Min(loader._options.BatchSize, loader.SamplesPerEpoch - batchNumber * loader._options.BatchSize);
+                _pendingSamples[batchNumber] = range.CountOf(batchNumber);
             }
 
             _registration = cancellationToken.Register(Stop);
@@ -196,7 +229,7 @@ public sealed class DataLoader
         private void Work()
         {
             var options = _loader._options;
-            var sampleCount = _loader.SamplesPerEpoch;
+            var end = _range.End;
             while (true)
             {
                 ImageBatch batch;
@@ -204,25 +237,25 @@ public sealed class DataLoader
                 lock (_gate)
                 {
                     // Claim only positions inside the prefetch window: the batch the consumer holds plus PrefetchBatches.
-                    while (!_stopping && _failure is null && _nextPosition < sampleCount
-                           && _nextPosition >= (_batchesHandedOut + options.PrefetchBatches) * options.BatchSize)
+                    while (!_stopping && _failure is null && _nextPosition < end
+                           && _nextPosition >= _range.FirstPosition(_batchesHandedOut + options.PrefetchBatches))
                     {
                         Monitor.Wait(_gate);
                     }
 
-                    if (_stopping || _failure is not null || _nextPosition >= sampleCount)
+                    if (_stopping || _failure is not null || _nextPosition >= end)
                     {
                         return;
                     }
 
                     position = _nextPosition++;
-                    var batchNumber = position / options.BatchSize;
-                    batch = _batches[batchNumber] ??= _loader.CreateBatch(batchNumber);
+                    var batchNumber = (position - _range.Start) / options.BatchSize;
+                    batch = _batches[batchNumber] ??= _loader.CreateBatch(_range, batchNumber);
                 }
 
                 try
                 {
-                    _loader.FillSlot(batch, position % options.BatchSize, _indices, _epoch);
+                    _loader.FillSlot(batch, position - batch.FirstPosition, _indices, _epoch);
                 }
                 catch (Exception exception)
                 {

@@ -6,9 +6,10 @@ namespace Platform.Imaging.Data;
 /// </summary>
 public sealed class ImageBatch
 {
-    internal ImageBatch(int batchNumber, int count, int channels, int height, int width)
+    internal ImageBatch(int batchNumber, int firstPosition, int count, int channels, int height, int width)
     {
         BatchNumber = batchNumber;
+        FirstPosition = firstPosition;
         Count = count;
         Channels = channels;
         Height = height;
@@ -18,8 +19,11 @@ public sealed class ImageBatch
         SampleIndices = new int[count];
     }
 
-    /// <summary>Position of this batch within its epoch (0-based).</summary>
+    /// <summary>Position of this batch among the batches of its read of the epoch (0-based; 0 is the first batch a resumed epoch delivers).</summary>
     public int BatchNumber { get; }
+
+    /// <summary>Position of the batch's first sample in the epoch's sampler order (0-based; the samples follow in order).</summary>
+    public int FirstPosition { get; }
 
     public int Count { get; }
 

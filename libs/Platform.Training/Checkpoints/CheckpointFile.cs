@@ -19,6 +19,20 @@ public static class CheckpointFile
     public const string OptimizerEntry = "optimizer.bin";
     public const string EmaEntry = "ema.bin";
 
+    // The configuration's options, plus NaN and ±Infinity as named literals: a diverged run's losses and norms are still checkpointed.
+    private static readonly JsonSerializerOptions ManifestJsonOptions = CreateManifestJsonOptions();
+
+    private static JsonSerializerOptions CreateManifestJsonOptions()
+    {
+        var options = new JsonSerializerOptions(TrainingConfig.JsonOptions)
+        {
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString
+                             | System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        };
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
     public static void Write(Stream destination, CheckpointManifest manifest, torch.nn.Module model, ParameterGroupOptimizer? optimizer, torch.nn.Module? ema = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
@@ -26,7 +40,7 @@ public static class CheckpointFile
         using var archive = new ZipArchive(destination, ZipArchiveMode.Create, leaveOpen: true);
         using (var entry = archive.CreateEntry(ManifestEntry, CompressionLevel.NoCompression).Open())
         {
-            JsonSerializer.Serialize(entry, manifest, TrainingConfig.JsonOptions);
+            JsonSerializer.Serialize(entry, manifest, ManifestJsonOptions);
         }
 
         using (var entry = archive.CreateEntry(ModelEntry, CompressionLevel.NoCompression).Open())
@@ -88,11 +102,12 @@ public static class CheckpointFile
     private static CheckpointManifest ReadManifest(ZipArchive archive)
     {
         using var entry = Entry(archive, ManifestEntry).Open();
-        var manifest = JsonSerializer.Deserialize<CheckpointManifest>(entry, TrainingConfig.JsonOptions)
+        var manifest = JsonSerializer.Deserialize<CheckpointManifest>(entry, ManifestJsonOptions)
                        ?? throw new InvalidDataException("The checkpoint manifest is empty.");
-        return manifest.FormatVersion == CheckpointManifest.CurrentFormatVersion
+        return manifest.FormatVersion is >= CheckpointManifest.OldestReadableFormatVersion and <= CheckpointManifest.CurrentFormatVersion
             ? manifest
-            : throw new InvalidDataException($"Checkpoint format {manifest.FormatVersion} is not supported (expected {CheckpointManifest.CurrentFormatVersion}).");
+            : throw new InvalidDataException($"Checkpoint format {manifest.FormatVersion} is not supported (this trainer reads " +
+                                             $"{CheckpointManifest.OldestReadableFormatVersion} to {CheckpointManifest.CurrentFormatVersion}).");
     }
 
     private static ZipArchiveEntry Entry(ZipArchive archive, string name) =>

@@ -25,7 +25,7 @@ public sealed class TrainingDoctor
     private readonly IReadOnlyList<int> classCounts;
     private readonly List<EpochMetrics> epochs = [];
     private readonly Queue<double> recentNorms = new();
-    private readonly List<(long Step, double Norm, double Median)> spikes = [];
+    private readonly List<GradientSpike> spikes = [];
     private readonly List<long> nonFiniteSteps = [];
     private readonly List<StepLogged> logged = [];
     private readonly Dictionary<string, RunFinding> findings = new(StringComparer.Ordinal);
@@ -43,6 +43,42 @@ public sealed class TrainingDoctor
     /// <summary>The latest finding of each id.</summary>
     public IReadOnlyCollection<RunFinding> Findings => findings.Values;
 
+    /// <summary>What the doctor remembers of the run so far (for a checkpoint).</summary>
+    public DoctorState Capture() => new([.. recentNorms], [.. spikes], [.. nonFiniteSteps], [.. logged], [.. findings.Values]);
+
+    /// <summary>
+    /// Continues a run from a checkpoint: its completed epochs and what the doctor remembered when it was written. Findings
+    /// already raised are not raised again unless they change.
+    /// </summary>
+    public void Restore(DoctorState? state, IEnumerable<EpochMetrics> completedEpochs)
+    {
+        ArgumentNullException.ThrowIfNull(completedEpochs);
+        epochs.Clear();
+        epochs.AddRange(completedEpochs);
+        if (state is null)
+        {
+            return;
+        }
+
+        recentNorms.Clear();
+        foreach (var norm in state.RecentNorms.TakeLast(SpikeWindow))
+        {
+            recentNorms.Enqueue(norm);
+        }
+
+        spikes.Clear();
+        spikes.AddRange(state.Spikes);
+        nonFiniteSteps.Clear();
+        nonFiniteSteps.AddRange(state.NonFiniteSteps);
+        logged.Clear();
+        logged.AddRange(state.Logged);
+        findings.Clear();
+        foreach (var finding in state.Findings)
+        {
+            findings[finding.Id] = finding;
+        }
+    }
+
     /// <summary>Every optimizer step that was due (skipped ones included): its gradient norm before clipping.</summary>
     public void ObserveStep(long step, double gradientNorm)
     {
@@ -57,7 +93,7 @@ public sealed class TrainingDoctor
             double median = Median(recentNorms);
             if (median > 0 && gradientNorm > options.SpikeFactor * median)
             {
-                spikes.Add((step, gradientNorm, median));
+                spikes.Add(new GradientSpike(step, gradientNorm, median));
             }
         }
 

@@ -1,3 +1,4 @@
+using Platform.Training.Checkpoints;
 using Platform.Training.Precision;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,6 +12,24 @@ internal sealed class BlockAccumulator(BlockLayout layout)
     private readonly int[] gradientSteps = new int[layout.Blocks.Count];
     private readonly double[] ratioSums = new double[layout.Blocks.Count];
     private readonly int[] ratioSteps = new int[layout.Blocks.Count];
+
+    /// <summary>The sums so far, for a mid-epoch checkpoint.</summary>
+    public BlockSums Sums() => new([.. gradientSums], [.. gradientSteps], [.. ratioSums], [.. ratioSteps]);
+
+    /// <summary>Continues an epoch from a mid-epoch checkpoint's sums (ignored when they were made for other blocks).</summary>
+    public void Restore(BlockSums? sums)
+    {
+        if (sums is null || sums.GradientSums.Length != gradientSums.Length || sums.GradientSteps.Length != gradientSteps.Length
+            || sums.RatioSums.Length != ratioSums.Length || sums.RatioSteps.Length != ratioSteps.Length)
+        {
+            return;
+        }
+
+        sums.GradientSums.CopyTo(gradientSums, 0);
+        sums.GradientSteps.CopyTo(gradientSteps, 0);
+        sums.RatioSums.CopyTo(ratioSums, 0);
+        sums.RatioSteps.CopyTo(ratioSteps, 0);
+    }
 
     public void AddStep(float[]? parameterGradientNorms, ParameterUpdate? update)
     {

@@ -26,4 +26,7 @@ public sealed record RunStarted(
 
     /// <summary>When the run resumed from a checkpoint written with another global batch, that batch; null otherwise.</summary>
     public int? ResumedFromGlobalBatchSize { get; init; }
+
+    /// <summary>Samples of the start epoch already trained on when the run resumed from a mid-epoch checkpoint (it continues at the next); 0 otherwise.</summary>
+    public int StartSample { get; init; }
 }

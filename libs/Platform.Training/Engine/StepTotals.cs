@@ -98,6 +98,36 @@ internal sealed class StepTotals : IDisposable
         return mean;
     }
 
+    /// <summary>The batch losses summed since the last step-level point and their count (one read).</summary>
+    public (double LossSum, int Batches) SinceLog() => (lossSinceLog.item<double>(), batchesSinceLog);
+
+    /// <summary>Continues an epoch from the totals a mid-epoch checkpoint saved.</summary>
+    public void Restore(double epochLossSum, long epochCorrect, long epochCorrectTop5, double lossSumSinceLog, int batchesSinceLastLog)
+    {
+        using var noGrad = no_grad();
+        using (var value = epochLossSum.ToScalar())
+        {
+            lossSum.fill_(value);
+        }
+
+        using (var value = epochCorrect.ToScalar())
+        {
+            correct.fill_(value);
+        }
+
+        using (var value = epochCorrectTop5.ToScalar())
+        {
+            correctTop5.fill_(value);
+        }
+
+        using (var value = lossSumSinceLog.ToScalar())
+        {
+            lossSinceLog.fill_(value);
+        }
+
+        batchesSinceLog = batchesSinceLastLog;
+    }
+
     /// <summary>The epoch's summed loss (× batch sizes) and hits (one read each, at the epoch's end).</summary>
     public (double LossSum, long Correct, long CorrectTop5) Totals() =>
         (lossSum.item<double>(), correct.item<long>(), topFive ? correctTop5.item<long>() : 0);

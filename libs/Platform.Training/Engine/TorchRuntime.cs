@@ -74,4 +74,19 @@ public static class TorchRuntime
             cuda.manual_seed_all(seed);
         }
     }
+
+    /// <summary>The CPU generator's state (what dropout and drop path draw from on CPU replicas), as bytes.</summary>
+    public static byte[] GetCpuRandomState()
+    {
+        using var state = random.get_rng_state();
+        return state.data<byte>().ToArray();
+    }
+
+    /// <summary>Puts back a state <see cref="GetCpuRandomState"/> returned.</summary>
+    public static void SetCpuRandomState(byte[] state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        using var saved = tensor(state, dtype: ScalarType.Byte);
+        random.set_rng_state(saved);
+    }
 }

@@ -75,6 +75,11 @@ public sealed class Trainer
         private int threadsInEffect;
         private bool calibrateThreads;
         private int? resumedGlobalBatch;
+        // Set when the run resumed from a mid-epoch checkpoint: the epoch in progress continues from it (its first TrainEpoch).
+        private PartialEpoch? resumedEpoch;
+        private DoctorState? resumedDoctor;
+        // Positions of the current epoch's sampler order it trains on in all, fixed when it starts (or by the checkpoint it resumed from).
+        private int epochSamples;
         // Schedule position minus Step: non-zero after a resume with another global batch, whose steps per epoch differ.
         private long scheduleOffset;
 
@@ -156,12 +161,13 @@ public sealed class Trainer
             var checkpoints = options.CheckpointStore is { } store ? new CheckpointKeeper(store, config.Checkpoint) : null;
             if (checkpoints is not null && options.Resume && checkpoints.Latest is { } latest)
             {
-                Restore(checkpoints, latest, model, optimizer, scaler, classes, schedule.StepsPerEpoch);
+                Restore(checkpoints, latest, model, optimizer, scaler, classes, trainLoader, schedule.StepsPerEpoch);
             }
 
             using var stepper = new TrainingStepper(model, config.Precision, () => CreateModel(classes.Count), scaler, devices) { KeepNormsOnDevice = true };
             blocks = config.Monitoring.BlockFigures ? BlockLayout.Of(model) : null;
             doctor = config.Doctor.Enabled ? new TrainingDoctor(config, classes, Labels.CountPerClass(Labels.Of(train), classes.Count)) : null;
+            doctor?.Restore(resumedDoctor, history);
             strategy.ApplyTo(model, Epoch);
             options.Observer?.OnEvent(new RunStarted(device.ToString(), threads, config,
                 model.parameters().Sum(p => p.numel()), model.parameters().Where(p => p.requires_grad).Sum(p => p.numel()),
@@ -171,6 +177,7 @@ public sealed class Trainer
                 GlobalBatchSize = config.GlobalBatchSize(devices.Count),
                 PeakLearningRate = config.Lr * lrFactor,
                 ResumedFromGlobalBatchSize = resumedGlobalBatch,
+                StartSample = resumedEpoch?.SamplesConsumed ?? 0,
             });
             tensorBoard = options.TensorBoardDirectory is { } logDirectory ? TensorBoardLog.Open(logDirectory, config, model, stepper.Parameters) : null;
 
@@ -187,7 +194,8 @@ public sealed class Trainer
                     strategy.SetTrainingMode(replica, Epoch);
                 }
 
-                var trained = TrainEpoch(trainLoader, stepper, optimizer, schedule, loss, device, classes.Count);
+                var trained = TrainEpoch(trainLoader, model, stepper, optimizer, schedule, loss, device, classes.Count,
+                    checkpoints, scaler, classes);
                 // The replicas' batch-norm running statistics, averaged into the master: what is evaluated, checkpointed and exported.
                 stepper.ReduceBuffers();
                 // Each epoch's evaluation ranks its mistakes (a bounded heap, cheap): the last one may be the final evaluation.
@@ -285,17 +293,43 @@ public sealed class Trainer
             }
         }
 
-        private EpochTraining TrainEpoch(DataLoader loader, TrainingStepper stepper, ParameterGroupOptimizer optimizer,
-            LearningRateSchedule schedule, ClassificationLoss loss, Device device, int classCount)
+        private EpochTraining TrainEpoch(DataLoader loader, ImageClassifier model, TrainingStepper stepper, ParameterGroupOptimizer optimizer,
+            LearningRateSchedule schedule, ClassificationLoss loss, Device device, int classCount,
+            CheckpointKeeper? checkpoints, DynamicLossScaler? scaler, IReadOnlyList<string> classes)
         {
             var watch = Stopwatch.StartNew();
-            double normSum = 0, normMax = 0, lastNorm = double.NaN;
+            double normSum = 0, normMax = 0, lastNorm = double.NaN, earlierSeconds = 0;
             int samples = 0, finiteSteps = 0, skipped = 0, nonFinite = 0;
             bool partial = false;
-            int batchIndex = 0, batches = loader.BatchesPerEpoch, k = config.AccumulationSteps;
+            int k = config.AccumulationSteps;
             int logEvery = config.Monitoring.IntervalFor(OptimizerStepsPerEpoch(loader));
             var blockFigures = blocks is null ? null : new BlockAccumulator(blocks);
             using var totals = new StepTotals(device, topFive: classCount > 5);
+            // A resumed epoch continues at its first unseen sample and ends where it was going to when it started, whatever the
+            // global batch is now: every sample of the epoch once (its last batch may be shorter when the rest does not divide).
+            var resumed = resumedEpoch;
+            resumedEpoch = null;
+            int firstSample = resumed?.SamplesConsumed ?? 0;
+            epochSamples = resumed?.EpochSamples ?? loader.SamplesPerEpoch;
+            if (resumed is not null)
+            {
+                samples = resumed.SamplesConsumed;
+                normSum = resumed.GradientNormSum;
+                normMax = resumed.MaxGradientNorm;
+                finiteSteps = resumed.FiniteSteps;
+                skipped = resumed.SkippedSteps;
+                nonFinite = resumed.NonFiniteSteps;
+                earlierSeconds = resumed.TrainSeconds;
+                totals.Restore(resumed.LossSum, resumed.Correct, resumed.CorrectTop5, resumed.LossSinceLog, resumed.BatchesSinceLog);
+                blockFigures?.Restore(resumed.Blocks);
+                if (resumed.TorchRandomState is { } randomState)
+                {
+                    TorchRuntime.SetCpuRandomState(Convert.FromBase64String(randomState));
+                }
+            }
+
+            int batchIndex = 0, batches = (epochSamples - firstSample + loader.Options.BatchSize - 1) / loader.Options.BatchSize;
+            int? checkpointEvery = checkpoints is null ? null : config.Checkpoint.MidEpochInterval;
             // The loader's need is measured over batches 2–10 of the first epoch (after the warm-up of the first two).
             const int CalibrationFrom = 2, CalibrationBatches = 8;
             (TimeSpan Busy, long At)? calibrationStart = null;
@@ -340,7 +374,7 @@ public sealed class Trainer
                 }
             }
 
-            foreach (var batch in loader.ReadEpoch(Epoch, cancellationToken))
+            foreach (var batch in loader.ReadEpoch(Epoch, firstSample, epochSamples, cancellationToken))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (calibrateThreads && batchIndex == CalibrationFrom)
@@ -362,7 +396,7 @@ public sealed class Trainer
                 optimizer.SetLearningRate(schedule.LearningRate(ScheduleStep));
                 // Mixed batches train on soft targets; accuracy is still counted against each sample's own label.
                 var targets = mixer is not null && mixer.ActiveIn(Epoch, config.Epochs)
-                    ? mixer.Apply(images, labels, new Random(unchecked((int)(EpochSeed(Epoch) * 7919 + batchIndex)))) : null;
+                    ? mixer.Apply(images, labels, new Random(unchecked((int)(EpochSeed(Epoch) * 7919 + batch.FirstPosition / loader.Options.BatchSize)))) : null;
                 bool logged = (Step + 1) % logEvery == 0;
                 var outcome = stepper.Accumulate(targets?.Images ?? images, targets?.Targets ?? labels, loss, optimizer, config.GradientClipNorm,
                     batchIndex - groupStart, microBatches, measureUpdate: logged && blockFigures is not null);
@@ -408,14 +442,24 @@ public sealed class Trainer
                     partial = true;
                     break;
                 }
+
+                if (checkpointEvery is { } every && Step % every == 0 && batchIndex < batches)
+                {
+                    ObserveSteps();
+                    SaveMidEpochCheckpoint(checkpoints!, model, stepper, optimizer, scaler, classes, totals, blockFigures, new PartialEpoch(Epoch + 1,
+                        batch.FirstPosition + batch.Count, epochSamples, 0, 0, 0, normSum, normMax, finiteSteps, skipped, nonFinite,
+                        earlierSeconds + watch.Elapsed.TotalSeconds, 0, 0, null, null));
+                }
             }
 
             ObserveSteps();
             ChooseThreads();
             var (lossSum, correct, correctTop5) = totals.Totals();
             int count = Math.Max(samples, 1);
-            double seconds = watch.Elapsed.TotalSeconds;
-            var perDevice = stepper.TakeReplicaSamples().Select(n => seconds > 0 ? n / seconds : 0).ToArray();
+            double seconds = earlierSeconds + watch.Elapsed.TotalSeconds;
+            // Per device: this attempt's images over its own wall time (a resumed epoch's earlier part ran on other replicas).
+            double attemptSeconds = watch.Elapsed.TotalSeconds;
+            var perDevice = stepper.TakeReplicaSamples().Select(n => attemptSeconds > 0 ? n / attemptSeconds : 0).ToArray();
             return new EpochTraining(lossSum / count, correct / (double)count, classCount > 5 ? correctTop5 / (double)count : null,
                 finiteSteps == 0 ? 0 : normSum / finiteSteps, normMax, samples, seconds, skipped, partial, nonFinite, blockFigures, perDevice);
         }
@@ -596,17 +640,52 @@ public sealed class Trainer
             }
         }
 
-        private void SaveCheckpoint(CheckpointKeeper checkpoints, bool isBest, ImageClassifier model, ParameterGroupOptimizer optimizer,
-            DynamicLossScaler? scaler, IReadOnlyList<string> classes)
-        {
-            var manifest = new CheckpointManifest(CheckpointManifest.CurrentFormatVersion, config, classes, Epoch + 1, Step,
+        private CheckpointManifest Manifest(int epochsCompleted, ParameterGroupOptimizer optimizer, DynamicLossScaler? scaler, IReadOnlyList<string> classes) =>
+            new(CheckpointManifest.CurrentFormatVersion, config, classes, epochsCompleted, Step,
                 optimizer.LearningRates[FineTuneStrategy.HeadGroup], best, earlyStopping, scaler?.State, history.ToArray(), DateTimeOffset.UtcNow,
                 ema?.Updates, bestSource)
             {
                 GlobalBatchSize = config.GlobalBatchSize(devices.Count),
                 Devices = ReplicaDevices.Names(devices),
                 ScheduleStep = ScheduleStep,
+                Doctor = doctor?.Capture(),
             };
+
+        /// <summary>
+        /// A checkpoint inside the epoch after an optimizer step (<c>checkpoint.everySteps</c>): the master's state with the
+        /// replicas' batch-norm statistics averaged in, and the epoch's position and totals so far (one read of the device totals).
+        /// </summary>
+        private void SaveMidEpochCheckpoint(CheckpointKeeper checkpoints, ImageClassifier model, TrainingStepper stepper, ParameterGroupOptimizer optimizer,
+            DynamicLossScaler? scaler, IReadOnlyList<string> classes, StepTotals totals, BlockAccumulator? blockFigures, PartialEpoch progress)
+        {
+            if (devices.Count > 1)
+            {
+                stepper.ReduceBuffers();
+            }
+
+            var (lossSum, correct, correctTop5) = totals.Totals();
+            var (lossSinceLog, batchesSinceLog) = totals.SinceLog();
+            var manifest = Manifest(Epoch, optimizer, scaler, classes) with
+            {
+                PartialEpoch = progress with
+                {
+                    LossSum = lossSum,
+                    Correct = correct,
+                    CorrectTop5 = correctTop5,
+                    LossSinceLog = lossSinceLog,
+                    BatchesSinceLog = batchesSinceLog,
+                    Blocks = blockFigures?.Sums(),
+                    TorchRandomState = Convert.ToBase64String(TorchRuntime.GetCpuRandomState()),
+                },
+            };
+            string name = checkpoints.SaveMidEpoch(Epoch + 1, Step, stream => CheckpointFile.Write(stream, manifest, model, optimizer, ema?.Model));
+            options.Observer?.OnEvent(new CheckpointSaved(name, Epoch + 1, IsBest: false) { SamplesInEpoch = progress.SamplesConsumed });
+        }
+
+        private void SaveCheckpoint(CheckpointKeeper checkpoints, bool isBest, ImageClassifier model, ParameterGroupOptimizer optimizer,
+            DynamicLossScaler? scaler, IReadOnlyList<string> classes)
+        {
+            var manifest = Manifest(Epoch + 1, optimizer, scaler, classes);
             // The best checkpoint's model holds the best weights, which are the EMA's when those scored better.
             var bestModel = bestSource == WeightsSource.Ema && ema is not null ? ema.Model : model;
             foreach (var name in checkpoints.Save(Epoch + 1, isBest,
@@ -618,7 +697,7 @@ public sealed class Trainer
         }
 
         private void Restore(CheckpointKeeper checkpoints, string name, ImageClassifier model, ParameterGroupOptimizer optimizer,
-            DynamicLossScaler? scaler, IReadOnlyList<string> classes, int stepsPerEpoch)
+            DynamicLossScaler? scaler, IReadOnlyList<string> classes, DataLoader trainLoader, int stepsPerEpoch)
         {
             Stream Open() => checkpoints.Open(name) ?? throw new InvalidOperationException($"Checkpoint '{name}' disappeared.");
             CheckpointManifest manifest;
@@ -650,14 +729,38 @@ public sealed class Trainer
             best = manifest.Best;
             earlyStopping = manifest.EarlyStopping ?? earlyStopping;
             history.AddRange(manifest.History);
-            // Checkpoints are written at epoch ends, so the run continues at the next epoch's first sample whatever the device
-            // count. With another global batch an epoch has another number of steps: the schedule continues from the same
-            // point of the run (completed epochs × the new steps per epoch) while Step keeps counting the steps really taken.
+            resumedDoctor = manifest.Doctor;
+            if (manifest.PartialEpoch is { } partial)
+            {
+                if (partial.Epoch != Epoch + 1 || partial.SamplesConsumed < 0 || partial.SamplesConsumed > partial.EpochSamples
+                    || partial.EpochSamples > trainLoader.SamplerLength)
+                {
+                    throw new InvalidOperationException(
+                        $"Checkpoint '{name}' stopped at sample {partial.SamplesConsumed} of {partial.EpochSamples} in epoch {partial.Epoch}, " +
+                        $"which this run's {trainLoader.SamplerLength} training samples per epoch cannot continue.");
+                }
+
+                resumedEpoch = partial;
+            }
+
+            // The run continues at the first sample the checkpoint had not trained on (the next epoch's first after an epoch's
+            // end) whatever the device count. With another global batch an epoch has another number of steps: the schedule
+            // continues from the same point of the run (completed epochs × the new steps per epoch; inside an epoch, so that the
+            // epoch's remaining steps end it where the epoch ends) while Step keeps counting the steps really taken.
             int savedGlobalBatch = manifest.GlobalBatchSize ?? manifest.Config.BatchSize;
             if (savedGlobalBatch != config.GlobalBatchSize(devices.Count) || manifest.Config.AccumulationSteps != config.AccumulationSteps)
             {
                 resumedGlobalBatch = savedGlobalBatch;
-                scheduleOffset = (long)Epoch * stepsPerEpoch - Step;
+                long position = (long)Epoch * stepsPerEpoch;
+                if (resumedEpoch is { } rest)
+                {
+                    int batchSize = trainLoader.Options.BatchSize;
+                    int remainingBatches = (rest.EpochSamples - rest.SamplesConsumed + batchSize - 1) / batchSize;
+                    int remainingSteps = (remainingBatches + config.AccumulationSteps - 1) / config.AccumulationSteps;
+                    position = Math.Max(0, position + stepsPerEpoch - remainingSteps);
+                }
+
+                scheduleOffset = position - Step;
             }
             else
             {

@@ -22,10 +22,11 @@ public static class StatusApi
             model.Aliases.ToDictionary(a => a.Key, a => a.Value.Version),
             model.PreviousVersions,
             [.. model.Versions.Values.OrderBy(v => v.Version).Select(v => new ServedVersionStatus(v.Version, v.RunId, v.Scheduler.QueueDepth, v.Labels, v.ImageShape,
-                v.Scheduler.Execution.ConcurrentBatches, v.Scheduler.Execution.IntraOpThreads, v.Scheduler.Execution.Background, v.Scheduler.Execution.Spinning))],
+                v.Scheduler.Execution.ConcurrentBatches, v.Scheduler.Execution.IntraOpThreads, v.Scheduler.Execution.Background, v.Scheduler.Execution.Spinning,
+                WireNames.Of(v.Scheduler.Execution.ThreadPool)))],
             model.Aliases.ToDictionary(a => a.Key, a => new AliasRoute([.. a.Value.Shares().Select(s => new VersionWeight(s.Version, s.Weight))], a.Value.Shadow?.Version)),
             shadows.Agreements(model))).ToList();
         return new InferenceStatus(WireNames.Of(sessions.Provider), sessions.FallbackReason, OnnxSessionFactory.RuntimeVersion, sessions.Options.ResolvedIntraOpThreads,
-            registry.StartupComplete && pending.Count == 0, pending, Environment.WorkingSet, models);
+            registry.StartupComplete && pending.Count == 0, pending, Environment.WorkingSet, models, WireNames.Of(sessions.Options.ThreadPool));
     }
 }

@@ -98,12 +98,16 @@ internal static class Extensions
         }
     }
 
-    /// <summary>The execution provider is chosen here, once for the service; the log says which and, when not CUDA, why.</summary>
+    /// <summary>
+    /// The execution provider is chosen here, once for the service; the log says which and, when not CUDA, why. With the shared pool
+    /// the factory also creates ONNX Runtime's environment with it, so nothing in the service may touch ONNX Runtime before.
+    /// </summary>
     private static OnnxSessionFactory CreateSessionFactory(InferenceOptions options, ILogger logger)
     {
         var factory = new OnnxSessionFactory(options.SessionOptions());
-        logger.LogInformation("ONNX Runtime {Version}: {Provider} provider, {Threads} intra-op threads. {Reason}",
-            OnnxSessionFactory.RuntimeVersion, factory.Provider, factory.Options.ResolvedIntraOpThreads, factory.FallbackReason);
+        logger.LogInformation("ONNX Runtime {Version}: {Provider} provider, {Threads} intra-op threads ({Pool}). {Reason}",
+            OnnxSessionFactory.RuntimeVersion, factory.Provider, factory.Options.ResolvedIntraOpThreads,
+            factory.Options.ThreadPool == OnnxThreadPool.Shared ? "one pool shared by the sessions" : "a pool per session", factory.FallbackReason);
         return factory;
     }
 }

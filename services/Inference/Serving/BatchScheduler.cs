@@ -14,7 +14,8 @@ namespace Platform.Inference.Serving;
 /// disposed, so a retired version never fails a request it accepted. The answering versions of one model share a batch budget
 /// (<c>batchBudget</c>, <see cref="ModelExecution.ConcurrentBatches"/> permits): a split runs no more batches at once than one
 /// version would, so its versions' sessions take turns on the cores instead of fighting over them. A
-/// <see cref="ModelExecution.Background"/> (shadow-only) version has one worker on a thread of its own at idle priority, outside the budget.
+/// <see cref="ModelExecution.Background"/> (shadow-only) version has one worker on a thread of its own, outside the budget, whose
+/// ONNX Runtime calls run on an <see cref="IdleThread"/> (idle priority, nothing but the native call).
 /// </summary>
 public sealed class BatchScheduler : IAsyncDisposable
 {
@@ -33,6 +34,8 @@ public sealed class BatchScheduler : IAsyncDisposable
     private readonly SemaphoreSlim forming = new(1, 1);
     private readonly SemaphoreSlim? batchBudget;
     private readonly string name;
+    // A background version's ONNX Runtime calls run here, at idle priority; null for an answering version.
+    private IdleThread? idle;
     private volatile bool retired;
     private int running;
 
@@ -142,15 +145,18 @@ public sealed class BatchScheduler : IAsyncDisposable
         }
     }
 
-    /// <summary>One worker on a dedicated idle-priority thread, blocking on the queue; ONNX Runtime computes on that thread.</summary>
+    /// <summary>
+    /// One worker on a dedicated thread, blocking on the queue; ONNX Runtime computes on the idle thread (one intra-op thread: the
+    /// calling one), while this one, at normal priority, does the little managed work around each call.
+    /// </summary>
     private async Task ServeInBackgroundAsync()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        idle = new IdleThread($"idle {name}");
         var thread = new Thread(() =>
         {
             try
             {
-                IdlePriority.LowerCurrentThread();
                 var batch = new List<WorkItem>(options.MaxBatchSize);
                 while (queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
                 {
@@ -179,6 +185,7 @@ public sealed class BatchScheduler : IAsyncDisposable
         }
         finally
         {
+            idle.Dispose();
             session.Dispose();
         }
     }
@@ -285,7 +292,9 @@ public sealed class BatchScheduler : IAsyncDisposable
             long[] shape = [batch.Count, .. imageShape];
             using var value = OrtValue.CreateTensorValueFromMemory(input, shape);
             using var runOptions = new RunOptions();
-            using var outputs = session.InferenceSession.Run(runOptions, [inputName], [value], [outputName]);
+            using var outputs = idle is { } lowered
+                ? lowered.Invoke(() => session.InferenceSession.Run(runOptions, [inputName], [value], [outputName]))
+                : session.InferenceSession.Run(runOptions, [inputName], [value], [outputName]);
             var logits = outputs[0].GetTensorDataAsSpan<float>();
             var classes = logits.Length / batch.Count;
             var inferenceMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

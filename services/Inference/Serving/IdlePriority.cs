@@ -6,7 +6,8 @@ namespace Platform.Inference.Serving;
 /// Puts the calling thread at the operating system's lowest scheduling class, so that it only gets a core that no other thread
 /// wants: on Linux <c>SCHED_IDLE</c> (the scheduler picks such a thread only when nothing else is runnable, and any woken thread
 /// of a normal class preempts it; lowering one's own thread needs no privilege), elsewhere <see cref="ThreadPriority.Lowest"/>.
-/// The shadow's work runs on such threads: it uses spare capacity and is pushed aside the moment the answering versions need it.
+/// A shadow-only version's ONNX Runtime calls run on such a thread (<see cref="IdleThread"/>, which runs nothing but native calls):
+/// they use spare capacity and are pushed aside the moment the answering versions need it.
 /// </summary>
 public static class IdlePriority
 {

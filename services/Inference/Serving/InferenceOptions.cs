@@ -70,6 +70,16 @@ public sealed class InferenceOptions : ISelfValidatingOptions
     public bool AllowSpinning { get; set; } = OnnxSessionOptions.Default.AllowSpinning;
 
     /// <summary>
+    /// Where the sessions' intra-op threads come from. Default <see cref="OnnxThreadPool.Shared"/>: the service creates ONNX Runtime's
+    /// environment at start with one pool of <see cref="IntraOpThreads"/> threads (spinning as <see cref="AllowSpinning"/> says), and
+    /// every answering version whose model has that thread count runs on it, so a model's versions (a split's primary and canary,
+    /// a version kept for rollback) and other models share the cores instead of each bringing a pool of its own. A model with its
+    /// own <c>IntraOpThreads</c> and a shadow-only version keep per-session pools. <see cref="OnnxThreadPool.PerSession"/>: every
+    /// session its own pool, as before.
+    /// </summary>
+    public OnnxThreadPool ThreadPool { get; set; } = OnnxThreadPool.Shared;
+
+    /// <summary>
     /// Batches of one model version that run at once, each its own ONNX Runtime call on the version's session. Default 1: one
     /// batch at a time, its operators spread over <see cref="IntraOpThreads"/>. A small model on the CPU serves more with 2 and
     /// <see cref="IntraOpThreads"/> 1 (the session's intra-op pool is shared by concurrent calls; with one thread there is no pool to
@@ -81,14 +91,19 @@ public sealed class InferenceOptions : ISelfValidatingOptions
     public Dictionary<string, ModelExecutionOptions> Models { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>The service-wide session settings the <see cref="OnnxSessionFactory"/> makes every version's session with.</summary>
-    public OnnxSessionOptions SessionOptions() => new(PreferCuda, IntraOpThreads, CudaDeviceId, AllowSpinning);
+    public OnnxSessionOptions SessionOptions() => new(PreferCuda, IntraOpThreads, CudaDeviceId, AllowSpinning, ThreadPool);
 
-    /// <summary>How the versions of <paramref name="model"/> run: its overrides where set, the service-wide settings otherwise.</summary>
+    /// <summary>
+    /// How the answering versions of <paramref name="model"/> run: its overrides where set, the service-wide settings otherwise; on
+    /// the shared pool when the service has one and the model's thread count is the pool's.
+    /// </summary>
     public ModelExecution ExecutionFor(string model)
     {
         var overrides = Models.GetValueOrDefault(model);
-        return new ModelExecution(overrides?.ConcurrentBatches ?? ConcurrentBatches, overrides?.IntraOpThreads ?? SessionOptions().ResolvedIntraOpThreads,
-            Spinning: AllowSpinning);
+        var pooled = SessionOptions().ResolvedIntraOpThreads;
+        var threads = overrides?.IntraOpThreads ?? pooled;
+        return new ModelExecution(overrides?.ConcurrentBatches ?? ConcurrentBatches, threads, Spinning: AllowSpinning,
+            ThreadPool: ThreadPool == OnnxThreadPool.Shared && threads == pooled ? OnnxThreadPool.Shared : OnnxThreadPool.PerSession);
     }
 
     public IEnumerable<string> Violations()
@@ -105,6 +120,7 @@ public sealed class InferenceOptions : ISelfValidatingOptions
         if (ShadowQueueCapacity < 1) yield return "Inference:ShadowQueueCapacity must be positive.";
         if (GrpcPort is < 1 or > 65535) yield return "Inference:GrpcPort must be a port number (1–65535) when set.";
         if (IntraOpThreads is < 1) yield return "Inference:IntraOpThreads must be positive when set.";
+        if (!Enum.IsDefined(ThreadPool)) yield return "Inference:ThreadPool must be Shared or PerSession.";
         if (ConcurrentBatches is < 1 or > MaxConcurrentBatches) yield return $"Inference:ConcurrentBatches must be between 1 and {MaxConcurrentBatches}.";
         foreach (var (model, overrides) in Models)
         {

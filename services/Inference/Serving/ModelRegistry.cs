@@ -211,11 +211,12 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
 
     /// <summary>
     /// How a version runs by its role: an alias's primary as the model is configured; a split's minor share only (no alias's
-    /// primary) the same without spinning; a shadow only (no alias's share) in the background.
+    /// primary) the same, without spinning when it has a pool of its own (on the shared pool its batches take turns with the
+    /// primary's on the same threads, which spin or not for all); a shadow only (no alias's share) in the background.
     /// </summary>
     private static ModelExecution ExecutionOf(int version, ModelExecution configured, HashSet<int> answering, HashSet<int> primaries) =>
         !answering.Contains(version) ? ModelExecution.Shadow
-            : primaries.Contains(version) ? configured
+            : primaries.Contains(version) || configured.ThreadPool == OnnxThreadPool.Shared ? configured
             : configured with { Spinning = false };
 
     private async Task<ServedModel> LoadAsync(string modelName, int version, Guid runId, ModelExecution execution, CancellationToken cancellationToken)
@@ -224,7 +225,7 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
         var pipeline = new TransformPipeline(package.Preprocessing);
         var background = execution.Background;
         var answering = options.Value.ExecutionFor(modelName);
-        var session = await Task.Run(() => sessions.Create(package.Model, execution.IntraOpThreads, execution.Spinning), cancellationToken);
+        var session = await Task.Run(() => sessions.Create(package.Model, execution.IntraOpThreads, execution.Spinning, execution.ThreadPool), cancellationToken);
         try
         {
             var input = session.InferenceSession.InputMetadata.Single();
@@ -241,9 +242,9 @@ public sealed class ModelRegistry(OnnxSessionFactory sessions, ModelPackageReade
             }
             var scheduler = new BatchScheduler(session, imageShape, modelName, version, execution, options.Value, telemetry,
                 background ? null : batchBudgets.GetOrAdd(modelName, _ => new SemaphoreSlim(answering.ConcurrentBatches, answering.ConcurrentBatches)));
-            logger.LogInformation("Loaded {Model} v{Version} (run {RunId}) on the {Provider} provider{Role}: {Batches} batch(es) at once sharing {Threads} intra-op thread(s), {Spinning}.",
+            logger.LogInformation("Loaded {Model} v{Version} (run {RunId}) on the {Provider} provider{Role}: {Batches} batch(es) at once sharing {Threads} intra-op thread(s) of {Pool}, {Spinning}.",
                 modelName, version, runId, session.Provider, background ? " as a shadow, in the background" : "", execution.ConcurrentBatches, execution.IntraOpThreads,
-                execution.Spinning ? "spinning" : "not spinning");
+                session.ThreadPool == OnnxThreadPool.Shared ? "the service's shared pool" : "its own pool", execution.Spinning ? "spinning" : "not spinning");
             return new ServedModel(modelName, version, runId, package.Labels, pipeline, scheduler, input.Key, output.Key,
                 package.Index.Calibration?.Temperature ?? 1);
         }

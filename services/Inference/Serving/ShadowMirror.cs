@@ -10,10 +10,13 @@ namespace Platform.Inference.Serving;
 /// Mirrors answered requests to the alias's shadow version off the answer path and records how often the two agree. Shadow work
 /// runs only on spare capacity and is shed first: a request is dropped, never waited for, when the mirror's bounded queue
 /// (<see cref="InferenceOptions.ShadowQueueCapacity"/>) is full or when the version that answered is busy (an image waiting or a batch
-/// running, <see cref="BatchScheduler.IsBusy"/>), both when it is offered and when it is taken. The mirror works on a thread of its own at idle priority (<see cref="IdlePriority"/>), one
-/// request at a time: the shadow's preprocessing runs there, and its inference on the shadow's background worker (a shadow-only
-/// version is loaded with <see cref="ModelExecution.Shadow"/>). So the primary's queue, its 429/503 answers and its latency do not
-/// depend on the shadow.
+/// running, <see cref="BatchScheduler.IsBusy"/>), both when it is offered and when it is taken. The mirror works on a thread of its
+/// own, one request at a time: the shadow's preprocessing and the comparison run there, and its inference on the shadow's background
+/// worker, whose ONNX Runtime calls run at idle priority (a shadow-only version is loaded with <see cref="ModelExecution.Shadow"/>;
+/// <see cref="IdleThread"/>). The mirror itself is not at idle priority: its work is managed code, and a starved managed thread
+/// holds up every garbage collection, and so every request, until a core is free (<see cref="IdleThread"/>); it only starts work
+/// when the answering version is idle, and the work is short beside the shadow's inference. So the primary's queue, its 429/503
+/// answers and its latency do not depend on the shadow.
 /// </summary>
 public sealed class ShadowMirror(IOptions<InferenceOptions> options, InferenceTelemetry telemetry, ILogger<ShadowMirror> logger) : BackgroundService
 {
@@ -54,7 +57,6 @@ public sealed class ShadowMirror(IOptions<InferenceOptions> options, InferenceTe
         {
             try
             {
-                logger.LogInformation("The shadow mirror runs at {Priority}.", IdlePriority.LowerCurrentThread());
                 Mirror(stoppingToken);
                 done.SetResult();
             }

@@ -30,7 +30,8 @@ public sealed class RungGate(
     public void OnEvent(TrainingEvent trainingEvent)
     {
         // Every checkpoint of the epoch is written before the first CheckpointSaved: waiting here loses nothing to a kill.
-        if (trainingEvent is not CheckpointSaved { Epoch: var epoch } || !epochs.Contains(epoch) || !waited.Add(epoch))
+        // A mid-epoch checkpoint (checkpoint.everySteps) comes before the epoch's figures: the rung is decided at the epoch's end.
+        if (trainingEvent is not CheckpointSaved { Epoch: var epoch, SamplesInEpoch: null } || !epochs.Contains(epoch) || !waited.Add(epoch))
         {
             return;
         }

@@ -86,6 +86,7 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
         run.SetTag(TrainingTelemetryConventions.Attempt, attempt);
         run.SetTag(TrainingTelemetryConventions.AttemptReason, why);
         run.SetTag(TrainingTelemetryConventions.StartEpoch, started.StartEpoch);
+        run.SetTag(TrainingTelemetryConventions.StartSample, started.StartSample);
         run.SetTag(TrainingTelemetryConventions.TotalParameters, started.TotalParameters);
         run.SetTag(TrainingTelemetryConventions.TrainableParameters, started.TrainableParameters);
         foreach (var (name, value) in config.ToParameters())
@@ -103,8 +104,8 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
                 announcement?.SetTag(name, value);
             }
         }
-        logger.LogInformation("Run {RunId} attempt {Attempt} started on {Devices} (global batch {GlobalBatch}) at epoch {Epoch} ({Why})",
-            job.RunId, attempt, string.Join(", ", started.Devices), started.GlobalBatchSize, started.StartEpoch, why);
+        logger.LogInformation("Run {RunId} attempt {Attempt} started on {Devices} (global batch {GlobalBatch}) at epoch {Epoch}, sample {Sample} ({Why})",
+            job.RunId, attempt, string.Join(", ", started.Devices), started.GlobalBatchSize, started.StartEpoch, started.StartSample, why);
         if (started.ResumedFromGlobalBatchSize is { } previous)
         {
             logger.LogWarning("Run {RunId} resumed with global batch {GlobalBatch} on {DeviceCount} devices; its checkpoint was written with global batch {Previous}: the schedule continues at epoch {Epoch} with the new batch",
@@ -173,6 +174,10 @@ public sealed class RunTelemetryObserver(TrainingTelemetry telemetry, TrainModel
         span?.SetTag(TrainingTelemetryConventions.CheckpointName, checkpoint.Name);
         span?.SetTag(TrainingTelemetryConventions.CheckpointEpoch, checkpoint.Epoch);
         span?.SetTag(TrainingTelemetryConventions.CheckpointIsBest, checkpoint.IsBest);
+        if (checkpoint.SamplesInEpoch is { } samples)
+        {
+            span?.SetTag(TrainingTelemetryConventions.CheckpointSamplesInEpoch, samples);
+        }
     }
 
     private void ReportResult(FinalReport report)

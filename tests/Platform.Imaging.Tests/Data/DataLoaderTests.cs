@@ -48,6 +48,44 @@ public class DataLoaderTests
         Assert.Equal(Enumerable.Range(0, 100), batches.SelectMany(b => b.SampleIndices));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void An_epoch_read_from_a_skipped_start_continues_the_same_order_with_the_same_augmentation(int workers)
+    {
+        var images = Enumerable.Range(0, 50).Select(i => TestImages.Gradient(20 + i % 5, 18, salt: i)).ToList();
+        var source = new InMemorySource(images, [.. Enumerable.Range(0, 50).Select(i => i % 4)], ["a", "b", "c", "d"]);
+        var pipeline = new TransformPipeline(TransformRecipe.Train(12, TransformRecipe.ImageNetMean, TransformRecipe.ImageNetStd,
+            colorJitter: new ColorJitterOptions(0.4, 0.4, 0.4, 0.1)));
+        var sampler = new RandomSampler(source.Count, seed: 5);
+        // The epoch started with batches of 8 and drops its tail (48 of 50 samples); 16 were trained on before the interruption.
+        var before = new DataLoader(source, pipeline, sampler, new LoaderOptions(BatchSize: 8, DropLast: true, Seed: 2, Workers: workers));
+        var whole = before.ReadEpoch(3).ToList();
+        // It continues with batches of 12: positions 16–47, the last batch shorter (12, 12, 8).
+        var after = new DataLoader(source, pipeline, sampler, new LoaderOptions(BatchSize: 12, DropLast: true, Seed: 2, Workers: workers));
+        var rest = after.ReadEpoch(3, skipSamples: 16, endSample: before.SamplesPerEpoch).ToList();
+
+        Assert.Equal(48, before.SamplesPerEpoch);
+        Assert.Equal([12, 12, 8], rest.Select(b => b.Count));
+        Assert.Equal([16, 28, 40], rest.Select(b => b.FirstPosition));
+        Assert.Equal([0, 1, 2], rest.Select(b => b.BatchNumber));
+        Assert.Equal(whole.SelectMany(b => b.SampleIndices).Skip(16), rest.SelectMany(b => b.SampleIndices));
+        Assert.Equal(whole.SelectMany(b => b.Pixels).Skip(16 * pipeline.OutputLength), rest.SelectMany(b => b.Pixels));
+        Assert.Equal(whole.SelectMany(b => b.Labels).Skip(16), rest.SelectMany(b => b.Labels));
+    }
+
+    [Fact]
+    public void A_read_outside_the_epoch_is_refused()
+    {
+        var source = InMemorySource.Numbered(20, classCount: 2);
+        var loader = new DataLoader(source, Identity, new SequentialSampler(source.Count), new LoaderOptions(BatchSize: 4, Workers: 0));
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => loader.ReadEpoch(0, skipSamples: 12, endSample: 21).ToList());
+        Assert.Throws<ArgumentOutOfRangeException>(() => loader.ReadEpoch(0, skipSamples: 12, endSample: 8).ToList());
+        Assert.Throws<ArgumentOutOfRangeException>(() => loader.ReadEpoch(0, skipSamples: -1, endSample: 8).ToList());
+        Assert.Empty(loader.ReadEpoch(0, skipSamples: 20, endSample: 20));
+    }
+
     [Fact]
     public void Workers_never_run_more_than_prefetch_batches_ahead_of_the_consumer()
     {
