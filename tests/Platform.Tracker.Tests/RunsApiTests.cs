@@ -62,6 +62,24 @@ public sealed class RunsApiTests(TrackerFixture fixture)
     }
 
     [Fact]
+    public async Task A_downsampled_curve_answered_again_is_the_same_until_a_new_point_arrives_and_then_holds_it()
+    {
+        var runId = Guid.NewGuid();
+        await PostAsync(OtlpRequests.Request([.. Enumerable.Range(0, 3000).Select(step => OtlpRequests.Epoch(runId, step, [("loss", Math.Sin(step / 13.0))]))]));
+        var first = await fixture.GetJsonAsync($"/runs/{runId}/metrics/loss?maxPoints=100");
+        var again = await fixture.GetJsonAsync($"/runs/{runId}/metrics/loss?maxPoints=100");
+        Assert.Equal(first.GetRawText(), again.GetRawText());
+        Assert.Equal(100, first.GetProperty("steps").GetArrayLength());
+
+        // A later point (a spike, which LTTB must keep as the last point) and another size: neither answer is the kept one.
+        await PostAsync(OtlpRequests.Request(OtlpRequests.Epoch(runId, 3000, [("loss", 50.0)])));
+        var grown = await fixture.GetJsonAsync($"/runs/{runId}/metrics/loss?maxPoints=100");
+        Assert.Equal(3001, grown.GetProperty("totalPoints").GetInt64());
+        Assert.Equal((3000L, 50.0), (grown.GetProperty("steps")[99].GetInt64(), grown.GetProperty("values")[99].GetDouble()));
+        Assert.Equal(50, (await fixture.GetJsonAsync($"/runs/{runId}/metrics/loss?maxPoints=50")).GetProperty("steps").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_queued_run_is_running_with_its_device_as_soon_as_the_trainers_started_span_arrives()
     {
         var id = await CreateRunAsync("started", ValidRequest());

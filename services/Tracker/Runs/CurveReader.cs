@@ -31,9 +31,16 @@ public sealed class CurveReader(RunStore store, ILogger<CurveReader> logger)
         public SortedSet<long> VersionsAhead { get; } = [];
         public long LastUsed { get; set; } = Environment.TickCount64;
 
+        /// <summary>Bumped by every change of the points: a downsampled answer made at the same revision is still the curve's.</summary>
+        public long Revision { get; private set; }
+
+        /// <summary>The last whole-curve downsampled answer: reloading a finished run's page (or another viewer's) costs no LTTB pass over a million points.</summary>
+        public (long Revision, int MaxPoints, Curve Answer)? Downsampled { get; set; }
+
         public void Load(long[] steps, double[] values, double[] times)
         {
             (Steps, Values, WallTimes) = ([.. steps], [.. values], [.. times]);
+            Revision++;
         }
 
         /// <summary>Merges a write (points are keyed by step, so merging a write twice changes nothing).</summary>
@@ -43,6 +50,7 @@ public sealed class CurveReader(RunStore store, ILogger<CurveReader> logger)
             {
                 return;
             }
+            Revision++;
             var sorted = points.OrderBy(p => p.Step).ToList();
             if (Steps.Count == 0 || sorted[0].Step > Steps[^1])
             {
@@ -209,13 +217,22 @@ public sealed class CurveReader(RunStore store, ILogger<CurveReader> logger)
         {
             return new Curve(metric, curve.Steps.Count, false, steps.ToArray(), values.ToArray(), times.ToArray());
         }
+        if (range is null && curve.Downsampled is { } last && last.Revision == curve.Revision && last.MaxPoints == limit)
+        {
+            return last.Answer;
+        }
         var kept = Lttb.Select(steps, values, limit);
         var (keptSteps, keptValues, keptTimes) = (new long[kept.Length], new double[kept.Length], new double[kept.Length]);
         for (var i = 0; i < kept.Length; i++)
         {
             (keptSteps[i], keptValues[i], keptTimes[i]) = (steps[kept[i]], values[kept[i]], times[kept[i]]);
         }
-        return new Curve(metric, curve.Steps.Count, true, keptSteps, keptValues, keptTimes);
+        var answer = new Curve(metric, curve.Steps.Count, true, keptSteps, keptValues, keptTimes);
+        if (range is null)
+        {
+            curve.Downsampled = (curve.Revision, limit, answer);
+        }
+        return answer;
     }
 
     private void Evict()
