@@ -3,6 +3,7 @@
 //        [--overload 60] (instead of the load steps: each model at 10x its measured capacity for that many seconds; see OverloadRun)
 //        [--rollouts 8 [--rounds 3] [--rollout-clients 32] [--rollout-parts protocols,split,shadow]] (instead of the load steps:
 //        gRPC vs REST, split vs single, shadow p99, in alternating rounds of that many seconds; see RolloutBench)
+//        [--idle-gc-probe 8] (alone: garbage collections with and without a managed thread at idle priority; see IdleGcProbe)
 // Starts Azurite and RabbitMQ as local processes and the inference service as its own process; builds ResNet18 (224², 10 classes,
 // random weights: throughput does not depend on them) and the small CNN (28² gray), exports both with the project's exporter, writes
 // them as model packages and promotes them. Then, per model: raw in-process ONNX Runtime (the service's session options:
@@ -36,6 +37,12 @@ var clientCounts = args.SkipWhile(a => a != "--clients").Skip(1).Select(v => v.S
 var threads = Environment.ProcessorCount;
 var serviceSettings = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--service-setting" && a.i + 1 < args.Length)
     .Select(a => args[a.i + 1].Split('=', 2)).GroupBy(pair => pair[0].Replace(":", "__")).ToDictionary(g => g.Key, g => (string?)g.Last().ElementAtOrDefault(1));
+
+if (args.SkipWhile(a => a != "--idle-gc-probe").Skip(1).Select(int.Parse).FirstOrDefault(0) is > 0 and var probeSeconds)
+{
+    IdleGcProbe.Run(TimeSpan.FromSeconds(probeSeconds));
+    return;
+}
 
 await using var servers = await LocalServers.StartAsync(blobs: true, messaging: true);
 var blobs = new BlobServiceClient(servers.BlobConnectionString);
